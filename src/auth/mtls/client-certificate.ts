@@ -1,0 +1,61 @@
+import { X509Certificate } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+
+import type { KoaContextWithOIDC } from 'oidc-provider';
+
+import { readForwardedCertificate } from '../../pki/read-forwarded-certificate.ts';
+import { verifyCertificateChain } from '../../pki/verify-certificate-chain.ts';
+import { subjectMatches } from './distinguished-name.ts';
+
+export interface ClientCertificateOptions {
+  /** Addresses whose client-certificate header is believed. */
+  trustedProxies: ReadonlySet<string>;
+  /** Header a TLS-terminating proxy puts the certificate in; absent means TLS only. */
+  header: string | undefined;
+  /** PEM trust anchors for `tls_client_auth`. */
+  trustAnchors: string[];
+}
+
+function fromTrustedProxy(ctx: KoaContextWithOIDC, options: ClientCertificateOptions): boolean {
+  return options.header !== undefined && options.trustedProxies.has(ctx.socket.remoteAddress ?? '');
+}
+
+function peerCertificatePem(socket: TLSSocket): string | undefined {
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+  if (!peer?.raw) return undefined;
+  return new X509Certificate(peer.raw).toString();
+}
+
+/**
+ * Wires oidc-provider's `features.mTLS` hooks (RFC 8705) to where the certificate really is: the
+ * TLS session of the mutual-TLS listener, or, only for requests from a trusted proxy, the header
+ * that proxy sets. A header from anyone else is never read (and is stripped before routing).
+ */
+export function clientCertificateHooks(options: ClientCertificateOptions) {
+  function getCertificate(ctx: KoaContextWithOIDC): string | undefined {
+    if (fromTrustedProxy(ctx, options)) {
+      const value = ctx.get(options.header!);
+      return value ? readForwardedCertificate(value) : undefined;
+    }
+    return peerCertificatePem(ctx.socket as TLSSocket);
+  }
+
+  /** §2.1: the PKI method needs a chain to a configured trust anchor. */
+  function certificateAuthorized(ctx: KoaContextWithOIDC): boolean {
+    if (!fromTrustedProxy(ctx, options)) return (ctx.socket as TLSSocket).authorized === true;
+    const pem = getCertificate(ctx);
+    return pem !== undefined && verifyCertificateChain(pem, options.trustAnchors);
+  }
+
+  function certificateSubjectMatches(ctx: KoaContextWithOIDC, property: string, expected: string): boolean {
+    const pem = getCertificate(ctx);
+    if (!pem) return false;
+    const certificate = new X509Certificate(pem);
+    if (property === 'tls_client_auth_subject_dn') return subjectMatches(certificate.subject, expected);
+    const prefix = { tls_client_auth_san_dns: 'DNS:', tls_client_auth_san_uri: 'URI:', tls_client_auth_san_ip: 'IP Address:', tls_client_auth_san_email: 'email:' }[property];
+    if (!prefix || !certificate.subjectAltName) return false;
+    return certificate.subjectAltName.split(', ').some((entry) => entry === `${prefix}${expected}`);
+  }
+
+  return { getCertificate, certificateAuthorized, certificateSubjectMatches };
+}

@@ -1,0 +1,85 @@
+import { errors } from 'oidc-provider';
+
+import { FAPI_PROFILES } from './fapi-profile.ts';
+
+type Metadata = Record<string, unknown>;
+
+/** Client metadata beyond RFC 7591 that Portcullis stores and understands. */
+export const EXTRA_CLIENT_METADATA = ['fapi_profile', 'software_id', 'software_version', 'software_statement', 'software_roles', 'org_id', 'org_name'] as const;
+
+export const CLIENT_AUTH_METHODS = ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'] as const;
+
+const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
+
+function invalid(description: string): never {
+  throw new errors.InvalidClientMetadata(description);
+}
+
+function checkProfile(metadata: Metadata): void {
+  metadata['fapi_profile'] ??= '2.0';
+  if (!FAPI_PROFILES.includes(metadata['fapi_profile'] as never)) invalid(`fapi_profile must be one of ${FAPI_PROFILES.join(', ')}`);
+}
+
+/**
+ * FAPI 2.0 §5.3.2.1 and FAPI 1.0 Advanced §5.2.2: access tokens are sender-constrained, always.
+ * A client that states no binding gets the one that fits its authentication: the certificate it
+ * already presents, or DPoP. FAPI 1.0 Advanced knows only certificate binding.
+ */
+function checkSenderConstraint(metadata: Metadata): void {
+  const usesCertificate = String(metadata['token_endpoint_auth_method']).endsWith('tls_client_auth');
+  if (metadata['fapi_profile'] === '1.0 Final') {
+    if (metadata['dpop_bound_access_tokens'] === true) invalid('FAPI 1.0 Advanced clients use certificate-bound access tokens, not DPoP');
+    metadata['tls_client_certificate_bound_access_tokens'] = true;
+    return;
+  }
+  if (metadata['dpop_bound_access_tokens'] !== true && metadata['tls_client_certificate_bound_access_tokens'] !== true) {
+    metadata[usesCertificate ? 'tls_client_certificate_bound_access_tokens' : 'dpop_bound_access_tokens'] = true;
+  }
+}
+
+function checkGrantTypes(metadata: Metadata): void {
+  const grantTypes = metadata['grant_types'];
+  if (Array.isArray(grantTypes) && grantTypes.some((type) => !GRANT_TYPES.has(type))) {
+    invalid(`grant_types may only contain ${[...GRANT_TYPES].join(', ')}`);
+  }
+}
+
+/** FAPI 2.0 §5.3.2.1 item 3 (and OAuth 2.1): redirect URIs are https, matched exactly. */
+function checkRedirectUris(metadata: Metadata): void {
+  const uris = metadata['redirect_uris'];
+  if (!Array.isArray(uris)) return;
+  for (const uri of uris) {
+    if (typeof uri !== 'string' || URL.parse(uri)?.protocol !== 'https:') {
+      throw new errors.InvalidRedirectUri('redirect_uris must be https URLs');
+    }
+  }
+}
+
+/** FAPI 1.0 Advanced §5.2.2: signed request objects and JARM (the only `code` response it allows). */
+function checkFapi1(metadata: Metadata): void {
+  if (metadata['fapi_profile'] !== '1.0 Final') return;
+  metadata['require_signed_request_object'] = true;
+  metadata['authorization_signed_response_alg'] ??= 'PS256';
+}
+
+function checkSoftwareRoles(metadata: Metadata): void {
+  const roles = metadata['software_roles'];
+  if (roles !== undefined && (!Array.isArray(roles) || roles.some((role) => !['AISP', 'PISP', 'CBPII'].includes(role)))) {
+    invalid('software_roles may only contain AISP, PISP, CBPII');
+  }
+}
+
+/**
+ * The registration policy every client passes, whether it arrives through DCR, the CLI or the
+ * store: oidc-provider calls this (synchronously) once per extra property while it builds a
+ * client, so the checks run on the first property only and may complete the metadata.
+ */
+export function validateClientMetadata(_ctx: unknown, key: string, _value: unknown, metadata: Metadata): void {
+  if (key !== EXTRA_CLIENT_METADATA[0]) return;
+  checkProfile(metadata);
+  checkSenderConstraint(metadata);
+  checkGrantTypes(metadata);
+  checkRedirectUris(metadata);
+  checkFapi1(metadata);
+  checkSoftwareRoles(metadata);
+}

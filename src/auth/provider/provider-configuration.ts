@@ -1,0 +1,147 @@
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+
+import type { Config, Secrets } from '../../config/config.ts';
+import type { Authenticator } from '../interactions/authenticator.ts';
+import { clientCertificateHooks } from '../mtls/client-certificate.ts';
+import { SIGNING_ALGORITHMS } from '../keys/signing-keys.service.ts';
+import { richAuthorizationRequests } from './authorization-details.ts';
+import { CLIENT_AUTH_METHODS, EXTRA_CLIENT_METADATA, validateClientMetadata } from './client-policy.ts';
+import { fapiProfileFor } from './fapi-profile.ts';
+import { renderProviderError, renderLogout, renderLoggedOut } from './provider-pages.ts';
+import { openBankingResourceIndicators } from './resource-server.ts';
+import { ROUTES } from './routes.ts';
+
+export interface ProviderDependencies {
+  config: Config;
+  secrets: Secrets;
+  adapter: NonNullable<Configuration['adapter']>;
+  jwks: NonNullable<Configuration['jwks']>;
+  authenticator: Authenticator;
+  /** PEM trust anchors for `tls_client_auth`. */
+  trustAnchors: string[];
+}
+
+// FAPI 2.0 §5.4.1: PS256, ES256 and EdDSA only; never `none`, never RS256 or HMAC.
+const algorithms = [...SIGNING_ALGORITHMS];
+
+/** Every endpoint that authenticates clients or binds tokens to certificates, on the mTLS listener (RFC 8705 §5). */
+function mtlsEndpointAliases(mtlsBaseUrl: string) {
+  return {
+    token_endpoint: `${mtlsBaseUrl}${ROUTES.token}`,
+    pushed_authorization_request_endpoint: `${mtlsBaseUrl}${ROUTES.pushed_authorization_request}`,
+    introspection_endpoint: `${mtlsBaseUrl}${ROUTES.introspection}`,
+    revocation_endpoint: `${mtlsBaseUrl}${ROUTES.revocation}`,
+    registration_endpoint: `${mtlsBaseUrl}${ROUTES.registration}`,
+    userinfo_endpoint: `${mtlsBaseUrl}${ROUTES.userinfo}`,
+  };
+}
+
+/**
+ * The oidc-provider configuration: FAPI 2.0 Security Profile for every client, FAPI 1.0 Advanced
+ * for clients that register for it. Where the library's defaults are laxer than FAPI (RS256 and
+ * HS256 algorithms, bearer tokens, optional PAR, secrets), this narrows them.
+ */
+export function providerConfiguration(deps: ProviderDependencies): Configuration {
+  const { config, secrets, authenticator } = deps;
+  const { ttl } = config;
+  return {
+    adapter: deps.adapter,
+    jwks: deps.jwks,
+    routes: ROUTES,
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
+    responseTypes: ['code'],
+    scopes: ['openid', 'offline_access', 'accounts', 'payments', 'fundsconfirmations'],
+    claims: { openid: ['sub'], profile: ['name'] },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      id_token_signed_response_alg: 'PS256',
+      authorization_signed_response_alg: 'PS256',
+      introspection_signed_response_alg: 'PS256',
+      userinfo_signed_response_alg: 'PS256',
+    },
+    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: validateClientMetadata },
+    enabledJWA: {
+      clientAuthSigningAlgValues: algorithms,
+      idTokenSigningAlgValues: algorithms,
+      requestObjectSigningAlgValues: algorithms,
+      userinfoSigningAlgValues: algorithms,
+      introspectionSigningAlgValues: algorithms,
+      authorizationSigningAlgValues: algorithms,
+      dPoPSigningAlgValues: algorithms,
+    },
+    // RFC 6749 §3.1.2.3 exactness: a client always names its redirect URI, even with one registered.
+    allowOmittingSingleRegisteredRedirectUri: false,
+    pkce: { required: () => true },
+    // @types/oidc-provider models features as a union keyed on RAR and introspection together and
+    // cannot narrow an object literal that enables both; the runtime checks this configuration.
+    features: {
+      devInteractions: { enabled: false },
+      fapi: { enabled: true, profile: fapiProfileFor },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      jwtResponseModes: { enabled: true },
+      richAuthorizationRequests,
+      claimsParameter: { enabled: true },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        // A partner learns about its own tokens only.
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      jwtIntrospection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      jwtUserinfo: { enabled: true },
+      registration: { enabled: true, initialAccessToken: false },
+      registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: renderLogout, postLogoutSuccessSource: renderLoggedOut },
+      resourceIndicators: openBankingResourceIndicators(`${config.mtlsBaseUrl}/open-banking`, ttl.accessToken),
+      mTLS: {
+        enabled: true,
+        certificateBoundAccessTokens: true,
+        tlsClientAuth: true,
+        selfSignedTlsClientAuth: true,
+        ...clientCertificateHooks({ trustedProxies: new Set(config.proxy.trusted), header: config.proxy.clientCertHeader, trustAnchors: deps.trustAnchors }),
+      },
+      // RFC 9449 §8: server-provided nonces bound the lifetime of every proof.
+      dPoP: { enabled: true, nonceSecret: secrets.dpopNonceSecret, requireNonce: () => true },
+    } as NonNullable<Configuration['features']>,
+    discovery: {
+      mtls_endpoint_aliases: mtlsEndpointAliases(config.mtlsBaseUrl),
+    },
+    ttl: {
+      AccessToken: ttl.accessToken,
+      AuthorizationCode: ttl.authorizationCode,
+      ClientCredentials: ttl.clientCredentials,
+      IdToken: ttl.idToken,
+      RefreshToken: ttl.refreshToken,
+      Grant: ttl.grant,
+      Interaction: ttl.interaction,
+      Session: ttl.session,
+    },
+    // Tokens outlive the browser session: they are tied to the customer's consent, not a login.
+    expiresWithSession: async () => false,
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.kind === 'AuthorizationCode',
+    // FAPI 2.0 §5.3.2.1: no refresh token rotation; refresh tokens are bound to the authenticated client.
+    rotateRefreshToken: () => false,
+    // Every authorization gets its own consent: never reuse an earlier grant of the same session.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    async findAccount(_ctx, sub) {
+      const customer = await authenticator.findCustomer(sub);
+      if (!customer) return undefined;
+      return { accountId: customer.id, claims: async () => ({ sub: customer.id, name: customer.displayName }) };
+    },
+    cookies: {
+      keys: secrets.cookieKeys,
+      long: { httpOnly: true, sameSite: 'lax', secure: true },
+      short: { httpOnly: true, sameSite: 'lax', secure: true },
+    },
+    renderError: renderProviderError,
+  };
+}

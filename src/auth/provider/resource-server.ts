@@ -1,0 +1,32 @@
+import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
+
+/** Scopes that the Open Banking resource APIs (behind the gateway) understand. */
+export const OPEN_BANKING_SCOPES = ['accounts', 'payments', 'fundsconfirmations'] as const;
+
+function requestedScopes(ctx: KoaContextWithOIDC): string[] {
+  const scope = ctx.oidc.params?.['scope'];
+  return typeof scope === 'string' ? scope.split(' ') : [];
+}
+
+/**
+ * `features.resourceIndicators` (RFC 8707) with one resource server: the Open Banking APIs. A
+ * request for Open Banking scopes (or RAR details) is for them even when it names no resource;
+ * a request for `openid` alone gets a token for userinfo.
+ */
+export function openBankingResourceIndicators(resourceIndicator: string, accessTokenTTL: number) {
+  const info: ResourceServer = { scope: OPEN_BANKING_SCOPES.join(' '), audience: resourceIndicator, accessTokenFormat: 'opaque', accessTokenTTL };
+  return {
+    enabled: true,
+    async defaultResource(ctx: KoaContextWithOIDC, _client: Client, oneOf?: readonly string[]) {
+      if (oneOf) return oneOf;
+      const wantsOpenBanking = requestedScopes(ctx).some((scope) => (OPEN_BANKING_SCOPES as readonly string[]).includes(scope)) || ctx.oidc.params?.['authorization_details'] !== undefined;
+      return wantsOpenBanking ? resourceIndicator : undefined;
+    },
+    async getResourceServerInfo(_ctx: KoaContextWithOIDC, resource: string): Promise<ResourceServer> {
+      if (resource !== resourceIndicator) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+      return info;
+    },
+    // Refresh and code exchanges keep the resource the customer authorized.
+    useGrantedResource: async () => true,
+  };
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage } from 'node:http';
+
+import type { Middleware } from 'koa';
+import { errors } from 'oidc-provider';
+
+import type { Logger } from '../../observability/logger.ts';
+import { sendOAuthError } from '../../shared/oauth-error-response.ts';
+import { readRawBody } from '../../shared/read-raw-body.ts';
+import { bindSoftwareStatement } from './bind-software-statement.ts';
+import { readSoftwareStatementClaim } from './read-software-statement-claim.ts';
+import type { TrustedDirectoryKeys } from './trusted-directories.ts';
+import { verifyRegistrationRequest } from './verify-registration-request.ts';
+import { verifySoftwareStatement } from './verify-software-statement.ts';
+
+const BODY_LIMIT = 64 * 1024;
+
+async function registrationMetadata(req: IncomingMessage, contentType: string, directories: TrustedDirectoryKeys, issuer: string): Promise<Record<string, unknown>> {
+  const body = await readRawBody(req, BODY_LIMIT);
+  if (contentType === 'application/jwt') {
+    const ssa = await verifySoftwareStatement(readSoftwareStatementClaim(body), directories);
+    return bindSoftwareStatement(await verifyRegistrationRequest(body.trim(), ssa, { audience: issuer }), ssa);
+  }
+  let requested: unknown;
+  try {
+    requested = JSON.parse(body);
+  } catch {
+    throw new errors.InvalidClientMetadata('request body is not valid JSON');
+  }
+  if (typeof requested !== 'object' || requested === null || Array.isArray(requested)) throw new errors.InvalidClientMetadata('request body must be a JSON object');
+  const statement = (requested as Record<string, unknown>)['software_statement'];
+  if (typeof statement !== 'string' || !statement) throw new errors.InvalidSoftwareStatement('software_statement is required');
+  return bindSoftwareStatement(requested as Record<string, unknown>, await verifySoftwareStatement(statement, directories));
+}
+
+/**
+ * Dynamic registration (RFC 7591) and its updates (RFC 7592) are only for software a trusted
+ * directory vouches for. In front of oidc-provider's registration endpoint this accepts the UK DCR
+ * signed-JWT body or JSON, verifies the software statement (and the request's signature), binds
+ * the statement's claims into the metadata, and hands the provider plain JSON metadata.
+ */
+export function acceptSoftwareStatement(registrationPath: string, directories: TrustedDirectoryKeys, issuer: string, logger: Logger): Middleware {
+  return async function acceptSoftwareStatement(ctx, next) {
+    const isCreate = ctx.method === 'POST' && ctx.path === registrationPath;
+    const isUpdate = ctx.method === 'PUT' && ctx.path.startsWith(`${registrationPath}/`);
+    if (!isCreate && !isUpdate) return next();
+    const contentType = ctx.request.type;
+    if (contentType !== 'application/jwt' && contentType !== 'application/json') {
+      return sendOAuthError(ctx, new errors.InvalidRequest('registration requests are application/jwt or application/json'), logger);
+    }
+    let metadata: Record<string, unknown>;
+    try {
+      metadata = await registrationMetadata(ctx.req, contentType, directories, issuer);
+    } catch (error) {
+      return sendOAuthError(ctx, error, logger);
+    }
+    // The stream is consumed; oidc-provider reads an already-parsed body from `req.body`.
+    ctx.req.headers['content-type'] = 'application/json';
+    delete ctx.req.headers['content-length'];
+    (ctx.req as IncomingMessage & { body?: string }).body = JSON.stringify(metadata);
+    return next();
+  };
+}

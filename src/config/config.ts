@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+
+import { defaults } from './defaults.ts';
+import { envSchema, type Env } from './env.schema.ts';
+
+export interface Secrets {
+  /** Encrypts signing keys at rest (AES-256-GCM). */
+  keyEncryptionKey: Buffer;
+  /** Sign session and interaction cookies; the first signs, all verify. */
+  cookieKeys: string[];
+  /** Derives DPoP nonces (RFC 9449 §8). */
+  dpopNonceSecret: Buffer;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  host: string;
+  httpsPort: number;
+  mtlsPort: number;
+  /** Issuer identifier, the browser-facing base URL. */
+  issuer: string;
+  /** Base URL of the mutual-TLS listener, for `mtls_endpoint_aliases`. */
+  mtlsBaseUrl: string;
+  dataDir: string;
+  certsDir: string;
+  /** PostgreSQL connection string; absent means the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | undefined;
+  tls: {
+    certFile: string | undefined;
+    keyFile: string | undefined;
+    /** Trust anchors for `tls_client_auth` certificates; absent means the dev CA. */
+    clientCaFile: string | undefined;
+  };
+  proxy: {
+    /** Addresses whose `X-Forwarded-*` and client-certificate header are believed. */
+    trusted: string[];
+    /** Header carrying the client certificate (PEM or RFC 9440 `Client-Cert`). */
+    clientCertHeader: string | undefined;
+  };
+  /** Directory JWKS (files or https URLs) trusted to sign software statements; absent means the sandbox directory. */
+  directoryJwks: string[] | undefined;
+  /** Secrets from the environment; development falls back to ones generated under `dataDir`. */
+  secrets: Partial<Secrets>;
+  ttl: typeof defaults.ttl;
+  sweepInterval: number;
+  sweepBatchSize: number;
+  retiredKeyGrace: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads the environment through the schema and fails fast, naming every bad option.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(source: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = parsed.data;
+
+  if (env.NODE_ENV === 'production') {
+    const missing = ['KEY_ENCRYPTION_KEY', 'COOKIE_KEYS', 'DPOP_NONCE_SECRET', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'CLIENT_CA_FILE', 'DIRECTORY_JWKS', 'ISSUER', 'MTLS_BASE_URL']
+      .filter((name) => env[name as keyof Env] === undefined);
+    if (missing.length) {
+      throw new ConfigError(`invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
+    }
+  }
+  if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError('invalid configuration:\n  TLS_CERT_FILE, TLS_KEY_FILE: set both or neither');
+  }
+  if (env.CLIENT_CERT_HEADER && env.TRUSTED_PROXIES.length === 0) {
+    throw new ConfigError('invalid configuration:\n  CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate');
+  }
+
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    host: env.HOST,
+    httpsPort: env.HTTPS_PORT,
+    mtlsPort: env.MTLS_PORT,
+    issuer: env.ISSUER ?? `https://localhost:${env.HTTPS_PORT}`,
+    mtlsBaseUrl: env.MTLS_BASE_URL ?? `https://localhost:${env.MTLS_PORT}`,
+    dataDir: resolve(env.DATA_DIR),
+    certsDir: resolve(env.CERTS_DIR),
+    databaseUrl: env.DATABASE_URL,
+    tls: { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE, clientCaFile: env.CLIENT_CA_FILE },
+    proxy: { trusted: env.TRUSTED_PROXIES, clientCertHeader: env.CLIENT_CERT_HEADER },
+    directoryJwks: env.DIRECTORY_JWKS,
+    secrets: {
+      keyEncryptionKey: env.KEY_ENCRYPTION_KEY ? Buffer.from(env.KEY_ENCRYPTION_KEY, 'base64url') : undefined,
+      cookieKeys: env.COOKIE_KEYS,
+      dpopNonceSecret: env.DPOP_NONCE_SECRET ? Buffer.from(env.DPOP_NONCE_SECRET, 'base64url') : undefined,
+    },
+    ttl: defaults.ttl,
+    sweepInterval: defaults.sweepInterval,
+    sweepBatchSize: defaults.sweepBatchSize,
+    retiredKeyGrace: defaults.retiredKeyGrace,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Every tunable the product has, with its unit, default and a recommendation. The environment
+ * overrides a subset of these (see `env.schema.ts`); the rest are policy that a deployment changes
+ * in code review, not at 3 a.m. through a variable.
+ */
+export const defaults = {
+  /** Interface the listeners bind to. Default 127.0.0.1; containers set 0.0.0.0. */
+  host: '127.0.0.1',
+
+  /** Browser-facing HTTPS port (authorization endpoint, login, discovery). Default 8443. */
+  httpsPort: 8443,
+
+  /**
+   * Partner-facing mutual-TLS port (token, PAR, registration, introspection, revocation, resource
+   * APIs). A client certificate is requested, never demanded at the TLS layer. Default 8444.
+   */
+  mtlsPort: 8444,
+
+  /** Folder for the embedded database and development secrets. Default `./data`. */
+  dataDir: './data',
+
+  /** Folder for generated development certificates and keys. Default `./certs`. */
+  certsDir: './certs',
+
+  /** pino level. Default `info`; `debug` shows every oidc-provider event. */
+  logLevel: 'info',
+
+  ttl: {
+    /**
+     * Access tokens, seconds. Default 300. FAPI 2.0 recommends short-lived sender-constrained
+     * tokens; a partner refreshes rather than holding a long-lived one.
+     */
+    accessToken: 300,
+
+    /** Authorization codes, seconds. Default 60: FAPI 2.0 §5.3.2.1 caps it at one minute. */
+    authorizationCode: 60,
+
+    /** Client credentials tokens, seconds. Default 300. */
+    clientCredentials: 300,
+
+    /** ID tokens, seconds. Default 300. */
+    idToken: 300,
+
+    /** Refresh tokens, seconds. Default 90 days, the UK Open Banking re-authentication period. */
+    refreshToken: 90 * 24 * 60 * 60,
+
+    /** Grants, seconds. Default 90 days, aligned with refresh tokens. */
+    grant: 90 * 24 * 60 * 60,
+
+    /** Login and consent interactions, seconds. Default 10 minutes. */
+    interaction: 10 * 60,
+
+    /** Browser sessions at the authorization server, seconds. Default 1 hour. */
+    session: 60 * 60,
+
+
+  },
+
+  /** How often the expired-row sweeper runs, seconds. Default 60. */
+  sweepInterval: 60,
+
+  /** Rows the sweeper deletes per statement, so that it never holds long locks. Default 500. */
+  sweepBatchSize: 500,
+
+  /**
+   * Signing keys: a rotated-out key stays published this long after the rotation, seconds, so
+   * that tokens and ID tokens it signed can still be verified. Default 1 day, longer than any
+   * token signed with it lives.
+   */
+  retiredKeyGrace: 24 * 60 * 60,
+} as const;
+
+export type Defaults = typeof defaults;

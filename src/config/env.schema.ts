@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+import { defaults } from './defaults.ts';
+
+const list = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const httpsUrl = z
+  .url({ protocol: /^https$/ })
+  .transform((value) => value.replace(/\/$/, ''));
+
+const base64Secret = z
+  .base64url()
+  .refine((value) => Buffer.from(value, 'base64url').length >= 32, 'must decode to at least 32 bytes');
+
+/**
+ * The environment variables Portcullis reads, and nothing else. Each maps to one config option;
+ * the README's configuration table mirrors this list.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(defaults.logLevel),
+  HOST: z.string().min(1).default(defaults.host),
+  HTTPS_PORT: port.default(defaults.httpsPort),
+  MTLS_PORT: port.default(defaults.mtlsPort),
+  ISSUER: httpsUrl.optional(),
+  MTLS_BASE_URL: httpsUrl.optional(),
+  DATA_DIR: z.string().min(1).default(defaults.dataDir),
+  CERTS_DIR: z.string().min(1).default(defaults.certsDir),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  CLIENT_CA_FILE: z.string().min(1).optional(),
+  TRUSTED_PROXIES: list.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))).default([]),
+  CLIENT_CERT_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i, 'must be a header name')
+    .transform((value) => value.toLowerCase())
+    .optional(),
+  DIRECTORY_JWKS: list.pipe(z.array(z.string().min(1))).optional(),
+  KEY_ENCRYPTION_KEY: base64Secret.optional(),
+  COOKIE_KEYS: list.pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).min(1)).optional(),
+  DPOP_NONCE_SECRET: base64Secret.optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,45 @@
+import Koa, { type Middleware } from 'koa';
+import type { Knex } from 'knex';
+import type Provider from 'oidc-provider';
+
+import type { Authenticator } from '../auth/interactions/authenticator.ts';
+import { interactionRoutes } from '../auth/interactions/interaction.routes.ts';
+import { healthRoutes } from '../observability/health.routes.ts';
+import type { Logger } from '../observability/logger.ts';
+import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
+import { renderBrowserErrors } from '../shared/render-browser-errors.ts';
+import { securityHeaders } from '../shared/security-headers.ts';
+import { serveStylesheet } from '../shared/serve-stylesheet.ts';
+import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
+import { delegateToProvider } from './delegate-to-provider.ts';
+
+export interface BrowserAppDependencies {
+  provider: Provider;
+  db: Knex;
+  authenticator: Authenticator;
+  csrfSecret: Buffer;
+  logger: Logger;
+  trustedProxies: ReadonlySet<string>;
+  clientCertHeader: string | undefined;
+  /** Verifies software statements in front of the registration endpoint. */
+  registration: Middleware;
+}
+
+/** The browser-facing listener: discovery, authorization, login and consent pages. */
+export function browserApp(deps: BrowserAppDependencies): Koa {
+  const app = new Koa();
+  app.proxy = deps.trustedProxies.size > 0;
+  app.silent = true;
+  const health = healthRoutes(deps.db);
+  const interactions = interactionRoutes(deps.provider, deps.authenticator, deps.csrfSecret);
+  app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
+  app.use(fapiInteractionId);
+  app.use(securityHeaders);
+  app.use(serveStylesheet);
+  app.use(health.routes());
+  app.use(renderBrowserErrors(deps.logger));
+  app.use(interactions.routes());
+  app.use(deps.registration);
+  app.use(delegateToProvider(deps.provider));
+  return app;
+}

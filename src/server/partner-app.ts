@@ -1,0 +1,32 @@
+import Koa, { type Middleware } from 'koa';
+import type { Knex } from 'knex';
+import type Provider from 'oidc-provider';
+
+import { healthRoutes } from '../observability/health.routes.ts';
+import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
+import { securityHeaders } from '../shared/security-headers.ts';
+import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
+import { delegateToProvider } from './delegate-to-provider.ts';
+
+export interface PartnerAppDependencies {
+  provider: Provider;
+  db: Knex;
+  trustedProxies: ReadonlySet<string>;
+  clientCertHeader: string | undefined;
+  /** Verifies software statements in front of the registration endpoint. */
+  registration: Middleware;
+}
+
+/** The partner-facing mutual-TLS listener: token, PAR, registration, introspection, revocation. */
+export function partnerApp(deps: PartnerAppDependencies): Koa {
+  const app = new Koa();
+  app.proxy = deps.trustedProxies.size > 0;
+  app.silent = true;
+  app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
+  app.use(fapiInteractionId);
+  app.use(securityHeaders);
+  app.use(healthRoutes(deps.db).routes());
+  app.use(deps.registration);
+  app.use(delegateToProvider(deps.provider));
+  return app;
+}

@@ -1,0 +1,113 @@
+import { hkdfSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+import type { Knex } from 'knex';
+import type Provider from 'oidc-provider';
+
+import type { Config, Secrets } from '../config/config.ts';
+import { resolveSecrets } from '../config/dev-secrets.ts';
+import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
+import { startSweeper } from '../auth/adapter/expiry-sweeper.ts';
+import { passwordAuthenticator } from '../auth/customers/password-authenticator.ts';
+import { loadSigningKeys } from '../auth/keys/signing-keys.service.ts';
+import { createProvider } from '../auth/provider/create-provider.ts';
+import { ROUTES } from '../auth/provider/routes.ts';
+import { acceptSoftwareStatement } from '../auth/registration/accept-software-statement.ts';
+import { loadTrustedDirectories } from '../auth/registration/trusted-directories.ts';
+import { openStore } from '../db/knex.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import type { Logger } from '../observability/logger.ts';
+import { ensureDevPki } from '../pki/dev-pki.ts';
+import { splitPemBundle } from '../pki/pem-bundle.ts';
+import { seedSandboxCustomers } from '../../sandbox/customers.ts';
+import { createSandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
+import { browserApp } from './browser-app.ts';
+import { partnerApp } from './partner-app.ts';
+import { browserTlsOptions, partnerTlsOptions, type ServerCredentials } from './tls-options.ts';
+
+export interface Portcullis {
+  provider: Provider;
+  db: Knex;
+  secrets: Secrets;
+  /** Base URLs the listeners actually bound to. */
+  urls: { browser: string; partner: string };
+  /** PEM trust anchors for client certificates (the dev CA unless configured). */
+  trustAnchors: string[];
+  close(): Promise<void>;
+}
+
+interface Pki {
+  server: ServerCredentials;
+  trustAnchors: string[];
+}
+
+async function loadPki(config: Config, warn: (message: string) => void): Promise<Pki> {
+  const hostnames = [...new Set([new URL(config.issuer).hostname, new URL(config.mtlsBaseUrl).hostname])];
+  const needsDev = !config.tls.certFile || !config.tls.clientCaFile;
+  const dev = needsDev ? await ensureDevPki(config.certsDir, hostnames) : undefined;
+  if (dev) warn(`DEVELOPMENT PKI IN USE (${config.certsDir}): its CA key is on disk; never use it for real partners.`);
+  const server = config.tls.certFile && config.tls.keyFile
+    ? { certificatePem: readFileSync(config.tls.certFile, 'utf8'), privateKeyPem: readFileSync(config.tls.keyFile, 'utf8') }
+    : { certificatePem: dev!.serverCertificatePem, privateKeyPem: dev!.serverPrivateKeyPem };
+  const trustAnchors = config.tls.clientCaFile ? splitPemBundle(readFileSync(config.tls.clientCaFile, 'utf8')) : [dev!.caCertificatePem];
+  return { server, trustAnchors };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/**
+ * Starts the whole control plane: store and migrations, PKI, signing keys, the authorization
+ * server, and both listeners. Outside production it also seeds the sandbox (customers, directory).
+ * Tests call this with their own config and store, exactly as `main.ts` does.
+ */
+export async function startPortcullis(config: Config, logger: Logger, options: { db?: Knex } = {}): Promise<Portcullis> {
+  const warn = (message: string) => logger.warn(message);
+  const secrets = resolveSecrets(config, warn);
+  const db = options.db ?? openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` });
+  if (!options.db) await migrateToLatest(db);
+  const pki = await loadPki(config, warn);
+  const sandbox = config.env !== 'production';
+  if (sandbox) await seedSandboxCustomers(db);
+  const directoryJwks = config.directoryJwks ?? [(await createSandboxDirectory(config.certsDir)).jwksPath];
+  if (!config.directoryJwks) warn('TRUSTING THE SANDBOX DIRECTORY for software statements; set DIRECTORY_JWKS to your ecosystem directory.');
+  const directories = await loadTrustedDirectories(directoryJwks);
+  const jwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
+  const authenticator = passwordAuthenticator(db);
+  // A key of its own for CSRF tokens, derived so that it never equals the key-encryption key.
+  const csrfSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis csrf tokens', 32));
+
+  const provider = createProvider(config.issuer, { config, secrets, adapter: createStoreAdapter(db), jwks, authenticator, trustAnchors: pki.trustAnchors }, logger);
+  const trustedProxies = new Set(config.proxy.trusted);
+  const registration = acceptSoftwareStatement(ROUTES.registration, directories, config.issuer, logger);
+  const browser = browserApp({ provider, db, authenticator, csrfSecret, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+  const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+
+  const browserServer = createServer(browserTlsOptions(pki.server), browser.callback());
+  const partnerServer = createServer(partnerTlsOptions(pki.server, pki.trustAnchors), partner.callback());
+  const browserPort = await listen(browserServer, config.httpsPort, config.host);
+  const partnerPort = await listen(partnerServer, config.mtlsPort, config.host);
+  const stopSweeper = startSweeper(db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') });
+
+  return {
+    provider,
+    db,
+    secrets,
+    trustAnchors: pki.trustAnchors,
+    urls: { browser: `https://localhost:${browserPort}`, partner: `https://localhost:${partnerPort}` },
+    async close() {
+      await stopSweeper();
+      for (const server of [browserServer, partnerServer]) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+      if (!options.db) await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Middleware } from 'koa';
+
+import type { Logger } from '../observability/logger.ts';
+import { renderView } from './render-view.ts';
+
+interface HttpError extends Error {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  error?: string;
+  error_description?: string;
+}
+
+/**
+ * Turns an error thrown by a browser page into the error page. Client errors show their safe
+ * description; anything else shows a generic message and is logged with the interaction id.
+ */
+export function renderBrowserErrors(logger: Logger): Middleware {
+  return async function renderBrowserErrors(ctx, next) {
+    try {
+      await next();
+    } catch (caught) {
+      const error = caught as HttpError;
+      const status = error.statusCode ?? error.status ?? 500;
+      const exposed = status < 500 && error.expose !== false;
+      if (exposed) logger.info({ err: error.message, path: ctx.path }, 'browser.error');
+      else logger.error({ err: error, path: ctx.path, interactionId: ctx.state.fapiInteractionId }, 'browser.server_error');
+      ctx.status = exposed ? status : 500;
+      ctx.type = 'html';
+      ctx.body = await renderView('auth/error', {
+        message: exposed ? (error.error_description ?? error.message) : 'We could not complete your request. Please try again later.',
+        code: exposed ? error.error : undefined,
+      });
+    }
+  };
+}

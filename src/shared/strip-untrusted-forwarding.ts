@@ -1,0 +1,17 @@
+import type { Middleware } from 'koa';
+
+/**
+ * Forwarding headers (`X-Forwarded-*`, `Forwarded`, and the client-certificate header) mean
+ * something only when a configured proxy set them. From any other peer they are deleted before
+ * anything reads them, so that neither Koa (`app.proxy`) nor oidc-provider (DPoP `htu`, assertion
+ * audiences, mTLS) can be fooled by a client that sends them itself.
+ */
+export function stripUntrustedForwarding(trustedProxies: ReadonlySet<string>, clientCertHeader: string | undefined): Middleware {
+  const forwarding = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', ...(clientCertHeader ? [clientCertHeader] : [])];
+  return async function stripUntrustedForwarding(ctx, next) {
+    if (!trustedProxies.has(ctx.req.socket.remoteAddress ?? '')) {
+      for (const name of forwarding) delete ctx.req.headers[name];
+    }
+    await next();
+  };
+}

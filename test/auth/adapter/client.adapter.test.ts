@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import { createStoreAdapter } from '../../../src/auth/adapter/store-adapter.ts';
+import type { Knex } from '../../../src/db/knex.ts';
+import { openTestStore, storeKind } from '../../helpers/store.ts';
+
+describe(`Client adapter (${storeKind})`, () => {
+  let db: Knex;
+  let clients: ReturnType<ReturnType<typeof createStoreAdapter>>;
+  before(async () => {
+    db = await openTestStore();
+    clients = createStoreAdapter(db)('Client');
+  });
+  after(() => db.destroy());
+
+  it('stores metadata under the client_id and copies software_id', async () => {
+    const clientId = randomUUID();
+    const metadata = { client_id: clientId, software_id: 'software-1', redirect_uris: ['https://tpp.example/cb'], token_endpoint_auth_method: 'private_key_jwt' as const };
+    await clients.upsert(clientId, metadata);
+
+    assert.deepEqual(await clients.find(clientId), metadata);
+    assert.equal((await db('oidc_clients').first('software_id').where({ client_id: clientId }))?.software_id, 'software-1');
+  });
+
+  it('replaces metadata on update and keeps the creation time', async () => {
+    const clientId = randomUUID();
+    await clients.upsert(clientId, { client_id: clientId, software_id: 'software-1' });
+    const created = await db('oidc_clients').first('created_at', 'updated_at').where({ client_id: clientId });
+
+    await clients.upsert(clientId, { client_id: clientId, client_name: 'Renamed TPP' });
+
+    assert.deepEqual(await clients.find(clientId), { client_id: clientId, client_name: 'Renamed TPP' });
+    const updated = await db('oidc_clients').first('created_at', 'updated_at', 'software_id').where({ client_id: clientId });
+    assert.deepEqual(updated.created_at, created.created_at);
+    assert.ok(updated.updated_at >= created.updated_at);
+    assert.equal(updated.software_id, null);
+  });
+
+  it('forgets a deleted client and does not find unknown ones', async () => {
+    const clientId = randomUUID();
+    await clients.upsert(clientId, { client_id: clientId });
+    await clients.destroy(clientId);
+
+    assert.equal(await clients.find(clientId), undefined);
+    assert.equal(await clients.find(randomUUID()), undefined);
+  });
+});

@@ -1,0 +1,15 @@
+import { openStore } from '../src/db/knex.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+
+/** Migrates the shared PostgreSQL test database once, before any test file runs. */
+export async function globalSetup(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  console.log(`# store under test: ${databaseUrl ? `PostgreSQL (${new URL(databaseUrl).pathname.slice(1)})` : 'PGlite (in memory, one per test file)'}`);
+  if (!databaseUrl) return;
+  const db = openStore({ databaseUrl });
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
