@@ -54,9 +54,10 @@ export function acceptSoftwareStatement(registrationPath: string, directories: T
       return sendOAuthError(ctx, error, logger);
     }
     // The stream is consumed; oidc-provider reads an already-parsed body from `req.body`.
+    const json = JSON.stringify(metadata);
     ctx.req.headers['content-type'] = 'application/json';
-    delete ctx.req.headers['content-length'];
-    (ctx.req as IncomingMessage & { body?: string }).body = JSON.stringify(metadata);
+    ctx.req.headers['content-length'] = String(Buffer.byteLength(json));
+    (ctx.req as IncomingMessage & { body?: string }).body = json;
     return next();
   };
 }

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import * as oc from 'openid-client';
+
+import { certificateThumbprint } from '../../../src/pki/certificate-thumbprint.ts';
+import { discover, registerKeyClient } from '../../helpers/partner-client.ts';
+import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
+
+let portcullis: TestPortcullis;
+before(async () => {
+  portcullis = await startTestPortcullis();
+});
+after(() => portcullis?.close());
+
+test('client credentials with private_key_jwt over mutual TLS: a certificate-bound token for the consent API', async () => {
+  const { clientId, keys } = await registerKeyClient(portcullis, { tls_client_certificate_bound_access_tokens: true, use_mtls_endpoint_aliases: true });
+  const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }), { use_mtls_endpoint_aliases: true }, portcullis.sampleClient);
+  const tokens = await oc.clientCredentialsGrant(config, { scope: 'accounts' });
+  assert.equal(tokens.scope, 'accounts');
+  assert.equal(tokens.refresh_token, undefined, 'no refresh token for client credentials');
+  const introspection = await oc.tokenIntrospection(config, tokens.access_token);
+  assert.equal(introspection.active, true);
+  assert.equal(introspection.cnf?.['x5t#S256'], certificateThumbprint(portcullis.sampleClient.certificatePem));
+});
+
+test('client credentials with DPoP: the token is bound to the proof key', async () => {
+  const { clientId, keys } = await registerKeyClient(portcullis);
+  const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
+  const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
+  const tokens = await oc.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP });
+  assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+  const introspection = await oc.tokenIntrospection(config, tokens.access_token);
+  assert.ok(introspection.cnf?.jkt);
+});
+
+test('a scope the client is not registered for is refused with invalid_scope', async () => {
+  const { clientId, keys } = await registerKeyClient(portcullis, { scope: 'openid accounts' });
+  const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
+  const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
+  await assert.rejects(oc.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP }), (error: { error?: string }) => error.error === 'invalid_scope');
+});

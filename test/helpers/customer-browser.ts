@@ -1,0 +1,71 @@
+/**
+ * A bank customer's browser, driven over plain HTTP: follows redirects, keeps cookies, fills the
+ * login and consent forms. It stops at the first redirect that leaves the bank (the partner's
+ * redirect URI) and returns it, as a real browser would hand it to the partner's app.
+ */
+export class CustomerBrowser {
+  private readonly cookies = new Map<string, string>();
+  private readonly fetch: typeof fetch;
+  private readonly bankOrigins: Set<string>;
+  /** Every page the browser rendered, for tests that check what the customer saw. */
+  readonly pages: Array<{ url: string; status: number; html: string }> = [];
+
+  constructor(fetchImpl: typeof fetch, bankOrigins: string[]) {
+    this.fetch = fetchImpl;
+    this.bankOrigins = new Set(bankOrigins);
+  }
+
+  private async send(url: URL, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    const response = await this.fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const at = pair!.indexOf('=');
+      const name = pair!.slice(0, at);
+      const value = pair!.slice(at + 1);
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(cookie)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return response;
+  }
+
+  /** Navigates to `start` and follows redirects; returns the partner redirect, or the page it stopped on. */
+  async open(start: URL, init: RequestInit = {}): Promise<{ redirect?: URL; page?: { url: URL; status: number; html: string } }> {
+    let url = start;
+    let response = await this.send(url, init);
+    while (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      url = new URL(response.headers.get('location')!, url);
+      if (!this.bankOrigins.has(url.origin)) return { redirect: url };
+      response = await this.send(url);
+    }
+    const html = await response.text();
+    this.pages.push({ url: url.href, status: response.status, html });
+    return { page: { url, status: response.status, html } };
+  }
+
+  /** Submits the form whose action ends with `actionSuffix` on `page`, with its hidden fields plus `fields`. */
+  async submit(page: { url: URL; html: string }, actionSuffix: string, fields: Record<string, string> = {}) {
+    const forms = [...page.html.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
+    const form = forms.find(([, action]) => action!.endsWith(actionSuffix));
+    if (!form) throw new Error(`no form ending in ${actionSuffix} on ${page.url.href}`);
+    const hidden = Object.fromEntries([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(([, name, value]) => [name, value]));
+    return this.open(new URL(form[1]!, page.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...hidden, ...fields }).toString(),
+    });
+  }
+
+  /** Logs in and approves (or denies) whatever is asked; returns the redirect to the partner. */
+  async authorize(authorizationUrl: URL, options: { username: string; password: string; decision?: 'confirm' | 'deny' }): Promise<URL> {
+    const login = await this.open(authorizationUrl);
+    if (!login.page) throw new Error(`expected the login page, was redirected to ${login.redirect?.href}`);
+    const consent = await this.submit(login.page, '/login', { username: options.username, password: options.password });
+    if (!consent.page) throw new Error(`expected the consent page, was redirected to ${consent.redirect?.href}`);
+    const done = await this.submit(consent.page, `/${options.decision ?? 'confirm'}`);
+    if (!done.redirect) throw new Error(`expected a redirect to the partner, got ${done.page?.status}: ${done.page?.html.slice(0, 300)}`);
+    return done.redirect;
+  }
+}

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import * as oc from 'openid-client';
+
+import { registerClient } from '../../src/auth/clients/register-client.ts';
+import type { TestPortcullis } from './portcullis.ts';
+import { tlsFetch, type TlsIdentity } from './tls-fetch.ts';
+
+export const REDIRECT_URI = 'https://tpp.example/callback';
+
+export interface PartnerKeys {
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  kid: string;
+  alg: 'ES256' | 'PS256';
+}
+
+export async function partnerKeys(alg: 'ES256' | 'PS256' = 'ES256'): Promise<PartnerKeys> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const kid = randomUUID();
+  return { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' }, kid, alg };
+}
+
+/** Registers a `private_key_jwt` client (DPoP-bound unless stated) and returns its keys. */
+export async function registerKeyClient(portcullis: TestPortcullis, metadata: Record<string, unknown> = {}, alg: 'ES256' | 'PS256' = 'ES256') {
+  const keys = await partnerKeys(alg);
+  const clientId = `client-${randomUUID()}`;
+  await registerClient(portcullis.provider, {
+    client_id: clientId,
+    client_name: 'Test TPP',
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: alg,
+    request_object_signing_alg: alg,
+    jwks: { keys: [keys.publicJwk] },
+    scope: 'openid accounts payments',
+    ...metadata,
+  });
+  return { clientId, keys };
+}
+
+/** An openid-client configuration for the client, over TLS that trusts the dev CA. */
+export async function discover(portcullis: TestPortcullis, clientId: string, auth: oc.ClientAuth, metadata: Partial<oc.ClientMetadata> = {}, identity?: TlsIdentity): Promise<oc.Configuration> {
+  const fetchImpl = tlsFetch(portcullis.caPem, identity);
+  const config = await oc.discovery(new URL(portcullis.config.issuer), clientId, metadata, auth, { [oc.customFetch]: fetchImpl as never });
+  return config;
+}

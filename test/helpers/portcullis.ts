@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { startPortcullis, type Portcullis } from '../../src/server/start.ts';
+import { createSandboxDirectory, type SandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
+import { openTestStore } from './store.ts';
+
+export interface TestPortcullis extends Portcullis {
+  config: Config;
+  certsDir: string;
+  caPem: string;
+  sampleClient: { certificatePem: string; privateKeyPem: string };
+  directory: SandboxDirectory;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Boots the real product on free ports, with a private certs/data folder and the test store.
+ * `env` adds or overrides environment variables (e.g. trusted proxies).
+ */
+export async function startTestPortcullis(env: Record<string, string> = {}): Promise<TestPortcullis> {
+  const workDir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
+  const [httpsPort, mtlsPort] = [await freePort(), await freePort()];
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HTTPS_PORT: String(httpsPort),
+    MTLS_PORT: String(mtlsPort),
+    DATA_DIR: join(workDir, 'data'),
+    CERTS_DIR: join(workDir, 'certs'),
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    COOKIE_KEYS: randomBytes(32).toString('base64url'),
+    DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
+    ...env,
+  });
+  const db = await openTestStore();
+  const portcullis = await startPortcullis(config, createLogger(config.logLevel, false), { db });
+  const certsDir = config.certsDir;
+  return {
+    ...portcullis,
+    config,
+    certsDir,
+    caPem: readFileSync(join(certsDir, 'dev-ca.pem'), 'utf8'),
+    sampleClient: { certificatePem: readFileSync(join(certsDir, 'sample-client.pem'), 'utf8'), privateKeyPem: readFileSync(join(certsDir, 'sample-client.key'), 'utf8') },
+    directory: await createSandboxDirectory(certsDir),
+    async close() {
+      await portcullis.close();
+      await db.destroy();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
