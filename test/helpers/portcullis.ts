@@ -18,6 +18,12 @@ export interface TestPortcullis extends Portcullis {
   directory: SandboxDirectory;
 }
 
+/**
+ * One key-encryption key for the whole suite: test files share the PostgreSQL database, and so
+ * its signing keys, which each instance must be able to open.
+ */
+export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 'portcullis-test-suite').toString('base64url');
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -43,7 +49,7 @@ export async function startTestPortcullis(env: Record<string, string> = {}): Pro
     MTLS_PORT: String(mtlsPort),
     DATA_DIR: join(workDir, 'data'),
     CERTS_DIR: join(workDir, 'certs'),
-    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
     COOKIE_KEYS: randomBytes(32).toString('base64url'),
     DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
     ...env,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 
 import type { PayloadTable } from './payload-tables.ts';
 import { LIVE_ROW, expiresAtFor } from './row-expiry.ts';
@@ -10,6 +10,9 @@ import { unsupportedOperation } from './unsupported-operation.ts';
  * sessions, interactions, pushed requests). The token endpoint makes several of these calls per
  * request, so each method is exactly one statement: no read-before-write, no transaction.
  */
+
+// Grant sources whose second use is an attack, not a retry.
+const SINGLE_USE = new Set(['AuthorizationCode', 'RefreshToken']);
 
 interface StoredRow {
   payload: AdapterPayload;
@@ -62,10 +65,24 @@ export class PayloadTableAdapter implements Adapter {
     return this.#findLive({ kind: this.#model, user_code: userCode });
   }
 
-  /** Marks the row used; the first use time is kept if it is consumed again. */
+  /**
+   * Marks the row used; the first use time is kept if it is consumed again. Codes and refresh
+   * tokens are single use even under a race: oidc-provider checks `consumed` on the row it read,
+   * then consumes, so two concurrent redemptions could both pass its check. Here only one of them
+   * flips `consumed_at`; the other finds it already set, and is treated as the reuse it is: the
+   * grant's tokens are revoked (RFC 6749 §4.1.2, RFC 9700 §4.14.2) and the request fails.
+   */
   async consume(id: string): Promise<void> {
     if (!this.#table.consumable) unsupportedOperation(this.#model, 'consume');
-    await this.#db(this.#table.name).where(this.#key(id)).update({ consumed_at: this.#db.raw('coalesce(consumed_at, now())') });
+    if (!SINGLE_USE.has(this.#model)) {
+      await this.#db(this.#table.name).where(this.#key(id)).update({ consumed_at: this.#db.raw('coalesce(consumed_at, now())') });
+      return;
+    }
+    const claimed = await this.#db.raw('update oidc_tokens set consumed_at = now() where id = ? and kind = ? and consumed_at is null returning id', [id, this.#model]);
+    if (claimed.rows.length === 1) return;
+    const row: { grant_id: string | null } | undefined = await this.#db('oidc_tokens').first('grant_id').where(this.#key(id));
+    if (row?.grant_id) await this.revokeByGrantId(row.grant_id);
+    throw new errors.InvalidGrant(`${this.#model === 'AuthorizationCode' ? 'authorization code' : 'refresh token'} already consumed`);
   }
 
   async destroy(id: string): Promise<void> {

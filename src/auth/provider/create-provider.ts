@@ -18,7 +18,7 @@ export function createProvider(issuer: string, deps: ProviderDependencies, logge
   const provider = new Provider(issuer, providerConfiguration(deps));
   provider.proxy = deps.config.proxy.trusted.length > 0;
   for (const event of CLIENT_ERROR_EVENTS) {
-    provider.on(event as 'authorization.error', (ctx: KoaContextWithOIDC, error: errors.OIDCProviderError) => logger.info({ event, error: error.error, description: error.error_description, client: ctx.oidc?.client?.clientId }, event));
+    provider.on(event as 'authorization.error', (ctx: KoaContextWithOIDC, error: errors.OIDCProviderError) => logger.info({ event, error: error.error, description: error.error_description, detail: (error as { error_detail?: string }).error_detail, client: ctx.oidc?.client?.clientId }, event));
   }
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => logger.error({ err: error, path: ctx.path }, 'server_error'));
   return provider;
