@@ -1,4 +1,4 @@
-import { errors, type AuthorizationDetail, type Client, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type AuthorizationDetail, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { z } from 'zod';
 
 import { accountInformationSchema, paymentInitiationSchema } from './authorization-details.schema.ts';
@@ -7,14 +7,13 @@ function describe(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'detail'}: ${issue.message}`).join('; ');
 }
 
-/** A RAR type whose details must match `schema` and whose client must hold `role`. */
-function detailType(schema: z.ZodType, role: string) {
+/**
+ * A RAR type whose details must match `schema`. Which clients may use it is their
+ * `authorization_details_types` metadata, derived from their roles by the client policy.
+ */
+function detailType(schema: z.ZodType) {
   return {
-    validate(_ctx: KoaContextWithOIDC, detail: AuthorizationDetail, client: Client): void {
-      const roles = client['software_roles'];
-      if (Array.isArray(roles) && !roles.includes(role)) {
-        throw new errors.InvalidAuthorizationDetails(`client is not registered with the ${role} role`);
-      }
+    validate(_ctx: KoaContextWithOIDC, detail: AuthorizationDetail): void {
       const parsed = schema.safeParse(detail);
       if (!parsed.success) throw new errors.InvalidAuthorizationDetails(describe(parsed.error));
     },
@@ -30,8 +29,8 @@ type RarConfiguration = Extract<NonNullable<NonNullable<Configuration['features'
 export const richAuthorizationRequests: RarConfiguration = {
   enabled: true,
   types: {
-    account_information: detailType(accountInformationSchema, 'AISP'),
-    payment_initiation: detailType(paymentInitiationSchema, 'PISP'),
+    account_information: detailType(accountInformationSchema),
+    payment_initiation: detailType(paymentInitiationSchema),
   },
   authorizationDetailsForGrantSource: (ctx) => ctx.oidc.grant?.rar,
   authorizationDetailsForAccessToken: (_ctx, _token, source) => source?.rar,

@@ -62,11 +62,28 @@ function checkFapi1(metadata: Metadata): void {
   metadata['authorization_signed_response_alg'] ??= 'PS256';
 }
 
+// RAR (RFC 9396) types each Open Banking role may request.
+const DETAIL_TYPES_BY_ROLE: Record<string, string[]> = { AISP: ['account_information'], PISP: ['payment_initiation'], CBPII: [] };
+
+/**
+ * The roles a directory gave the software decide which `authorization_details` types it may send:
+ * they become its `authorization_details_types` (which oidc-provider enforces), and a client may
+ * not claim a type its roles do not allow.
+ */
 function checkSoftwareRoles(metadata: Metadata): void {
   const roles = metadata['software_roles'];
-  if (roles !== undefined && (!Array.isArray(roles) || roles.some((role) => !['AISP', 'PISP', 'CBPII'].includes(role)))) {
+  if (roles === undefined) return;
+  if (!Array.isArray(roles) || roles.some((role) => !Object.hasOwn(DETAIL_TYPES_BY_ROLE, role))) {
     invalid('software_roles may only contain AISP, PISP, CBPII');
   }
+  const allowed = new Set(roles.flatMap((role: string) => DETAIL_TYPES_BY_ROLE[role]!));
+  const requested = metadata['authorization_details_types'];
+  if (Array.isArray(requested) && requested.length) {
+    const beyond = requested.filter((type) => !allowed.has(type));
+    if (beyond.length) invalid(`authorization_details_types ${beyond.join(', ')} not allowed by software_roles`);
+    return;
+  }
+  metadata['authorization_details_types'] = [...allowed];
 }
 
 /**

@@ -127,3 +127,36 @@ describe('dynamic client registration with a software statement', () => {
     assert.equal(body['error'], 'invalid_client_metadata');
   });
 });
+
+describe('client management (RFC 7592)', () => {
+  test('read, update (with the statement again) and delete a registration with its access token', async () => {
+    const softwareId = `software-${randomUUID()}`;
+    const ssa = await portcullis.directory.issueSoftwareStatement(statementClaims(softwareId));
+    const created = await register(JSON.stringify({ ...metadata, software_statement: ssa }), 'application/json');
+    assert.equal(created.status, 201);
+    const uri = String(created.body['registration_client_uri']);
+    const clientId = String(created.body['client_id']);
+    let token = String(created.body['registration_access_token']);
+
+    const read = await fetchTls(uri, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(read.status, 200);
+    const readBody = (await read.json()) as Record<string, unknown>;
+    assert.equal(readBody['client_id'], clientId);
+    token = String(readBody['registration_access_token'] ?? token);
+
+    const withoutStatement = await fetchTls(uri, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...metadata, client_id: clientId }) });
+    assert.equal(withoutStatement.status, 400);
+    assert.equal(((await withoutStatement.json()) as Record<string, unknown>)['error'], 'invalid_software_statement');
+
+    const updated = await fetchTls(uri, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...metadata, client_id: clientId, scope: 'openid accounts', software_statement: ssa }) });
+    assert.equal(updated.status, 200);
+    const updatedBody = (await updated.json()) as Record<string, unknown>;
+    assert.equal(updatedBody['scope'], 'openid accounts');
+    token = String(updatedBody['registration_access_token'] ?? token);
+
+    const deleted = await fetchTls(uri, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(deleted.status, 204);
+    const gone = await fetchTls(uri, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(gone.status, 401);
+  });
+});
