@@ -48,37 +48,34 @@ export interface Config {
   retiredKeyGrace: number;
 }
 
+// Without these a production start would fall back to development material.
+const PRODUCTION_REQUIRED = ['KEY_ENCRYPTION_KEY', 'COOKIE_KEYS', 'DPOP_NONCE_SECRET', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'CLIENT_CA_FILE', 'DIRECTORY_JWKS', 'ISSUER', 'MTLS_BASE_URL'] as const;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
 /**
- * Reads the environment through the schema and fails fast, naming every bad option.
+ * Reads the environment through the schema and fails fast, naming every bad option at once.
  *
  * @example
  * const config = loadConfig(process.env);
  */
 export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  const env = parsed.data;
-
-  if (env.NODE_ENV === 'production') {
-    const missing = ['KEY_ENCRYPTION_KEY', 'COOKIE_KEYS', 'DPOP_NONCE_SECRET', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'CLIENT_CA_FILE', 'DIRECTORY_JWKS', 'ISSUER', 'MTLS_BASE_URL']
-      .filter((name) => env[name as keyof Env] === undefined);
-    if (missing.length) {
-      throw new ConfigError(`invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Checks across options read the raw environment, so that they are reported with schema errors.
+  const given = (name: keyof Env) => source[name] !== undefined && source[name] !== '';
+  if (source['NODE_ENV'] === 'production') {
+    for (const name of PRODUCTION_REQUIRED) {
+      if (!given(name)) problems.push(`${name}: required when NODE_ENV=production`);
     }
   }
-  if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
-    throw new ConfigError('invalid configuration:\n  TLS_CERT_FILE, TLS_KEY_FILE: set both or neither');
-  }
-  if (env.CLIENT_CERT_HEADER && env.TRUSTED_PROXIES.length === 0) {
-    throw new ConfigError('invalid configuration:\n  CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate');
-  }
+  if (given('TLS_CERT_FILE') !== given('TLS_KEY_FILE')) problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both or neither');
+  const trustsProxies = parsed.success ? parsed.data.TRUSTED_PROXIES.length > 0 : given('TRUSTED_PROXIES');
+  if (given('CLIENT_CERT_HEADER') && !trustsProxies) problems.push('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate');
+  if (problems.length || !parsed.success) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  const env = parsed.data;
 
   return {
     env: env.NODE_ENV,

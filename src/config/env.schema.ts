@@ -6,11 +6,25 @@ const list = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
-const port = z.coerce.number().int().min(1).max(65535);
+// Decimal only: `0x1F90` or `1e3` are typos, not ports.
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a decimal port number')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(65535));
 
+/** An issuer-shaped https URL (RFC 8414 §2: no query, fragment or credentials), without a trailing slash. */
 const httpsUrl = z
   .url({ protocol: /^https$/ })
-  .transform((value) => value.replace(/\/$/, ''));
+  // URL.parse, not new URL: zod still runs refinements after `z.url` has failed.
+  .refine((value) => {
+    const url = URL.parse(value);
+    return !url || (!url.search && !url.hash && !url.username && !url.password);
+  }, 'must have no query, fragment or credentials')
+  .transform((value) => {
+    const url = new URL(value);
+    return `${url.origin}${url.pathname}`.replace(/\/$/, '');
+  });
 
 const base64Secret = z
   .base64url()

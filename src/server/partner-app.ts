@@ -7,6 +7,7 @@ import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import { delegateToProvider } from './delegate-to-provider.ts';
+import { partnerEndpointsOnly } from './partner-endpoints-only.ts';
 
 export interface PartnerAppDependencies {
   provider: Provider;
@@ -26,6 +27,7 @@ export function partnerApp(deps: PartnerAppDependencies): Koa {
   app.use(fapiInteractionId);
   app.use(securityHeaders);
   app.use(healthRoutes(deps.db).routes());
+  app.use(partnerEndpointsOnly);
   app.use(deps.registration);
   app.use(delegateToProvider(deps.provider));
   return app;

@@ -1,5 +1,7 @@
 import type { Middleware } from 'koa';
 
+import { peerAddress } from './peer-address.ts';
+
 /**
  * Forwarding headers (`X-Forwarded-*`, `Forwarded`, and the client-certificate header) mean
  * something only when a configured proxy set them. From any other peer they are deleted before
@@ -9,7 +11,7 @@ import type { Middleware } from 'koa';
 export function stripUntrustedForwarding(trustedProxies: ReadonlySet<string>, clientCertHeader: string | undefined): Middleware {
   const forwarding = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', ...(clientCertHeader ? [clientCertHeader] : [])];
   return async function stripUntrustedForwarding(ctx, next) {
-    if (!trustedProxies.has(ctx.req.socket.remoteAddress ?? '')) {
+    if (!trustedProxies.has(peerAddress(ctx.req.socket))) {
       for (const name of forwarding) delete ctx.req.headers[name];
     }
     await next();

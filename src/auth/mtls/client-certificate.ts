@@ -5,6 +5,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 
 import { readForwardedCertificate } from '../../pki/read-forwarded-certificate.ts';
 import { verifyCertificateChain } from '../../pki/verify-certificate-chain.ts';
+import { peerAddress } from '../../shared/peer-address.ts';
 import { subjectMatches } from './distinguished-name.ts';
 
 export interface ClientCertificateOptions {
@@ -17,7 +18,7 @@ export interface ClientCertificateOptions {
 }
 
 function fromTrustedProxy(ctx: KoaContextWithOIDC, options: ClientCertificateOptions): boolean {
-  return options.header !== undefined && options.trustedProxies.has(ctx.socket.remoteAddress ?? '');
+  return options.header !== undefined && options.trustedProxies.has(peerAddress(ctx.socket));
 }
 
 function peerCertificatePem(socket: TLSSocket): string | undefined {

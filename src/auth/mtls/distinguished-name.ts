@@ -45,8 +45,13 @@ function splitRfc4514(dn: string): string[] {
   return parts.map((part) => part.trim()).filter(Boolean);
 }
 
+/** RFC 4514 §2.4: `\XX` escapes are bytes of UTF-8, so `Caf\C3\A9` is `Café`. */
 function unescapeValue(value: string): string {
-  return value.trim().replace(/\\([0-9a-f]{2}|.)/gi, (_, escaped: string) => (escaped.length === 2 ? String.fromCharCode(parseInt(escaped, 16)) : escaped));
+  const parts = value.trim().split(/(\\[0-9a-f]{2}|\\.)/i);
+  return Buffer.concat(parts.map((part) => {
+    if (/^\\[0-9a-f]{2}$/i.test(part)) return Buffer.from([parseInt(part.slice(1), 16)]);
+    return Buffer.from(part.startsWith('\\') ? part.slice(1) : part);
+  })).toString('utf8');
 }
 
 function toAttributes(pairs: string[]): string[] {
@@ -60,7 +65,8 @@ function toAttributes(pairs: string[]): string[] {
 
 /** True when the certificate subject (Node's `X509Certificate#subject`) equals the RFC 4514 DN. */
 export function subjectMatches(certificateSubject: string, expectedDn: string): boolean {
-  const actual = toAttributes(certificateSubject.split('\n').filter(Boolean));
+  // Node prints a multi-valued RDN on one line as `OU=a + CN=b` (a `+` inside a value is escaped).
+  const actual = toAttributes(certificateSubject.split('\n').flatMap((line) => line.split(' + ')).filter(Boolean));
   const expected = toAttributes(splitRfc4514(expectedDn));
   return actual.length === expected.length && actual.every((attribute, index) => attribute === expected[index] && attribute !== '');
 }

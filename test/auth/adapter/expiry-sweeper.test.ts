@@ -9,7 +9,7 @@ import { openStore, type Knex } from '../../../src/db/knex.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 15_000;
   while (!(await check())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await delay(10);
@@ -44,6 +44,8 @@ describe(`startSweeper (${storeKind})`, () => {
     const empty = openStore({ pgliteDir: 'memory://' });
     const errors: unknown[] = [];
     try {
+      // PGlite's first query waits for its WASM start-up, which must not eat the sweep deadline.
+      await empty.raw('select 1');
       const stopSweeper = startSweeper(empty, { intervalSeconds: 0.01, batchSize: 100, onError: (error) => errors.push(error) });
       await waitFor(async () => errors.length >= 2, 'two failed sweeps');
       await stopSweeper();

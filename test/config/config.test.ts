@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { describe, test } from 'node:test';
+
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { defaults } from '../../src/config/defaults.ts';
+import { envSchema } from '../../src/config/env.schema.ts';
+
+const secret = () => randomBytes(32).toString('base64url');
+
+/** The message `loadConfig` throws, one problem per indented line. */
+function configError(...problems: string[]) {
+  return { name: 'ConfigError', message: `invalid configuration:\n  ${problems.join('\n  ')}` };
+}
+
+/** What the error says about one variable (its line, which starts with its name), or undefined when the env loads. */
+function problemFor(env: Record<string, string>, variable: string): string | undefined {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    const line = error.message.split('\n').slice(1).map((text) => text.trim()).find((text) => text.startsWith(variable));
+    assert.ok(line, `the error names ${variable}: ${JSON.stringify(error.message)}`);
+    return line;
+  }
+  return undefined;
+}
+
+/** The values of `variable` that load although they should not. */
+function acceptedValues(variable: string, values: string[]): string[] {
+  return values.filter((value) => problemFor({ [variable]: value }, variable) === undefined);
+}
+
+/** Every variable a production deployment must set, valid. */
+function productionEnv(): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    KEY_ENCRYPTION_KEY: secret(),
+    COOKIE_KEYS: secret(),
+    DPOP_NONCE_SECRET: secret(),
+    DATABASE_URL: 'postgres://portcullis@db.internal:5432/portcullis',
+    TLS_CERT_FILE: '/etc/portcullis/tls.pem',
+    TLS_KEY_FILE: '/etc/portcullis/tls.key',
+    CLIENT_CA_FILE: '/etc/portcullis/client-ca.pem',
+    DIRECTORY_JWKS: 'https://keystore.directory.example/jwks.json',
+    ISSUER: 'https://auth.bank.example',
+    MTLS_BASE_URL: 'https://mtls.bank.example',
+  };
+}
+
+describe('loadConfig defaults', () => {
+  test('an empty environment gives the documented development defaults', () => {
+    assert.deepEqual(loadConfig({}), {
+      env: 'development',
+      logLevel: 'info',
+      host: '127.0.0.1',
+      httpsPort: 8443,
+      mtlsPort: 8444,
+      issuer: 'https://localhost:8443',
+      mtlsBaseUrl: 'https://localhost:8444',
+      dataDir: resolve('./data'),
+      certsDir: resolve('./certs'),
+      databaseUrl: undefined,
+      tls: { certFile: undefined, keyFile: undefined, clientCaFile: undefined },
+      proxy: { trusted: [], clientCertHeader: undefined },
+      directoryJwks: undefined,
+      secrets: { keyEncryptionKey: undefined, cookieKeys: undefined, dpopNonceSecret: undefined },
+      ttl: defaults.ttl,
+      sweepInterval: 60,
+      sweepBatchSize: 500,
+      retiredKeyGrace: 86_400,
+    });
+  });
+
+  test('the default issuer and mTLS base URL follow the configured ports', () => {
+    const config = loadConfig({ HTTPS_PORT: '9443', MTLS_PORT: '9444' });
+    assert.equal(config.issuer, 'https://localhost:9443');
+    assert.equal(config.mtlsBaseUrl, 'https://localhost:9444');
+  });
+
+  test('defaults are documented values, not shared mutable state: two loads are equal but separate', () => {
+    const first = loadConfig({});
+    const second = loadConfig({});
+    assert.deepEqual(first, second);
+    assert.notEqual(first.proxy.trusted, second.proxy.trusted);
+  });
+});
+
+describe('loadConfig reads every variable', () => {
+  test('each variable the schema knows lands in its option, converted', () => {
+    const keyEncryptionKey = randomBytes(48);
+    const dpopNonceSecret = randomBytes(32);
+    const cookieKeys = [secret(), secret()];
+    const env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'debug',
+      HOST: '0.0.0.0',
+      HTTPS_PORT: '443',
+      MTLS_PORT: '8443',
+      ISSUER: 'https://auth.bank.example/as/',
+      MTLS_BASE_URL: 'https://mtls.bank.example',
+      DATA_DIR: 'var/data',
+      CERTS_DIR: '/srv/certs',
+      DATABASE_URL: 'postgresql://portcullis:secret@db.internal:5432/portcullis?sslmode=require',
+      TLS_CERT_FILE: '/etc/tls/server.pem',
+      TLS_KEY_FILE: '/etc/tls/server.key',
+      CLIENT_CA_FILE: '/etc/tls/client-ca.pem',
+      TRUSTED_PROXIES: ' 10.0.0.1 , ::1,, 192.168.1.20 ',
+      CLIENT_CERT_HEADER: 'X-SSL-Client-Cert',
+      DIRECTORY_JWKS: 'https://keystore.one.example/jwks.json, /etc/portcullis/directory.jwks',
+      KEY_ENCRYPTION_KEY: keyEncryptionKey.toString('base64url'),
+      COOKIE_KEYS: cookieKeys.join(','),
+      DPOP_NONCE_SECRET: dpopNonceSecret.toString('base64url'),
+    };
+    assert.deepEqual(Object.keys(env).sort(), Object.keys(envSchema.shape).sort(), 'this test sets every variable');
+    const config = loadConfig(env);
+    assert.equal(config.env, 'test');
+    assert.equal(config.logLevel, 'debug');
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.httpsPort, 443);
+    assert.equal(config.mtlsPort, 8443);
+    assert.equal(config.issuer, 'https://auth.bank.example/as', 'one trailing slash is dropped');
+    assert.equal(config.mtlsBaseUrl, 'https://mtls.bank.example');
+    assert.equal(config.dataDir, resolve('var/data'), 'relative folders are resolved');
+    assert.equal(config.certsDir, '/srv/certs');
+    assert.equal(config.databaseUrl, 'postgresql://portcullis:secret@db.internal:5432/portcullis?sslmode=require');
+    assert.deepEqual(config.tls, { certFile: '/etc/tls/server.pem', keyFile: '/etc/tls/server.key', clientCaFile: '/etc/tls/client-ca.pem' });
+    assert.deepEqual(config.proxy, { trusted: ['10.0.0.1', '::1', '192.168.1.20'], clientCertHeader: 'x-ssl-client-cert' });
+    assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
+    assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret });
+  });
+
+  test('both PostgreSQL URL schemes are accepted', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@h/db' }).databaseUrl, 'postgresql://u@h/db');
+  });
+
+  test('every log level pino knows is accepted', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) {
+      assert.equal(loadConfig({ LOG_LEVEL: level }).logLevel, level);
+    }
+  });
+
+  test('a complete production environment loads', () => {
+    const env = productionEnv();
+    const config = loadConfig(env);
+    assert.equal(config.env, 'production');
+    assert.equal(config.issuer, 'https://auth.bank.example');
+    assert.equal(config.mtlsBaseUrl, 'https://mtls.bank.example');
+    assert.deepEqual(config.secrets.keyEncryptionKey, Buffer.from(env.KEY_ENCRYPTION_KEY!, 'base64url'));
+  });
+});
+
+describe('loadConfig fails fast on bad values, naming the variable', () => {
+  test('ports outside 1..65535, fractional, negative, empty or not numbers', () => {
+    assert.throws(() => loadConfig({ HTTPS_PORT: '0' }), configError('HTTPS_PORT: Too small: expected number to be >=1'));
+    assert.throws(() => loadConfig({ MTLS_PORT: '65536' }), configError('MTLS_PORT: Too big: expected number to be <=65535'));
+    assert.deepEqual(acceptedValues('HTTPS_PORT', ['-1', '80.5', 'eighty', '']), []);
+    assert.deepEqual(acceptedValues('MTLS_PORT', ['-1', '80.5', 'eighty', '']), []);
+  });
+
+  test('a port is written in decimal digits: hex, exponent and binary forms are not silently converted', () => {
+    assert.deepEqual(acceptedValues('HTTPS_PORT', ['0x1F90', '1e3', '0b11111']), []);
+  });
+
+  test('ISSUER and MTLS_BASE_URL must be https URLs', () => {
+    assert.throws(() => loadConfig({ ISSUER: 'http://auth.bank.example' }), configError('ISSUER: Invalid URL'));
+    assert.throws(() => loadConfig({ ISSUER: 'auth.bank.example' }), configError('ISSUER: Invalid URL'));
+    assert.throws(() => loadConfig({ MTLS_BASE_URL: 'http://mtls.bank.example' }), configError('MTLS_BASE_URL: Invalid URL'));
+  });
+
+  test('ISSUER has no query, fragment or credentials (RFC 8414 §2, OpenID Connect Discovery §3)', () => {
+    assert.deepEqual(acceptedValues('ISSUER', ['https://auth.bank.example?tenant=1', 'https://auth.bank.example#top', 'https://admin:secret@auth.bank.example']), []);
+  });
+
+  test('DATABASE_URL must be a postgres:// or postgresql:// URL', () => {
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://u@h/db' }), configError('DATABASE_URL: Invalid URL'));
+    assert.throws(() => loadConfig({ DATABASE_URL: 'sqlite:///var/db' }), configError('DATABASE_URL: Invalid URL'));
+    assert.throws(() => loadConfig({ DATABASE_URL: 'not a url' }), configError('DATABASE_URL: Invalid URL'));
+  });
+
+  test('secrets must be base64url of at least 32 bytes', () => {
+    const short = randomBytes(31).toString('base64url');
+    assert.throws(() => loadConfig({ KEY_ENCRYPTION_KEY: short }), configError('KEY_ENCRYPTION_KEY: must decode to at least 32 bytes'));
+    assert.throws(() => loadConfig({ DPOP_NONCE_SECRET: short }), configError('DPOP_NONCE_SECRET: must decode to at least 32 bytes'));
+    assert.throws(() => loadConfig({ KEY_ENCRYPTION_KEY: '' }), configError('KEY_ENCRYPTION_KEY: must decode to at least 32 bytes'));
+    assert.throws(() => loadConfig({ KEY_ENCRYPTION_KEY: `${randomBytes(32).toString('base64url')}!` }), configError('KEY_ENCRYPTION_KEY: Invalid base64url-encoded string'));
+    assert.equal(loadConfig({ KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') }).secrets.keyEncryptionKey?.length, 32, '32 bytes is enough');
+  });
+
+  test('each cookie key has at least 32 characters and there is at least one', () => {
+    assert.throws(() => loadConfig({ COOKIE_KEYS: `${secret()},too-short` }), configError('COOKIE_KEYS.1: each key must be at least 32 characters'));
+    assert.throws(() => loadConfig({ COOKIE_KEYS: ' , ' }), configError('COOKIE_KEYS: Too small: expected array to have >=1 items'));
+  });
+
+  test('TRUSTED_PROXIES holds IP addresses only (no names, no ranges)', () => {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1,10.0.0.0/8' }), configError('TRUSTED_PROXIES.1: Invalid input'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: 'proxy.internal' }), configError('TRUSTED_PROXIES.0: Invalid input'));
+  });
+
+  test('CLIENT_CERT_HEADER must be a header name', () => {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1', CLIENT_CERT_HEADER: 'client cert' }), configError('CLIENT_CERT_HEADER: must be a header name'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1', CLIENT_CERT_HEADER: 'client-cert:' }), configError('CLIENT_CERT_HEADER: must be a header name'));
+  });
+
+  test('NODE_ENV and LOG_LEVEL are closed lists', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'staging' }), configError('NODE_ENV: Invalid option: expected one of "development"|"production"|"test"'));
+    assert.throws(() => loadConfig({ LOG_LEVEL: 'verbose' }), configError('LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"'));
+  });
+
+  test('CLIENT_CERT_HEADER without TRUSTED_PROXIES is refused: anyone could send the header', () => {
+    assert.throws(() => loadConfig({ CLIENT_CERT_HEADER: 'client-cert' }), configError('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate'));
+    assert.throws(() => loadConfig({ CLIENT_CERT_HEADER: 'client-cert', TRUSTED_PROXIES: ' , ' }), configError('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate'));
+    assert.equal(loadConfig({ CLIENT_CERT_HEADER: 'client-cert', TRUSTED_PROXIES: '10.0.0.1' }).proxy.clientCertHeader, 'client-cert');
+  });
+
+  test('TLS_CERT_FILE and TLS_KEY_FILE come together', () => {
+    assert.throws(() => loadConfig({ TLS_CERT_FILE: '/etc/tls/server.pem' }), configError('TLS_CERT_FILE, TLS_KEY_FILE: set both or neither'));
+    assert.throws(() => loadConfig({ TLS_KEY_FILE: '/etc/tls/server.key' }), configError('TLS_CERT_FILE, TLS_KEY_FILE: set both or neither'));
+  });
+
+  test('NODE_ENV=production without its required variables lists every missing one', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), configError(
+      'KEY_ENCRYPTION_KEY: required when NODE_ENV=production',
+      'COOKIE_KEYS: required when NODE_ENV=production',
+      'DPOP_NONCE_SECRET: required when NODE_ENV=production',
+      'DATABASE_URL: required when NODE_ENV=production',
+      'TLS_CERT_FILE: required when NODE_ENV=production',
+      'TLS_KEY_FILE: required when NODE_ENV=production',
+      'CLIENT_CA_FILE: required when NODE_ENV=production',
+      'DIRECTORY_JWKS: required when NODE_ENV=production',
+      'ISSUER: required when NODE_ENV=production',
+      'MTLS_BASE_URL: required when NODE_ENV=production',
+    ));
+  });
+
+  test('NODE_ENV=production names exactly the variables still missing', () => {
+    const { COOKIE_KEYS: _cookieKeys, CLIENT_CA_FILE: _clientCa, ...env } = productionEnv();
+    assert.throws(() => loadConfig(env), configError(
+      'COOKIE_KEYS: required when NODE_ENV=production',
+      'CLIENT_CA_FILE: required when NODE_ENV=production',
+    ));
+  });
+
+  test('several bad variables are all named in one error', () => {
+    assert.throws(() => loadConfig({ HTTPS_PORT: '0', ISSUER: 'http://auth.bank.example', DATABASE_URL: 'mysql://u@h/db' }), configError(
+      'HTTPS_PORT: Too small: expected number to be >=1',
+      'ISSUER: Invalid URL',
+      'DATABASE_URL: Invalid URL',
+    ));
+  });
+
+  test('a bad value and a missing pairing are named together, not one per restart', () => {
+    const env = { HTTPS_PORT: '0', TLS_CERT_FILE: '/etc/tls/server.pem' };
+    assert.equal(problemFor(env, 'HTTPS_PORT'), 'HTTPS_PORT: Too small: expected number to be >=1');
+    assert.equal(problemFor(env, 'TLS_CERT_FILE'), 'TLS_CERT_FILE, TLS_KEY_FILE: set both or neither');
+  });
+});
