@@ -9,6 +9,9 @@ export async function globalSetup(): Promise<void> {
   const db = openStore({ databaseUrl });
   try {
     await migrateToLatest(db);
+    // Keys left by an earlier run were sealed under another key-encryption key; the suite's own
+    // fixed key makes fresh ones on first start.
+    await db('signing_keys').delete();
   } finally {
     await db.destroy();
   }
