@@ -50,7 +50,8 @@ function checkRedirectUris(metadata: Metadata): void {
   if (!Array.isArray(uris)) return;
   for (const uri of uris) {
     if (typeof uri !== 'string' || URL.parse(uri)?.protocol !== 'https:') {
-      throw new errors.InvalidRedirectUri('redirect_uris must be https URLs');
+      // oidc-provider answers metadata errors about redirect_uris with `invalid_redirect_uri`.
+      invalid('redirect_uris must be https URLs');
     }
   }
 }
