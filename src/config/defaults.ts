@@ -68,6 +68,17 @@ export const defaults = {
    * token signed with it lives.
    */
   retiredKeyGrace: 24 * 60 * 60,
+
+  /**
+   * Signing keys: how long `keys rotate` publishes a new key, for verification only, before it
+   * starts signing, seconds. Partners cache our JWKS (openid-client fetches it again for an
+   * unknown kid only when its copy is over 60 s old; other libraries keep it for minutes), so the
+   * first tokens signed with a kid they have never seen could fail to verify. Default 10 minutes:
+   * more than the instances' 30 s poll (`SIGNING_KEY_POLL_SECONDS`) plus common JWKS caches. Keep it
+   * above the poll interval; `keys rotate --now` skips it for a compromised key. Read by the CLI
+   * straight from here, as it is policy, not a per-deployment setting.
+   */
+  keyActivationDelay: 10 * 60,
 } as const;
 
 export type Defaults = typeof defaults;

@@ -11,7 +11,8 @@ import { resolveSecrets } from '../config/dev-secrets.ts';
 import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
 import { startSweeper } from '../auth/adapter/expiry-sweeper.ts';
 import { passwordAuthenticator } from '../auth/customers/password-authenticator.ts';
-import { loadSigningKeys } from '../auth/keys/signing-keys.service.ts';
+import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
+import { SIGNING_KEY_POLL_SECONDS, watchSigningKeys } from '../auth/keys/watch-signing-keys.ts';
 import { createProvider } from '../auth/provider/create-provider.ts';
 import { ROUTES } from '../auth/provider/routes.ts';
 import { acceptSoftwareStatement } from '../auth/registration/accept-software-statement.ts';
@@ -83,25 +84,46 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   // A key of its own for CSRF tokens, derived so that it never equals the key-encryption key.
   const csrfSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis csrf tokens', 32));
 
-  const provider = createProvider(config.issuer, { config, secrets, adapter: createStoreAdapter(db), jwks, authenticator, trustAnchors: pki.trustAnchors }, logger);
+  const adapter = createStoreAdapter(db);
   const trustedProxies = new Set(config.proxy.trusted);
   const registration = acceptSoftwareStatement(ROUTES.registration, directories, config.issuer, logger);
-  const browser = browserApp({ provider, db, authenticator, csrfSecret, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
-  const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+  // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
+  // both apps afresh and swaps the listeners' handlers; requests in flight finish where they began.
+  const buildHandlers = (signingJwks: SigningJwks) => {
+    const provider = createProvider(config.issuer, { config, secrets, adapter, jwks: signingJwks, authenticator, trustAnchors: pki.trustAnchors }, logger);
+    const browser = browserApp({ provider, db, authenticator, csrfSecret, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+    const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+    return { provider, browser: browser.callback(), partner: partner.callback() };
+  };
+  let handlers = buildHandlers(jwks);
 
-  const browserServer = createServer(browserTlsOptions(pki.server), browser.callback());
-  const partnerServer = createServer(partnerTlsOptions(pki.server, pki.trustAnchors), partner.callback());
+  const browserServer = createServer(browserTlsOptions(pki.server), (req, res) => handlers.browser(req, res));
+  const partnerServer = createServer(partnerTlsOptions(pki.server, pki.trustAnchors), (req, res) => handlers.partner(req, res));
   const browserPort = await listen(browserServer, config.httpsPort, config.host);
   const partnerPort = await listen(partnerServer, config.mtlsPort, config.host);
   const stopSweeper = startSweeper(db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') });
+  const stopKeyWatch = watchSigningKeys(db, jwks, {
+    intervalSeconds: SIGNING_KEY_POLL_SECONDS,
+    graceSeconds: config.retiredKeyGrace,
+    keyEncryptionKey: secrets.keyEncryptionKey,
+    onChange: (next) => {
+      handlers = buildHandlers(next);
+      logger.info({ kids: next.keys.map((key) => key.kid) }, 'signing_keys.reloaded');
+    },
+    onError: (error) => logger.error({ err: error }, 'signing_keys.reload_error'),
+  });
 
   return {
-    provider,
+    /** The provider serving requests now; a key rotation replaces it. */
+    get provider() {
+      return handlers.provider;
+    },
     db,
     secrets,
     trustAnchors: pki.trustAnchors,
     urls: { browser: `https://localhost:${browserPort}`, partner: `https://localhost:${partnerPort}` },
     async close() {
+      await stopKeyWatch();
       await stopSweeper();
       for (const server of [browserServer, partnerServer]) {
         server.closeAllConnections();

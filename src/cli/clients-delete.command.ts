@@ -1,0 +1,18 @@
+import { deleteClient } from '../auth/clients/client.store.ts';
+import { CommandFailed, type Command } from './command.ts';
+import { withStore } from './with-store.ts';
+
+export const clientsDeleteCommand: Command = {
+  words: ['clients', 'delete'],
+  arguments: ['<client_id>'],
+  flags: {},
+  summary: 'delete a client registration',
+  description: [
+    'Deletes the client\'s registration: from then on it can no longer authenticate, so it cannot obtain, refresh or introspect tokens.',
+    'It revokes nothing else: grants, access and refresh tokens and consents issued to the client are left in the store until they expire. Revoke them first if they must stop working now.',
+  ].join('\n\n'),
+  async run({ config, print }, { positionals: [clientId] }) {
+    if (!(await withStore(config, (db) => deleteClient(db, clientId!)))) throw new CommandFailed(`no client ${clientId} is registered`);
+    print(`Deleted client ${clientId}.`);
+  },
+};

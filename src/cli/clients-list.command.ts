@@ -1,0 +1,34 @@
+import { listClients } from '../auth/clients/client.store.ts';
+import type { Command } from './command.ts';
+import { formatInstant, formatTable } from './format-table.ts';
+import { withStore } from './with-store.ts';
+
+function text(value: unknown): string {
+  return typeof value === 'string' && value !== '' ? value : '-';
+}
+
+export const clientsListCommand: Command = {
+  words: ['clients', 'list'],
+  arguments: [],
+  flags: {},
+  summary: 'list the registered clients',
+  description: 'Lists every registered client, oldest first: client_id, client_name, token endpoint authentication method, FAPI profile, software_id (for clients registered with a software statement) and when it was registered.',
+  async run({ config, print }) {
+    const clients = await withStore(config, listClients);
+    if (clients.length === 0) {
+      print('No clients registered.');
+      return;
+    }
+    print(formatTable(
+      ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'FAPI', 'SOFTWARE_ID', 'REGISTERED'],
+      clients.map((client) => [
+        client.client_id,
+        text(client.metadata['client_name']),
+        text(client.metadata['token_endpoint_auth_method']),
+        text(client.metadata['fapi_profile']),
+        text(client.software_id),
+        formatInstant(client.created_at),
+      ]),
+    ));
+  },
+};

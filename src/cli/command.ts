@@ -1,0 +1,52 @@
+import type { ParseArgsOptionsConfig } from 'node:util';
+
+import type { Config } from '../config/config.ts';
+
+/** sysexits(3) codes the CLI ends with, so that scripts can tell a typo from a failure. */
+export const EXIT_CODES = { ok: 0, failed: 1, usage: 64, config: 78 } as const;
+
+/** What every command is handed: the configuration `npm start` would run with, and its outputs. */
+export interface CliContext {
+  config: Config;
+  /** Writes a line of the result to stdout (what a script would read). */
+  print(line: string): void;
+  /** Writes a note or warning to stderr. */
+  note(line: string): void;
+}
+
+export interface CommandInput {
+  positionals: string[];
+  flags: Record<string, boolean | undefined>;
+}
+
+/** One CLI command: the words that select it, its help, and what it does. */
+export interface Command {
+  /** The words that select it, e.g. `['keys', 'rotate']`. */
+  words: readonly string[];
+  /** Its positional arguments as usage shows them, e.g. `['<file.json>']`; each is required. */
+  arguments: readonly string[];
+  /** Boolean flags besides `--help`, each with its help line. */
+  flags: Readonly<Record<string, { description: string }>>;
+  /** One line for the command list. */
+  summary: string;
+  /** Paragraphs shown by `--help` under the usage line. */
+  description: string;
+  run(context: CliContext, input: CommandInput): Promise<void>;
+}
+
+/** Boolean flag definitions for `parseArgs`. */
+export function parseArgsOptions(command: Command): ParseArgsOptionsConfig {
+  const options: ParseArgsOptionsConfig = { help: { type: 'boolean', short: 'h' } };
+  for (const name of Object.keys(command.flags)) options[name] = { type: 'boolean' };
+  return options;
+}
+
+/** The command line was wrong (EX_USAGE, 64). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The command ran and could not do what was asked (exit 1); the message says why. */
+export class CommandFailed extends Error {
+  override name = 'CommandFailed';
+}

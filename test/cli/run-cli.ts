@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createIsolatedSchema } from '../helpers/isolated-store.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NODE = join(ROOT, 'node_modules/.bin/node');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A private place for the CLI to keep its store, secrets and certificates. */
+export interface CliWorkspace {
+  dir: string;
+  /** The environment every run gets: DATA_DIR, CERTS_DIR, NODE_ENV=test (and DATABASE_URL on PostgreSQL). */
+  env: Record<string, string>;
+  /** Runs `node src/cli/index.ts ...args` in a child process, as `npm run cli -- ...args` does. */
+  run(args: string[], env?: Record<string, string>): Promise<CliResult>;
+}
+
+/**
+ * A fresh workspace, removed by the cleanup it registers with `after` (a test's `t.after`, or the
+ * file's `after` for a workspace its tests share). On PGlite the CLI keeps its database under
+ * DATA_DIR; when the suite runs on PostgreSQL it gets an empty schema of its own instead, so that
+ * its keys and clients are no other test's business.
+ */
+export async function cliWorkspace(after: (cleanup: () => Promise<void> | void) => void): Promise<CliWorkspace> {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-cli-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', DATA_DIR: join(dir, 'data'), CERTS_DIR: join(dir, 'certs'), NODE_ENV: 'test' };
+  if (process.env.DATABASE_URL) {
+    const schema = await createIsolatedSchema(process.env.DATABASE_URL);
+    after(() => schema.drop());
+    env['DATABASE_URL'] = schema.databaseUrl;
+  }
+  return {
+    dir,
+    env,
+    run: (args, extra = {}) => runCli(args, { ...env, ...extra }),
+  };
+}
+
+/** Runs the CLI with exactly `env` (nothing inherited), and never rejects: the exit code is the result. */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(NODE, ['src/cli/index.ts', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
