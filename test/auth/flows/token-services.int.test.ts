@@ -16,6 +16,7 @@ let client: { clientId: string; keys: PartnerKeys };
 let config: oc.Configuration;
 let DPoP: oc.DPoPHandle;
 let tokens: oc.TokenEndpointResponse & oc.TokenEndpointResponseHelpers;
+let browser: CustomerBrowser;
 before(async () => {
   portcullis = await startTestPortcullis();
   fetchTls = tlsFetch(portcullis.caPem);
@@ -24,7 +25,8 @@ before(async () => {
   DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
   const verifier = oc.randomPKCECodeVerifier();
   const url = await oc.buildAuthorizationUrlWithPAR(config, { redirect_uri: REDIRECT_URI, scope: 'openid profile', code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }, { DPoP });
-  const callback = await new CustomerBrowser(fetchTls, [portcullis.urls.browser]).authorize(url, { username: 'alice', password: 'alice-sandbox-pass' });
+  browser = new CustomerBrowser(fetchTls, [portcullis.urls.browser]);
+  const callback = await browser.authorize(url, { username: 'alice', password: 'alice-sandbox-pass' });
   tokens = await oc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true }, undefined, { DPoP });
 });
 after(() => portcullis?.close());
@@ -79,4 +81,18 @@ test('revoking the access token makes it inactive and useless at userinfo', asyn
   await oc.tokenRevocation(config, tokens.access_token);
   assert.equal((await oc.tokenIntrospection(config, tokens.access_token)).active, false);
   await assert.rejects(oc.fetchUserInfo(config, tokens.access_token, 'cust-0001', { DPoP }));
+});
+
+test('RP-initiated logout asks the customer on our own page, then signs them out', async () => {
+  const logoutUrl = oc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! });
+  const confirm = await browser.open(logoutUrl);
+  assert.equal(confirm.page?.status, 200);
+  assert.match(confirm.page!.html, /Sign out of Portcullis Bank\?/);
+  assert.doesNotMatch(confirm.page!.html, /<style|<script/, 'no inline style or script (CSP)');
+  const done = await browser.open(new URL(`${portcullis.urls.browser}/logout/confirm`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ xsrf: /name="xsrf" value="([^"]+)"/.exec(confirm.page!.html)![1]!, logout: 'yes' }).toString(),
+  });
+  assert.match(done.page!.html, /You are signed out/);
 });
