@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { AdapterPayload } from 'oidc-provider';
 
-import { unsupportedOperation } from './unsupported-operation.ts';
+import { KeyedRowAdapter } from './keyed-row.adapter.ts';
 
 /*
  * Dynamically registered clients. oidc-provider stores a client's metadata under its client_id
@@ -9,10 +9,11 @@ import { unsupportedOperation } from './unsupported-operation.ts';
  */
 
 /** oidc-provider `Adapter` for the `Client` model, over `oidc_clients`. */
-export class ClientAdapter implements Adapter {
+export class ClientAdapter extends KeyedRowAdapter {
   readonly #db: Knex;
 
   constructor(db: Knex) {
+    super('Client');
     this.#db = db;
   }
 
@@ -35,21 +36,5 @@ export class ClientAdapter implements Adapter {
 
   async destroy(clientId: string): Promise<void> {
     await this.#db('oidc_clients').where({ client_id: clientId }).delete();
-  }
-
-  async findByUid(): Promise<never> {
-    unsupportedOperation('Client', 'findByUid');
-  }
-
-  async findByUserCode(): Promise<never> {
-    unsupportedOperation('Client', 'findByUserCode');
-  }
-
-  async consume(): Promise<never> {
-    unsupportedOperation('Client', 'consume');
-  }
-
-  async revokeByGrantId(): Promise<never> {
-    unsupportedOperation('Client', 'revokeByGrantId');
   }
 }

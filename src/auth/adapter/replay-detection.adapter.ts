@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { AdapterPayload } from 'oidc-provider';
 
 import { expiresAtFor } from './row-expiry.ts';
-import { unsupportedOperation } from './unsupported-operation.ts';
+import { KeyedRowAdapter } from './keyed-row.adapter.ts';
 
 /*
  * Replay detection for client assertions (RFC 7523 §3: "the authorization server MAY ensure that
@@ -26,10 +26,11 @@ import { unsupportedOperation } from './unsupported-operation.ts';
 const PROVISIONAL_SECONDS = 600;
 
 /** oidc-provider `Adapter` for the `ReplayDetection` model, over `oidc_replay`. */
-export class ReplayDetectionAdapter implements Adapter {
+export class ReplayDetectionAdapter extends KeyedRowAdapter {
   readonly #db: Knex;
 
   constructor(db: Knex) {
+    super('ReplayDetection');
     this.#db = db;
   }
 
@@ -51,21 +52,5 @@ export class ReplayDetectionAdapter implements Adapter {
 
   async destroy(id: string): Promise<void> {
     await this.#db('oidc_replay').where({ id }).delete();
-  }
-
-  async findByUid(): Promise<never> {
-    unsupportedOperation('ReplayDetection', 'findByUid');
-  }
-
-  async findByUserCode(): Promise<never> {
-    unsupportedOperation('ReplayDetection', 'findByUserCode');
-  }
-
-  async consume(): Promise<never> {
-    unsupportedOperation('ReplayDetection', 'consume');
-  }
-
-  async revokeByGrantId(): Promise<never> {
-    unsupportedOperation('ReplayDetection', 'revokeByGrantId');
   }
 }
