@@ -47,3 +47,19 @@ export async function discover(portcullis: TestPortcullis, clientId: string, aut
   const config = await oc.discovery(new URL(portcullis.config.issuer), clientId, metadata, auth, { [oc.customFetch]: fetchImpl as never });
   return config;
 }
+
+/**
+ * Registers a DPoP client and pushes an authorization request for `openid accounts`: the URL a
+ * partner sends its customer to, for tests that need an authorization under way.
+ */
+export async function pushedAuthorization(portcullis: TestPortcullis): Promise<URL> {
+  const { clientId, keys } = await registerKeyClient(portcullis);
+  const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
+  const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
+  return oc.buildAuthorizationUrlWithPAR(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid accounts',
+    code_challenge: await oc.calculatePKCECodeChallenge(oc.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256',
+  }, { DPoP });
+}

@@ -13,7 +13,7 @@ import { certificateThumbprint } from '../../src/pki/certificate-thumbprint.ts';
 import { generateKeyPair } from '../../src/pki/generate-key-pair.ts';
 import { issueCertificate } from '../../src/pki/issue-certificate.ts';
 import { CustomerBrowser } from '../helpers/customer-browser.ts';
-import { discover, REDIRECT_URI, registerKeyClient } from '../helpers/partner-client.ts';
+import { discover, pushedAuthorization } from '../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { tlsFetch, type TlsIdentity } from '../helpers/tls-fetch.ts';
 
@@ -239,15 +239,7 @@ describe('both listeners', () => {
     });
 
     test('the login page of a real authorization carries them, and renders without inline code', async () => {
-      const { clientId, keys } = await registerKeyClient(portcullis);
-      const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
-      const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
-      const authorizationUrl = await oc.buildAuthorizationUrlWithPAR(config, {
-        redirect_uri: REDIRECT_URI,
-        scope: 'openid accounts',
-        code_challenge: await oc.calculatePKCECodeChallenge(oc.randomPKCECodeVerifier()),
-        code_challenge_method: 'S256',
-      }, { DPoP });
+      const authorizationUrl = await pushedAuthorization(portcullis);
 
       const seen = new Map<string, Headers>();
       const base = tlsFetch(portcullis.caPem);
@@ -420,15 +412,7 @@ describe('when the store is down', () => {
   before(async () => {
     portcullis = await startTestPortcullis();
     // An authorization under way, so that its interaction page needs the store afterwards.
-    const { clientId, keys } = await registerKeyClient(portcullis);
-    const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
-    const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
-    const authorizationUrl = await oc.buildAuthorizationUrlWithPAR(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid accounts',
-      code_challenge: await oc.calculatePKCECodeChallenge(oc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    }, { DPoP });
+    const authorizationUrl = await pushedAuthorization(portcullis);
     browser = new CustomerBrowser(tlsFetch(portcullis.caPem), [portcullis.urls.browser]);
     const { page } = await browser.open(authorizationUrl);
     assert.equal(page?.status, 200);
