@@ -2,11 +2,13 @@ import { hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
 
 import type { Config, Secrets } from '../config/config.ts';
+import { defaults } from '../config/defaults.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
 import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
 import { startSweeper } from '../auth/adapter/expiry-sweeper.ts';
@@ -84,7 +86,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   // A key of its own for CSRF tokens, derived so that it never equals the key-encryption key.
   const csrfSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis csrf tokens', 32));
 
-  const adapter = createStoreAdapter(db);
+  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl });
   const trustedProxies = new Set(config.proxy.trusted);
   const registration = acceptSoftwareStatement(ROUTES.registration, directories, config.issuer, logger);
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
@@ -99,6 +101,9 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
 
   const browserServer = createServer(browserTlsOptions(pki.server), (req, res) => handlers.browser(req, res));
   const partnerServer = createServer(partnerTlsOptions(pki.server, pki.trustAnchors), (req, res) => handlers.partner(req, res));
+  // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
+  // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
+  partnerServer.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
   const browserPort = await listen(browserServer, config.httpsPort, config.host);
   const partnerPort = await listen(partnerServer, config.mtlsPort, config.host);
   const stopSweeper = startSweeper(db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') });

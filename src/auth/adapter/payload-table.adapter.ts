@@ -1,34 +1,33 @@
 import type { Knex } from 'knex';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 
+import { payloadTableStatements, type PayloadTableStatements, type StoredRow } from './payload-table-statements.ts';
 import type { PayloadTable } from './payload-tables.ts';
-import { LIVE_ROW, expiresAtFor } from './row-expiry.ts';
+import { LIVE_ROW } from './row-expiry.ts';
 import { unsupportedOperation } from './unsupported-operation.ts';
 
 /*
  * The oidc-provider adapter for every model kept as "id + JSON payload + expiry" (tokens, grants,
  * sessions, interactions, pushed requests). The token endpoint makes several of these calls per
- * request, so each method is exactly one statement: no read-before-write, no transaction.
+ * request, so each method is exactly one statement: no read-before-write, no transaction. The two
+ * it makes most, `upsert` and `find`, are prepared statements (payload-table-statements.ts).
  */
 
 // Grant sources whose second use is an attack, not a retry.
 const SINGLE_USE = new Set(['AuthorizationCode', 'RefreshToken']);
-
-interface StoredRow {
-  payload: AdapterPayload;
-  consumed?: number | null;
-}
 
 /** oidc-provider `Adapter` over one of the payload tables, scoped to one model. */
 export class PayloadTableAdapter implements Adapter {
   readonly #db: Knex;
   readonly #model: string;
   readonly #table: PayloadTable;
+  readonly #statements: PayloadTableStatements;
 
   constructor(db: Knex, model: string, table: PayloadTable) {
     this.#db = db;
     this.#model = model;
     this.#table = table;
+    this.#statements = payloadTableStatements(table);
   }
 
   /**
@@ -36,23 +35,11 @@ export class PayloadTableAdapter implements Adapter {
    * saved after another request consumed it must not make it usable again.
    */
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const { name, consumable, columns } = this.#table;
-    const values: Record<string, unknown> = {
-      ...columns(payload),
-      payload: JSON.stringify(payload),
-      expires_at: expiresAtFor(this.#db, expiresIn),
-    };
-    const merge = Object.fromEntries(Object.keys(values).map((column) => [column, this.#db.raw('excluded.??', [column])]));
-    if (consumable) {
-      values.consumed_at = typeof payload.consumed === 'number' ? this.#db.raw('to_timestamp(?)', [payload.consumed]) : null;
-      merge.consumed_at = this.#db.raw('coalesce(??.consumed_at, excluded.consumed_at)', [name]);
-    }
-    const key = this.#key(id);
-    await this.#db(name).insert({ ...key, ...values }).onConflict(Object.keys(key)).merge(merge);
+    await this.#statements.upsert(this.#db, id, payload, expiresIn);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.#findLive(this.#key(id));
+    return payloadOf(await this.#statements.find(this.#db, id));
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -113,9 +100,12 @@ export class PayloadTableAdapter implements Adapter {
   async #findLive(where: Record<string, string>): Promise<AdapterPayload | undefined> {
     const columns: (string | Knex.Raw)[] = ['payload'];
     if (this.#table.consumable) columns.push(this.#db.raw('floor(extract(epoch from consumed_at))::float8 as consumed'));
-    const row: StoredRow | undefined = await this.#db(this.#table.name).first(columns).where(where).whereRaw(LIVE_ROW);
-    if (!row) return undefined;
-    if (typeof row.consumed === 'number') row.payload.consumed = row.consumed;
-    return row.payload;
+    return payloadOf(await this.#db(this.#table.name).first(columns).where(where).whereRaw(LIVE_ROW));
   }
+}
+
+function payloadOf(row: StoredRow | undefined): AdapterPayload | undefined {
+  if (!row) return undefined;
+  if (typeof row.consumed === 'number') row.payload.consumed = row.consumed;
+  return row.payload;
 }

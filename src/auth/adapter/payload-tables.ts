@@ -14,7 +14,10 @@ export interface PayloadTable {
   readonly kind?: string;
   /** Whether rows record single use in `consumed_at`. */
   readonly consumable: boolean;
-  /** Payload fields copied into columns, so SQL can find and revoke rows without reading JSON. */
+  /**
+   * Payload fields copied into columns, so SQL can find and revoke rows without reading JSON. Always
+   * the same keys, null when the payload lacks the field: the upsert statement is written from them.
+   */
   readonly columns: (payload: AdapterPayload) => Record<string, string | null>;
 }
 

@@ -2,24 +2,40 @@ import type { Knex } from 'knex';
 import type { Adapter, AdapterFactory } from 'oidc-provider';
 
 import { ClientAdapter } from './client.adapter.ts';
+import { ClientCache } from './client-cache.ts';
 import { PayloadTableAdapter } from './payload-table.adapter.ts';
 import { payloadTableFor } from './payload-tables.ts';
 import { ReplayDetectionAdapter } from './replay-detection.adapter.ts';
 
+// Far more registrations than an ecosystem's partners have clients; a few KB each.
+const CLIENT_CACHE_ENTRIES = 1000;
+
+export interface StoreAdapterOptions {
+  /**
+   * Seconds a client's metadata is reused from memory (`defaults.clientCacheTtl`). Absent or 0:
+   * every lookup reads the store, as a short-lived process like the CLI wants.
+   */
+  clientCacheTtl?: number;
+}
+
 /**
  * Makes oidc-provider's `adapter` option: a factory the provider calls once per model name
  * (`lib/models/base_model.js`), returning that model's storage in the Portcullis database. Throws a
- * `TypeError` for a model name no table is made for.
+ * `TypeError` for a model name no table is made for, and a `RangeError` for a bad cache TTL.
+ *
+ * Every provider built with one factory shares its client cache, so a client changed through one
+ * (a key rotation builds a new provider) is forgotten by all of them.
  *
  * @example
  * ```ts
- * const provider = new Provider(issuer, { adapter: createStoreAdapter(db), ...configuration });
+ * const provider = new Provider(issuer, { adapter: createStoreAdapter(db, { clientCacheTtl: 10 }), ...configuration });
  * ```
  */
-export function createStoreAdapter(db: Knex): AdapterFactory {
+export function createStoreAdapter(db: Knex, { clientCacheTtl = 0 }: StoreAdapterOptions = {}): AdapterFactory {
+  const clientCache = new ClientCache({ ttlSeconds: clientCacheTtl, maxEntries: CLIENT_CACHE_ENTRIES });
   // An arrow function, so oidc-provider calls it rather than `new`s it (`initialize_adapter.js`).
   const storeAdapterFor = (model: string): Adapter => {
-    if (model === 'Client') return new ClientAdapter(db);
+    if (model === 'Client') return new ClientAdapter(db, clientCache);
     if (model === 'ReplayDetection') return new ReplayDetectionAdapter(db);
     return new PayloadTableAdapter(db, model, payloadTableFor(model));
   };

@@ -21,10 +21,23 @@ function fromTrustedProxy(ctx: KoaContextWithOIDC, options: ClientCertificateOpt
   return options.header !== undefined && options.trustedProxies.has(peerAddress(ctx.socket));
 }
 
+/*
+ * The certificate a connection's client presented, as PEM, read once per connection: a partner
+ * sends many requests on one keep-alive connection, oidc-provider asks for the certificate on each
+ * that binds a token to it or checks a bound one, and reading it (`getPeerCertificate()`, then
+ * PEM) took about a quarter of the CPU of a client credentials grant. It cannot change under the
+ * cache: the partner listener refuses TLS renegotiation (src/server/start.ts), TLS 1.3 has none,
+ * and the browser listener never asks for a certificate, so its connections have none before or
+ * after. Weak keys: an entry goes with its socket.
+ */
+const peerCertificates = new WeakMap<TLSSocket, string | undefined>();
+
 function peerCertificatePem(socket: TLSSocket): string | undefined {
+  if (peerCertificates.has(socket)) return peerCertificates.get(socket);
   const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
-  if (!peer?.raw) return undefined;
-  return new X509Certificate(peer.raw).toString();
+  const pem = peer?.raw ? new X509Certificate(peer.raw).toString() : undefined;
+  peerCertificates.set(socket, pem);
+  return pem;
 }
 
 /**

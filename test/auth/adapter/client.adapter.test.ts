@@ -15,6 +15,18 @@ describe(`Client adapter (${storeKind})`, () => {
   });
   after(() => db.destroy());
 
+  async function statementsDuring(action: () => Promise<unknown>): Promise<number> {
+    let count = 0;
+    const countStatement = () => void (count += 1);
+    db.on('query', countStatement);
+    try {
+      await action();
+    } finally {
+      db.removeListener('query', countStatement);
+    }
+    return count;
+  }
+
   it('stores metadata under the client_id and copies software_id', async () => {
     const clientId = randomUUID();
     const metadata = { client_id: clientId, software_id: 'software-1', redirect_uris: ['https://tpp.example/cb'], token_endpoint_auth_method: 'private_key_jwt' as const };
@@ -45,5 +57,57 @@ describe(`Client adapter (${storeKind})`, () => {
 
     assert.equal(await clients.find(clientId), undefined);
     assert.equal(await clients.find(randomUUID()), undefined);
+  });
+
+  it('without a cache TTL, reads the store on every lookup', async () => {
+    const clientId = randomUUID();
+    await clients.upsert(clientId, { client_id: clientId });
+
+    assert.equal(await statementsDuring(() => clients.find(clientId)), 1);
+    assert.equal(await statementsDuring(() => clients.find(clientId)), 1);
+  });
+
+  describe('with a cache TTL', () => {
+    let adapterFor: ReturnType<typeof createStoreAdapter>;
+    let cached: ReturnType<ReturnType<typeof createStoreAdapter>>;
+    before(() => {
+      adapterFor = createStoreAdapter(db, { clientCacheTtl: 10 });
+      cached = adapterFor('Client');
+    });
+
+    it('reads a client from the store once, then from memory', async () => {
+      const clientId = randomUUID();
+      await cached.upsert(clientId, { client_id: clientId });
+
+      assert.equal(await statementsDuring(() => cached.find(clientId)), 1);
+      assert.equal(await statementsDuring(async () => assert.deepEqual(await cached.find(clientId), { client_id: clientId })), 0);
+    });
+
+    it('asks the store every time about an unknown client_id', async () => {
+      const clientId = randomUUID();
+      assert.equal(await statementsDuring(() => cached.find(clientId)), 1);
+      assert.equal(await statementsDuring(async () => assert.equal(await cached.find(clientId), undefined)), 1);
+    });
+
+    it('sees an update or a deletion made through any adapter of the same factory at once', async () => {
+      const clientId = randomUUID();
+      await cached.upsert(clientId, { client_id: clientId, client_name: 'First' });
+      await cached.find(clientId);
+
+      await adapterFor('Client').upsert(clientId, { client_id: clientId, client_name: 'Second' });
+      assert.equal((await cached.find(clientId))?.client_name, 'Second');
+      await adapterFor('Client').destroy(clientId);
+      assert.equal(await cached.find(clientId), undefined);
+    });
+
+    it('sees a change made behind its back (another instance, the CLI) only when the entry expires', async () => {
+      const clientId = randomUUID();
+      await cached.upsert(clientId, { client_id: clientId, client_name: 'First' });
+      await cached.find(clientId);
+
+      await db('oidc_clients').where({ client_id: clientId }).delete();
+      assert.equal((await cached.find(clientId))?.client_name, 'First');
+      assert.equal(await clients.find(clientId), undefined);
+    });
   });
 });

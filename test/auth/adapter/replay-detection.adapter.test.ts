@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
 
+import { CLAIM_SECONDS } from '../../../src/auth/adapter/replay-detection.adapter.ts';
 import { createStoreAdapter } from '../../../src/auth/adapter/store-adapter.ts';
 import type { Knex } from '../../../src/db/knex.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
+
+// Not in the package's typings: the window oidc-provider gives DPoP proofs, which the claim must cover.
+const CHALLENGE_MODULE: string = 'oidc-provider/lib/helpers/challenge.js';
 
 describe(`ReplayDetection adapter (${storeKind})`, () => {
   let db: Knex;
@@ -17,6 +21,23 @@ describe(`ReplayDetection adapter (${storeKind})`, () => {
     replay = createStoreAdapter(db)('ReplayDetection');
   });
   after(() => db.destroy());
+
+  async function statementsDuring(action: () => Promise<unknown>): Promise<number> {
+    let count = 0;
+    const countStatement = () => void (count += 1);
+    db.on('query', countStatement);
+    try {
+      await action();
+    } finally {
+      db.removeListener('query', countStatement);
+    }
+    return count;
+  }
+
+  async function secondsLeft(id: string): Promise<number> {
+    const { seconds } = await db('oidc_replay').first(db.raw('extract(epoch from expires_at - now())::float8 as seconds')).where({ id });
+    return seconds;
+  }
 
   it('reports an id unseen on the first find and seen after the upsert', async () => {
     const id = randomUUID();
@@ -46,12 +67,41 @@ describe(`ReplayDetection adapter (${storeKind})`, () => {
     assert.ok(await replay.find(id));
   });
 
-  it('sets the real expiry on upsert', async () => {
+  it('keeps the claim, without a statement, when upsert asks for no longer than it lasts', async () => {
     const id = randomUUID();
     await replay.find(id);
+
+    assert.equal(await statementsDuring(() => replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 75)), 0);
+    const seconds = await secondsLeft(id);
+    assert.ok(seconds > CLAIM_SECONDS - 5 && seconds <= CLAIM_SECONDS, `expires in ${seconds}s`);
+  });
+
+  it('extends the claim with one statement when upsert asks for longer', async () => {
+    const id = randomUUID();
+    await replay.find(id);
+
+    assert.equal(await statementsDuring(() => replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 3600)), 1);
+    const seconds = await secondsLeft(id);
+    assert.ok(seconds > 3595 && seconds <= 3600, `expires in ${seconds}s`);
+  });
+
+  it('writes the expiry asked for when this process made no claim, and never shortens it', async () => {
+    const id = randomUUID();
+    await replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 600);
     await replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 30);
 
-    const { seconds } = await db('oidc_replay').first(db.raw('extract(epoch from expires_at - now())::float8 as seconds')).where({ id });
+    const seconds = await secondsLeft(id);
+    assert.ok(seconds > 595 && seconds <= 600, `expires in ${seconds}s`);
+  });
+
+  it('writes the row again when an id is destroyed between its claim and its upsert', async () => {
+    const id = randomUUID();
+    await replay.find(id);
+    await replay.destroy(id);
+    await replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 30);
+
+    assert.ok(await replay.find(id));
+    const seconds = await secondsLeft(id);
     assert.ok(seconds > 25 && seconds <= 30, `expires in ${seconds}s`);
   });
 
@@ -76,5 +126,30 @@ describe(`ReplayDetection adapter (${storeKind})`, () => {
     assert.deepEqual(results.filter(Boolean), [true]);
     assert.equal(await provider.ReplayDetection.unique('tpp-1', jti, exp), false);
     assert.equal(await provider.ReplayDetection.unique('tpp-2', jti, exp), true);
+  });
+
+  it('costs unique() one statement for what oidc-provider usually asks, two for a far exp, and blocks the jti until then', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const provider = new Provider('https://op.example', {
+      adapter: createStoreAdapter(db),
+      jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' }] },
+      features: { devInteractions: { enabled: false } },
+    });
+    const { CHALLENGE_OK_WINDOW } = await import(CHALLENGE_MODULE) as { CHALLENGE_OK_WINDOW: number };
+    const now = Math.floor(Date.now() / 1000);
+    const clockTolerance = 15;
+    // A DPoP proof (validate_dpop.js), an openid-client assertion (exp = iat + 60, jwt_client_auth.js), one valid an hour.
+    const asked = { dpop: now + CHALLENGE_OK_WINDOW, assertion: now + 60 + clockTolerance, hour: now + 3600 };
+    const jtis = { dpop: randomUUID(), assertion: randomUUID(), hour: randomUUID() };
+
+    assert.equal(await statementsDuring(() => provider.ReplayDetection.unique('tpp-1', jtis.dpop, asked.dpop)), 1);
+    assert.equal(await statementsDuring(() => provider.ReplayDetection.unique('tpp-1', jtis.assertion, asked.assertion)), 1);
+    assert.equal(await statementsDuring(() => provider.ReplayDetection.unique('tpp-1', jtis.hour, asked.hour)), 2);
+    for (const name of ['dpop', 'assertion', 'hour'] as const) {
+      const id = createHash('sha256').update(`tpp-1${jtis[name]}`).digest('base64url');
+      const { expires } = await db('oidc_replay').first(db.raw('extract(epoch from expires_at)::float8 as expires')).where({ id });
+      assert.ok(expires >= asked[name], `${name}: blocked until ${expires}, asked ${asked[name]}`);
+      assert.equal(await provider.ReplayDetection.unique('tpp-1', jtis[name], asked[name]), false);
+    }
   });
 });
