@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 
 import type { ClientMetadata } from 'oidc-provider';
 
@@ -9,6 +8,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis } from '../../src/server/start.ts';
 import { serveParent, type QueryTally } from './server-protocol.ts';
+import { freePort } from '../../test/helpers/free-port.ts';
 
 /*
  * Ours: the real product, started the way `src/main.ts` starts it (a config from `loadConfig`, the
@@ -19,16 +19,6 @@ import { serveParent, type QueryTally } from './server-protocol.ts';
 const [workDir, databaseUrl, countQueries] = process.argv.slice(2);
 if (!workDir || !databaseUrl) throw new Error('usage: ours-server.ts <work dir> <database url> [count-queries]');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const config = loadConfig({
   NODE_ENV: 'development',

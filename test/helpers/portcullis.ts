@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +8,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis, type Portcullis } from '../../src/server/start.ts';
 import { createSandboxDirectory, type SandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
 import { openTestStore } from './store.ts';
+import { freePort } from './free-port.ts';
 
 export interface TestPortcullis extends Portcullis {
   config: Config;
@@ -24,16 +24,6 @@ export interface TestPortcullis extends Portcullis {
  */
 export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 'portcullis-test-suite').toString('base64url');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Boots the real product on free ports, with a private certs/data folder and the test store.

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { createStoreAdapter } from '../../../src/auth/adapter/store-adapter.ts';
 import type { Knex } from '../../../src/db/knex.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
+import { statementsDuring } from '../../helpers/count-statements.ts';
 
 describe(`Client adapter (${storeKind})`, () => {
   let db: Knex;
@@ -15,17 +16,6 @@ describe(`Client adapter (${storeKind})`, () => {
   });
   after(() => db.destroy());
 
-  async function statementsDuring(action: () => Promise<unknown>): Promise<number> {
-    let count = 0;
-    const countStatement = () => void (count += 1);
-    db.on('query', countStatement);
-    try {
-      await action();
-    } finally {
-      db.removeListener('query', countStatement);
-    }
-    return count;
-  }
 
   it('stores metadata under the client_id and copies software_id', async () => {
     const clientId = randomUUID();
@@ -63,8 +53,8 @@ describe(`Client adapter (${storeKind})`, () => {
     const clientId = randomUUID();
     await clients.upsert(clientId, { client_id: clientId });
 
-    assert.equal(await statementsDuring(() => clients.find(clientId)), 1);
-    assert.equal(await statementsDuring(() => clients.find(clientId)), 1);
+    assert.equal(await statementsDuring(db, () => clients.find(clientId)), 1);
+    assert.equal(await statementsDuring(db, () => clients.find(clientId)), 1);
   });
 
   describe('with a cache TTL', () => {
@@ -79,14 +69,14 @@ describe(`Client adapter (${storeKind})`, () => {
       const clientId = randomUUID();
       await cached.upsert(clientId, { client_id: clientId });
 
-      assert.equal(await statementsDuring(() => cached.find(clientId)), 1);
-      assert.equal(await statementsDuring(async () => assert.deepEqual(await cached.find(clientId), { client_id: clientId })), 0);
+      assert.equal(await statementsDuring(db, () => cached.find(clientId)), 1);
+      assert.equal(await statementsDuring(db, async () => assert.deepEqual(await cached.find(clientId), { client_id: clientId })), 0);
     });
 
     it('asks the store every time about an unknown client_id', async () => {
       const clientId = randomUUID();
-      assert.equal(await statementsDuring(() => cached.find(clientId)), 1);
-      assert.equal(await statementsDuring(async () => assert.equal(await cached.find(clientId), undefined)), 1);
+      assert.equal(await statementsDuring(db, () => cached.find(clientId)), 1);
+      assert.equal(await statementsDuring(db, async () => assert.equal(await cached.find(clientId), undefined)), 1);
     });
 
     it('sees an update or a deletion made through any adapter of the same factory at once', async () => {

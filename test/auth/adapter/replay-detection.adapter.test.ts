@@ -9,6 +9,7 @@ import { CLAIM_SECONDS } from '../../../src/auth/adapter/replay-detection.adapte
 import { createStoreAdapter } from '../../../src/auth/adapter/store-adapter.ts';
 import type { Knex } from '../../../src/db/knex.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
+import { statementsDuring } from '../../helpers/count-statements.ts';
 
 // Not in the package's typings: the window oidc-provider gives DPoP proofs, which the claim must cover.
 const CHALLENGE_MODULE: string = 'oidc-provider/lib/helpers/challenge.js';
@@ -22,17 +23,6 @@ describe(`ReplayDetection adapter (${storeKind})`, () => {
   });
   after(() => db.destroy());
 
-  async function statementsDuring(action: () => Promise<unknown>): Promise<number> {
-    let count = 0;
-    const countStatement = () => void (count += 1);
-    db.on('query', countStatement);
-    try {
-      await action();
-    } finally {
-      db.removeListener('query', countStatement);
-    }
-    return count;
-  }
 
   async function secondsLeft(id: string): Promise<number> {
     const { seconds } = await db('oidc_replay').first(db.raw('extract(epoch from expires_at - now())::float8 as seconds')).where({ id });
@@ -71,7 +61,7 @@ describe(`ReplayDetection adapter (${storeKind})`, () => {
     const id = randomUUID();
     await replay.find(id);
 
-    assert.equal(await statementsDuring(() => replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 75)), 0);
+    assert.equal(await statementsDuring(db, () => replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 75)), 0);
     const seconds = await secondsLeft(id);
     assert.ok(seconds > CLAIM_SECONDS - 5 && seconds <= CLAIM_SECONDS, `expires in ${seconds}s`);
   });
@@ -80,7 +70,7 @@ describe(`ReplayDetection adapter (${storeKind})`, () => {
     const id = randomUUID();
     await replay.find(id);
 
-    assert.equal(await statementsDuring(() => replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 3600)), 1);
+    assert.equal(await statementsDuring(db, () => replay.upsert(id, { jti: id, kind: 'ReplayDetection' }, 3600)), 1);
     const seconds = await secondsLeft(id);
     assert.ok(seconds > 3595 && seconds <= 3600, `expires in ${seconds}s`);
   });
@@ -142,9 +132,9 @@ describe(`ReplayDetection adapter (${storeKind})`, () => {
     const asked = { dpop: now + CHALLENGE_OK_WINDOW, assertion: now + 60 + clockTolerance, hour: now + 3600 };
     const jtis = { dpop: randomUUID(), assertion: randomUUID(), hour: randomUUID() };
 
-    assert.equal(await statementsDuring(() => provider.ReplayDetection.unique('tpp-1', jtis.dpop, asked.dpop)), 1);
-    assert.equal(await statementsDuring(() => provider.ReplayDetection.unique('tpp-1', jtis.assertion, asked.assertion)), 1);
-    assert.equal(await statementsDuring(() => provider.ReplayDetection.unique('tpp-1', jtis.hour, asked.hour)), 2);
+    assert.equal(await statementsDuring(db, () => provider.ReplayDetection.unique('tpp-1', jtis.dpop, asked.dpop)), 1);
+    assert.equal(await statementsDuring(db, () => provider.ReplayDetection.unique('tpp-1', jtis.assertion, asked.assertion)), 1);
+    assert.equal(await statementsDuring(db, () => provider.ReplayDetection.unique('tpp-1', jtis.hour, asked.hour)), 2);
     for (const name of ['dpop', 'assertion', 'hour'] as const) {
       const id = createHash('sha256').update(`tpp-1${jtis[name]}`).digest('base64url');
       const { expires } = await db('oidc_replay').first(db.raw('extract(epoch from expires_at)::float8 as expires')).where({ id });
