@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-import { insertCustomerIfAbsent } from '../src/auth/customers/customer.store.ts';
+import { findCustomerById, insertCustomerIfAbsent } from '../src/auth/customers/customer.store.ts';
 import { hashPassword } from '../src/auth/customers/password-authenticator.ts';
 
 /**
@@ -12,9 +12,10 @@ export const SANDBOX_CUSTOMERS = [
   { id: 'cust-0002', username: 'bob', password: 'bob-sandbox-pass', displayName: 'Bob Mensah' },
 ] as const;
 
-/** Inserts the sandbox customers that are not there yet. */
+/** Inserts the sandbox customers that are not there yet (hashing only those: Argon2 is slow on purpose). */
 export async function seedSandboxCustomers(db: Knex): Promise<void> {
   for (const customer of SANDBOX_CUSTOMERS) {
+    if (await findCustomerById(db, customer.id)) continue;
     await insertCustomerIfAbsent(db, {
       id: customer.id,
       username: customer.username,

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config/config.ts';
+import { describeStoreLocation } from './db/store-location.ts';
 import { createLogger } from './observability/logger.ts';
 import { SANDBOX_CUSTOMERS } from '../sandbox/customers.ts';
 import { startPortcullis } from './server/start.ts';
@@ -20,7 +21,7 @@ const lines = [
   `  Browser (authorization, login, consent): ${config.issuer}`,
   `  Discovery:                               ${config.issuer}/.well-known/openid-configuration`,
   `  Partner mutual TLS (token, PAR, DCR):    ${config.mtlsBaseUrl}`,
-  `  Store:                                   ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}/pglite`}`,
+  `  Store:                                   ${describeStoreLocation(config)}`,
 ];
 if (config.env !== 'production') {
   lines.push(

@@ -1,6 +1,7 @@
 import { migrateToLatest } from '../db/migrate.ts';
+import { describeStoreLocation } from '../db/store-location.ts';
 import type { Command } from './command.ts';
-import { describeStore, withStore } from './with-store.ts';
+import { withStore } from './with-store.ts';
 
 export const migrateCommand: Command = {
   words: ['migrate'],
@@ -10,7 +11,7 @@ export const migrateCommand: Command = {
   description: 'Applies every pending migration in migrations/ to the store `npm start` uses: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR. Prints the migrations it ran. Running it again changes nothing.',
   async run({ config, print }) {
     const applied = await withStore(config, migrateToLatest);
-    if (applied.length === 0) print(`${describeStore(config)} is up to date.`);
-    else print(`Applied ${applied.length} migration(s) to ${describeStore(config)}:\n${applied.map((name) => `  ${name}`).join('\n')}`);
+    if (applied.length === 0) print(`${describeStoreLocation(config)} is up to date.`);
+    else print(`Applied ${applied.length} migration(s) to ${describeStoreLocation(config)}:\n${applied.map((name) => `  ${name}`).join('\n')}`);
   },
 };

@@ -1,14 +1,10 @@
 import type { Config } from '../config/config.ts';
 import { openStore, type Knex } from '../db/knex.ts';
+import { describeStoreLocation, storeLocationFor } from '../db/store-location.ts';
 import { CommandFailed } from './command.ts';
 
 // PostgreSQL's undefined_table: the store exists but has not been migrated (this far).
 const UNDEFINED_TABLE = '42P01';
-
-/** Where `npm start` keeps its data under this configuration, for messages. */
-export function describeStore(config: Config): string {
-  return config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}/pglite`;
-}
 
 /**
  * Runs `work` against the store `npm start` would open under the same configuration (DATABASE_URL,
@@ -16,12 +12,12 @@ export function describeStore(config: Config): string {
  * store was never migrated, and says so.
  */
 export async function withStore<T>(config: Config, work: (db: Knex) => Promise<T>): Promise<T> {
-  const db = openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` });
+  const db = openStore(storeLocationFor(config));
   try {
     return await work(db);
   } catch (error) {
     if ((error as { code?: unknown }).code === UNDEFINED_TABLE) {
-      throw new CommandFailed(`${describeStore(config)} is not migrated: run \`npm run cli -- migrate\` first`, { cause: error });
+      throw new CommandFailed(`${describeStoreLocation(config)} is not migrated: run \`npm run cli -- migrate\` first`, { cause: error });
     }
     throw error;
   } finally {

@@ -21,6 +21,7 @@ import { acceptSoftwareStatement } from '../auth/registration/accept-software-st
 import { loadTrustedDirectories } from '../auth/registration/trusted-directories.ts';
 import { openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { storeLocationFor } from '../db/store-location.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ensureDevPki } from '../pki/dev-pki.ts';
 import { splitPemBundle } from '../pki/pem-bundle.ts';
@@ -73,7 +74,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startPortcullis(config: Config, logger: Logger, options: { db?: Knex } = {}): Promise<Portcullis> {
   const warn = (message: string) => logger.warn(message);
   const secrets = resolveSecrets(config, warn);
-  const db = options.db ?? openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` });
+  const db = options.db ?? openStore(storeLocationFor(config));
   if (!options.db) await migrateToLatest(db);
   const pki = await loadPki(config, warn);
   const sandbox = config.env !== 'production';
