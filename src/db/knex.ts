@@ -5,6 +5,9 @@ import ClientPGLite from 'knex-pglite';
 
 export type { Knex };
 
+// Connections of the relaxed-commit pool: its statements are single-row writes that never wait on a fsync.
+const RELAXED_POOL_SIZE = 4;
+
 /** Where the store lives: a PostgreSQL server, or an embedded PGlite folder (`memory://` for tests). */
 export type StoreLocation = { databaseUrl: string } | { pgliteDir: string };
 
@@ -18,6 +21,21 @@ export function openStore(location: StoreLocation): Knex {
   }
   if (!location.pgliteDir.startsWith('memory://')) mkdirSync(location.pgliteDir, { recursive: true });
   return knexFactory({ client: ClientPGLite, connection: { filename: location.pgliteDir } as Knex.StaticConnectionConfig });
+}
+
+/**
+ * Opens a second, small pool on the same PostgreSQL database whose transactions commit without
+ * waiting for the WAL to reach disk (`synchronous_commit = off`). Only for rows whose loss in a
+ * database crash is harmless: PostgreSQL still applies them in order and never half-applies one,
+ * but the last few hundred milliseconds of them may be gone after a crash. On PGlite (one
+ * connection, in this process) the store itself is returned.
+ */
+export function openRelaxedCommitStore(location: StoreLocation, db: Knex): Knex {
+  if (!('databaseUrl' in location)) return db;
+  const url = new URL(location.databaseUrl);
+  // Appended to any options the URL already carries (a search_path, say), not replacing them.
+  url.searchParams.set('options', [url.searchParams.get('options'), '-c synchronous_commit=off'].filter(Boolean).join(' '));
+  return knexFactory({ client: 'pg', connection: url.href, pool: { min: 0, max: RELAXED_POOL_SIZE } });
 }
 
 /** True when the store answers a trivial query; what `/readyz` reports. */

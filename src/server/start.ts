@@ -19,7 +19,7 @@ import { createProvider } from '../auth/provider/create-provider.ts';
 import { ROUTES } from '../auth/provider/routes.ts';
 import { acceptSoftwareStatement } from '../auth/registration/accept-software-statement.ts';
 import { loadTrustedDirectories } from '../auth/registration/trusted-directories.ts';
-import { openStore } from '../db/knex.ts';
+import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -74,7 +74,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startPortcullis(config: Config, logger: Logger, options: { db?: Knex } = {}): Promise<Portcullis> {
   const warn = (message: string) => logger.warn(message);
   const secrets = resolveSecrets(config, warn);
-  const db = options.db ?? openStore(storeLocationFor(config));
+  const location = storeLocationFor(config);
+  const db = options.db ?? openStore(location);
   if (!options.db) await migrateToLatest(db);
   const pki = await loadPki(config, warn);
   const sandbox = config.env !== 'production';
@@ -87,7 +88,9 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   // A key of its own for CSRF tokens, derived so that it never equals the key-encryption key.
   const csrfSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis csrf tokens', 32));
 
-  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl });
+  // A store handed in (by a test) serves everything, relaxed writes included.
+  const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
+  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
   const trustedProxies = new Set(config.proxy.trusted);
   const registration = acceptSoftwareStatement(ROUTES.registration, directories, config.issuer, logger);
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
@@ -135,6 +138,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }
+      if (relaxedDb !== db) await relaxedDb.destroy();
       if (!options.db) await db.destroy();
     },
   };

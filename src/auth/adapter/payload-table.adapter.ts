@@ -22,9 +22,12 @@ export class PayloadTableAdapter implements Adapter {
   readonly #model: string;
   readonly #table: PayloadTable;
   readonly #statements: PayloadTableStatements;
+  readonly #upsertDb: Knex;
 
-  constructor(db: Knex, model: string, table: PayloadTable) {
+  /** `upsertDb` writes rows (default `db`); everything else, removals included, goes through `db`. */
+  constructor(db: Knex, model: string, table: PayloadTable, { upsertDb = db }: { upsertDb?: Knex } = {}) {
     this.#db = db;
+    this.#upsertDb = upsertDb;
     this.#model = model;
     this.#table = table;
     this.#statements = payloadTableStatements(table);
@@ -35,7 +38,7 @@ export class PayloadTableAdapter implements Adapter {
    * saved after another request consumed it must not make it usable again.
    */
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    await this.#statements.upsert(this.#db, id, payload, expiresIn);
+    await this.#statements.upsert(this.#upsertDb, id, payload, expiresIn);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {

@@ -16,6 +16,19 @@ export interface StoreAdapterOptions {
    * every lookup reads the store, as a short-lived process like the CLI wants.
    */
   clientCacheTtl?: number;
+  /**
+   * A pool that commits without waiting for the disk (`openRelaxedCommitStore`), for the two rows
+   * written on every token request whose loss in a PostgreSQL crash is harmless or within accepted
+   * risk; absent, `db` (fully durable). A crash can lose the last fraction of a second of them:
+   * - replay claims (client assertion and DPoP proof `jti`s): a proof or assertion seen just before
+   *   could be replayed once within its remaining lifetime (minutes), and only by someone who holds
+   *   it and also passes the client's TLS or DPoP binding. DESIGN.md accepts the same for
+   *   multi-instance deployments, whose replay caches live in Redis, which keeps nothing on disk;
+   * - client-credentials access tokens, as issued: a lost one fails closed (the partner's next call
+   *   gets `invalid_token` and it asks for another). Their revocation is durable: it goes to `db`,
+   *   and its commit flushes the issuing write before it.
+   */
+  relaxedDb?: Knex;
 }
 
 /**
@@ -31,12 +44,13 @@ export interface StoreAdapterOptions {
  * const provider = new Provider(issuer, { adapter: createStoreAdapter(db, { clientCacheTtl: 10 }), ...configuration });
  * ```
  */
-export function createStoreAdapter(db: Knex, { clientCacheTtl = 0 }: StoreAdapterOptions = {}): AdapterFactory {
+export function createStoreAdapter(db: Knex, { clientCacheTtl = 0, relaxedDb = db }: StoreAdapterOptions = {}): AdapterFactory {
   const clientCache = new ClientCache({ ttlSeconds: clientCacheTtl, maxEntries: CLIENT_CACHE_ENTRIES });
   // An arrow function, so oidc-provider calls it rather than `new`s it (`initialize_adapter.js`).
   const storeAdapterFor = (model: string): Adapter => {
     if (model === 'Client') return new ClientAdapter(db, clientCache);
-    if (model === 'ReplayDetection') return new ReplayDetectionAdapter(db);
+    if (model === 'ReplayDetection') return new ReplayDetectionAdapter(relaxedDb);
+    if (model === 'ClientCredentials') return new PayloadTableAdapter(db, model, payloadTableFor(model), { upsertDb: relaxedDb });
     return new PayloadTableAdapter(db, model, payloadTableFor(model));
   };
   return storeAdapterFor;
