@@ -46,6 +46,14 @@ export interface Config {
   sweepInterval: number;
   sweepBatchSize: number;
   retiredKeyGrace: number;
+  openBanking: {
+    /** `x-jws-signature` verified on payment consent requests and produced on their responses. */
+    messageSigning: boolean;
+    /** The bank's organisation id: the `http://openbanking.org.uk/iss` of its response signatures. */
+    organisationId: string;
+    /** The trust anchor (`http://openbanking.org.uk/tan`) every message signature names. */
+    trustAnchor: string;
+  };
 }
 
 // Without these a production start would fall back to development material.
@@ -100,5 +108,6 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     sweepInterval: defaults.sweepInterval,
     sweepBatchSize: defaults.sweepBatchSize,
     retiredKeyGrace: defaults.retiredKeyGrace,
+    openBanking: { messageSigning: env.OB_MESSAGE_SIGNING === 'on', organisationId: env.OB_ORGANISATION_ID, trustAnchor: env.OB_TRUST_ANCHOR },
   };
 }

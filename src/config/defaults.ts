@@ -91,6 +91,22 @@ export const defaults = {
    * straight from here, as it is policy, not a per-deployment setting.
    */
   keyActivationDelay: 10 * 60,
+
+  openBanking: {
+    /**
+     * `OB_MESSAGE_SIGNING`: verify `x-jws-signature` on payment consent requests and sign their
+     * responses (OB Read/Write v3.1.11 message signing). Default on, as the standard says; some
+     * ecosystems have dropped message signing, and they turn it off.
+     */
+    messageSigning: true,
+    /**
+     * `OB_ORGANISATION_ID`: the bank's organisation id in its directory, which names it as the
+     * signer (`http://openbanking.org.uk/iss`) of its response signatures. Default: the sandbox's.
+     */
+    organisationId: 'portcullis-sandbox-bank',
+    /** `OB_TRUST_ANCHOR`: the directory every message signature names as its trust anchor. Default `openbanking.org.uk`. */
+    trustAnchor: 'openbanking.org.uk',
+  },
 } as const;
 
 export type Defaults = typeof defaults;

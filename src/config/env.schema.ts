@@ -58,6 +58,9 @@ export const envSchema = z.object({
   KEY_ENCRYPTION_KEY: base64Secret.optional(),
   COOKIE_KEYS: list.pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).min(1)).optional(),
   DPOP_NONCE_SECRET: base64Secret.optional(),
+  OB_MESSAGE_SIGNING: z.enum(['on', 'off']).default(defaults.openBanking.messageSigning ? 'on' : 'off'),
+  OB_ORGANISATION_ID: z.string().min(1).max(128).default(defaults.openBanking.organisationId),
+  OB_TRUST_ANCHOR: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a DNS name').default(defaults.openBanking.trustAnchor),
 });
 
 export type Env = z.infer<typeof envSchema>;

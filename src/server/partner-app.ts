@@ -16,9 +16,11 @@ export interface PartnerAppDependencies {
   clientCertHeader: string | undefined;
   /** Verifies software statements in front of the registration endpoint. */
   registration: Middleware;
+  /** The Open Banking consent API (`/open-banking/...`). */
+  consentApi: Middleware;
 }
 
-/** The partner-facing mutual-TLS listener: token, PAR, registration, introspection, revocation. */
+/** The partner-facing mutual-TLS listener: token, PAR, registration, introspection, revocation, consents. */
 export function partnerApp(deps: PartnerAppDependencies): Koa {
   const app = new Koa();
   app.proxy = deps.trustedProxies.size > 0;
@@ -27,6 +29,7 @@ export function partnerApp(deps: PartnerAppDependencies): Koa {
   app.use(fapiInteractionId);
   app.use(securityHeaders);
   app.use(healthRoutes(deps.db).routes());
+  app.use(deps.consentApi);
   app.use(partnerEndpointsOnly);
   app.use(deps.registration);
   app.use(delegateToProvider(deps.provider));

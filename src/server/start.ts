@@ -6,6 +6,7 @@ import type { TLSSocket } from 'node:tls';
 
 import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 
 import type { Config, Secrets } from '../config/config.ts';
 import { defaults } from '../config/defaults.ts';
@@ -16,15 +17,20 @@ import { passwordAuthenticator } from '../auth/customers/password-authenticator.
 import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
 import { SIGNING_KEY_POLL_SECONDS, watchSigningKeys } from '../auth/keys/watch-signing-keys.ts';
 import { createProvider } from '../auth/provider/create-provider.ts';
+import { openBankingResourceIndicator } from '../auth/provider/resource-server.ts';
 import { ROUTES } from '../auth/provider/routes.ts';
 import { acceptSoftwareStatement } from '../auth/registration/accept-software-statement.ts';
 import { loadTrustedDirectories } from '../auth/registration/trusted-directories.ts';
+import { clientCertificateHooks } from '../auth/mtls/client-certificate.ts';
+import { consentApi as consentApiFor } from '../consent/consent.routes.ts';
+import { bankResponseSigner } from '../consent/jws-signature/bank-response-signer.ts';
 import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ensureDevPki } from '../pki/dev-pki.ts';
 import { splitPemBundle } from '../pki/pem-bundle.ts';
+import { sandboxAccounts } from '../../sandbox/accounts.ts';
 import { seedSandboxCustomers } from '../../sandbox/customers.ts';
 import { createSandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
 import { browserApp } from './browser-app.ts';
@@ -95,13 +101,28 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const registration = acceptSoftwareStatement(ROUTES.registration, directories, config.issuer, logger);
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
   // both apps afresh and swaps the listeners' handlers; requests in flight finish where they began.
-  const buildHandlers = (signingJwks: SigningJwks) => {
+  const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
+  const { openBanking } = config;
+  const buildHandlers = async (signingJwks: SigningJwks) => {
     const provider = createProvider(config.issuer, { config, secrets, adapter, jwks: signingJwks, authenticator, trustAnchors: pki.trustAnchors }, logger);
+    const consentApi = consentApiFor({
+      db,
+      provider,
+      baseUrl: config.mtlsBaseUrl,
+      audience: openBankingResourceIndicator(config.mtlsBaseUrl),
+      clientCertificate: (ctx) => getCertificate(ctx as KoaContextWithOIDC),
+      accounts: sandboxAccounts,
+      messageSigning: {
+        enabled: openBanking.messageSigning,
+        trustAnchor: openBanking.trustAnchor,
+        responseSigner: openBanking.messageSigning ? await bankResponseSigner(signingJwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined,
+      },
+    }, logger);
     const browser = browserApp({ provider, db, authenticator, csrfSecret, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
-    const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+    const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, consentApi });
     return { provider, browser: browser.callback(), partner: partner.callback() };
   };
-  let handlers = buildHandlers(jwks);
+  let handlers = await buildHandlers(jwks);
 
   const browserServer = createServer(browserTlsOptions(pki.server), (req, res) => handlers.browser(req, res));
   const partnerServer = createServer(partnerTlsOptions(pki.server, pki.trustAnchors), (req, res) => handlers.partner(req, res));
@@ -115,8 +136,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     intervalSeconds: SIGNING_KEY_POLL_SECONDS,
     graceSeconds: config.retiredKeyGrace,
     keyEncryptionKey: secrets.keyEncryptionKey,
-    onChange: (next) => {
-      handlers = buildHandlers(next);
+    onChange: async (next) => {
+      handlers = await buildHandlers(next);
       logger.info({ kids: next.keys.map((key) => key.kid) }, 'signing_keys.reloaded');
     },
     onError: (error) => logger.error({ err: error }, 'signing_keys.reload_error'),

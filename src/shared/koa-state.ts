@@ -1,4 +1,16 @@
 import type { InteractionDetails } from '../auth/interactions/load-interaction.ts';
+import type { PartnerToken } from '../consent/access/verify-access-token.ts';
+
+/** The partner behind a resource-API request, once its access token has been checked. */
+export interface PartnerContext {
+  token: PartnerToken;
+  clientId: string;
+  /** From its software statement: the signer of its messages is `<orgId>/<softwareId>`. */
+  orgId: string | undefined;
+  softwareId: string | undefined;
+  jwks: { keys: object[] } | undefined;
+  jwksUri: string | undefined;
+}
 
 declare module 'koa' {
   /** Per-request data, in one typed place. */
@@ -9,5 +21,9 @@ declare module 'koa' {
     interaction?: InteractionDetails;
     /** The validated form fields of a browser POST. */
     form?: Record<string, string>;
+    /** A resource-API request's partner. */
+    partner?: PartnerContext;
+    /** A resource-API request's JSON body: the bytes received and their parse. */
+    obRequest?: { raw: string; parsed: unknown };
   }
 }

@@ -70,6 +70,7 @@ describe('loadConfig defaults', () => {
       sweepInterval: 60,
       sweepBatchSize: 500,
       retiredKeyGrace: 86_400,
+      openBanking: { messageSigning: true, organisationId: 'portcullis-sandbox-bank', trustAnchor: 'openbanking.org.uk' },
     });
   });
 
@@ -112,6 +113,9 @@ describe('loadConfig reads every variable', () => {
       KEY_ENCRYPTION_KEY: keyEncryptionKey.toString('base64url'),
       COOKIE_KEYS: cookieKeys.join(','),
       DPOP_NONCE_SECRET: dpopNonceSecret.toString('base64url'),
+      OB_MESSAGE_SIGNING: 'off',
+      OB_ORGANISATION_ID: '0015800001041REAAY',
+      OB_TRUST_ANCHOR: 'directory.bank.example',
     };
     assert.deepEqual(Object.keys(env).sort(), Object.keys(envSchema.shape).sort(), 'this test sets every variable');
     const config = loadConfig(env);
@@ -129,6 +133,7 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.proxy, { trusted: ['10.0.0.1', '::1', '192.168.1.20'], clientCertHeader: 'x-ssl-client-cert' });
     assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
     assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret });
+    assert.deepEqual(config.openBanking, { messageSigning: false, organisationId: '0015800001041REAAY', trustAnchor: 'directory.bank.example' });
   });
 
   test('both PostgreSQL URL schemes are accepted', () => {
@@ -202,6 +207,11 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
   test('CLIENT_CERT_HEADER must be a header name', () => {
     assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1', CLIENT_CERT_HEADER: 'client cert' }), configError('CLIENT_CERT_HEADER: must be a header name'));
     assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1', CLIENT_CERT_HEADER: 'client-cert:' }), configError('CLIENT_CERT_HEADER: must be a header name'));
+  });
+
+  test('OB_MESSAGE_SIGNING is on or off; OB_TRUST_ANCHOR a DNS name', () => {
+    assert.throws(() => loadConfig({ OB_MESSAGE_SIGNING: 'yes' }), /OB_MESSAGE_SIGNING/);
+    assert.throws(() => loadConfig({ OB_TRUST_ANCHOR: 'https://x' }), /OB_TRUST_ANCHOR/);
   });
 
   test('NODE_ENV and LOG_LEVEL are closed lists', () => {

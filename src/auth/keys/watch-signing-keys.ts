@@ -20,7 +20,7 @@ export interface SigningKeyWatchOptions {
   graceSeconds: number;
   keyEncryptionKey: Buffer;
   /** Puts the new key set to use. Called only once it has been loaded and decrypted. */
-  onChange: (jwks: SigningJwks) => void;
+  onChange: (jwks: SigningJwks) => void | Promise<void>;
   /** Told about a failed look or reload; the keys in use stay, and the next look tries again. Must not throw. */
   onError: (error: unknown) => void;
 }
@@ -65,7 +65,7 @@ export function watchSigningKeys(db: Knex, inUse: SigningJwks, options: SigningK
   async function lookForChange(): Promise<void> {
     if (fingerprint(await listPublishedKeySummaries(db, options.graceSeconds)) === current) return;
     const next = await loadSigningKeys(db, options.keyEncryptionKey, options.graceSeconds);
-    options.onChange(next);
+    await options.onChange(next);
     current = fingerprintInUse(next);
   }
 

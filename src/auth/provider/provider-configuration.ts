@@ -8,7 +8,7 @@ import { richAuthorizationRequests } from './authorization-details.ts';
 import { CLIENT_AUTH_METHODS, EXTRA_CLIENT_METADATA, validateClientMetadata } from './client-policy.ts';
 import { fapiProfileFor } from './fapi-profile.ts';
 import { renderProviderError, renderLogout, renderLoggedOut } from './provider-pages.ts';
-import { openBankingResourceIndicators } from './resource-server.ts';
+import { openBankingResourceIndicator, openBankingResourceIndicators } from './resource-server.ts';
 import { ROUTES } from './routes.ts';
 
 export interface ProviderDependencies {
@@ -97,7 +97,7 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       registration: { enabled: true, initialAccessToken: false },
       registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
       rpInitiatedLogout: { enabled: true, logoutSource: renderLogout, postLogoutSuccessSource: renderLoggedOut },
-      resourceIndicators: openBankingResourceIndicators(`${config.mtlsBaseUrl}/open-banking`, ttl.accessToken),
+      resourceIndicators: openBankingResourceIndicators(openBankingResourceIndicator(config.mtlsBaseUrl), ttl.accessToken),
       mTLS: {
         enabled: true,
         certificateBoundAccessTokens: true,

@@ -3,6 +3,11 @@ import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } fro
 /** Scopes that the Open Banking resource APIs (behind the gateway) understand. */
 export const OPEN_BANKING_SCOPES = ['accounts', 'payments', 'fundsconfirmations'] as const;
 
+/** The resource indicator (RFC 8707) of the Open Banking APIs: tokens for them carry it as `aud`. */
+export function openBankingResourceIndicator(mtlsBaseUrl: string): string {
+  return `${mtlsBaseUrl}/open-banking`;
+}
+
 function requestedScopes(ctx: KoaContextWithOIDC): string[] {
   const scope = ctx.oidc.params?.['scope'];
   return typeof scope === 'string' ? scope.split(' ') : [];

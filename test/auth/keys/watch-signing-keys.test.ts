@@ -138,7 +138,7 @@ test('a stopped watcher looks no more', async (t) => {
   t.after(() => store.close());
   const keyEncryptionKey = randomBytes(32);
   let changed = 0;
-  const stop = watchSigningKeys(store.db, await loadSigningKeys(store.db, keyEncryptionKey, GRACE), { intervalSeconds: INTERVAL, graceSeconds: GRACE, keyEncryptionKey, onChange: () => changed++, onError: (error) => assert.fail(String(error)) });
+  const stop = watchSigningKeys(store.db, await loadSigningKeys(store.db, keyEncryptionKey, GRACE), { intervalSeconds: INTERVAL, graceSeconds: GRACE, keyEncryptionKey, onChange: () => { changed++; }, onError: (error) => assert.fail(String(error)) });
   await stop();
   await rotateSigningKeys(store.db, keyEncryptionKey, NOW);
   t.mock.timers.tick(INTERVAL * 1000);

@@ -1,0 +1,102 @@
+import { createHash, X509Certificate } from 'node:crypto';
+
+import type Provider from 'oidc-provider';
+
+import { ObError } from '../ob-error.ts';
+import { verifyDpopProof } from './verify-dpop-proof.ts';
+
+/** Client-credentials tokens act for the partner; access tokens (code grant) act for a customer too. */
+export type PartnerTokenKind = 'ClientCredentials' | 'AccessToken';
+
+/** What a request presents: its headers, its TLS client certificate, and where it was sent. */
+export interface PresentedCredentials {
+  authorization: string | undefined;
+  dpop: string | undefined;
+  certificatePem: string | undefined;
+  method: string;
+  /** The request URL as the partner addressed it, without query. */
+  url: string;
+}
+
+export interface PartnerToken {
+  kind: PartnerTokenKind;
+  clientId: string;
+  scopes: ReadonlySet<string>;
+  /** Access tokens only: the grant (and so the consent) and the customer behind it. */
+  grantId?: string;
+  accountId?: string;
+}
+
+export interface TokenRequirements {
+  kinds: readonly PartnerTokenKind[];
+  /** The resource indicator the token must be issued for. */
+  audience: string;
+}
+
+/** 401 per RFC 6750 §3 / RFC 9449 §7.1, in the Open Banking body the resource APIs answer with. */
+function invalidToken(description: string, scheme = 'Bearer'): ObError {
+  return new ObError(401, [{ ErrorCode: 'UK.OBIE.Header.Invalid', Message: `The access token is not valid: ${description}`, Path: 'Authorization' }], {
+    headers: { 'WWW-Authenticate': `${scheme} error="invalid_token", error_description="${description}"` },
+  });
+}
+
+function certificateThumbprint(pem: string): string {
+  return createHash('sha256').update(new X509Certificate(pem).raw).digest('base64url');
+}
+
+/**
+ * Finds the access token a request presents and checks that this request may use it: issued by
+ * us for this resource, of an accepted kind, unexpired (the store forgets revoked ones), and
+ * presented by its holder: the TLS client certificate it is bound to (RFC 8705 §3) or a DPoP proof
+ * by its key (RFC 9449 §7). Sender-constraining is not optional: a token bound to nothing is
+ * refused, although Portcullis never issues one.
+ */
+export async function verifyAccessToken(provider: Provider, presented: PresentedCredentials, requirements: TokenRequirements): Promise<PartnerToken> {
+  const match = /^(Bearer|DPoP) ([\w.~+/-]+=*)$/i.exec(presented.authorization ?? '');
+  if (!presented.authorization) {
+    throw new ObError(401, [{ ErrorCode: 'UK.OBIE.Header.Missing', Message: 'An access token is required', Path: 'Authorization' }], {
+      headers: { 'WWW-Authenticate': 'Bearer, DPoP' },
+    });
+  }
+  if (!match) throw invalidToken('malformed Authorization header');
+  const scheme = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+  const value = match[2]!;
+
+  const token = await findToken(provider, value, requirements.kinds);
+  if (!token) throw invalidToken('unknown, expired or revoked token', scheme);
+  if (token.aud !== requirements.audience && !(Array.isArray(token.aud) && token.aud.includes(requirements.audience))) {
+    throw invalidToken('token not issued for this resource', scheme);
+  }
+
+  if (token.jkt) {
+    if (scheme !== 'DPoP') throw invalidToken('DPoP-bound token presented without the DPoP scheme', 'DPoP');
+    if (!presented.dpop) throw invalidToken('DPoP proof missing', 'DPoP');
+    let proof;
+    try {
+      proof = await verifyDpopProof({ proof: presented.dpop, method: presented.method, url: presented.url, accessToken: value, jkt: token.jkt });
+    } catch (error) {
+      throw invalidToken(error instanceof Error ? error.message : 'invalid DPoP proof', 'DPoP');
+    }
+    if (!(await provider.ReplayDetection.unique(token.clientId!, proof.jti, proof.replayableUntil))) throw invalidToken('DPoP proof replayed', 'DPoP');
+  } else if (token['x5t#S256']) {
+    if (scheme !== 'Bearer') throw invalidToken('certificate-bound token presented with the DPoP scheme');
+    if (!presented.certificatePem || certificateThumbprint(presented.certificatePem) !== token['x5t#S256']) {
+      throw invalidToken('token is bound to another client certificate');
+    }
+  } else {
+    throw invalidToken('token is not sender-constrained', scheme);
+  }
+
+  const partnerToken: PartnerToken = { kind: token.kind as PartnerTokenKind, clientId: token.clientId!, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
+  if ('grantId' in token && typeof token.grantId === 'string') partnerToken.grantId = token.grantId;
+  if ('accountId' in token && typeof token.accountId === 'string') partnerToken.accountId = token.accountId;
+  return partnerToken;
+}
+
+async function findToken(provider: Provider, value: string, kinds: readonly PartnerTokenKind[]) {
+  for (const kind of kinds) {
+    const token = kind === 'ClientCredentials' ? await provider.ClientCredentials.find(value) : await provider.AccessToken.find(value);
+    if (token) return token;
+  }
+  return undefined;
+}

@@ -1,0 +1,62 @@
+/*
+ * The consent resources of the UK Open Banking Read/Write API v3.1.11 that Portcullis serves, and
+ * what differs between them: where they live, which spec schema their bodies follow, which scope
+ * and software role a partner needs, and whether they are signed. Everything else (storage,
+ * idempotency, status history, errors) is the same code for all of them.
+ */
+
+export type ConsentKind = 'account-access' | 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-standing-order' | 'funds-confirmation';
+
+/** Status machines differ per family: AIS and CBPII consents are revoked, PIS consents consumed. */
+export type ConsentFamily = 'ais' | 'pis' | 'cbpii';
+
+export type ObSpec = 'account-info' | 'payment-initiation' | 'confirmation-funds';
+
+export interface ConsentKindSpec {
+  readonly kind: ConsentKind;
+  readonly family: ConsentFamily;
+  /** Collection path; a consent is `${path}/{ConsentId}`. */
+  readonly path: string;
+  /** Prefix of generated ConsentIds, so that support staff can tell kinds apart at a glance. */
+  readonly idPrefix: string;
+  /** The client-credentials scope a partner's token must carry. */
+  readonly scope: 'accounts' | 'payments' | 'fundsconfirmations';
+  /** The software statement role the partner must hold. */
+  readonly role: 'AISP' | 'PISP' | 'CBPII';
+  readonly spec: ObSpec;
+  /** Component schema of the POST body, and of the responses. */
+  readonly requestSchema: string;
+  readonly responseSchema: string;
+  /** Requests and responses carry `x-jws-signature` (payment consents, when signing is on). */
+  readonly signed: boolean;
+  /** The partner may DELETE it (AIS and CBPII); payment consents are consumed, not deleted. */
+  readonly deletable: boolean;
+}
+
+export const CONSENT_KINDS: Readonly<Record<ConsentKind, ConsentKindSpec>> = {
+  'account-access': {
+    kind: 'account-access', family: 'ais', path: '/open-banking/v3.1/aisp/account-access-consents', idPrefix: 'aac-',
+    scope: 'accounts', role: 'AISP', spec: 'account-info', requestSchema: 'OBReadConsent1', responseSchema: 'OBReadConsentResponse1',
+    signed: false, deletable: true,
+  },
+  'domestic-payment': {
+    kind: 'domestic-payment', family: 'pis', path: '/open-banking/v3.1/pisp/domestic-payment-consents', idPrefix: 'pdc-',
+    scope: 'payments', role: 'PISP', spec: 'payment-initiation', requestSchema: 'OBWriteDomesticConsent4', responseSchema: 'OBWriteDomesticConsentResponse5',
+    signed: true, deletable: false,
+  },
+  'domestic-scheduled-payment': {
+    kind: 'domestic-scheduled-payment', family: 'pis', path: '/open-banking/v3.1/pisp/domestic-scheduled-payment-consents', idPrefix: 'sdp-',
+    scope: 'payments', role: 'PISP', spec: 'payment-initiation', requestSchema: 'OBWriteDomesticScheduledConsent4', responseSchema: 'OBWriteDomesticScheduledConsentResponse5',
+    signed: true, deletable: false,
+  },
+  'domestic-standing-order': {
+    kind: 'domestic-standing-order', family: 'pis', path: '/open-banking/v3.1/pisp/domestic-standing-order-consents', idPrefix: 'sdo-',
+    scope: 'payments', role: 'PISP', spec: 'payment-initiation', requestSchema: 'OBWriteDomesticStandingOrderConsent5', responseSchema: 'OBWriteDomesticStandingOrderConsentResponse6',
+    signed: true, deletable: false,
+  },
+  'funds-confirmation': {
+    kind: 'funds-confirmation', family: 'cbpii', path: '/open-banking/v3.1/cbpii/funds-confirmation-consents', idPrefix: 'fcc-',
+    scope: 'fundsconfirmations', role: 'CBPII', spec: 'confirmation-funds', requestSchema: 'OBFundsConfirmationConsent1', responseSchema: 'OBFundsConfirmationConsentResponse1',
+    signed: false, deletable: true,
+  },
+};

@@ -1,0 +1,134 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+import type { Knex } from 'knex';
+
+import type { ConsentKindSpec } from './consent-kinds.ts';
+import { checkConsentRules } from './consent-rules.ts';
+import { changeStatus, findConsent, findConsentForUpdate, findIdempotencyKey, insertConsent, insertIdempotencyKey, type ConsentActor, type ConsentRow } from './consent.store.ts';
+import { assertTransition } from './consent-status.ts';
+import { badRequest, ObError } from './ob-error.ts';
+
+/** OB Read/Write API: an idempotency key is valid for 24 hours. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface CreateConsentInput {
+  kind: ConsentKindSpec;
+  clientId: string;
+  /** The schema-valid body. */
+  body: { Data: Record<string, unknown>; Risk?: Record<string, unknown> };
+  idempotencyKey: string;
+  now?: Date;
+}
+
+/** Revokes every token of a grant (oidc-provider's grant-wide revocation), given its id. */
+export type RevokeGrant = (grantId: string) => Promise<void>;
+
+// Key order must not make two equal bodies differ: hash a canonical form.
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+class IdempotencyRace extends Error {}
+
+/**
+ * Creates a consent in `AwaitingAuthorisation`, in one transaction with its first history entry
+ * and its idempotency key. The same key with the same body (within 24 h) answers the consent made
+ * the first time, even when both requests race; the same key with another body is refused.
+ */
+export async function createConsent(db: Knex, input: CreateConsentInput): Promise<{ consent: ConsentRow; created: boolean }> {
+  const { kind, clientId, body, idempotencyKey } = input;
+  const requestHash = createHash('sha256').update(canonicalJson(body)).digest('base64url');
+  const replayed = await replayIdempotent(db, input, requestHash);
+  if (replayed) return { consent: replayed, created: false };
+  checkConsentRules(kind.kind, body, input.now ?? new Date());
+
+  const expiration = body.Data['ExpirationDateTime'];
+  try {
+    const consent = await db.transaction(async (trx) => {
+      const row = await insertConsent(trx, {
+        id: `${kind.idPrefix}${randomUUID()}`,
+        kind: kind.kind,
+        client_id: clientId,
+        expires_at: typeof expiration === 'string' ? new Date(expiration) : null,
+        request: body,
+      }, 'partner');
+      const recorded = await insertIdempotencyKey(trx, clientId, kind.kind, idempotencyKey, { request_hash: requestHash, consent_id: row.id }, IDEMPOTENCY_TTL_SECONDS);
+      if (!recorded) throw new IdempotencyRace();
+      return row;
+    });
+    return { consent, created: true };
+  } catch (error) {
+    if (!(error instanceof IdempotencyRace)) throw error;
+    // Another request with this key committed first; its answer is ours (or a mismatch).
+    const winner = await replayIdempotent(db, input, requestHash);
+    if (!winner) throw error;
+    return { consent: winner, created: false };
+  }
+}
+
+async function replayIdempotent(db: Knex, input: CreateConsentInput, requestHash: string): Promise<ConsentRow | undefined> {
+  const record = await findIdempotencyKey(db, input.clientId, input.kind.kind, input.idempotencyKey);
+  if (!record) return undefined;
+  if (record.request_hash !== requestHash) {
+    throw badRequest('UK.OBIE.Header.Invalid', 'x-idempotency-key was already used with a different request body', 'x-idempotency-key');
+  }
+  return findConsent(db, record.consent_id);
+}
+
+/**
+ * The partner's consent of this kind. Another partner's consent, or one of another kind, is
+ * reported exactly as a missing one, so that ConsentIds cannot be probed.
+ */
+export async function readConsent(db: Knex, kind: ConsentKindSpec, clientId: string, id: string): Promise<ConsentRow> {
+  const consent = await findConsent(db, id);
+  if (!consent || consent.kind !== kind.kind || consent.client_id !== clientId) {
+    throw badRequest('UK.OBIE.Resource.NotFound', `No ${kind.kind} consent ${id} exists for this client`, 'ConsentId');
+  }
+  return consent;
+}
+
+/**
+ * The partner withdraws a consent (DELETE): an authorised one becomes `Revoked` and every token of
+ * its grant is revoked with it; one nobody authorised yet becomes `Rejected`.
+ */
+export async function withdrawConsent(db: Knex, kind: ConsentKindSpec, clientId: string, id: string, revokeGrant: RevokeGrant): Promise<void> {
+  await readConsent(db, kind, clientId, id);
+  await endConsent(db, id, 'partner', revokeGrant, 'withdrawn by the partner');
+}
+
+/**
+ * Ends a consent on behalf of `actor` (the partner's DELETE, the customer's dashboard, ops):
+ * `Authorised` -> `Revoked` with its grant's tokens revoked in the same breath, `AwaitingAuthorisation`
+ * -> `Rejected`. Throws `InvalidConsentStatus` for a consent that has already ended.
+ */
+export async function endConsent(db: Knex, id: string, actor: ConsentActor, revokeGrant: RevokeGrant, reason: string): Promise<ConsentRow> {
+  const ended = await db.transaction(async (trx) => {
+    const consent = await findConsentForUpdate(trx, id);
+    if (!consent) throw badRequest('UK.OBIE.Resource.NotFound', `No consent ${id} exists`, 'ConsentId');
+    const family = consent.kind === 'account-access' ? 'ais' : consent.kind === 'funds-confirmation' ? 'cbpii' : 'pis';
+    const next = consent.status === 'AwaitingAuthorisation' ? 'Rejected' : 'Revoked';
+    assertTransition(family, consent.status, next);
+    return changeStatus(trx, id, { status: next, actor, reason });
+  });
+  if (ended.grant_id) await revokeGrant(ended.grant_id);
+  return ended;
+}
+
+/**
+ * The consent an access token from the authorization code grant was issued for: one of this
+ * partner's, authorised under exactly that grant. Anything else is `ConsentMismatch`.
+ */
+export async function readConsentOfGrant(db: Knex, kind: ConsentKindSpec, clientId: string, id: string, grantId: string | undefined): Promise<ConsentRow> {
+  const consent = await readConsent(db, kind, clientId, id);
+  if (!grantId || consent.grant_id !== grantId) {
+    throw new ObError(403, [{ ErrorCode: 'UK.OBIE.Resource.ConsentMismatch', Message: 'The access token was not issued for this consent', Path: 'ConsentId' }]);
+  }
+  if (consent.status !== 'Authorised') {
+    throw badRequest('UK.OBIE.Resource.InvalidConsentStatus', `The consent is ${consent.status}, not Authorised`);
+  }
+  return consent;
+}

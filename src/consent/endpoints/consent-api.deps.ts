@@ -1,0 +1,25 @@
+import type { Context } from 'koa';
+import type { Knex } from 'knex';
+import type Provider from 'oidc-provider';
+
+import type { CustomerAccounts } from '../customer-accounts.ts';
+import type { ResponseSigner } from '../jws-signature/sign-response-body.ts';
+
+/** What the consent API needs from the rest of the product, given once when the app is built. */
+export interface ConsentApiDependencies {
+  db: Knex;
+  provider: Provider;
+  /** Base URL of the partner listener, for `Links.Self` and DPoP `htu`. */
+  baseUrl: string;
+  /** The resource indicator Open Banking tokens are issued for. */
+  audience: string;
+  /** The TLS client certificate of the request (PEM), wherever it arrived. */
+  clientCertificate: (ctx: Context) => string | undefined;
+  accounts: CustomerAccounts;
+  messageSigning: {
+    enabled: boolean;
+    trustAnchor: string;
+    /** Signs payment consent responses; present when signing is enabled. */
+    responseSigner?: ResponseSigner;
+  };
+}

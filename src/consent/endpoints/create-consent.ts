@@ -1,0 +1,43 @@
+import type { Middleware } from 'koa';
+
+import { noStore } from '../../shared/no-store.ts';
+import type { ConsentKindSpec } from '../consent-kinds.ts';
+import { renderConsent } from '../consent-response.ts';
+import { createConsent } from '../consent.service.ts';
+import { obBodyValidator } from '../ob-body-validator.ts';
+import type { ConsentApiDependencies } from './consent-api.deps.ts';
+import { readJsonBody } from './read-json-body.ts';
+import { requireIdempotencyKey } from './require-idempotency-key.ts';
+import { requirePartnerToken } from './require-partner-token.ts';
+import { signResponse } from './sign-response.ts';
+import { verifyMessageSignature } from './verify-message-signature.ts';
+
+type ConsentBody = { Data: Record<string, unknown>; Risk?: Record<string, unknown> };
+
+/**
+ * `POST <kind path>`: a partner asks for a consent with a client-credentials token. Answers 201
+ * with the consent in `AwaitingAuthorisation`, or, for a repeated idempotency key and body, the
+ * consent the first request made.
+ */
+export function createConsentEndpoint(deps: ConsentApiDependencies, kind: ConsentKindSpec): Middleware[] {
+  const validateBody = obBodyValidator<ConsentBody>(kind.spec, kind.requestSchema);
+  const handleCreate: Middleware = async function handleCreate(ctx) {
+    const body = validateBody(ctx.state.obRequest!.parsed);
+    const { consent } = await createConsent(deps.db, {
+      kind,
+      clientId: ctx.state.partner!.clientId,
+      body,
+      idempotencyKey: ctx.get('x-idempotency-key'),
+    });
+    ctx.status = 201;
+    ctx.body = renderConsent(consent, deps.baseUrl);
+  };
+  return [
+    noStore,
+    requirePartnerToken(deps, { kinds: ['ClientCredentials'], scope: kind.scope, role: kind.role }),
+    requireIdempotencyKey,
+    readJsonBody,
+    ...(kind.signed ? [verifyMessageSignature(deps), signResponse(deps)] : []),
+    handleCreate,
+  ];
+}

@@ -1,0 +1,119 @@
+/**
+ * The customer's side of an authorization, in a real Chromium: the partner sends the customer to
+ * the bank, who signs in and approves or denies, and lands back on the partner's redirect URI.
+ * The HTTP-driven CustomerBrowser covers the protocol; this file checks what only a browser shows:
+ * labels, roles, focus order, touch on a phone, and that the CSP lets the final redirect leave.
+ */
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+
+import * as oc from 'openid-client';
+import type { Page } from 'playwright-core';
+
+import { browserTest, saveScreenshot } from '../../helpers/chromium.ts';
+import { discover, REDIRECT_URI, registerKeyClient } from '../../helpers/partner-client.ts';
+import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
+
+let portcullis: TestPortcullis;
+before(async () => {
+  portcullis = await startTestPortcullis();
+});
+after(() => portcullis?.close());
+
+/**
+ * Pushes an `openid accounts` request for a new partner (registered as "Test TPP") and returns
+ * the URL to send the customer to, with a way to redeem the code the journey ends with.
+ */
+async function partnerAuthorization() {
+  const { clientId, keys } = await registerKeyClient(portcullis);
+  const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
+  const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
+  const verifier = oc.randomPKCECodeVerifier();
+  const state = oc.randomState();
+  const url = await oc.buildAuthorizationUrlWithPAR(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid accounts',
+    code_challenge: await oc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  }, { DPoP });
+  return {
+    url,
+    state,
+    redeem: (callback: URL) => oc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true }, undefined, { DPoP }),
+  };
+}
+
+/**
+ * Runs `leaveTheBank` and returns the URL the browser was then sent to on the partner's side.
+ * Playwright cannot `route` the later hops of a redirect chain, so the request itself is watched;
+ * the browser resolves no partner host, so that navigation then ends on an error page.
+ */
+async function partnerCallbackAfter(page: Page, leaveTheBank: () => Promise<void>): Promise<URL> {
+  const [request] = await Promise.all([page.waitForRequest(`${REDIRECT_URI}?**`), leaveTheBank()]);
+  return new URL(request.url());
+}
+
+/** Whatever element has keyboard focus. */
+function focused(page: Page) {
+  return page.locator(':focus');
+}
+
+browserTest('customer signs in after a wrong password and approves, by keyboard, on a desktop', {}, async (page) => {
+  const authorization = await partnerAuthorization();
+
+  await page.goto(authorization.url.href);
+  await page.getByRole('heading', { level: 1, name: 'Sign in to Portcullis Bank' }).waitFor();
+  assert.equal(await page.title(), 'Sign in · Portcullis Bank');
+  assert.equal(await focused(page).getAttribute('id'), 'username', 'the username field has focus on arrival');
+  await saveScreenshot(page, 'customer-journey/desktop-1-login');
+
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill('not-alice-pass');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const alert = page.getByRole('alert');
+  assert.equal(await alert.textContent(), 'The username or password is not right. Check them and try again.');
+  assert.equal(await page.getByLabel('Username').inputValue(), 'alice', 'the username is kept');
+  assert.equal(await page.getByLabel('Password').inputValue(), '', 'the password is not echoed back');
+  assert.equal(await page.getByLabel('Username').getAttribute('aria-describedby'), 'login-error', 'screen readers tie the error to the field');
+  await saveScreenshot(page, 'customer-journey/desktop-2-login-error');
+
+  // Keyboard only from here: focus order must be username → password → Sign in, then Allow first.
+  assert.equal(await focused(page).getAttribute('id'), 'username');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(page).getAttribute('id'), 'password');
+  await page.keyboard.type('alice-sandbox-pass');
+  await page.keyboard.press('Enter');
+
+  await page.getByRole('heading', { level: 1, name: 'Test TPP is asking to' }).waitFor();
+  assert.equal(await page.title(), 'Review access · Portcullis Bank');
+  assert.deepEqual(await page.getByRole('listitem').allTextContents(), ['Confirm who you are to the app', 'See information about your accounts']);
+  await saveScreenshot(page, 'customer-journey/desktop-3-consent');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(page).textContent(), 'Allow');
+  const callback = await partnerCallbackAfter(page, () => page.keyboard.press('Enter'));
+  assert.ok(callback.searchParams.get('code'), 'an authorization code');
+  assert.equal(callback.searchParams.get('iss'), portcullis.config.issuer, 'RFC 9207 iss in the authorization response');
+  assert.equal(callback.searchParams.get('state'), authorization.state);
+  const tokens = await authorization.redeem(callback);
+  assert.equal(tokens.claims()?.sub, 'cust-0001', 'the code is for the customer who signed in');
+});
+
+browserTest('customer signs in and denies, by touch, on a phone', { phone: true }, async (page) => {
+  const authorization = await partnerAuthorization();
+
+  await page.goto(authorization.url.href);
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill('alice-sandbox-pass');
+  await saveScreenshot(page, 'customer-journey/phone-1-login');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).tap();
+
+  await page.getByRole('heading', { level: 1, name: 'Test TPP is asking to' }).waitFor();
+  await saveScreenshot(page, 'customer-journey/phone-2-consent');
+  const callback = await partnerCallbackAfter(page, () => page.getByRole('button', { name: 'Deny', exact: true }).tap());
+
+  assert.equal(callback.searchParams.get('error'), 'access_denied');
+  assert.equal(callback.searchParams.get('iss'), portcullis.config.issuer);
+  assert.equal(callback.searchParams.get('state'), authorization.state);
+  assert.equal(callback.searchParams.get('code'), null);
+});

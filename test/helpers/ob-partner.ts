@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import * as oc from 'openid-client';
+
+import { signResponseBody } from '../../src/consent/jws-signature/sign-response-body.ts';
+import { verifyRequestSignature } from '../../src/consent/jws-signature/verify-request-signature.ts';
+import { discover, registerKeyClient, type PartnerKeys } from './partner-client.ts';
+import type { TestPortcullis } from './portcullis.ts';
+import { tlsFetch } from './tls-fetch.ts';
+
+export const TEST_ORG_ID = 'org-test-tpp';
+
+export interface ObCall {
+  body?: unknown;
+  /** Sent as is instead of `JSON.stringify(body)`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  token?: string;
+  /** Sign the body with the partner's key as `x-jws-signature`. */
+  sign?: boolean;
+}
+
+export interface ObAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+/**
+ * A partner with a software statement's roles and identity (AISP, PISP and CBPII unless stated),
+ * certificate-bound client-credentials tokens over mutual TLS with the sample client certificate,
+ * and a way to call the Open Banking APIs the way a TPP does.
+ */
+export async function obPartner(portcullis: TestPortcullis, options: { roles?: string[]; scope?: string } = {}) {
+  const softwareId = `sw-${randomUUID()}`;
+  const { clientId, keys } = await registerKeyClient(portcullis, {
+    scope: options.scope ?? 'openid accounts payments fundsconfirmations',
+    software_roles: options.roles ?? ['AISP', 'PISP', 'CBPII'],
+    org_id: TEST_ORG_ID,
+    software_id: softwareId,
+    tls_client_certificate_bound_access_tokens: true,
+    use_mtls_endpoint_aliases: true,
+  }, 'PS256');
+  const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }), { use_mtls_endpoint_aliases: true }, portcullis.sampleClient);
+  const fetchMtls = tlsFetch(portcullis.caPem, portcullis.sampleClient);
+
+  return {
+    clientId,
+    keys: keys as PartnerKeys,
+    softwareId,
+    config,
+    /** A fresh client-credentials access token. */
+    async token(scope: string): Promise<string> {
+      return (await oc.clientCredentialsGrant(config, { scope })).access_token;
+    },
+    /** Signs `body` as this partner would for `x-jws-signature`. */
+    sign(body: string): Promise<string> {
+      return signResponseBody(body, { key: keys.privateKey, kid: keys.kid, issuer: `${TEST_ORG_ID}/${softwareId}`, trustAnchor: portcullis.config.openBanking.trustAnchor });
+    },
+    async call(method: string, path: string, call: ObCall = {}): Promise<ObAnswer> {
+      const headers: Record<string, string> = { accept: 'application/json', ...(call.token ? { authorization: `Bearer ${call.token}` } : {}) };
+      const text = call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
+      if (text !== undefined) {
+        headers['content-type'] = 'application/json';
+        if (method === 'POST') headers['x-idempotency-key'] = randomUUID();
+        if (call.sign) headers['x-jws-signature'] = await this.sign(text);
+      }
+      Object.assign(headers, call.headers);
+      for (const [name, value] of Object.entries(headers)) if (value === '') delete headers[name];
+      const response = await fetchMtls(`${portcullis.urls.partner}${path}`, { method, headers, body: text });
+      const responseText = await response.text();
+      return { status: response.status, headers: response.headers, text: responseText, json: responseText ? JSON.parse(responseText) : undefined };
+    },
+  };
+}
+
+export type ObPartner = Awaited<ReturnType<typeof obPartner>>;
+
+/** Verifies the bank's `x-jws-signature` on a response, against the JWKS the bank publishes. */
+export async function verifyBankSignature(portcullis: TestPortcullis, answer: ObAnswer): Promise<void> {
+  const fetchTls = tlsFetch(portcullis.caPem);
+  const jwks = await (await fetchTls(`${portcullis.urls.browser}/jwks`)).json() as JSONWebKeySet;
+  await verifyRequestSignature({
+    header: answer.headers.get('x-jws-signature') ?? undefined,
+    rawBody: answer.text,
+    getKey: createLocalJWKSet(jwks),
+    expectedIssuer: portcullis.config.openBanking.organisationId,
+    trustAnchor: portcullis.config.openBanking.trustAnchor,
+  });
+}
