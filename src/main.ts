@@ -20,7 +20,9 @@ const lines = [
   'Portcullis is running.',
   `  Browser (authorization, login, consent): ${config.issuer}`,
   `  Discovery:                               ${config.issuer}/.well-known/openid-configuration`,
+  `  Customers' Connected apps:               ${config.issuer}/connected-apps`,
   `  Partner mutual TLS (token, PAR, DCR):    ${config.mtlsBaseUrl}`,
+  `  Consent API:                             ${config.mtlsBaseUrl}/open-banking/v3.1/{aisp,pisp,cbpii}/...`,
   `  Store:                                   ${describeStoreLocation(config)}`,
 ];
 if (config.env !== 'production') {

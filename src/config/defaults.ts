@@ -92,6 +92,45 @@ export const defaults = {
    */
   keyActivationDelay: 10 * 60,
 
+  /**
+   * Login throttling against password guessing, in front of whichever authenticator the bank plugs
+   * in, counted in the database so that it holds across instances and restarts. Each key may send
+   * `maxFailures` wrong passwords within `windowSeconds` of its first one; the attempt after that
+   * is refused (HTTP 429, `Retry-After`) and blocks the key for `blockSeconds`, during which the
+   * password is not checked at all. A right password resets its username and does not count
+   * against its address. Read by `startPortcullis` straight from here, as policy.
+   */
+  loginThrottle: {
+    /**
+     * Per username, trimmed and lower-cased; usernames no customer has count the same, so the
+     * answer never tells which exist. Defaults: 5 failures in 15 minutes block it for 15 minutes.
+     * Keep it low (targeted guessing is what it stops) and the block short: anyone can lock a
+     * customer out for this long by guessing wrong on purpose.
+     */
+    username: {
+      /** Wrong passwords allowed per window. Default 5. */
+      maxFailures: 5,
+      /** Window, seconds. Default 15 minutes. */
+      windowSeconds: 15 * 60,
+      /** Block, seconds. Default 15 minutes. */
+      blockSeconds: 15 * 60,
+    },
+    /**
+     * Per client address (`ctx.ip`, so the forwarded one behind `TRUSTED_PROXIES`; an IPv6 /64
+     * counts as one address), against credential stuffing across many usernames. Defaults: 50
+     * failures in an hour block the address for an hour. Raise it if many customers share
+     * addresses (carrier-grade NAT, a corporate proxy): they share this budget.
+     */
+    address: {
+      /** Wrong passwords allowed per window. Default 50. */
+      maxFailures: 50,
+      /** Window, seconds. Default 1 hour. */
+      windowSeconds: 60 * 60,
+      /** Block, seconds. Default 1 hour. */
+      blockSeconds: 60 * 60,
+    },
+  },
+
   openBanking: {
     /**
      * `OB_MESSAGE_SIGNING`: verify `x-jws-signature` on payment consent requests and sign their

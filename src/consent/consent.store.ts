@@ -99,6 +99,12 @@ export async function insertIdempotencyKey(trx: Knex.Transaction, clientId: stri
   return result.rows.length === 1;
 }
 
+/** The consent bound to an authorization's grant, if any. */
+export async function findConsentIdByGrant(db: Knex, grantId: string): Promise<string | undefined> {
+  const row: { id: string } | undefined = await db('consents').first('id').where({ grant_id: grantId });
+  return row?.id;
+}
+
 /** The customer's consents in these statuses, newest first. */
 export async function listCustomerConsents(db: Knex, customerId: string, statuses: readonly ConsentStatus[]): Promise<ConsentRow[]> {
   return db('consents').select('*').where({ customer_id: customerId }).whereIn('status', statuses).orderBy('status_updated_at', 'desc');

@@ -3,7 +3,11 @@ import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
 
 import type { Authenticator } from '../auth/interactions/authenticator.ts';
+import type { LoginThrottle } from '../auth/interactions/login-throttle.ts';
 import { interactionRoutes } from '../auth/interactions/interaction.routes.ts';
+import type { CustomerAccounts } from '../consent/customer-accounts.ts';
+import { dashboardRoutes } from '../consent/dashboard/dashboard.routes.ts';
+import type { ConsentJourney } from '../consent/journey/consent-journey.ts';
 import { healthRoutes } from '../observability/health.routes.ts';
 import type { Logger } from '../observability/logger.ts';
 import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
@@ -17,7 +21,15 @@ export interface BrowserAppDependencies {
   provider: Provider;
   db: Knex;
   authenticator: Authenticator;
+  /** Counts sign-in attempts in front of the authenticator. */
+  loginThrottle: LoginThrottle;
+  /** The consent side of the authorization journey. */
+  consentJourney: ConsentJourney;
   csrfSecret: Buffer;
+  /** The customer's accounts, as the Connected apps dashboard names them. */
+  accounts: CustomerAccounts;
+  /** Seals the Connected apps dashboard's session cookie. */
+  dashboardSessionSecret: Buffer;
   logger: Logger;
   trustedProxies: ReadonlySet<string>;
   clientCertHeader: string | undefined;
@@ -25,13 +37,15 @@ export interface BrowserAppDependencies {
   registration: Middleware;
 }
 
-/** The browser-facing listener: discovery, authorization, login and consent pages. */
+/** The browser-facing listener: discovery, authorization, login and consent pages, Connected apps. */
 export function browserApp(deps: BrowserAppDependencies): Koa {
   const app = new Koa();
   app.proxy = deps.trustedProxies.size > 0;
+  // The address our trusted proxy appended, not whatever the client put in front of it.
+  app.maxIpsCount = 1;
   app.silent = true;
   const health = healthRoutes(deps.db);
-  const interactions = interactionRoutes(deps.provider, deps.authenticator, deps.csrfSecret);
+  const interactions = interactionRoutes(deps.provider, deps.authenticator, deps.loginThrottle, deps.consentJourney, deps.csrfSecret);
   app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
   app.use(fapiInteractionId);
   app.use(securityHeaders);
@@ -39,6 +53,7 @@ export function browserApp(deps: BrowserAppDependencies): Koa {
   app.use(health.routes());
   app.use(renderBrowserErrors(deps.logger));
   app.use(interactions.routes());
+  app.use(dashboardRoutes({ ...deps, sessionSecret: deps.dashboardSessionSecret }).routes());
   app.use(deps.registration);
   app.use(delegateToProvider(deps.provider));
   return app;

@@ -24,6 +24,8 @@ export interface PartnerAppDependencies {
 export function partnerApp(deps: PartnerAppDependencies): Koa {
   const app = new Koa();
   app.proxy = deps.trustedProxies.size > 0;
+  // The address our trusted proxy appended, not whatever the client put in front of it.
+  app.maxIpsCount = 1;
   app.silent = true;
   app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
   app.use(fapiInteractionId);

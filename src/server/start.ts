@@ -14,6 +14,7 @@ import { resolveSecrets } from '../config/dev-secrets.ts';
 import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
 import { startSweeper } from '../auth/adapter/expiry-sweeper.ts';
 import { passwordAuthenticator } from '../auth/customers/password-authenticator.ts';
+import { createLoginThrottle } from '../auth/interactions/login-throttle.ts';
 import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
 import { SIGNING_KEY_POLL_SECONDS, watchSigningKeys } from '../auth/keys/watch-signing-keys.ts';
 import { createProvider } from '../auth/provider/create-provider.ts';
@@ -24,6 +25,9 @@ import { loadTrustedDirectories } from '../auth/registration/trusted-directories
 import { clientCertificateHooks } from '../auth/mtls/client-certificate.ts';
 import { consentApi as consentApiFor } from '../consent/consent.routes.ts';
 import { bankResponseSigner } from '../consent/jws-signature/bank-response-signer.ts';
+import { findConsentIdByGrant } from '../consent/consent.store.ts';
+import { consentJourney } from '../consent/journey/consent-journey.ts';
+import { grantRevoker } from '../consent/revoke-grant.ts';
 import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
@@ -91,8 +95,11 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const directories = await loadTrustedDirectories(directoryJwks);
   const jwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
   const authenticator = passwordAuthenticator(db);
+  const loginThrottle = createLoginThrottle(db, defaults.loginThrottle);
   // A key of its own for CSRF tokens, derived so that it never equals the key-encryption key.
   const csrfSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis csrf tokens', 32));
+  // Likewise for the Connected apps dashboard's session cookies: a different info, a different key.
+  const dashboardSessionSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis dashboard sessions', 32));
 
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
@@ -104,7 +111,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
   const { openBanking } = config;
   const buildHandlers = async (signingJwks: SigningJwks) => {
-    const provider = createProvider(config.issuer, { config, secrets, adapter, jwks: signingJwks, authenticator, trustAnchors: pki.trustAnchors }, logger);
+    const provider = createProvider(config.issuer, { config, secrets, adapter, jwks: signingJwks, authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger);
     const consentApi = consentApiFor({
       db,
       provider,
@@ -112,13 +119,15 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
       audience: openBankingResourceIndicator(config.mtlsBaseUrl),
       clientCertificate: (ctx) => getCertificate(ctx as KoaContextWithOIDC),
       accounts: sandboxAccounts,
+      logger,
       messageSigning: {
         enabled: openBanking.messageSigning,
         trustAnchor: openBanking.trustAnchor,
         responseSigner: openBanking.messageSigning ? await bankResponseSigner(signingJwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined,
       },
     }, logger);
-    const browser = browserApp({ provider, db, authenticator, csrfSecret, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+    const journey = consentJourney(db, sandboxAccounts, grantRevoker(provider));
+    const browser = browserApp({ provider, db, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
     const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, consentApi });
     return { provider, browser: browser.callback(), partner: partner.callback() };
   };

@@ -1,5 +1,7 @@
 import type { InteractionDetails } from '../auth/interactions/load-interaction.ts';
 import type { PartnerToken } from '../consent/access/verify-access-token.ts';
+import type { PendingConsent } from '../consent/authorization/pending-consent.service.ts';
+import type { DashboardSession } from '../consent/dashboard/dashboard-session.ts';
 
 /** The partner behind a resource-API request, once its access token has been checked. */
 export interface PartnerContext {
@@ -19,6 +21,10 @@ declare module 'koa' {
     fapiInteractionId?: string;
     /** The authorization interaction a login or consent page works on. */
     interaction?: InteractionDetails;
+    /** The consent the interaction's authorization is for, once resolved (none for sign-in only). */
+    pendingConsent?: PendingConsent;
+    /** The Connected apps dashboard's session, once its cookie has been checked (absent: signed out). */
+    dashboardSession?: DashboardSession;
     /** The validated form fields of a browser POST. */
     form?: Record<string, string>;
     /** A resource-API request's partner. */

@@ -191,8 +191,10 @@ describe('payment consents', () => {
     await verifyBankSignature(portcullis, read);
   });
 
-  test('message signature missing, or over other bytes', async () => {
-    assertObError(await partner.call('POST', PIS, { body: domesticPaymentBody(), token: tokens.payments }), 400, [{ code: 'UK.OBIE.Signature.Missing' }]);
+  test('message signature missing, or over other bytes; the error answers are signed too', async () => {
+    const unsigned = await partner.call('POST', PIS, { body: domesticPaymentBody(), token: tokens.payments });
+    assertObError(unsigned, 400, [{ code: 'UK.OBIE.Signature.Missing' }]);
+    await verifyBankSignature(portcullis, unsigned);
     const text = JSON.stringify(domesticPaymentBody());
     const signature = await partner.sign(text);
     assertObError(await partner.call('POST', PIS, { rawBody: `${text} `, token: tokens.payments, headers: { 'x-jws-signature': signature } }), 400, [{ code: 'UK.OBIE.Signature.Invalid' }]);

@@ -58,14 +58,28 @@ export class CustomerBrowser {
     });
   }
 
-  /** Logs in and approves (or denies) whatever is asked; returns the redirect to the partner. */
-  async authorize(authorizationUrl: URL, options: { username: string; password: string; decision?: 'confirm' | 'deny' }): Promise<URL> {
+  /**
+   * Logs in and approves (or denies) whatever is asked; returns the redirect to the partner. Unless
+   * `choices` says otherwise, approving shares every account offered and pays from the first one.
+   */
+  async authorize(authorizationUrl: URL, options: { username: string; password: string; decision?: 'confirm' | 'deny'; choices?: Record<string, string> }): Promise<URL> {
     const login = await this.open(authorizationUrl);
     if (!login.page) throw new Error(`expected the login page, was redirected to ${login.redirect?.href}`);
     const consent = await this.submit(login.page, '/login', { username: options.username, password: options.password });
     if (!consent.page) throw new Error(`expected the consent page, was redirected to ${consent.redirect?.href}`);
-    const done = await this.submit(consent.page, `/${options.decision ?? 'confirm'}`);
+    const decision = options.decision ?? 'confirm';
+    const choices = decision === 'confirm' ? options.choices ?? offeredChoices(consent.page.html) : {};
+    const done = await this.submit(consent.page, `/${decision}`, choices);
     if (!done.redirect) throw new Error(`expected a redirect to the partner, got ${done.page?.status}: ${done.page?.html.slice(0, 300)}`);
     return done.redirect;
   }
+}
+
+/** Every account checkbox on a consent page ticked, and the first "pay from" account chosen. */
+export function offeredChoices(html: string): Record<string, string> {
+  const choices: Record<string, string> = {};
+  for (const [, name] of html.matchAll(/type="checkbox" id="[^"]+" name="([^"]+)"/g)) choices[name!] = 'yes';
+  const debtor = /type="radio" id="[^"]+" name="debtor" value="([^"]+)"/.exec(html);
+  if (debtor) choices['debtor'] = debtor[1]!;
+  return choices;
 }

@@ -9,6 +9,12 @@ import { tlsFetch, type TlsIdentity } from './tls-fetch.ts';
 
 export const REDIRECT_URI = 'https://tpp.example/callback';
 
+/**
+ * An Open Banking authorization must name its consent: flow tests that are about something else
+ * describe one with RAR, `authorization_details` for read access to accounts and balances.
+ */
+export const ACCOUNT_ACCESS_DETAILS = JSON.stringify([{ type: 'account_information', permissions: ['ReadAccountsBasic', 'ReadBalances'] }]);
+
 export interface PartnerKeys {
   privateKey: CryptoKey;
   publicJwk: JWK;
@@ -36,6 +42,7 @@ export async function registerKeyClient(portcullis: TestPortcullis, metadata: Re
     request_object_signing_alg: alg,
     jwks: { keys: [keys.publicJwk] },
     scope: 'openid accounts payments',
+    software_roles: ['AISP', 'PISP', 'CBPII'],
     ...metadata,
   });
   return { clientId, keys };
@@ -59,6 +66,7 @@ export async function pushedAuthorization(portcullis: TestPortcullis): Promise<U
   return oc.buildAuthorizationUrlWithPAR(config, {
     redirect_uri: REDIRECT_URI,
     scope: 'openid accounts',
+    authorization_details: ACCOUNT_ACCESS_DETAILS,
     code_challenge: await oc.calculatePKCECodeChallenge(oc.randomPKCECodeVerifier()),
     code_challenge_method: 'S256',
   }, { DPoP });

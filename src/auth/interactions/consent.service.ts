@@ -36,16 +36,22 @@ export function describeRequest(interaction: InteractionDetails): string[] {
   return [...[...scopes].map((scope) => SCOPE_WORDS[scope] ?? scope), ...(details.rar ?? []).map(describeDetail)];
 }
 
+const OB_DETAIL_TYPES = new Set(['account_information', 'payment_initiation']);
+
 /**
  * Records what the customer approved as a grant: exactly what was asked and is still missing,
- * nothing more. Returns the grant id that finishes the consent prompt.
+ * nothing more. With `consentId`, the Open Banking authorization details carry it as
+ * `consent_id`, so that the token response and introspection name the consent they grant.
+ * Returns the grant id that finishes the consent prompt.
  */
-export async function grantConsent(provider: Provider, interaction: InteractionDetails): Promise<string> {
+export async function grantConsent(provider: Provider, interaction: InteractionDetails, consentId?: string): Promise<string> {
   const details = interaction.prompt.details as PromptDetails;
   const grant = new provider.Grant({ accountId: interaction.session!.accountId, clientId: interaction.params['client_id'] as string });
   if (details.missingOIDCScope?.length) grant.addOIDCScope(details.missingOIDCScope.join(' '));
   if (details.missingOIDCClaims?.length) grant.addOIDCClaims(details.missingOIDCClaims);
   for (const [resource, scopes] of Object.entries(details.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
-  for (const detail of details.rar ?? []) grant.addRar(detail as never);
+  for (const detail of details.rar ?? []) {
+    grant.addRar((consentId && OB_DETAIL_TYPES.has(String(detail['type'])) ? { ...detail, consent_id: consentId } : detail) as never);
+  }
   return grant.save();
 }

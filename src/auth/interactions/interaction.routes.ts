@@ -1,24 +1,29 @@
 import Router from '@koa/router';
 import type Provider from 'oidc-provider';
 
+import type { ConsentJourney } from '../../consent/journey/consent-journey.ts';
+
 import { noStore } from '../../shared/no-store.ts';
 import type { Authenticator } from './authenticator.ts';
 import { checkCsrf } from './check-csrf.ts';
 import { confirmConsent } from './confirm-consent.ts';
 import { denyConsent } from './deny-consent.ts';
 import { loadInteraction } from './load-interaction.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { parseForm } from './parse-form.ts';
+import { resolveConsent } from './resolve-consent.ts';
 import { showInteraction } from './show-interaction.ts';
 import { submitLogin } from './submit-login.ts';
 
 /** The customer's pages during an authorization: sign in, then approve or deny. */
-export function interactionRoutes(provider: Provider, authenticator: Authenticator, csrfSecret: Buffer): Router {
+export function interactionRoutes(provider: Provider, authenticator: Authenticator, loginThrottle: LoginThrottle, journey: ConsentJourney, csrfSecret: Buffer): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const load = loadInteraction(provider);
   const csrf = checkCsrf(csrfSecret);
-  router.get('/', noStore, load, showInteraction(provider, csrfSecret));
-  router.post('/login', noStore, parseForm, load, csrf, submitLogin(provider, authenticator, csrfSecret));
-  router.post('/confirm', noStore, parseForm, load, csrf, confirmConsent(provider));
-  router.post('/deny', noStore, parseForm, load, csrf, denyConsent(provider));
+  const consent = resolveConsent(provider, journey);
+  router.get('/', noStore, load, consent, showInteraction(provider, journey, csrfSecret));
+  router.post('/login', noStore, parseForm, load, csrf, submitLogin(provider, authenticator, loginThrottle, csrfSecret));
+  router.post('/confirm', noStore, parseForm, load, csrf, consent, confirmConsent(provider, journey, csrfSecret));
+  router.post('/deny', noStore, parseForm, load, csrf, consent, denyConsent(provider, journey));
   return router;
 }

@@ -1,24 +1,23 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 
+import type { ConsentJourney } from '../../consent/journey/consent-journey.ts';
 import { renderView } from '../../shared/render-view.ts';
-import { describeRequest } from './consent.service.ts';
 import { csrfTokenFor } from './csrf-token.ts';
+import { describeClient, renderConsentPage } from './render-consent-page.ts';
 
 /** Renders the page the interaction's prompt asks for: login first, then consent. */
-export function showInteraction(provider: Provider, csrfSecret: Buffer): Middleware {
+export function showInteraction(provider: Provider, journey: ConsentJourney, csrfSecret: Buffer): Middleware {
   return async function showInteraction(ctx) {
     const interaction = ctx.state.interaction!;
-    const client = await provider.Client.find(interaction.params['client_id'] as string);
-    const common = {
+    if (interaction.prompt.name !== 'login') return renderConsentPage(ctx, provider, journey, csrfSecret);
+    ctx.type = 'html';
+    ctx.body = await renderView('auth/login', {
       uid: interaction.uid,
       csrf: csrfTokenFor(csrfSecret, interaction.uid),
-      clientName: client?.clientName ?? client?.clientId ?? 'An app',
-      orgName: client?.['org_name'] as string | undefined,
-    };
-    ctx.type = 'html';
-    ctx.body = interaction.prompt.name === 'login'
-      ? await renderView('auth/login', { ...common, error: undefined, username: '' })
-      : await renderView('auth/consent', { ...common, items: describeRequest(interaction) });
+      ...(await describeClient(provider, interaction.params['client_id'] as string)),
+      error: undefined,
+      username: '',
+    });
   };
 }

@@ -19,6 +19,8 @@ export interface ProviderDependencies {
   authenticator: Authenticator;
   /** PEM trust anchors for `tls_client_auth`. */
   trustAnchors: string[];
+  /** The consent bound to a grant, for the `openbanking_intent_id` claim; absent where there are no consents (the CLI). */
+  intentIdOfGrant?: (grantId: string) => Promise<string | undefined>;
 }
 
 // FAPI 2.0 §5.4.1: PS256, ES256 and EdDSA only; never `none`, never RS256 or HMAC.
@@ -51,7 +53,8 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
     clientAuthMethods: [...CLIENT_AUTH_METHODS],
     responseTypes: ['code'],
     scopes: ['openid', 'offline_access', 'accounts', 'payments', 'fundsconfirmations'],
-    claims: { openid: ['sub'], profile: ['name'] },
+    // openbanking_intent_id: requested through the claims parameter (UK OB), never by scope.
+    claims: { openid: ['sub'], profile: ['name'], openbanking_intent_id: null },
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -132,10 +135,17 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    async findAccount(_ctx, sub) {
+    async findAccount(_ctx, sub, token) {
       const customer = await authenticator.findCustomer(sub);
       if (!customer) return undefined;
-      return { accountId: customer.id, claims: async () => ({ sub: customer.id, name: customer.displayName }) };
+      const grantId = token && 'grantId' in token ? token.grantId : undefined;
+      return {
+        accountId: customer.id,
+        async claims(_use, _scope, requested) {
+          const intentId = requested['openbanking_intent_id'] !== undefined && grantId && deps.intentIdOfGrant ? await deps.intentIdOfGrant(grantId) : undefined;
+          return { sub: customer.id, name: customer.displayName, ...(intentId ? { openbanking_intent_id: intentId } : {}) };
+        },
+      };
     },
     cookies: {
       keys: secrets.cookieKeys,

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
 
+import type { Logger } from '../../observability/logger.ts';
 import type { CustomerAccounts } from '../customer-accounts.ts';
 import type { ResponseSigner } from '../jws-signature/sign-response-body.ts';
 
@@ -16,6 +17,7 @@ export interface ConsentApiDependencies {
   /** The TLS client certificate of the request (PEM), wherever it arrived. */
   clientCertificate: (ctx: Context) => string | undefined;
   accounts: CustomerAccounts;
+  logger: Logger;
   messageSigning: {
     enabled: boolean;
     trustAnchor: string;

@@ -34,10 +34,11 @@ export function createConsentEndpoint(deps: ConsentApiDependencies, kind: Consen
   };
   return [
     noStore,
+    ...(kind.signed ? [signResponse(deps)] : []),
     requirePartnerToken(deps, { kinds: ['ClientCredentials'], scope: kind.scope, role: kind.role }),
     requireIdempotencyKey,
     readJsonBody,
-    ...(kind.signed ? [verifyMessageSignature(deps), signResponse(deps)] : []),
+    ...(kind.signed ? [verifyMessageSignature(deps)] : []),
     handleCreate,
   ];
 }

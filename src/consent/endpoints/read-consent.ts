@@ -16,8 +16,8 @@ export function readConsentEndpoint(deps: ConsentApiDependencies, kind: ConsentK
   };
   return [
     noStore,
-    requirePartnerToken(deps, { kinds: ['ClientCredentials'], scope: kind.scope, role: kind.role }),
     ...(kind.signed ? [signResponse(deps)] : []),
+    requirePartnerToken(deps, { kinds: ['ClientCredentials'], scope: kind.scope, role: kind.role }),
     handleRead,
   ];
 }

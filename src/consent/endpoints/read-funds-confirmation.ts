@@ -25,8 +25,8 @@ export function readFundsConfirmationEndpoint(deps: ConsentApiDependencies, kind
   };
   return [
     noStore,
+    ...(kind.signed ? [signResponse(deps)] : []),
     requirePartnerToken(deps, { kinds: ['AccessToken'], scope: kind.scope, role: kind.role }),
-    signResponse(deps),
     handleFundsConfirmation,
   ];
 }

@@ -1,15 +1,18 @@
 import type { Middleware } from 'koa';
 
 import { signResponseBody } from '../jws-signature/sign-response-body.ts';
+import { renderObErrors } from '../ob-error-response.ts';
 import type { ConsentApiDependencies } from './consent-api.deps.ts';
 
 /**
- * Signs a successful JSON response with the bank's key (`x-jws-signature`), sending exactly the
- * bytes signed. Errors are not signed: they are rendered further out, after this has run.
+ * Signs the JSON response with the bank's key (`x-jws-signature`), sending exactly the bytes
+ * signed. The Read/Write API asks for signed error responses (400, 403, 500) too, so this wraps
+ * its own error rendering: whatever the steps after it answer, it signs.
  */
 export function signResponse(deps: ConsentApiDependencies): Middleware {
+  const renderErrors = renderObErrors(deps.logger);
   return async function signResponse(ctx, next) {
-    await next();
+    await renderErrors(ctx, next);
     const signer = deps.messageSigning.responseSigner;
     if (!deps.messageSigning.enabled || !signer || ctx.body === undefined || ctx.body === null) return;
     const text = JSON.stringify(ctx.body);

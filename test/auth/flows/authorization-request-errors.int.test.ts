@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import * as oc from 'openid-client';
 
 import { CustomerBrowser } from '../../helpers/customer-browser.ts';
-import { REDIRECT_URI, registerKeyClient, type PartnerKeys } from '../../helpers/partner-client.ts';
+import { ACCOUNT_ACCESS_DETAILS, REDIRECT_URI, registerKeyClient, type PartnerKeys } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { clientAssertion, postForm } from '../../helpers/raw-oauth.ts';
 import { tlsFetch } from '../../helpers/tls-fetch.ts';
@@ -28,6 +28,7 @@ async function authorizationParameters(overrides: Record<string, string | undefi
     response_type: 'code',
     redirect_uri: REDIRECT_URI,
     scope: 'openid accounts',
+    authorization_details: ACCOUNT_ACCESS_DETAILS,
     state: oc.randomState(),
     code_challenge: await oc.calculatePKCECodeChallenge(oc.randomPKCECodeVerifier()),
     code_challenge_method: 'S256',

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import * as oc from 'openid-client';
 
 import { CustomerBrowser } from '../../helpers/customer-browser.ts';
-import { discover, REDIRECT_URI, registerKeyClient } from '../../helpers/partner-client.ts';
+import { ACCOUNT_ACCESS_DETAILS, discover, REDIRECT_URI, registerKeyClient } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { tlsFetch } from '../../helpers/tls-fetch.ts';
 
@@ -24,6 +24,7 @@ test('PAR + signed request object + PKCE + private_key_jwt + DPoP-bound tokens; 
   const signed = await oc.buildAuthorizationUrlWithJAR(config, {
     redirect_uri: REDIRECT_URI,
     scope: 'openid accounts',
+    authorization_details: ACCOUNT_ACCESS_DETAILS,
     code_challenge: await oc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,

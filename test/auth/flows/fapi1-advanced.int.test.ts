@@ -6,7 +6,7 @@ import * as oc from 'openid-client';
 
 import { registerClient } from '../../../src/auth/clients/register-client.ts';
 import { CustomerBrowser } from '../../helpers/customer-browser.ts';
-import { discover, partnerKeys, REDIRECT_URI } from '../../helpers/partner-client.ts';
+import { ACCOUNT_ACCESS_DETAILS, discover, partnerKeys, REDIRECT_URI } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { postForm } from '../../helpers/raw-oauth.ts';
 import { tlsFetch } from '../../helpers/tls-fetch.ts';
@@ -30,6 +30,7 @@ async function registerFapi1Client() {
     jwks: { keys: [keys.publicJwk] },
     request_object_signing_alg: 'PS256',
     scope: 'openid accounts',
+    software_roles: ['AISP'],
   });
   return { clientId, keys, stored };
 }
@@ -48,6 +49,7 @@ test('a FAPI 1.0 Advanced client gets JARM, signed request objects and certifica
   const signed = await oc.buildAuthorizationUrlWithJAR(config, {
     redirect_uri: REDIRECT_URI,
     scope: 'openid accounts',
+    authorization_details: ACCOUNT_ACCESS_DETAILS,
     response_mode: 'jwt',
     code_challenge: await oc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
@@ -74,6 +76,7 @@ test('a FAPI 1.0 Advanced client must send a signed request object', async () =>
     response_mode: 'jwt',
     redirect_uri: REDIRECT_URI,
     scope: 'openid accounts',
+    authorization_details: ACCOUNT_ACCESS_DETAILS,
     code_challenge: await oc.calculatePKCECodeChallenge(oc.randomPKCECodeVerifier()),
     code_challenge_method: 'S256',
   });

@@ -8,7 +8,7 @@ import * as oc from 'openid-client';
 import { registerClient } from '../../../src/auth/clients/register-client.ts';
 import { certificateThumbprint } from '../../../src/pki/certificate-thumbprint.ts';
 import { CustomerBrowser } from '../../helpers/customer-browser.ts';
-import { discover, REDIRECT_URI } from '../../helpers/partner-client.ts';
+import { ACCOUNT_ACCESS_DETAILS, discover, REDIRECT_URI } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { tlsFetch } from '../../helpers/tls-fetch.ts';
 
@@ -32,6 +32,7 @@ test('tls_client_auth with a client certificate and certificate-bound tokens; in
     token_endpoint_auth_method: 'tls_client_auth',
     tls_client_auth_subject_dn: subjectDn,
     scope: 'openid accounts',
+    software_roles: ['AISP'],
   });
   const config = await discover(portcullis, clientId, oc.TlsClientAuth(), { use_mtls_endpoint_aliases: true }, portcullis.sampleClient);
 
@@ -40,6 +41,7 @@ test('tls_client_auth with a client certificate and certificate-bound tokens; in
   const authorizationUrl = await oc.buildAuthorizationUrlWithPAR(config, {
     redirect_uri: REDIRECT_URI,
     scope: 'openid accounts',
+    authorization_details: ACCOUNT_ACCESS_DETAILS,
     code_challenge: await oc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,

@@ -3,10 +3,8 @@ import { after, before, test } from 'node:test';
 
 import * as oc from 'openid-client';
 
-import { CustomerBrowser } from '../../helpers/customer-browser.ts';
 import { discover, REDIRECT_URI, registerKeyClient } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
-import { tlsFetch } from '../../helpers/tls-fetch.ts';
 
 let portcullis: TestPortcullis;
 before(async () => {
@@ -40,29 +38,7 @@ async function pushed(config: oc.Configuration, DPoP: oc.DPoPHandle, details: un
   return { url, verifier };
 }
 
-test('a payment_initiation request is shown to the customer and granted into the token response and introspection', async () => {
-  const { config, DPoP } = await client(['PISP']);
-  const { url, verifier } = await pushed(config, DPoP, [payment]);
-  const browser = new CustomerBrowser(tlsFetch(portcullis.caPem), [portcullis.urls.browser]);
-  const callback = await browser.authorize(url, { username: 'alice', password: 'alice-sandbox-pass' });
-  const consentPage = browser.pages.find((page) => page.url.includes('/interaction/') && page.html.includes('Allow'));
-  assert.match(consentPage!.html, /Pay 12\.50 GBP to Acme Energy Ltd/);
-
-  const tokens = await oc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true }, undefined, { DPoP });
-  assert.deepEqual(tokens.authorization_details, [payment]);
-  const introspection = await oc.tokenIntrospection(config, tokens.access_token);
-  assert.deepEqual(introspection.authorization_details, [payment]);
-  assert.equal(introspection.aud, `${portcullis.config.mtlsBaseUrl}/open-banking`);
-});
-
-test('an account_information request with OB permissions', async () => {
-  const { config, DPoP } = await client(['AISP']);
-  const detail = { type: 'account_information', permissions: ['ReadAccountsDetail', 'ReadBalances'], expirationDateTime: '2030-01-01T00:00:00+00:00' };
-  const { url, verifier } = await pushed(config, DPoP, [detail]);
-  const callback = await new CustomerBrowser(tlsFetch(portcullis.caPem), [portcullis.urls.browser]).authorize(url, { username: 'bob', password: 'bob-sandbox-pass' });
-  const tokens = await oc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true }, undefined, { DPoP });
-  assert.deepEqual(tokens.authorization_details, [detail]);
-});
+// Granted RAR flows (the consent they create, the token response naming it) are in test/consent/consent-authorization.int.test.ts.
 
 test('malformed authorization details are refused with invalid_authorization_details', async () => {
   const { config, DPoP } = await client(['PISP', 'AISP']);

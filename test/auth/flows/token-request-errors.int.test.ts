@@ -6,7 +6,7 @@ import { generateKeyPair } from 'jose';
 import * as oc from 'openid-client';
 
 import { CustomerBrowser } from '../../helpers/customer-browser.ts';
-import { REDIRECT_URI, registerKeyClient, type PartnerKeys } from '../../helpers/partner-client.ts';
+import { ACCOUNT_ACCESS_DETAILS, REDIRECT_URI, registerKeyClient, type PartnerKeys } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { clientAssertion, dpopKey, dpopNonce, dpopProof, postForm, unsecuredJwt, type DpopKey } from '../../helpers/raw-oauth.ts';
 import { tlsFetch } from '../../helpers/tls-fetch.ts';
@@ -46,6 +46,7 @@ async function authorizationCode(options: { dpopJkt?: string; who?: typeof clien
     response_type: 'code',
     redirect_uri: REDIRECT_URI,
     scope: 'openid accounts',
+    authorization_details: ACCOUNT_ACCESS_DETAILS,
     code_challenge: await oc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     ...(options.dpopJkt ? { dpop_jkt: options.dpopJkt } : {}),

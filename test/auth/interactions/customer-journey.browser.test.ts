@@ -11,7 +11,11 @@ import * as oc from 'openid-client';
 import type { Page } from 'playwright-core';
 
 import { browserTest, saveScreenshot } from '../../helpers/chromium.ts';
-import { discover, REDIRECT_URI, registerKeyClient } from '../../helpers/partner-client.ts';
+import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
+import { findConsent } from '../../../src/consent/consent.store.ts';
+import { accountAccessBody } from '../../consent/consent-bodies.ts';
+import { obPartner } from '../../helpers/ob-partner.ts';
+import { REDIRECT_URI } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 
 let portcullis: TestPortcullis;
@@ -21,26 +25,31 @@ before(async () => {
 after(() => portcullis?.close());
 
 /**
- * Pushes an `openid accounts` request for a new partner (registered as "Test TPP") and returns
- * the URL to send the customer to, with a way to redeem the code the journey ends with.
+ * A partner (registered as "Test TPP") creates an account access consent through the consent API
+ * and pushes a signed request object naming it (UK style); returns the URL to send the customer
+ * to, with a way to redeem the code the journey ends with.
  */
 async function partnerAuthorization() {
-  const { clientId, keys } = await registerKeyClient(portcullis);
-  const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
-  const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
+  const partner = await obPartner(portcullis);
+  const created = await partner.call('POST', CONSENT_KINDS['account-access'].path, { body: accountAccessBody(), token: await partner.token('accounts') });
+  const consentId: string = created.json.Data.ConsentId;
   const verifier = oc.randomPKCECodeVerifier();
   const state = oc.randomState();
-  const url = await oc.buildAuthorizationUrlWithPAR(config, {
+  const signed = await oc.buildAuthorizationUrlWithJAR(partner.config, {
     redirect_uri: REDIRECT_URI,
     scope: 'openid accounts',
+    claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
     code_challenge: await oc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
-  }, { DPoP });
+  }, { key: partner.keys.privateKey, kid: partner.keys.kid });
+  const url = await oc.buildAuthorizationUrlWithPAR(partner.config, signed.searchParams);
   return {
     url,
     state,
-    redeem: (callback: URL) => oc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true }, undefined, { DPoP }),
+    consentId,
+    status: async () => (await findConsent(portcullis.db, consentId))!,
+    redeem: (callback: URL) => oc.authorizationCodeGrant(partner.config, callback, { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true }),
   };
 }
 
@@ -78,25 +87,38 @@ browserTest('customer signs in after a wrong password and approves, by keyboard,
   assert.equal(await page.getByLabel('Username').getAttribute('aria-describedby'), 'login-error', 'screen readers tie the error to the field');
   await saveScreenshot(page, 'customer-journey/desktop-2-login-error');
 
-  // Keyboard only from here: focus order must be username → password → Sign in, then Allow first.
+  // Keyboard only from here: focus order must be username → password → Sign in.
   assert.equal(await focused(page).getAttribute('id'), 'username');
   await page.keyboard.press('Tab');
   assert.equal(await focused(page).getAttribute('id'), 'password');
   await page.keyboard.type('alice-sandbox-pass');
   await page.keyboard.press('Enter');
 
-  await page.getByRole('heading', { level: 1, name: 'Test TPP is asking to' }).waitFor();
-  assert.equal(await page.title(), 'Review access · Portcullis Bank');
-  assert.deepEqual(await page.getByRole('listitem').allTextContents(), ['Confirm who you are to the app', 'See information about your accounts']);
+  await page.getByRole('heading', { level: 1, name: 'Test TPP wants to see your account information' }).waitFor();
+  assert.equal(await page.title(), 'Review what Test TPP is asking for · Portcullis Bank');
+  const items = await page.getByRole('listitem').allTextContents();
+  assert.ok(items.some((item) => item.includes('Your balances')), items.join(' | '));
+  assert.ok(items.some((item) => /Your transactions from \d+ \w+ \d{4} to/.test(item)), items.join(' | '));
+  await page.getByRole('group', { name: 'Choose the accounts to share' }).waitFor();
   await saveScreenshot(page, 'customer-journey/desktop-3-consent');
+  // Focus order: the accounts to choose, then Approve, then Deny.
   await page.keyboard.press('Tab');
-  assert.equal(await focused(page).textContent(), 'Allow');
+  assert.match(await page.locator('label[for="' + await focused(page).getAttribute('id') + '"]').textContent() ?? '', /^Everyday account/);
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(page).textContent(), 'Approve');
+  await saveScreenshot(page, 'customer-journey/desktop-4-consent-chosen');
   const callback = await partnerCallbackAfter(page, () => page.keyboard.press('Enter'));
   assert.ok(callback.searchParams.get('code'), 'an authorization code');
   assert.equal(callback.searchParams.get('iss'), portcullis.config.issuer, 'RFC 9207 iss in the authorization response');
   assert.equal(callback.searchParams.get('state'), authorization.state);
   const tokens = await authorization.redeem(callback);
   assert.equal(tokens.claims()?.sub, 'cust-0001', 'the code is for the customer who signed in');
+  assert.equal(tokens.claims()?.['openbanking_intent_id'], authorization.consentId);
+  const consent = await authorization.status();
+  assert.equal(consent.status, 'Authorised');
+  assert.deepEqual(consent.account_ids, ['acc-0001-current'], 'only the account ticked is shared');
 });
 
 browserTest('customer signs in and denies, by touch, on a phone', { phone: true }, async (page) => {
@@ -108,7 +130,7 @@ browserTest('customer signs in and denies, by touch, on a phone', { phone: true 
   await saveScreenshot(page, 'customer-journey/phone-1-login');
   await page.getByRole('button', { name: 'Sign in', exact: true }).tap();
 
-  await page.getByRole('heading', { level: 1, name: 'Test TPP is asking to' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Test TPP wants to see your account information' }).waitFor();
   await saveScreenshot(page, 'customer-journey/phone-2-consent');
   const callback = await partnerCallbackAfter(page, () => page.getByRole('button', { name: 'Deny', exact: true }).tap());
 
@@ -116,4 +138,5 @@ browserTest('customer signs in and denies, by touch, on a phone', { phone: true 
   assert.equal(callback.searchParams.get('iss'), portcullis.config.issuer);
   assert.equal(callback.searchParams.get('state'), authorization.state);
   assert.equal(callback.searchParams.get('code'), null);
+  assert.equal((await authorization.status()).status, 'Rejected');
 });

@@ -1,0 +1,30 @@
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+
+import type { ConsentJourney } from '../../consent/journey/consent-journey.ts';
+import { describeApp } from '../../consent/journey/describe-app.ts';
+import { renderView } from '../../shared/render-view.ts';
+import { describeRequest } from './consent.service.ts';
+import { csrfTokenFor } from './csrf-token.ts';
+
+/** Who is asking, in the words of its registration and software statement, as the views name it. */
+export async function describeClient(provider: Provider, clientId: string) {
+  const app = await describeApp(provider, clientId);
+  return { clientName: app.name, orgName: app.organisation, logoUri: app.logoUrl };
+}
+
+/** Renders the consent page for the interaction's pending consent (or its scopes alone), with an optional error. */
+export async function renderConsentPage(ctx: Context, provider: Provider, journey: ConsentJourney, csrfSecret: Buffer, error?: string): Promise<void> {
+  const interaction = ctx.state.interaction!;
+  const pending = ctx.state.pendingConsent;
+  const customerId = interaction.session!.accountId;
+  ctx.type = 'html';
+  ctx.body = await renderView('auth/consent', {
+    uid: interaction.uid,
+    csrf: csrfTokenFor(csrfSecret, interaction.uid),
+    ...(await describeClient(provider, interaction.params['client_id'] as string)),
+    consent: pending ? await journey.page(pending, customerId) : undefined,
+    items: pending ? [] : describeRequest(interaction),
+    error,
+  });
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Knex } from 'knex';
+
+import { CONSENT_KINDS } from '../consent-kinds.ts';
+import { assertTransition } from '../consent-status.ts';
+import { changeStatus, findConsentForUpdate, insertConsent, type ConsentRow } from '../consent.store.ts';
+import type { AccountSelection } from './consent-selection.ts';
+import { ConsentRefused, type PendingConsent } from './pending-consent.service.ts';
+
+/** The id the consent will have: the intent's own, or a new one for a consent made from RAR details. */
+export function consentIdFor(pending: PendingConsent): string {
+  return pending.source === 'intent' ? pending.consentId : `${CONSENT_KINDS[pending.kind].idPrefix}${randomUUID()}`;
+}
+
+export interface ConsentDecision {
+  consentId: string;
+  customerId: string;
+  /** The grant the customer's approval produced; the consent is bound to it. */
+  grantId?: string;
+  selection?: AccountSelection;
+}
+
+/**
+ * Records the customer's decision in one transaction: `Authorised` with the grant and the chosen
+ * accounts, or `Rejected`. An intent's consent is locked and re-checked first (the partner may have
+ * withdrawn it, or it may have expired, while the customer read the page); a consent from RAR
+ * details is created here, already decided, so that nothing half-made is left behind.
+ */
+export async function decideConsent(db: Knex, pending: PendingConsent, decision: ConsentDecision, outcome: 'Authorised' | 'Rejected', now = new Date()): Promise<ConsentRow> {
+  const family = CONSENT_KINDS[pending.kind].family;
+  return db.transaction(async (trx) => {
+    if (pending.source === 'details') {
+      await insertConsent(trx, { id: decision.consentId, kind: pending.kind, client_id: pending.clientId, expires_at: expiryOf(pending.data), request: pending.request }, 'partner');
+    } else {
+      const consent = await findConsentForUpdate(trx, decision.consentId);
+      if (!consent || consent.client_id !== pending.clientId || consent.status !== 'AwaitingAuthorisation' || (consent.expires_at && consent.expires_at <= now)) {
+        throw new ConsentRefused('invalid_request', `consent ${decision.consentId} can no longer be authorised`);
+      }
+    }
+    assertTransition(family, 'AwaitingAuthorisation', outcome);
+    const debtor = decision.selection?.debtorAccount;
+    const fields: Parameters<typeof changeStatus>[3] = outcome === 'Authorised'
+      ? { customer_id: decision.customerId, grant_id: decision.grantId ?? null, account_ids: decision.selection?.accountIds ?? null, debtor_account: debtor ? { ...debtor } : null }
+      : { customer_id: decision.customerId };
+    return changeStatus(trx, decision.consentId, { status: outcome, actor: 'customer' }, fields);
+  });
+}
+
+function expiryOf(data: Record<string, unknown>): Date | null {
+  return typeof data['ExpirationDateTime'] === 'string' ? new Date(data['ExpirationDateTime']) : null;
+}

@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+
+import type { AccountInformationDetail, PaymentInitiationDetail } from '../../auth/provider/authorization-details.schema.ts';
+import { CONSENT_KINDS, type ConsentKind } from '../consent-kinds.ts';
+import { checkConsentRules } from '../consent-rules.ts';
+import { findConsent } from '../consent.store.ts';
+import { ObError } from '../ob-error.ts';
+import type { AuthorizationConsentRequest } from './authorization-consent-request.ts';
+import { consentFromDetails } from './consent-from-details.ts';
+
+/** The consent an authorization asks the customer for, before they decide. */
+export type PendingConsent =
+  /** UK style: a consent the partner created, awaiting authorisation. */
+  | { source: 'intent'; kind: ConsentKind; consentId: string; clientId: string; data: Record<string, unknown> }
+  /** RAR style: a consent to create from the request's authorization details. */
+  | { source: 'details'; kind: ConsentKind; clientId: string; data: Record<string, unknown>; request: { Data: Record<string, unknown>; Risk: Record<string, unknown> } };
+
+/** Why an authorization cannot go ahead, in RFC 6749 / RFC 9396 terms, before the customer sees a page. */
+export class ConsentRefused extends Error {
+  readonly error: 'invalid_request' | 'invalid_authorization_details';
+
+  constructor(error: ConsentRefused['error'], description: string) {
+    super(description);
+    this.name = 'ConsentRefused';
+    this.error = error;
+  }
+}
+
+const OB_DETAIL_TYPES = new Set(['account_information', 'payment_initiation']);
+const OB_SCOPES = new Set(Object.values(CONSENT_KINDS).map((kind) => kind.scope));
+
+async function fromIntent(db: Knex, request: AuthorizationConsentRequest, now: Date): Promise<PendingConsent> {
+  const { value, essential } = request.intent!;
+  if (!essential) throw new ConsentRefused('invalid_request', 'openbanking_intent_id must be requested as an essential claim');
+  if (typeof value !== 'string' || value.length === 0) throw new ConsentRefused('invalid_request', 'openbanking_intent_id must carry the consent id as its value');
+  const consent = await findConsent(db, value);
+  // One answer for "no such consent" and "another partner's consent": ids cannot be probed.
+  if (!consent || consent.client_id !== request.clientId) throw new ConsentRefused('invalid_request', `openbanking_intent_id ${value} names no consent of this client`);
+  if (consent.status !== 'AwaitingAuthorisation') throw new ConsentRefused('invalid_request', `consent ${value} is ${consent.status}, not AwaitingAuthorisation`);
+  if (consent.expires_at && consent.expires_at <= now) throw new ConsentRefused('invalid_request', `consent ${value} has expired`);
+  const kind = CONSENT_KINDS[consent.kind];
+  if (!request.scopes.has(kind.scope)) throw new ConsentRefused('invalid_request', `authorising a ${consent.kind} consent needs the ${kind.scope} scope`);
+  return { source: 'intent', kind: consent.kind, consentId: consent.id, clientId: request.clientId, data: consent.request.Data };
+}
+
+function fromDetails(detail: Record<string, unknown>, request: AuthorizationConsentRequest, now: Date): PendingConsent {
+  const { kind, request: body } = consentFromDetails(detail as unknown as AccountInformationDetail | PaymentInitiationDetail);
+  try {
+    checkConsentRules(kind, body, now);
+  } catch (error) {
+    if (!(error instanceof ObError)) throw error;
+    throw new ConsentRefused('invalid_authorization_details', error.errors.map((problem) => problem.Message).join('; '));
+  }
+  return { source: 'details', kind, clientId: request.clientId, data: body.Data, request: body };
+}
+
+/**
+ * Decides which consent an authorization is for, refusing what may never reach the customer:
+ * an intent id that is not this client's consent awaiting authorisation (or expired, or for a
+ * scope not requested), details that break the consent rules, both styles at once, more than one
+ * Open Banking detail, or Open Banking scopes with no consent at all. Resolves undefined for a
+ * request that needs no consent (sign-in only).
+ */
+export async function pendingConsentFor(db: Knex, request: AuthorizationConsentRequest, now = new Date()): Promise<PendingConsent | undefined> {
+  const obDetails = request.authorizationDetails.filter((detail) => OB_DETAIL_TYPES.has(String(detail['type'])));
+  if (request.intent && obDetails.length) throw new ConsentRefused('invalid_request', 'name the consent either with openbanking_intent_id or with authorization_details, not both');
+  if (request.intent) return fromIntent(db, request, now);
+  if (obDetails.length > 1) throw new ConsentRefused('invalid_authorization_details', 'one authorization covers one consent: send one account_information or payment_initiation detail');
+  if (obDetails.length === 1) return fromDetails(obDetails[0]!, request, now);
+  if ([...request.scopes].some((scope) => OB_SCOPES.has(scope as never))) {
+    throw new ConsentRefused('invalid_request', 'an Open Banking authorization must name its consent (openbanking_intent_id) or describe it (authorization_details)');
+  }
+  return undefined;
+}

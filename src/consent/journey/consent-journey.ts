@@ -1,0 +1,57 @@
+import type { Knex } from 'knex';
+
+import { decideConsent, consentIdFor } from '../authorization/authorise-consent.service.ts';
+import { readAuthorizationConsentRequest } from '../authorization/authorization-consent-request.ts';
+import { accountChoiceFor, readSelection, type AccountChoice } from '../authorization/consent-selection.ts';
+import { pendingConsentFor, type PendingConsent } from '../authorization/pending-consent.service.ts';
+import type { CustomerAccounts } from '../customer-accounts.ts';
+import type { RevokeGrant } from '../consent.service.ts';
+import { describeConsent, type ConsentDescription } from './describe-consent.ts';
+
+/** What the consent page shows for one consent and customer. */
+export interface ConsentPage {
+  description: ConsentDescription;
+  choice: AccountChoice;
+}
+
+/**
+ * The consent side of the customer's authorization journey, as the interaction pages use it
+ * (they own the browser and oidc-provider; this owns the consent): which consent an
+ * authorization is for, what to show, and recording the decision.
+ */
+export interface ConsentJourney {
+  /** Throws `ConsentRefused` for an authorization that must not reach the customer. */
+  prepare(params: Record<string, unknown>): Promise<PendingConsent | undefined>;
+  page(pending: PendingConsent, customerId: string): Promise<ConsentPage>;
+  /**
+   * Checks the customer's choice (`SelectionInvalid`), has the grant saved for the consent id
+   * (`saveGrant`), then authorises the consent bound to it. If the consent can no longer be
+   * authorised the grant is revoked again and `ConsentRefused` thrown.
+   */
+  approve(pending: PendingConsent, customerId: string, form: Readonly<Record<string, string>>, saveGrant: (consentId: string) => Promise<string>): Promise<void>;
+  /** Records the refusal: the consent becomes `Rejected`. */
+  deny(pending: PendingConsent, customerId: string): Promise<void>;
+}
+
+export function consentJourney(db: Knex, accounts: CustomerAccounts, revokeGrant: RevokeGrant): ConsentJourney {
+  return {
+    prepare: (params) => pendingConsentFor(db, readAuthorizationConsentRequest(params)),
+    async page(pending, customerId) {
+      return { description: describeConsent(pending.kind, pending.data), choice: accountChoiceFor(pending, await accounts.listAccounts(customerId)) };
+    },
+    async approve(pending, customerId, form, saveGrant) {
+      const selection = readSelection(accountChoiceFor(pending, await accounts.listAccounts(customerId)), form);
+      const consentId = consentIdFor(pending);
+      const grantId = await saveGrant(consentId);
+      try {
+        await decideConsent(db, pending, { consentId, customerId, grantId, selection }, 'Authorised');
+      } catch (error) {
+        await revokeGrant(grantId);
+        throw error;
+      }
+    },
+    async deny(pending, customerId) {
+      await decideConsent(db, pending, { consentId: consentIdFor(pending), customerId }, 'Rejected');
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type Provider from 'oidc-provider';
+
+/** The partner's app as the customer knows it, from its registration and software statement. */
+export interface AppIdentity {
+  name: string;
+  organisation?: string;
+  /** An https URL only: anything else would be mixed content, or a tracker, on the bank's page. */
+  logoUrl?: string;
+}
+
+/** Who `clientId` is; a client no longer registered is named by its id, so that it can still be revoked. */
+export async function describeApp(provider: Provider, clientId: string): Promise<AppIdentity> {
+  const client = await provider.Client.find(clientId);
+  const app: AppIdentity = { name: client?.clientName ?? clientId };
+  const organisation = client?.['org_name'];
+  if (typeof organisation === 'string' && organisation) app.organisation = organisation;
+  const logo = client?.logoUri;
+  if (typeof logo === 'string' && URL.canParse(logo) && new URL(logo).protocol === 'https:') app.logoUrl = logo;
+  return app;
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+
+import { insertCustomerIfAbsent } from '../../../src/auth/customers/customer.store.ts';
+import { hashPassword } from '../../../src/auth/customers/password-authenticator.ts';
+import { CustomerBrowser } from '../../helpers/customer-browser.ts';
+import { pushedAuthorization } from '../../helpers/partner-client.ts';
+import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
+import { tlsFetch } from '../../helpers/tls-fetch.ts';
+
+const WRONG_CREDENTIALS = 'The username or password is not right. Check them and try again.';
+const THROTTLED = 'Too many sign-in attempts. For your security, try again in about 15 minutes.';
+
+// Customers of this file's own, and client addresses of its own (forwarded by a trusted proxy):
+// PostgreSQL is shared with other test files, whose logins as the sandbox customers from
+// 127.0.0.1 must not be blocked by what this file does.
+const run = randomBytes(6).toString('hex');
+const guessed = { id: `throttle-guessed-${run}`, username: `throttle-guessed-${run}`, password: `right-${run}`, display_name: 'Guessed At' };
+const neighbour = { id: `throttle-neighbour-${run}`, username: `throttle-neighbour-${run}`, password: `right-too-${run}`, display_name: 'Same Address' };
+const uniqueAddress = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::7`;
+
+let portcullis: TestPortcullis;
+before(async () => {
+  portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '127.0.0.1' });
+  for (const { password, ...customer } of [guessed, neighbour]) {
+    await insertCustomerIfAbsent(portcullis.db, { ...customer, password_hash: await hashPassword(password) });
+  }
+});
+after(async () => {
+  await portcullis?.db('customers').whereIn('id', [guessed.id, neighbour.id]).delete();
+  await portcullis?.close();
+});
+
+type Page = { url: URL; status: number; html: string };
+
+/** A customer's browser behind the proxy, which forwards `address` as theirs; keeps each response's headers. */
+function browserAt(address: string) {
+  const fetchTls = tlsFetch(portcullis.caPem);
+  const headers: Headers[] = [];
+  const viaProxy = (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const forwarded = new Headers(init.headers);
+    forwarded.set('x-forwarded-for', address);
+    const response = await fetchTls(input, { ...init, headers: forwarded });
+    headers.push(response.headers);
+    return response;
+  }) as typeof fetch;
+  const browser = new CustomerBrowser(viaProxy, [portcullis.urls.browser]);
+  return {
+    async openLogin(): Promise<Page> {
+      const { page } = await browser.open(await pushedAuthorization(portcullis));
+      assert.ok(page, 'the login page');
+      return page;
+    },
+    async signIn(page: Page, username: string, password: string): Promise<Page> {
+      const { page: next } = await browser.submit(page, '/login', { username, password });
+      assert.ok(next, 'a page, not a redirect to the partner');
+      return next;
+    },
+    lastHeaders: () => headers.at(-1)!,
+  };
+}
+
+/** How many statements `action` sent to the customers table: the password authenticator reads it before every Argon2 check. */
+async function customerReadsDuring<T>(action: () => Promise<T>): Promise<{ result: T; customerReads: number }> {
+  const statements: string[] = [];
+  const record = (query: { sql: string }) => void statements.push(query.sql);
+  portcullis.db.on('query', record);
+  try {
+    const result = await action();
+    return { result, customerReads: statements.filter((sql) => /"customers"/.test(sql)).length };
+  } finally {
+    portcullis.db.removeListener('query', record);
+  }
+}
+
+const alertOf = (html: string) => /<p class="error" role="alert" id="login-error">([^<]*)<\/p>/.exec(html)?.[1];
+const titleOf = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
+const fieldOf = (html: string, id: string) => new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+
+test('after 5 wrong passwords the right one is refused with 429 and Retry-After, without checking it', async () => {
+  const customer = browserAt(uniqueAddress());
+  let page = await customer.openLogin();
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    const { result, customerReads } = await customerReadsDuring(() => customer.signIn(page, guessed.username, `wrong-${attempt}`));
+    page = result;
+    assert.equal(page.status, 401, `wrong password ${attempt}`);
+    assert.equal(alertOf(page.html), WRONG_CREDENTIALS);
+    assert.equal(customerReads, 1, 'the authenticator was asked');
+  }
+  for (const id of ['username', 'password']) {
+    assert.match(fieldOf(page.html, id), /aria-invalid="true"/, `${id} is marked invalid`);
+    assert.match(fieldOf(page.html, id), /aria-describedby="login-error"/, `${id} is tied to the error`);
+  }
+  assert.equal(titleOf(page.html), 'Error: Sign in · Portcullis Bank');
+
+  const { result: refused, customerReads } = await customerReadsDuring(() => customer.signIn(page, guessed.username, guessed.password));
+  assert.equal(refused.status, 429);
+  assert.equal(customer.lastHeaders().get('retry-after'), '900');
+  assert.equal(alertOf(refused.html), THROTTLED);
+  assert.equal(customerReads, 0, 'the authenticator was not asked, so no Argon2 check ran');
+  assert.equal(titleOf(refused.html), 'Error: Sign in · Portcullis Bank');
+  for (const id of ['username', 'password']) {
+    assert.doesNotMatch(fieldOf(refused.html, id), /aria-invalid/, `${id} is not wrong, only throttled`);
+    assert.match(fieldOf(refused.html, id), /aria-describedby="login-error"/);
+  }
+
+  // The block is the username's: another customer signs in from the same address.
+  const signedIn = await customer.signIn(await customer.openLogin(), neighbour.username, neighbour.password);
+  assert.equal(signedIn.status, 200);
+  assert.doesNotMatch(signedIn.html, /Sign in to Portcullis Bank/, 'past the login page');
+});
+
+test('a username no customer has is refused alike, so a block tells nothing about who exists', async () => {
+  const customer = browserAt(uniqueAddress());
+  let page = await customer.openLogin();
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    page = await customer.signIn(page, `nobody-${run}`, `guess-${attempt}`);
+    assert.equal(page.status, 401);
+    assert.equal(alertOf(page.html), WRONG_CREDENTIALS);
+  }
+  const refused = await customer.signIn(page, ` Nobody-${run.toUpperCase()}`, 'guess-6');
+  assert.equal(refused.status, 429, 'the same username, however it is typed');
+  assert.equal(customer.lastHeaders().get('retry-after'), '900');
+  assert.equal(alertOf(refused.html), THROTTLED);
+});
+
+test('the login page shows no error state before a sign-in is tried', async () => {
+  const page = await browserAt(uniqueAddress()).openLogin();
+  assert.equal(page.status, 200);
+  assert.equal(titleOf(page.html), 'Sign in · Portcullis Bank');
+  assert.equal(alertOf(page.html), undefined);
+  for (const id of ['username', 'password']) assert.doesNotMatch(fieldOf(page.html, id), /aria-(invalid|describedby)/);
+});
