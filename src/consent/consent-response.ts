@@ -25,7 +25,11 @@ export function renderConsent(consent: ConsentRow, baseUrl: string): ConsentResp
     ...consent.request.Data,
   };
   if (spec.family === 'pis' && consent.debtor_account) Data.Debtor = consent.debtor_account;
-  const body: ConsentResponseBody = { Data, Links: { Self: `${baseUrl}${spec.path}/${consent.id}` }, Meta: {} };
-  if (consent.request.Risk) body.Risk = consent.request.Risk;
-  return body;
+  // The order of the standard's examples: Data, Risk, Links, Meta.
+  return {
+    Data,
+    ...(consent.request.Risk ? { Risk: consent.request.Risk } : {}),
+    Links: { Self: `${baseUrl}${spec.path}/${consent.id}` },
+    Meta: {},
+  };
 }

@@ -52,6 +52,8 @@ describe('account access consents', () => {
     assert.match(data.ConsentId, /^aac-/);
     assert.equal(data.Status, 'AwaitingAuthorisation');
     assert.deepEqual(data.Permissions, body.Data.Permissions);
+    assert.deepEqual(Object.keys(data), ['ConsentId', 'CreationDateTime', 'Status', 'StatusUpdateDateTime', ...Object.keys(body.Data)], 'the request is echoed as sent, in its order');
+    assert.deepEqual(Object.keys(created.json), ['Data', 'Risk', 'Links', 'Meta']);
     assert.equal(data.ExpirationDateTime, body.Data.ExpirationDateTime);
     assert.equal(created.json.Links.Self, `${portcullis.config.mtlsBaseUrl}${AIS}/${data.ConsentId}`);
 

@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+
+import * as oc from 'openid-client';
+
+import { EXIT_CODES } from '../../src/cli/command.ts';
+import { ConfigError, loadConfig, type Config } from '../../src/config/config.ts';
+import { runConsent } from './consent.command.ts';
+import { DEMO_CONSENTS, type DemoConsentName } from './demo-consents.ts';
+import { DemoFailed } from './demo-failure.ts';
+import { createPartnerFetch } from './partner-http.ts';
+import { openPartnerSession } from './partner-session.ts';
+import { runRegister } from './register.command.ts';
+import { runRevoke } from './revoke.command.ts';
+
+/*
+ * `npm run demo -- <command>`: a scripted partner (TPP) against a running Portcullis, to show, with
+ * a real client library and nothing hidden, what a partner does. It finds Portcullis through the
+ * environment `npm start` reads (ISSUER or HTTPS_PORT, MTLS_BASE_URL or MTLS_PORT, CERTS_DIR,
+ * DATA_DIR), through the same schema. This file reads the command line, runs the command and turns
+ * the outcome into an exit code (0, 1 failed, 64 usage, 78 configuration), as `npm run cli` does.
+ */
+
+const DEFAULT_CALLBACK_PORT = 8445;
+
+const USAGE = `Usage: npm run demo -- <command>
+
+A scripted partner ("Demo Budgeting App") against a running Portcullis (npm start):
+
+  register [--port <n>]            register with a software statement from the sandbox directory;
+                                   its redirect URI is https://localhost:<n>/callback (default ${DEFAULT_CALLBACK_PORT})
+  consent accounts|payment|funds   create a consent, send the customer to the bank to approve it,
+                                   wait for them to come back, and show the outcome
+  revoke <ConsentId>               withdraw an account access or funds confirmation consent
+
+It reaches Portcullis as npm start would run it in this environment: ISSUER (or HTTPS_PORT),
+MTLS_BASE_URL (or MTLS_PORT), CERTS_DIR for the dev CA and the sample client certificate, and
+DATA_DIR, where it keeps its registration in demo-partner.json.`;
+
+type Invocation =
+  | { command: 'register'; port: number }
+  | { command: 'consent'; consent: DemoConsentName }
+  | { command: 'revoke'; consentId: string }
+  | { command: 'help' };
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function isDemoConsentName(value: string | undefined): value is DemoConsentName {
+  return value !== undefined && Object.hasOwn(DEMO_CONSENTS, value);
+}
+
+/** Reads the command line; throws a `UsageError` for anything it does not know. */
+function readInvocation(args: string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+  const [command, ...rest] = parsed.positionals;
+  const { port, help } = parsed.values;
+  if (help || command === 'help') return { command: 'help' };
+  if (port !== undefined && command !== 'register') throw new UsageError('--port is an option of register only');
+  if (command === 'register' && rest.length === 0) {
+    if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--port ${port}: not a port number`);
+    const number = port === undefined ? DEFAULT_CALLBACK_PORT : Number(port);
+    if (number < 1 || number > 65535) throw new UsageError(`--port ${port}: not a port number`);
+    return { command: 'register', port: number };
+  }
+  if (command === 'consent' && rest.length === 1 && isDemoConsentName(rest[0])) return { command: 'consent', consent: rest[0] };
+  if (command === 'revoke' && rest.length === 1) return { command: 'revoke', consentId: rest[0]! };
+  throw new UsageError(command === undefined ? 'no command given' : `unknown command: ${parsed.positionals.join(' ')}`);
+}
+
+async function run(config: Config, invocation: Exclude<Invocation, { command: 'help' }>): Promise<void> {
+  const partnerFetch = await createPartnerFetch(config.certsDir);
+  if (invocation.command === 'register') return runRegister(config, partnerFetch, invocation.port);
+  const session = await openPartnerSession(config, partnerFetch);
+  if (invocation.command === 'consent') return runConsent(session, invocation.consent);
+  return runRevoke(session, invocation.consentId);
+}
+
+/**
+ * What the partner reads when a step fails: the server's own answer (OAuth error or
+ * `OBErrorResponse1`) as it came, or the chain of causes of a local failure.
+ */
+function describeFailure(error: unknown): string {
+  if (error instanceof DemoFailed) return error.body === undefined ? error.message : `${error.message}:\n${JSON.stringify(error.body, null, 2)}`;
+  if (error instanceof oc.ResponseBodyError) return `${error.message} (HTTP ${error.status}):\n${JSON.stringify(error.cause, null, 2)}`;
+  const causes: string[] = [];
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) causes.push(cause.message);
+  if (causes.length === 0) return String(error);
+  const refused = /ECONNREFUSED/.test(causes.join(' ')) ? '\nIs Portcullis running (npm start), with the same environment?' : '';
+  return `${causes.join(': ')}${refused}`;
+}
+
+async function main(args: string[]): Promise<number> {
+  let invocation: Invocation;
+  try {
+    invocation = readInvocation(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
+    return EXIT_CODES.usage;
+  }
+  if (invocation.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT_CODES.ok;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return EXIT_CODES.config;
+  }
+  try {
+    await run(config, invocation);
+    return EXIT_CODES.ok;
+  } catch (error) {
+    process.stderr.write(`\nerror: ${describeFailure(error)}\n`);
+    return EXIT_CODES.failed;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
