@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { clientsDeleteCommand } from './clients-delete.command.ts';
 import { clientsListCommand } from './clients-list.command.ts';
 import { clientsRegisterCommand } from './clients-register.command.ts';
+import { consentsRevokeCommand } from './consents-revoke.command.ts';
+import { consentsShowCommand } from './consents-show.command.ts';
 import { EXIT_CODES, parseArgsOptions, UsageError, type CliContext, type Command, type CommandInput } from './command.ts';
 import { keysListCommand } from './keys-list.command.ts';
 import { keysRotateCommand } from './keys-rotate.command.ts';
@@ -16,7 +18,7 @@ import { commandHelp, listHelp, usageLine } from './render-help.ts';
  * command lives in its own `*.command.ts`.
  */
 
-const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand];
+const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand, consentsShowCommand, consentsRevokeCommand];
 const GROUPS = new Set(COMMANDS.map((command) => command.words[0]));
 
 const print = (text: string) => process.stdout.write(`${text}\n`);

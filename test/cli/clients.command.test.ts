@@ -1,31 +1,22 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { storeKind } from '../helpers/store.ts';
-import { cliWorkspace, type CliWorkspace } from './run-cli.ts';
+import { cliWorkspace, sharedMigratedWorkspace } from './run-cli.ts';
 
-// One migrated store for the file (migrating is the slow part); each test uses client ids of its own.
-let cli: CliWorkspace;
-const cleanups: Array<() => unknown> = [];
-before(async () => {
-  cli = await cliWorkspace((cleanup) => cleanups.push(cleanup));
-  assert.equal((await cli.run(['migrate'])).code, 0);
-});
-after(async () => {
-  for (const cleanup of cleanups) await cleanup();
-});
+const workspace = sharedMigratedWorkspace();
 
 function write(name: string, content: unknown): string {
-  const file = join(cli.dir, name);
+  const file = join(workspace().dir, name);
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
 }
 
 /** The client rows `clients list` prints, as their cells. */
 async function listedClients(): Promise<string[][]> {
-  const listed = await cli.run(['clients', 'list']);
+  const listed = await workspace().run(['clients', 'list']);
   assert.equal(listed.code, 0);
   if (listed.stdout === 'No clients registered.\n') return [];
   const [header, ...rows] = listed.stdout.trimEnd().split('\n');
@@ -49,7 +40,7 @@ const valid = (clientId: string, extra: Record<string, unknown> = {}) => ({
 const lastLine = (stderr: string) => stderr.trimEnd().split('\n').at(-1);
 
 test(`clients register stores valid metadata through the FAPI client policy and prints it (${storeKind})`, async () => {
-  const result = await cli.run(['clients', 'register', write('valid.json', valid('tpp-valid'))]);
+  const result = await workspace().run(['clients', 'register', write('valid.json', valid('tpp-valid'))]);
   assert.equal(result.code, 0, result.stderr);
   const stored = JSON.parse(result.stdout) as Record<string, unknown>;
   assert.equal(stored['client_id'], 'tpp-valid');
@@ -66,7 +57,7 @@ test(`clients register stores valid metadata through the FAPI client policy and 
 });
 
 test('clients register refuses client_secret_basic (1) with invalid_client_metadata naming the method', async () => {
-  const result = await cli.run(['clients', 'register', write('secret.json', valid('tpp-secret', { token_endpoint_auth_method: 'client_secret_basic', jwks_uri: undefined }))]);
+  const result = await workspace().run(['clients', 'register', write('secret.json', valid('tpp-secret', { token_endpoint_auth_method: 'client_secret_basic', jwks_uri: undefined }))]);
   assert.equal(result.code, 1);
   assert.equal(lastLine(result.stderr), "error: invalid_client_metadata: token_endpoint_auth_method must be 'private_key_jwt', 'tls_client_auth', or 'self_signed_tls_client_auth'");
   assert.equal(result.stdout, '');
@@ -78,17 +69,17 @@ test('clients register names what is wrong with other invalid metadata and files
     ['no-keys.json', valid('tpp-no-keys', { jwks_uri: undefined }), 'error: invalid_client_metadata: jwks or jwks_uri is mandatory for this client'],
     ['no-id.json', valid('unused', { client_id: undefined }), 'error: invalid_client_metadata: client_id is mandatory property'],
     ['implicit.json', valid('tpp-implicit', { grant_types: ['implicit'] }), 'error: invalid_client_metadata: grant_types may only contain authorization_code, refresh_token, client_credentials'],
-    ['list.json', [valid('tpp-list')], `error: ${join(cli.dir, 'list.json')} must hold one JSON object of client metadata`],
+    ['list.json', [valid('tpp-list')], `error: ${join(workspace().dir, 'list.json')} must hold one JSON object of client metadata`],
   ];
   for (const [name, content, message] of cases) {
-    const result = await cli.run(['clients', 'register', write(name, content)]);
+    const result = await workspace().run(['clients', 'register', write(name, content)]);
     assert.equal(result.code, 1, name);
     assert.equal(lastLine(result.stderr), message, name);
   }
-  const broken = await cli.run(['clients', 'register', write('broken.json', '{ "client_id": ')]);
+  const broken = await workspace().run(['clients', 'register', write('broken.json', '{ "client_id": ')]);
   assert.equal(broken.code, 1);
   assert.match(lastLine(broken.stderr)!, /^error: .*broken\.json is not JSON: /);
-  const missing = await cli.run(['clients', 'register', join(cli.dir, 'absent.json')]);
+  const missing = await workspace().run(['clients', 'register', join(workspace().dir, 'absent.json')]);
   assert.equal(missing.code, 1);
   assert.match(lastLine(missing.stderr)!, /^error: cannot read .*absent\.json: ENOENT/);
   const ids = await listedIds();
@@ -96,24 +87,24 @@ test('clients register names what is wrong with other invalid metadata and files
 });
 
 test('clients register refuses to replace a registered client unless --replace is given', async () => {
-  assert.equal((await cli.run(['clients', 'register', write('replace.json', valid('tpp-replace'))])).code, 0);
+  assert.equal((await workspace().run(['clients', 'register', write('replace.json', valid('tpp-replace'))])).code, 0);
   const renamed = write('renamed.json', valid('tpp-replace', { client_name: 'Renamed TPP' }));
-  const refused = await cli.run(['clients', 'register', renamed]);
+  const refused = await workspace().run(['clients', 'register', renamed]);
   assert.equal(refused.code, 1);
   assert.equal(lastLine(refused.stderr), 'error: client tpp-replace is already registered; pass --replace to replace its metadata');
   assert.equal((await listedClients()).find(([clientId]) => clientId === 'tpp-replace')![1], 'Example TPP');
-  const replaced = await cli.run(['clients', 'register', renamed, '--replace']);
+  const replaced = await workspace().run(['clients', 'register', renamed, '--replace']);
   assert.equal(replaced.code, 0, replaced.stderr);
   assert.equal((await listedClients()).find(([clientId]) => clientId === 'tpp-replace')![1], 'Renamed TPP');
 });
 
 test('clients delete removes a registration, and fails (1) for one that does not exist', async () => {
-  assert.equal((await cli.run(['clients', 'register', write('delete.json', valid('tpp-delete'))])).code, 0);
-  const deleted = await cli.run(['clients', 'delete', 'tpp-delete']);
+  assert.equal((await workspace().run(['clients', 'register', write('delete.json', valid('tpp-delete'))])).code, 0);
+  const deleted = await workspace().run(['clients', 'delete', 'tpp-delete']);
   assert.equal(deleted.code, 0, deleted.stderr);
   assert.equal(deleted.stdout, 'Deleted client tpp-delete.\n');
   assert.ok(!(await listedIds()).includes('tpp-delete'));
-  const again = await cli.run(['clients', 'delete', 'tpp-delete']);
+  const again = await workspace().run(['clients', 'delete', 'tpp-delete']);
   assert.equal(again.code, 1);
   assert.equal(again.stderr, 'error: no client tpp-delete is registered\n');
 });

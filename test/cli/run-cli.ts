@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 
 import { createIsolatedSchema } from '../helpers/isolated-store.ts';
 
@@ -54,4 +55,22 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * One migrated workspace shared by a test file's tests (migrating is the slow part), made before
+ * the first and removed after the last; each test keeps to ids of its own. Returns its getter.
+ */
+export function sharedMigratedWorkspace(): () => CliWorkspace {
+  let workspace: CliWorkspace | undefined;
+  const cleanups: Array<() => unknown> = [];
+  before(async () => {
+    workspace = await cliWorkspace((cleanup) => cleanups.push(cleanup));
+    const migrated = await workspace.run(['migrate']);
+    if (migrated.code !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
+  });
+  after(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+  return () => workspace!;
 }

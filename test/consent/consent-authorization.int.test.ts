@@ -84,6 +84,27 @@ describe('UK style: the request object names the consent (openbanking_intent_id)
     await assert.rejects(oc.refreshTokenGrant(partner.config, tokens.refresh_token!), (error: { error?: string }) => error.error === 'invalid_grant');
   });
 
+  test("the grant, and so every token, ends when the consent expires", async () => {
+    const body = accountAccessBody();
+    body.Data.ExpirationDateTime = new Date(Date.now() + 2 * 60 * 60 * 1000).toISOString();
+    const consentId = await createConsent(AIS, body, 'accounts');
+    const { url, verifier } = await pushAuthorization(partner, { scope: 'openid accounts', claims: intentClaims(consentId) });
+    const callback = await browser().authorize(url, ALICE);
+    const tokens = await oc.authorizationCodeGrant(partner.config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
+    const grant = await portcullis.provider.Grant.find((await findConsent(portcullis.db, consentId))!.grant_id!);
+    const consentEnds = Math.floor(Date.parse(body.Data.ExpirationDateTime) / 1000);
+    assert.ok(Math.abs(grant!.exp! - consentEnds) <= 2, `grant exp ${grant!.exp} vs consent ${consentEnds}`);
+    assert.ok(tokens.refresh_token);
+
+    const openEnded = accountAccessBody();
+    delete (openEnded.Data as { ExpirationDateTime?: string }).ExpirationDateTime;
+    const lasting = await createConsent(AIS, openEnded, 'accounts');
+    const pushed = await pushAuthorization(partner, { scope: 'openid accounts', claims: intentClaims(lasting) });
+    await browser().authorize(pushed.url, ALICE);
+    const lastingGrant = await portcullis.provider.Grant.find((await findConsent(portcullis.db, lasting))!.grant_id!);
+    assert.ok(lastingGrant!.exp! - consentEnds > 24 * 60 * 60, 'a consent without expiry keeps the grant lifetime');
+  });
+
   test('a domestic payment: the customer sees payee, amount and reference and picks the account to pay from; funds confirmation answers with that account', async () => {
     const consentId = await createConsent(PIS, domesticPaymentBody('165.88'), 'payments', true);
     const { url, verifier } = await pushAuthorization(partner, { scope: 'openid payments', claims: intentClaims(consentId) });

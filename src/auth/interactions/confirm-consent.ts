@@ -1,19 +1,18 @@
 import type { Middleware } from 'koa';
-import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
 import { SelectionInvalid } from '../../consent/authorization/consent-selection.ts';
 import { ConsentRefused } from '../../consent/authorization/pending-consent.service.ts';
-import type { ConsentJourney } from '../../consent/journey/consent-journey.ts';
 import { grantConsent } from './consent.service.ts';
-import { renderConsentPage } from './render-consent-page.ts';
+import { renderConsentPage, type ConsentPageDependencies } from './render-consent-page.ts';
 
 /**
  * The customer approved: record the grant (bound to the consent, with the accounts they chose)
  * and send them back to the partner with a code. A choice the page did not offer shows the page
  * again with the problem; a consent that can no longer be authorised ends the authorization.
  */
-export function confirmConsent(provider: Provider, journey: ConsentJourney, csrfSecret: Buffer): Middleware {
+export function confirmConsent(deps: ConsentPageDependencies): Middleware {
+  const { provider, journey } = deps;
   return async function confirmConsent(ctx) {
     const interaction = ctx.state.interaction!;
     if (interaction.prompt.name !== 'consent') throw new errors.InvalidRequest('sign in first');
@@ -22,15 +21,15 @@ export function confirmConsent(provider: Provider, journey: ConsentJourney, csrf
     try {
       if (!pending) grantId = await grantConsent(provider, interaction);
       else {
-        await journey.approve(pending, interaction.session!.accountId, ctx.state.form!, async (consentId) => {
-          grantId = await grantConsent(provider, interaction, consentId);
+        await journey.approve(pending, interaction.session!.accountId, ctx.state.form!, async (consent) => {
+          grantId = await grantConsent(provider, interaction, consent);
           return grantId;
         });
       }
     } catch (error) {
       if (error instanceof SelectionInvalid) {
         ctx.status = 400;
-        return renderConsentPage(ctx, provider, journey, csrfSecret, error.message);
+        return renderConsentPage(ctx, deps, error.message);
       }
       if (!(error instanceof ConsentRefused)) throw error;
       await provider.interactionFinished(ctx.req, ctx.res, { error: error.error, error_description: error.message }, { mergeWithLastSubmission: false });

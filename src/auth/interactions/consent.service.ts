@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 
+import { endGrantBy } from './grant-lifetime.ts';
 import type { InteractionDetails } from './load-interaction.ts';
 
 interface PromptDetails {
@@ -40,11 +41,14 @@ const OB_DETAIL_TYPES = new Set(['account_information', 'payment_initiation']);
 
 /**
  * Records what the customer approved as a grant: exactly what was asked and is still missing,
- * nothing more. With `consentId`, the Open Banking authorization details carry it as
- * `consent_id`, so that the token response and introspection name the consent they grant.
- * Returns the grant id that finishes the consent prompt.
+ * nothing more. For an Open Banking consent, the authorization details carry its id as
+ * `consent_id` (so that the token response and introspection name it), and the grant ends when
+ * the consent does, if sooner than the grant's own lifetime: oidc-provider refuses refresh and
+ * reports every token inactive once their grant has expired. Returns the grant id that finishes
+ * the consent prompt.
  */
-export async function grantConsent(provider: Provider, interaction: InteractionDetails, consentId?: string): Promise<string> {
+export async function grantConsent(provider: Provider, interaction: InteractionDetails, consent?: { id: string; expiresAt?: Date }): Promise<string> {
+  const consentId = consent?.id;
   const details = interaction.prompt.details as PromptDetails;
   const grant = new provider.Grant({ accountId: interaction.session!.accountId, clientId: interaction.params['client_id'] as string });
   if (details.missingOIDCScope?.length) grant.addOIDCScope(details.missingOIDCScope.join(' '));
@@ -53,5 +57,6 @@ export async function grantConsent(provider: Provider, interaction: InteractionD
   for (const detail of details.rar ?? []) {
     grant.addRar((consentId && OB_DETAIL_TYPES.has(String(detail['type'])) ? { ...detail, consent_id: consentId } : detail) as never);
   }
+  if (consent?.expiresAt) endGrantBy(provider, grant, consent.expiresAt);
   return grant.save();
 }

@@ -21,9 +21,10 @@ export function interactionRoutes(provider: Provider, authenticator: Authenticat
   const load = loadInteraction(provider);
   const csrf = checkCsrf(csrfSecret);
   const consent = resolveConsent(provider, journey);
-  router.get('/', noStore, load, consent, showInteraction(provider, journey, csrfSecret));
+  const page = { provider, journey, authenticator, csrfSecret };
+  router.get('/', noStore, load, consent, showInteraction(page));
   router.post('/login', noStore, parseForm, load, csrf, submitLogin(provider, authenticator, loginThrottle, csrfSecret));
-  router.post('/confirm', noStore, parseForm, load, csrf, consent, confirmConsent(provider, journey, csrfSecret));
+  router.post('/confirm', noStore, parseForm, load, csrf, consent, confirmConsent(page));
   router.post('/deny', noStore, parseForm, load, csrf, consent, denyConsent(provider, journey));
   return router;
 }

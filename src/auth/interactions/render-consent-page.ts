@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { ConsentJourney } from '../../consent/journey/consent-journey.ts';
 import { describeApp } from '../../consent/journey/describe-app.ts';
 import { renderView } from '../../shared/render-view.ts';
+import type { Authenticator } from './authenticator.ts';
 import { describeRequest } from './consent.service.ts';
 import { csrfTokenFor } from './csrf-token.ts';
 
@@ -13,8 +14,17 @@ export async function describeClient(provider: Provider, clientId: string) {
   return { clientName: app.name, orgName: app.organisation, logoUri: app.logoUrl };
 }
 
+/** What the consent page is made from. */
+export interface ConsentPageDependencies {
+  provider: Provider;
+  journey: ConsentJourney;
+  authenticator: Authenticator;
+  csrfSecret: Buffer;
+}
+
 /** Renders the consent page for the interaction's pending consent (or its scopes alone), with an optional error. */
-export async function renderConsentPage(ctx: Context, provider: Provider, journey: ConsentJourney, csrfSecret: Buffer, error?: string): Promise<void> {
+export async function renderConsentPage(ctx: Context, deps: ConsentPageDependencies, error?: string): Promise<void> {
+  const { provider, journey, authenticator, csrfSecret } = deps;
   const interaction = ctx.state.interaction!;
   const pending = ctx.state.pendingConsent;
   const customerId = interaction.session!.accountId;
@@ -23,6 +33,7 @@ export async function renderConsentPage(ctx: Context, provider: Provider, journe
     uid: interaction.uid,
     csrf: csrfTokenFor(csrfSecret, interaction.uid),
     ...(await describeClient(provider, interaction.params['client_id'] as string)),
+    customerName: (await authenticator.findCustomer(customerId))?.displayName,
     consent: pending ? await journey.page(pending, customerId) : undefined,
     items: pending ? [] : describeRequest(interaction),
     error,

@@ -24,11 +24,12 @@ export interface ConsentJourney {
   prepare(params: Record<string, unknown>): Promise<PendingConsent | undefined>;
   page(pending: PendingConsent, customerId: string): Promise<ConsentPage>;
   /**
-   * Checks the customer's choice (`SelectionInvalid`), has the grant saved for the consent id
-   * (`saveGrant`), then authorises the consent bound to it. If the consent can no longer be
+   * Checks the customer's choice (`SelectionInvalid`), has the grant saved for the consent
+   * (`saveGrant`: its id, and when it expires, which the grant must not outlive), then authorises
+   * the consent bound to it. If the consent can no longer be
    * authorised the grant is revoked again and `ConsentRefused` thrown.
    */
-  approve(pending: PendingConsent, customerId: string, form: Readonly<Record<string, string>>, saveGrant: (consentId: string) => Promise<string>): Promise<void>;
+  approve(pending: PendingConsent, customerId: string, form: Readonly<Record<string, string>>, saveGrant: (consent: { id: string; expiresAt?: Date }) => Promise<string>): Promise<void>;
   /** Records the refusal: the consent becomes `Rejected`. */
   deny(pending: PendingConsent, customerId: string): Promise<void>;
 }
@@ -42,7 +43,8 @@ export function consentJourney(db: Knex, accounts: CustomerAccounts, revokeGrant
     async approve(pending, customerId, form, saveGrant) {
       const selection = readSelection(accountChoiceFor(pending, await accounts.listAccounts(customerId)), form);
       const consentId = consentIdFor(pending);
-      const grantId = await saveGrant(consentId);
+      const expiration = pending.data['ExpirationDateTime'];
+      const grantId = await saveGrant(typeof expiration === 'string' ? { id: consentId, expiresAt: new Date(expiration) } : { id: consentId });
       try {
         await decideConsent(db, pending, { consentId, customerId, grantId, selection }, 'Authorised');
       } catch (error) {
