@@ -9,6 +9,7 @@ import type { ConsentApiDependencies } from './endpoints/consent-api.deps.ts';
 import { deleteConsentEndpoint } from './endpoints/delete-consent.ts';
 import { readConsentEndpoint } from './endpoints/read-consent.ts';
 import { readFundsConfirmationEndpoint } from './endpoints/read-funds-confirmation.ts';
+import { requireJsonAccept } from './endpoints/require-json-accept.ts';
 import { ObError } from './ob-error.ts';
 import { renderObErrors } from './ob-error-response.ts';
 
@@ -24,7 +25,7 @@ import { renderObErrors } from './ob-error-response.ts';
  * | /open-banking/v3.1/pisp/domestic-standing-order-consents[/{ConsentId}] | POST, GET |
  * | /open-banking/v3.1/cbpii/funds-confirmation-consents[/{ConsentId}] | POST, GET, DELETE |
  *
- * Every failure under `/open-banking/`, including a method a path does not have and a path that
+ * Every answer is JSON (an `Accept` that rules it out gets 406). Every failure under `/open-banking/`, including a method a path does not have and a path that
  * is not there (404, as the Read/Write API asks for endpoints a bank has not implemented), answers
  * in OBErrorResponse1. Other paths pass through.
  */
@@ -37,7 +38,7 @@ export function consentApi(deps: ConsentApiDependencies, logger: Logger): Middle
   }
   const payments = CONSENT_KINDS['domestic-payment'];
   router.get(`${payments.path}/:ConsentId/funds-confirmation`, ...readFundsConfirmationEndpoint(deps, payments));
-  const api = compose([renderObErrors(logger), router.routes() as Middleware, router.allowedMethods({ throw: true }) as Middleware, notImplemented]);
+  const api = compose([renderObErrors(logger), requireJsonAccept, router.routes() as Middleware, router.allowedMethods({ throw: true }) as Middleware, notImplemented]);
   return async function consentApi(ctx, next) {
     if (!ctx.path.startsWith('/open-banking/')) return next();
     await api(ctx, next);

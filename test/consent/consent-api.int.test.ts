@@ -108,6 +108,7 @@ describe('account access consents', () => {
     assertObError(await partner.call('POST', AIS, { rawBody: '{"Data":', token: tokens.accounts }), 400, [{ code: 'UK.OBIE.Resource.InvalidFormat' }]);
     assertObError(await partner.call('POST', AIS, { rawBody: 'Data=1', token: tokens.accounts, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, [{ code: 'UK.OBIE.Header.Invalid', path: 'Content-Type' }]);
     assertObError(await partner.call('POST', AIS, { body: { Risk: {} }, token: tokens.accounts }), 400, [{ code: 'UK.OBIE.Field.Missing', path: 'Data' }]);
+    assertObError(await partner.call('POST', AIS, { body: accountAccessBody(), token: tokens.accounts, headers: { accept: 'application/xml' } }), 406, [{ code: 'UK.OBIE.Header.Invalid', path: 'Accept' }]);
 
     const unknownPermission = accountAccessBody();
     unknownPermission.Data.Permissions = ['ReadAccountsBasic', 'ReadEverything'];
@@ -270,5 +271,20 @@ describe('DPoP-bound tokens', () => {
     assert.match(withoutProof.headers.get('www-authenticate') ?? '', /^DPoP error="invalid_token"/);
     const asBearer = await fetchTls(`${url.href}/x`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(asBearer.status, 401);
+  });
+});
+
+describe('message signing turned off (OB_MESSAGE_SIGNING=off)', () => {
+  let unsigned: TestPortcullis;
+  before(async () => {
+    unsigned = await startTestPortcullis({ OB_MESSAGE_SIGNING: 'off' });
+  });
+  after(() => unsigned?.close());
+
+  test('payment consents need no x-jws-signature, and responses carry none', async () => {
+    const tpp = await obPartner(unsigned);
+    const created = await tpp.call('POST', PIS, { body: domesticPaymentBody(), token: await tpp.token('payments') });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.headers.get('x-jws-signature'), null);
   });
 });

@@ -46,6 +46,18 @@ describe(`sweepExpired (${storeKind})`, () => {
     await Promise.all(TABLES.map((table) => db(table).whereIn('id', eternal).delete()));
   });
 
+  it("deletes the consent API's idempotency keys 24 hours after use, not before", async () => {
+    const consentId = `aac-${randomUUID()}`;
+    await db('consents').insert({ id: consentId, kind: 'account-access', client_id: 'sweep-test', status: 'AwaitingAuthorisation', request: JSON.stringify({ Data: {} }) });
+    const key = (name: string, expiresAt: unknown) => ({ client_id: 'sweep-test', kind: 'account-access', idempotency_key: `${name}-${consentId}`, request_hash: 'h', consent_id: consentId, expires_at: expiresAt });
+    await db('consent_idempotency_keys').insert([key('old', db.raw("now() - interval '1 second'")), key('fresh', db.raw("now() + interval '1 day'"))]);
+
+    await sweepExpired(db, 100);
+
+    const left = await db('consent_idempotency_keys').pluck('idempotency_key').where({ consent_id: consentId });
+    assert.deepEqual(left, [`fresh-${consentId}`]);
+  });
+
   it('keeps a consumed authorization code until it expires', async () => {
     const id = randomUUID();
     await adapterFor('AuthorizationCode').upsert(id, { kind: 'AuthorizationCode' }, 60);
