@@ -21,6 +21,7 @@ import { createProvider } from '../auth/provider/create-provider.ts';
 import { openBankingResourceIndicator } from '../auth/provider/resource-server.ts';
 import { ROUTES } from '../auth/provider/routes.ts';
 import { acceptSoftwareStatement } from '../auth/registration/accept-software-statement.ts';
+import { registrationReplayCheck } from '../auth/registration/registration-replay.ts';
 import { loadTrustedDirectories } from '../auth/registration/trusted-directories.ts';
 import { clientCertificateHooks } from '../auth/mtls/client-certificate.ts';
 import { consentApi as consentApiFor } from '../consent/consent.routes.ts';
@@ -105,7 +106,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
   const trustedProxies = new Set(config.proxy.trusted);
-  const registration = acceptSoftwareStatement(ROUTES.registration, directories, config.issuer, logger);
+  const registration = acceptSoftwareStatement(ROUTES.registration, { directories, issuer: config.issuer, isFirstUse: registrationReplayCheck(adapter('ReplayDetection')) }, logger);
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
   // both apps afresh and swaps the listeners' handlers; requests in flight finish where they began.
   const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });

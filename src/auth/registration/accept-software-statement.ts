@@ -14,11 +14,20 @@ import { verifySoftwareStatement } from './verify-software-statement.ts';
 
 const BODY_LIMIT = 64 * 1024;
 
-async function registrationMetadata(req: IncomingMessage, contentType: string, directories: TrustedDirectoryKeys, issuer: string): Promise<Record<string, unknown>> {
+/** How the registration middleware checks what it is given. */
+export interface SoftwareStatementPolicy {
+  directories: TrustedDirectoryKeys;
+  issuer: string;
+  /** Replay check for signed registration requests (see `verifyRegistrationRequest`). */
+  isFirstUse: (issuer: string, jti: string, expiresAt: number) => Promise<boolean>;
+}
+
+async function registrationMetadata(req: IncomingMessage, contentType: string, policy: SoftwareStatementPolicy): Promise<Record<string, unknown>> {
+  const { directories, issuer, isFirstUse } = policy;
   const body = await readRawBody(req, BODY_LIMIT);
   if (contentType === 'application/jwt') {
     const ssa = await verifySoftwareStatement(readSoftwareStatementClaim(body), directories);
-    return bindSoftwareStatement(await verifyRegistrationRequest(body.trim(), ssa, { audience: issuer }), ssa);
+    return bindSoftwareStatement(await verifyRegistrationRequest(body.trim(), ssa, { audience: issuer, isFirstUse }), ssa);
   }
   let requested: unknown;
   try {
@@ -38,7 +47,7 @@ async function registrationMetadata(req: IncomingMessage, contentType: string, d
  * signed-JWT body or JSON, verifies the software statement (and the request's signature), binds
  * the statement's claims into the metadata, and hands the provider plain JSON metadata.
  */
-export function acceptSoftwareStatement(registrationPath: string, directories: TrustedDirectoryKeys, issuer: string, logger: Logger): Middleware {
+export function acceptSoftwareStatement(registrationPath: string, policy: SoftwareStatementPolicy, logger: Logger): Middleware {
   return async function acceptSoftwareStatement(ctx, next) {
     const isCreate = ctx.method === 'POST' && ctx.path === registrationPath;
     const isUpdate = ctx.method === 'PUT' && ctx.path.startsWith(`${registrationPath}/`);
@@ -49,7 +58,7 @@ export function acceptSoftwareStatement(registrationPath: string, directories: T
     }
     let metadata: Record<string, unknown>;
     try {
-      metadata = await registrationMetadata(ctx.req, contentType, directories, issuer);
+      metadata = await registrationMetadata(ctx.req, contentType, policy);
     } catch (error) {
       return sendOAuthError(ctx, error, logger);
     }

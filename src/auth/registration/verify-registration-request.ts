@@ -27,12 +27,18 @@ export interface VerifyRegistrationRequestOptions {
   now?: Date;
   /** Fetches `software_jwks_endpoint`. Default: the global `fetch`; tests pass their own. */
   fetch?: FetchImplementation;
+  /**
+   * Records the request's `jti` for its issuer until `expiresAt` (epoch seconds) and resolves
+   * false when it was seen before: a captured registration request must not register twice.
+   */
+  isFirstUse?: (issuer: string, jti: string, expiresAt: number) => Promise<boolean>;
 }
 
 /**
  * Verifies the request's signature with the software's keys from the SSA (inline
  * `software_jwks`, or fetched from `software_jwks_endpoint`), that `iss` is the SSA's
- * `software_id`, that `aud` is our issuer, and that `iat` and `exp` are present and current.
+ * `software_id`, that `aud` is our issuer, that `iat` and `exp` are present and current, and that
+ * its `jti` (required by UK DCR v3.2) has not been used before.
  * Returns every claim of the request, JWT claims included; `bindSoftwareStatement` drops those.
  *
  * @throws `errors.InvalidClientMetadata` when the request is malformed, uses an algorithm other
@@ -57,7 +63,7 @@ export async function verifyRegistrationRequest(
       currentDate: now,
       issuer: ssa.software_id,
       audience: options.audience,
-      requiredClaims: ['exp', 'iat'],
+      requiredClaims: ['exp', 'iat', 'jti'],
     }));
   } catch (err) {
     throw describeVerificationFailure(err, alg, options.audience);
@@ -65,6 +71,10 @@ export async function verifyRegistrationRequest(
   // jose has checked that iat is present and a number.
   if (isIssuedInFuture(payload.iat as number, now)) {
     throw new errors.InvalidClientMetadata('registration request iat is in the future');
+  }
+  if (typeof payload.jti !== 'string' || payload.jti === '') throw new errors.InvalidClientMetadata('registration request jti must be a non-empty string');
+  if (options.isFirstUse && !(await options.isFirstUse(ssa.software_id, payload.jti, payload.exp as number))) {
+    throw new errors.InvalidClientMetadata('registration request jti has been used before');
   }
   return payload;
 }

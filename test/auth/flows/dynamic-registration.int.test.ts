@@ -126,6 +126,17 @@ describe('dynamic client registration with a software statement', () => {
     assert.equal(status, 400);
     assert.equal(body['error'], 'invalid_client_metadata');
   });
+
+  test('a signed registration request replayed (the same jti) registers nothing the second time', async () => {
+    const softwareId = `software-${randomUUID()}`;
+    const ssa = await portcullis.directory.issueSoftwareStatement(statementClaims(softwareId));
+    const request = await signRegistrationRequest({ ...metadata, software_statement: ssa }, software, { audience: portcullis.config.issuer, softwareId });
+    assert.equal((await register(request, 'application/jwt')).status, 201);
+    const replayed = await register(request, 'application/jwt');
+    assert.equal(replayed.status, 400);
+    assert.equal(replayed.body['error'], 'invalid_client_metadata');
+    assert.equal(replayed.body['error_description'], 'registration request jti has been used before');
+  });
 });
 
 describe('client management (RFC 7592)', () => {

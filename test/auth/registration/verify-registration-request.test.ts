@@ -107,11 +107,26 @@ describe('verifyRegistrationRequest', () => {
     await assertOAuthError(verifyRegistrationRequest(forged, ssa, { audience: issuer }), 'invalid_client_metadata', 'registration request signature invalid');
   });
 
-  it('requires exp and iat', async () => {
+  it('requires exp, iat and jti (UK DCR v3.2)', async () => {
     const { privateKey, publicJwk } = fixture.softwareKeys;
     const base = () => new SignJWT({ ...metadata }).setProtectedHeader({ alg: 'PS256', kid: publicJwk.kid }).setIssuer('software-1').setAudience(issuer);
-    await assertOAuthError(verifyRegistrationRequest(await base().setIssuedAt().sign(privateKey), ssa, { audience: issuer }), 'invalid_client_metadata', 'registration request exp claim is required');
-    await assertOAuthError(verifyRegistrationRequest(await base().setExpirationTime('5m').sign(privateKey), ssa, { audience: issuer }), 'invalid_client_metadata', 'registration request iat claim is required');
+    await assertOAuthError(verifyRegistrationRequest(await base().setIssuedAt().setJti('j-1').sign(privateKey), ssa, { audience: issuer }), 'invalid_client_metadata', 'registration request exp claim is required');
+    await assertOAuthError(verifyRegistrationRequest(await base().setExpirationTime('5m').setJti('j-2').sign(privateKey), ssa, { audience: issuer }), 'invalid_client_metadata', 'registration request iat claim is required');
+    await assertOAuthError(verifyRegistrationRequest(await base().setIssuedAt().setExpirationTime('5m').sign(privateKey), ssa, { audience: issuer }), 'invalid_client_metadata', 'registration request jti claim is required');
+  });
+
+  it('asks the replay check about the issuer and jti, and refuses a jti seen before', async () => {
+    const seen: Array<[string, string, number]> = [];
+    const isFirstUse = async (iss: string, jti: string, exp: number) => {
+      seen.push([iss, jti, exp]);
+      return seen.length === 1;
+    };
+    const request = await sign();
+    await verifyRegistrationRequest(request, ssa, { audience: issuer, isFirstUse });
+    await assertOAuthError(verifyRegistrationRequest(request, ssa, { audience: issuer, isFirstUse }), 'invalid_client_metadata', 'registration request jti has been used before');
+    assert.equal(seen[0]![0], 'software-1');
+    assert.equal(seen[0]![1], seen[1]![1]);
+    assert.ok(seen[0]![2] > Date.now() / 1000);
   });
 
   it('rejects a request issued in the future', async () => {
@@ -128,6 +143,7 @@ describe('verifyRegistrationRequest', () => {
       .setIssuedAt()
       .setNotBefore('2m')
       .setExpirationTime('5m')
+      .setJti('early')
       .sign(privateKey);
     await assertOAuthError(verifyRegistrationRequest(early, ssa, { audience: issuer }), 'invalid_client_metadata', 'registration request nbf claim check failed');
   });
