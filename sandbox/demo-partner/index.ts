@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import * as oc from 'openid-client';
 
 import { EXIT_CODES } from '../../src/cli/command.ts';
-import { ConfigError, loadConfig, type Config } from '../../src/config/config.ts';
+import { loadEnvironmentConfig } from '../../src/cli/load-environment-config.ts';
+import type { Config } from '../../src/config/config.ts';
 import { runConsent } from './consent.command.ts';
 import { DEMO_CONSENTS, type DemoConsentName } from './demo-consents.ts';
 import { DemoFailed } from './demo-failure.ts';
@@ -108,14 +109,8 @@ async function main(args: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return EXIT_CODES.ok;
   }
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return EXIT_CODES.config;
-  }
+  const config = loadEnvironmentConfig((text) => process.stderr.write(`${text}\n`));
+  if (!config) return EXIT_CODES.config;
   try {
     await run(config, invocation);
     return EXIT_CODES.ok;

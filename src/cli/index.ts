@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 
-import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { clientsDeleteCommand } from './clients-delete.command.ts';
 import { clientsListCommand } from './clients-list.command.ts';
 import { clientsRegisterCommand } from './clients-register.command.ts';
@@ -8,6 +7,7 @@ import { consentsRevokeCommand } from './consents-revoke.command.ts';
 import { consentsShowCommand } from './consents-show.command.ts';
 import { EXIT_CODES, parseArgsOptions, UsageError, type CliContext, type Command, type CommandInput } from './command.ts';
 import { keysListCommand } from './keys-list.command.ts';
+import { loadEnvironmentConfig } from './load-environment-config.ts';
 import { keysRotateCommand } from './keys-rotate.command.ts';
 import { migrateCommand } from './migrate.command.ts';
 import { commandHelp, listHelp, usageLine } from './render-help.ts';
@@ -73,14 +73,8 @@ async function runCli(args: string[]): Promise<number> {
     print(selection.help);
     return EXIT_CODES.ok;
   }
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    note(error.message);
-    return EXIT_CODES.config;
-  }
+  const config = loadEnvironmentConfig(note);
+  if (!config) return EXIT_CODES.config;
   const context: CliContext = { config, print, note };
   try {
     await selection.command.run(context, selection.input);
