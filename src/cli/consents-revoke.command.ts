@@ -1,6 +1,7 @@
 import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
 import { endConsent } from '../consent/consent.service.ts';
 import { ObError } from '../consent/ob-error.ts';
+import { grantRevoker } from '../consent/revoke-grant.ts';
 import { CommandFailed, type Command } from './command.ts';
 import { withStore } from './with-store.ts';
 
@@ -15,9 +16,8 @@ export const consentsRevokeCommand: Command = {
   ].join('\n\n'),
   async run({ config, print }, { positionals: [consentId] }) {
     const ended = await withStore(config, async (db) => {
-      const tokens = createStoreAdapter(db)('AccessToken');
       try {
-        return await endConsent(db, consentId!, 'ops', (grantId) => tokens.revokeByGrantId!(grantId), 'revoked by bank operations');
+        return await endConsent(db, consentId!, 'ops', grantRevoker(createStoreAdapter(db)('AccessToken')), 'revoked by bank operations');
       } catch (error) {
         if (error instanceof ObError) throw new CommandFailed(error.errors.map((problem) => problem.Message).join('; '), { cause: error });
         throw error;

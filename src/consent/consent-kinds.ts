@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /*
  * The consent resources of the UK Open Banking Read/Write API v3.1.11 that Portcullis serves, and
  * what differs between them: where they live, which spec schema their bodies follow, which scope
@@ -31,6 +33,11 @@ export interface ConsentKindSpec {
   readonly signed: boolean;
   /** The partner may DELETE it (AIS and CBPII); payment consents are consumed, not deleted. */
   readonly deletable: boolean;
+}
+
+/** A fresh ConsentId of this kind: its prefix and a random UUID. */
+export function newConsentId(kind: ConsentKind): string {
+  return `${CONSENT_KINDS[kind].idPrefix}${randomUUID()}`;
 }
 
 export const CONSENT_KINDS: Readonly<Record<ConsentKind, ConsentKindSpec>> = {

@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import type { Knex } from 'knex';
 
-import type { ConsentKindSpec } from './consent-kinds.ts';
+import { consentExpiry } from './consent-expiry.ts';
+import { newConsentId, type ConsentKindSpec } from './consent-kinds.ts';
 import { checkConsentRules } from './consent-rules.ts';
 import { changeStatus, findConsent, findConsentForUpdate, findIdempotencyKey, insertConsent, insertIdempotencyKey, type ConsentActor, type ConsentRow } from './consent.store.ts';
 import { assertTransition } from './consent-status.ts';
@@ -46,14 +47,13 @@ export async function createConsent(db: Knex, input: CreateConsentInput): Promis
   if (replayed) return { consent: replayed, created: false };
   checkConsentRules(kind.kind, body, input.now ?? new Date());
 
-  const expiration = body.Data['ExpirationDateTime'];
   try {
     const consent = await db.transaction(async (trx) => {
       const row = await insertConsent(trx, {
-        id: `${kind.idPrefix}${randomUUID()}`,
+        id: newConsentId(kind.kind),
         kind: kind.kind,
         client_id: clientId,
-        expires_at: typeof expiration === 'string' ? new Date(expiration) : null,
+        expires_at: consentExpiry(body.Data) ?? null,
         request: body,
       }, 'partner');
       const recorded = await insertIdempotencyKey(trx, clientId, kind.kind, idempotencyKey, { request_hash: requestHash, consent_id: row.id }, IDEMPOTENCY_TTL_SECONDS);

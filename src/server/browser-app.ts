@@ -6,6 +6,7 @@ import type { Authenticator } from '../auth/interactions/authenticator.ts';
 import type { LoginThrottle } from '../auth/interactions/login-throttle.ts';
 import { interactionRoutes } from '../auth/interactions/interaction.routes.ts';
 import type { CustomerAccounts } from '../consent/customer-accounts.ts';
+import type { RevokeGrant } from '../consent/consent.service.ts';
 import { dashboardRoutes } from '../consent/dashboard/dashboard.routes.ts';
 import type { ConsentJourney } from '../consent/journey/consent-journey.ts';
 import { healthRoutes } from '../observability/health.routes.ts';
@@ -30,6 +31,8 @@ export interface BrowserAppDependencies {
   accounts: CustomerAccounts;
   /** Seals the Connected apps dashboard's session cookie. */
   dashboardSessionSecret: Buffer;
+  /** Ends a grant with all its tokens. */
+  revokeGrant: RevokeGrant;
   logger: Logger;
   trustedProxies: ReadonlySet<string>;
   clientCertHeader: string | undefined;

@@ -105,6 +105,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
+  // Partner, customer and ops end consents through the token store itself, whichever provider is current.
+  const revokeGrant = grantRevoker(adapter('AccessToken'));
   const trustedProxies = new Set(config.proxy.trusted);
   const registration = acceptSoftwareStatement(ROUTES.registration, { directories, issuer: config.issuer, isFirstUse: registrationReplayCheck(adapter('ReplayDetection')) }, logger);
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
@@ -120,6 +122,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
       audience: openBankingResourceIndicator(config.mtlsBaseUrl),
       clientCertificate: (ctx) => getCertificate(ctx as KoaContextWithOIDC),
       accounts: sandboxAccounts,
+      revokeGrant,
       logger,
       messageSigning: {
         enabled: openBanking.messageSigning,
@@ -127,8 +130,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
         responseSigner: openBanking.messageSigning ? await bankResponseSigner(signingJwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined,
       },
     }, logger);
-    const journey = consentJourney(db, sandboxAccounts, grantRevoker(provider));
-    const browser = browserApp({ provider, db, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+    const journey = consentJourney(db, sandboxAccounts, revokeGrant);
+    const browser = browserApp({ provider, db, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
     const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, consentApi });
     return { provider, browser: browser.callback(), partner: partner.callback() };
   };

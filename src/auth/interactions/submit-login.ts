@@ -6,6 +6,7 @@ import { renderView } from '../../shared/render-view.ts';
 import type { Authenticator } from './authenticator.ts';
 import { checkCredentials } from './check-credentials.ts';
 import { csrfTokenFor } from './csrf-token.ts';
+import { describeClient } from './render-consent-page.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 
 interface LoginRefusal {
@@ -23,14 +24,12 @@ interface LoginRefusal {
 export function submitLogin(provider: Provider, authenticator: Authenticator, loginThrottle: LoginThrottle, csrfSecret: Buffer): Middleware {
   async function refuse(ctx: Context, username: string, { status, error, invalid }: LoginRefusal): Promise<void> {
     const interaction = ctx.state.interaction!;
-    const client = await provider.Client.find(interaction.params['client_id'] as string);
     ctx.status = status;
     ctx.type = 'html';
     ctx.body = await renderView('auth/login', {
       uid: interaction.uid,
       csrf: csrfTokenFor(csrfSecret, interaction.uid),
-      clientName: client?.clientName ?? 'An app',
-      orgName: client?.['org_name'],
+      ...(await describeClient(provider, interaction.params['client_id'] as string)),
       error,
       invalid,
       username,

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Knex } from 'knex';
 
-import { CONSENT_KINDS } from '../consent-kinds.ts';
+import { consentExpiry } from '../consent-expiry.ts';
+import { CONSENT_KINDS, newConsentId } from '../consent-kinds.ts';
 import { assertTransition } from '../consent-status.ts';
 import { changeStatus, findConsentForUpdate, insertConsent, type ConsentRow } from '../consent.store.ts';
 import type { AccountSelection } from './consent-selection.ts';
@@ -10,7 +9,7 @@ import { ConsentRefused, type PendingConsent } from './pending-consent.service.t
 
 /** The id the consent will have: the intent's own, or a new one for a consent made from RAR details. */
 export function consentIdFor(pending: PendingConsent): string {
-  return pending.source === 'intent' ? pending.consentId : `${CONSENT_KINDS[pending.kind].idPrefix}${randomUUID()}`;
+  return pending.source === 'intent' ? pending.consentId : newConsentId(pending.kind);
 }
 
 export interface ConsentDecision {
@@ -31,7 +30,7 @@ export async function decideConsent(db: Knex, pending: PendingConsent, decision:
   const family = CONSENT_KINDS[pending.kind].family;
   return db.transaction(async (trx) => {
     if (pending.source === 'details') {
-      await insertConsent(trx, { id: decision.consentId, kind: pending.kind, client_id: pending.clientId, expires_at: expiryOf(pending.data), request: pending.request }, 'partner');
+      await insertConsent(trx, { id: decision.consentId, kind: pending.kind, client_id: pending.clientId, expires_at: consentExpiry(pending.data) ?? null, request: pending.request }, 'partner');
     } else {
       const consent = await findConsentForUpdate(trx, decision.consentId);
       if (!consent || consent.client_id !== pending.clientId || consent.status !== 'AwaitingAuthorisation' || (consent.expires_at && consent.expires_at <= now)) {
@@ -45,8 +44,4 @@ export async function decideConsent(db: Knex, pending: PendingConsent, decision:
       : { customer_id: decision.customerId };
     return changeStatus(trx, decision.consentId, { status: outcome, actor: 'customer' }, fields);
   });
-}
-
-function expiryOf(data: Record<string, unknown>): Date | null {
-  return typeof data['ExpirationDateTime'] === 'string' ? new Date(data['ExpirationDateTime']) : null;
 }

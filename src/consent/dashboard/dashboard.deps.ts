@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { Authenticator } from '../../auth/interactions/authenticator.ts';
 import type { LoginThrottle } from '../../auth/interactions/login-throttle.ts';
 import type { Logger } from '../../observability/logger.ts';
+import type { RevokeGrant } from '../consent.service.ts';
 import type { CustomerAccounts } from '../customer-accounts.ts';
 
 /** What the Connected apps dashboard needs from the rest of the product, given once when the app is built. */
@@ -15,6 +16,8 @@ export interface DashboardDependencies {
   /** Counts sign-in attempts, shared with the authorization login: guesses anywhere count together. */
   loginThrottle: LoginThrottle;
   accounts: CustomerAccounts;
+  /** Ends a grant with all its tokens, when the customer stops sharing. */
+  revokeGrant: RevokeGrant;
   /** Seals the session cookie (HMAC-SHA256); a key of its own, never reused for anything else. */
   sessionSecret: Buffer;
   /** Signs the CSRF tokens of the dashboard's forms. */

@@ -1,6 +1,5 @@
 import type { Middleware } from 'koa';
 
-import { grantRevoker } from '../revoke-grant.ts';
 import { readConsentIdParam } from './consent-id-param.ts';
 import { revokedNoticePath } from './dashboard-paths.ts';
 import { stopSharing } from './dashboard.service.ts';
@@ -13,7 +12,7 @@ import { renderAppNotFound } from './render-app-not-found.ts';
  * that is not a connected app of this customer gets the 404 page and changes nothing.
  */
 export function submitRevoke(deps: DashboardDependencies): Middleware {
-  const revokeGrant = grantRevoker(deps.provider);
+  const { revokeGrant } = deps;
   return async function submitRevoke(ctx) {
     const customerId = ctx.state.dashboardSession!.customerId!;
     const consentId = readConsentIdParam(ctx.params['ConsentId']);

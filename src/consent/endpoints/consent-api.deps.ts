@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
 
 import type { Logger } from '../../observability/logger.ts';
+import type { RevokeGrant } from '../consent.service.ts';
 import type { CustomerAccounts } from '../customer-accounts.ts';
 import type { ResponseSigner } from '../jws-signature/sign-response-body.ts';
 
@@ -17,6 +18,8 @@ export interface ConsentApiDependencies {
   /** The TLS client certificate of the request (PEM), wherever it arrived. */
   clientCertificate: (ctx: Context) => string | undefined;
   accounts: CustomerAccounts;
+  /** Ends a grant with all its tokens, when the partner withdraws its consent. */
+  revokeGrant: RevokeGrant;
   logger: Logger;
   messageSigning: {
     enabled: boolean;

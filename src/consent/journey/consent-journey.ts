@@ -4,6 +4,7 @@ import { decideConsent, consentIdFor } from '../authorization/authorise-consent.
 import { readAuthorizationConsentRequest } from '../authorization/authorization-consent-request.ts';
 import { accountChoiceFor, readSelection, type AccountChoice } from '../authorization/consent-selection.ts';
 import { pendingConsentFor, type PendingConsent } from '../authorization/pending-consent.service.ts';
+import { consentExpiry } from '../consent-expiry.ts';
 import type { CustomerAccounts } from '../customer-accounts.ts';
 import type { RevokeGrant } from '../consent.service.ts';
 import { describeConsent, type ConsentDescription } from './describe-consent.ts';
@@ -43,8 +44,8 @@ export function consentJourney(db: Knex, accounts: CustomerAccounts, revokeGrant
     async approve(pending, customerId, form, saveGrant) {
       const selection = readSelection(accountChoiceFor(pending, await accounts.listAccounts(customerId)), form);
       const consentId = consentIdFor(pending);
-      const expiration = pending.data['ExpirationDateTime'];
-      const grantId = await saveGrant(typeof expiration === 'string' ? { id: consentId, expiresAt: new Date(expiration) } : { id: consentId });
+      const expiresAt = consentExpiry(pending.data);
+      const grantId = await saveGrant(expiresAt ? { id: consentId, expiresAt } : { id: consentId });
       try {
         await decideConsent(db, pending, { consentId, customerId, grantId, selection }, 'Authorised');
       } catch (error) {
