@@ -56,11 +56,31 @@ function checkRedirectUris(metadata: Metadata): void {
   }
 }
 
-/** FAPI 1.0 Advanced §5.2.2: signed request objects and JARM (the only `code` response it allows). */
+/** FAPI 1.0 Advanced §5.2.2: signed request objects. */
 function checkFapi1(metadata: Metadata): void {
   if (metadata['fapi_profile'] !== '1.0 Final') return;
   metadata['require_signed_request_object'] = true;
-  metadata['authorization_signed_response_alg'] ??= 'PS256';
+}
+
+/*
+ * oidc-provider fills an unregistered `authorization_signed_response_alg` with JARM's own default,
+ * RS256, before this policy runs; no FAPI client may use RS256, so that value means "not
+ * registered" (a client that really asked for RS256 is in the same place: no RS256 JARM).
+ */
+const LIBRARY_DEFAULT_JARM_ALG = 'RS256';
+
+/**
+ * JARM only for clients that registered it (JARM §3, `authorization_signed_response_alg`) or whose
+ * profile requires it (FAPI 1.0 Advanced §5.2.2: the only `code` response it allows). Anyone else
+ * keeps plain query responses: their `response_modes` leave out the JWT modes, so that asking for
+ * `response_mode=jwt` is refused instead of answered in a format the client never agreed to. The
+ * decision is stored with the client, so it survives reloading the metadata.
+ */
+function checkAuthorizationResponse(metadata: Metadata): void {
+  const registered = metadata['authorization_signed_response_alg'] !== LIBRARY_DEFAULT_JARM_ALG;
+  if (registered) return;
+  metadata['authorization_signed_response_alg'] = 'PS256';
+  if (metadata['fapi_profile'] !== '1.0 Final' && metadata['response_modes'] === undefined) metadata['response_modes'] = ['query'];
 }
 
 // RAR (RFC 9396) types each Open Banking role may request.
@@ -99,5 +119,6 @@ export function validateClientMetadata(_ctx: unknown, key: string, _value: unkno
   checkGrantTypes(metadata);
   checkRedirectUris(metadata);
   checkFapi1(metadata);
+  checkAuthorizationResponse(metadata);
   checkSoftwareRoles(metadata);
 }

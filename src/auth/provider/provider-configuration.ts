@@ -60,9 +60,11 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       response_types: ['code'],
       token_endpoint_auth_method: 'private_key_jwt',
       id_token_signed_response_alg: 'PS256',
-      authorization_signed_response_alg: 'PS256',
+      // Used only when a client asks with `Accept: application/token-introspection+jwt` (RFC 9701 §4);
+      // the library's RS256 default is not a FAPI algorithm. Userinfo has no default on purpose: it
+      // is plain JSON unless the client registered `userinfo_signed_response_alg` (OIDC Registration
+      // §2). JARM is the client policy's call (`checkAuthorizationResponse`).
       introspection_signed_response_alg: 'PS256',
-      userinfo_signed_response_alg: 'PS256',
     },
     extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: validateClientMetadata },
     enabledJWA: {
