@@ -33,6 +33,8 @@ export interface ConsentKindSpec {
   readonly signed: boolean;
   /** The partner may DELETE it (AIS and CBPII); payment consents are consumed, not deleted. */
   readonly deletable: boolean;
+  /** Its POST must carry `x-idempotency-key` (payment consents); the others honour one when sent. */
+  readonly idempotencyKeyRequired: boolean;
 }
 
 /** A fresh ConsentId of this kind: its prefix and a random UUID. */
@@ -44,26 +46,26 @@ export const CONSENT_KINDS: Readonly<Record<ConsentKind, ConsentKindSpec>> = {
   'account-access': {
     kind: 'account-access', family: 'ais', path: '/open-banking/v3.1/aisp/account-access-consents', idPrefix: 'aac-',
     scope: 'accounts', role: 'AISP', spec: 'account-info', requestSchema: 'OBReadConsent1', responseSchema: 'OBReadConsentResponse1',
-    signed: false, deletable: true,
+    signed: false, deletable: true, idempotencyKeyRequired: false,
   },
   'domestic-payment': {
     kind: 'domestic-payment', family: 'pis', path: '/open-banking/v3.1/pisp/domestic-payment-consents', idPrefix: 'pdc-',
     scope: 'payments', role: 'PISP', spec: 'payment-initiation', requestSchema: 'OBWriteDomesticConsent4', responseSchema: 'OBWriteDomesticConsentResponse5',
-    signed: true, deletable: false,
+    signed: true, deletable: false, idempotencyKeyRequired: true,
   },
   'domestic-scheduled-payment': {
     kind: 'domestic-scheduled-payment', family: 'pis', path: '/open-banking/v3.1/pisp/domestic-scheduled-payment-consents', idPrefix: 'sdp-',
     scope: 'payments', role: 'PISP', spec: 'payment-initiation', requestSchema: 'OBWriteDomesticScheduledConsent4', responseSchema: 'OBWriteDomesticScheduledConsentResponse5',
-    signed: true, deletable: false,
+    signed: true, deletable: false, idempotencyKeyRequired: true,
   },
   'domestic-standing-order': {
     kind: 'domestic-standing-order', family: 'pis', path: '/open-banking/v3.1/pisp/domestic-standing-order-consents', idPrefix: 'sdo-',
     scope: 'payments', role: 'PISP', spec: 'payment-initiation', requestSchema: 'OBWriteDomesticStandingOrderConsent5', responseSchema: 'OBWriteDomesticStandingOrderConsentResponse6',
-    signed: true, deletable: false,
+    signed: true, deletable: false, idempotencyKeyRequired: true,
   },
   'funds-confirmation': {
     kind: 'funds-confirmation', family: 'cbpii', path: '/open-banking/v3.1/cbpii/funds-confirmation-consents', idPrefix: 'fcc-',
     scope: 'fundsconfirmations', role: 'CBPII', spec: 'confirmation-funds', requestSchema: 'OBFundsConfirmationConsent1', responseSchema: 'OBFundsConfirmationConsentResponse1',
-    signed: false, deletable: true,
+    signed: false, deletable: true, idempotencyKeyRequired: false,
   },
 };

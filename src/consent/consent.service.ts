@@ -17,7 +17,8 @@ export interface CreateConsentInput {
   clientId: string;
   /** The schema-valid body. */
   body: { Data: Record<string, unknown>; Risk?: Record<string, unknown> };
-  idempotencyKey: string;
+  /** Absent: the partner sent none, and the request makes a new consent whatever came before. */
+  idempotencyKey?: string;
   now?: Date;
 }
 
@@ -37,13 +38,13 @@ class IdempotencyRace extends Error {}
 
 /**
  * Creates a consent in `AwaitingAuthorisation`, in one transaction with its first history entry
- * and its idempotency key. The same key with the same body (within 24 h) answers the consent made
+ * and its idempotency key, when the partner sent one. The same key with the same body (within 24 h) answers the consent made
  * the first time, even when both requests race; the same key with another body is refused.
  */
 export async function createConsent(db: Knex, input: CreateConsentInput): Promise<{ consent: ConsentRow; created: boolean }> {
   const { kind, clientId, body, idempotencyKey } = input;
   const requestHash = createHash('sha256').update(canonicalJson(body)).digest('base64url');
-  const replayed = await replayIdempotent(db, input, requestHash);
+  const replayed = idempotencyKey === undefined ? undefined : await replayIdempotent(db, idempotencyKey, input, requestHash);
   if (replayed) return { consent: replayed, created: false };
   checkConsentRules(kind.kind, body, input.now ?? new Date());
 
@@ -56,22 +57,23 @@ export async function createConsent(db: Knex, input: CreateConsentInput): Promis
         expires_at: consentExpiry(body.Data) ?? null,
         request: body,
       }, 'partner');
+      if (idempotencyKey === undefined) return row;
       const recorded = await insertIdempotencyKey(trx, clientId, kind.kind, idempotencyKey, { request_hash: requestHash, consent_id: row.id }, IDEMPOTENCY_TTL_SECONDS);
       if (!recorded) throw new IdempotencyRace();
       return row;
     });
     return { consent, created: true };
   } catch (error) {
-    if (!(error instanceof IdempotencyRace)) throw error;
+    if (!(error instanceof IdempotencyRace) || idempotencyKey === undefined) throw error;
     // Another request with this key committed first; its answer is ours (or a mismatch).
-    const winner = await replayIdempotent(db, input, requestHash);
+    const winner = await replayIdempotent(db, idempotencyKey, input, requestHash);
     if (!winner) throw error;
     return { consent: winner, created: false };
   }
 }
 
-async function replayIdempotent(db: Knex, input: CreateConsentInput, requestHash: string): Promise<ConsentRow | undefined> {
-  const record = await findIdempotencyKey(db, input.clientId, input.kind.kind, input.idempotencyKey);
+async function replayIdempotent(db: Knex, idempotencyKey: string, input: CreateConsentInput, requestHash: string): Promise<ConsentRow | undefined> {
+  const record = await findIdempotencyKey(db, input.clientId, input.kind.kind, idempotencyKey);
   if (!record) return undefined;
   if (record.request_hash !== requestHash) {
     throw badRequest('UK.OBIE.Header.Invalid', 'x-idempotency-key was already used with a different request body', 'x-idempotency-key');

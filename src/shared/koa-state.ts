@@ -29,6 +29,8 @@ declare module 'koa' {
     form?: Record<string, string>;
     /** A resource-API request's partner. */
     partner?: PartnerContext;
+    /** A resource-API POST's well-formed `x-idempotency-key`, when it sent one. */
+    idempotencyKey?: string;
     /** A resource-API request's JSON body: the bytes received and their parse. */
     obRequest?: { raw: string; parsed: unknown };
   }

@@ -99,9 +99,25 @@ describe('account access consents', () => {
     assert.equal(new Set(answers.map((answer) => answer.json.Data.ConsentId)).size, 1);
   });
 
-  test('idempotency key missing or malformed', async () => {
-    assertObError(await partner.call('POST', AIS, { body: accountAccessBody(), token: tokens.accounts, headers: { 'x-idempotency-key': '' } }), 400, [{ code: 'UK.OBIE.Header.Missing', path: 'x-idempotency-key' }]);
+  test('idempotency key malformed', async () => {
     assertObError(await partner.call('POST', AIS, { body: accountAccessBody(), token: tokens.accounts, headers: { 'x-idempotency-key': 'x'.repeat(41) } }), 400, [{ code: 'UK.OBIE.Header.Invalid', path: 'x-idempotency-key' }]);
+    assertObError(await partner.call('POST', CBPII, { body: fundsConfirmationBody(), token: tokens.fundsconfirmations, headers: { 'x-idempotency-key': 'y'.repeat(41) } }), 400, [{ code: 'UK.OBIE.Header.Invalid', path: 'x-idempotency-key' }]);
+  });
+
+  test('account access and funds confirmation consents need no idempotency key (v3.1.11 lists it on payment consents only)', async () => {
+    const first = await partner.call('POST', AIS, { body: accountAccessBody(), token: tokens.accounts, headers: { 'x-idempotency-key': '' } });
+    const second = await partner.call('POST', AIS, { body: accountAccessBody(), token: tokens.accounts, headers: { 'x-idempotency-key': '' } });
+    assert.equal(first.status, 201, first.text);
+    assert.equal(second.status, 201, second.text);
+    assert.notEqual(first.json.Data.ConsentId, second.json.Data.ConsentId, 'without a key, each POST is a new consent');
+    const funds = await partner.call('POST', CBPII, { body: fundsConfirmationBody(), token: tokens.fundsconfirmations, headers: { 'x-idempotency-key': '' } });
+    assert.equal(funds.status, 201, funds.text);
+  });
+
+  test('payment consents still require an idempotency key', async () => {
+    const body = JSON.stringify(domesticPaymentBody());
+    const missing = await partner.call('POST', PIS, { rawBody: body, sign: true, token: tokens.payments, headers: { 'x-idempotency-key': '' } });
+    assertObError(missing, 400, [{ code: 'UK.OBIE.Header.Missing', path: 'x-idempotency-key' }]);
   });
 
   test('malformed bodies: not JSON, wrong content type, schema violations, broken rules', async () => {

@@ -6,8 +6,8 @@ import { renderConsent } from '../consent-response.ts';
 import { createConsent } from '../consent.service.ts';
 import { obBodyValidator } from '../ob-body-validator.ts';
 import type { ConsentApiDependencies } from './consent-api.deps.ts';
+import { readIdempotencyKey } from './read-idempotency-key.ts';
 import { readJsonBody } from './read-json-body.ts';
-import { requireIdempotencyKey } from './require-idempotency-key.ts';
 import { requirePartnerToken } from './require-partner-token.ts';
 import { signResponse } from './sign-response.ts';
 import { verifyMessageSignature } from './verify-message-signature.ts';
@@ -17,7 +17,7 @@ type ConsentBody = { Data: Record<string, unknown>; Risk?: Record<string, unknow
 /**
  * `POST <kind path>`: a partner asks for a consent with a client-credentials token. Answers 201
  * with the consent in `AwaitingAuthorisation`, or, for a repeated idempotency key and body, the
- * consent the first request made.
+ * consent the first request made (a POST without a key is always a new consent).
  */
 export function createConsentEndpoint(deps: ConsentApiDependencies, kind: ConsentKindSpec): Middleware[] {
   const validateBody = obBodyValidator<ConsentBody>(kind.spec, kind.requestSchema);
@@ -27,7 +27,7 @@ export function createConsentEndpoint(deps: ConsentApiDependencies, kind: Consen
       kind,
       clientId: ctx.state.partner!.clientId,
       body,
-      idempotencyKey: ctx.get('x-idempotency-key'),
+      idempotencyKey: ctx.state.idempotencyKey,
     });
     ctx.status = 201;
     ctx.body = renderConsent(consent, deps.baseUrl);
@@ -36,7 +36,7 @@ export function createConsentEndpoint(deps: ConsentApiDependencies, kind: Consen
     noStore,
     ...(kind.signed ? [signResponse(deps)] : []),
     requirePartnerToken(deps, { kinds: ['ClientCredentials'], scope: kind.scope, role: kind.role }),
-    requireIdempotencyKey,
+    readIdempotencyKey(kind.idempotencyKeyRequired),
     readJsonBody,
     ...(kind.signed ? [verifyMessageSignature(deps)] : []),
     handleCreate,

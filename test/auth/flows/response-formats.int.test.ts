@@ -60,7 +60,7 @@ test('introspection is JSON unless the client asks for a JWT with Accept (RFC 97
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams({ token: tokens.access_token, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await clientAssertion(client.keys, client.clientId, portcullis.config.issuer) }),
   });
-  for (const headers of [{}, { accept: 'application/json' }, { accept: '*/*' }]) {
+  for (const headers of [{}, { accept: 'application/json' }, { accept: '*/*' }] as Array<Record<string, string>>) {
     const response = await introspect(headers);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type')?.split(';')[0], 'application/json', JSON.stringify(headers));
