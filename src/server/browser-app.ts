@@ -15,6 +15,7 @@ import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
 import { renderBrowserErrors } from '../shared/render-browser-errors.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
 import { serveStylesheet } from '../shared/serve-stylesheet.ts';
+import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import { delegateToProvider } from './delegate-to-provider.ts';
 
@@ -34,6 +35,8 @@ export interface BrowserAppDependencies {
   /** Ends a grant with all its tokens. */
   revokeGrant: RevokeGrant;
   logger: Logger;
+  /** The listener's configured public base URL (the issuer, or the mutual-TLS base URL): the only origin its URLs name. */
+  publicUrl: string;
   trustedProxies: ReadonlySet<string>;
   clientCertHeader: string | undefined;
   /** Verifies software statements in front of the registration endpoint. */
@@ -50,6 +53,7 @@ export function browserApp(deps: BrowserAppDependencies): Koa {
   const health = healthRoutes(deps.db);
   const interactions = interactionRoutes(deps.provider, deps.authenticator, deps.loginThrottle, deps.consentJourney, deps.csrfSecret);
   app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
+  app.use(pinPublicOrigin(deps.publicUrl));
   app.use(fapiInteractionId);
   app.use(securityHeaders);
   app.use(serveStylesheet);

@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import { healthRoutes } from '../observability/health.routes.ts';
 import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
+import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import { delegateToProvider } from './delegate-to-provider.ts';
 import { partnerEndpointsOnly } from './partner-endpoints-only.ts';
@@ -12,6 +13,8 @@ import { partnerEndpointsOnly } from './partner-endpoints-only.ts';
 export interface PartnerAppDependencies {
   provider: Provider;
   db: Knex;
+  /** The listener's configured public base URL (the issuer, or the mutual-TLS base URL): the only origin its URLs name. */
+  publicUrl: string;
   trustedProxies: ReadonlySet<string>;
   clientCertHeader: string | undefined;
   /** Verifies software statements in front of the registration endpoint. */
@@ -28,6 +31,7 @@ export function partnerApp(deps: PartnerAppDependencies): Koa {
   app.maxIpsCount = 1;
   app.silent = true;
   app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
+  app.use(pinPublicOrigin(deps.publicUrl));
   app.use(fapiInteractionId);
   app.use(securityHeaders);
   app.use(healthRoutes(deps.db).routes());

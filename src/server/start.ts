@@ -131,8 +131,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
       },
     }, logger);
     const journey = consentJourney(db, sandboxAccounts, revokeGrant);
-    const browser = browserApp({ provider, db, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
-    const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, consentApi });
+    const browser = browserApp({ provider, db, publicUrl: config.issuer, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
+    const partner = partnerApp({ provider, db, publicUrl: config.mtlsBaseUrl, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, consentApi });
     return { provider, browser: browser.callback(), partner: partner.callback() };
   };
   let handlers = await buildHandlers(jwks);

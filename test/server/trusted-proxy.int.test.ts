@@ -141,17 +141,20 @@ describe('behind a trusted TLS-terminating proxy', () => {
     await assert.rejects(oc.clientCredentialsGrant(config, { scope: 'accounts' }), invalidClient);
   });
 
-  test('X-Forwarded-Host from the proxy is believed: discovery is built from it', async () => {
+  test('X-Forwarded-Host even from the proxy changes no URL: discovery is configuration (RFC 8414 §2-3)', async () => {
+    const honest = await discoveredEndpoints(portcullis, {});
     const discovered = await discoveredEndpoints(portcullis, { 'x-forwarded-host': FORGED_HOST });
-    assert.equal(discovered['issuer'], portcullis.config.issuer, 'the issuer is configuration, never a header');
-    assert.equal(discovered['token_endpoint'], `https://${FORGED_HOST}/token`);
-    assert.equal(discovered['authorization_endpoint'], `https://${FORGED_HOST}/authorize`);
-    assert.equal(discovered['jwks_uri'], `https://${FORGED_HOST}/jwks`);
+    assert.equal(discovered['issuer'], portcullis.config.issuer);
+    assert.equal(discovered['token_endpoint'], `${portcullis.config.issuer}/token`);
+    assert.deepEqual(discovered, honest);
   });
 
-  test('a DPoP proof for the host the proxy names is accepted', async () => {
-    const tokens = await grantWithForgedHtu(portcullis);
-    assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+  test('a DPoP proof for the host the proxy names is rejected: htu must be the configured URL', async () => {
+    await assert.rejects(grantWithForgedHtu(portcullis), (error: oc.ResponseBodyError) => {
+      assert.equal(error.status, 400);
+      assert.equal(error.error, 'invalid_dpop_proof');
+      return true;
+    });
   });
 });
 
