@@ -1,7 +1,6 @@
-import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
+import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
 import { endConsent } from '../consent/consent.service.ts';
 import { ObError } from '../consent/ob-error.ts';
-import { grantRevoker } from '../consent/revoke-grant.ts';
 import { CommandFailed, type Command } from './command.ts';
 import { withStore } from './with-store.ts';
 
@@ -17,7 +16,7 @@ export const consentsRevokeCommand: Command = {
   async run({ config, print }, { positionals: [consentId] }) {
     const ended = await withStore(config, async (db) => {
       try {
-        return await endConsent(db, consentId!, 'ops', grantRevoker(createStoreAdapter(db)('AccessToken')), 'revoked by bank operations');
+        return await endConsent(db, consentId!, 'ops', revokeGrantTokens, 'revoked by bank operations');
       } catch (error) {
         if (error instanceof ObError) throw new CommandFailed(error.errors.map((problem) => problem.Message).join('; '), { cause: error });
         throw error;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 
 import { consentExpiry } from './consent-expiry.ts';
-import { newConsentId, type ConsentKindSpec } from './consent-kinds.ts';
+import { CONSENT_KINDS, newConsentId, type ConsentKindSpec } from './consent-kinds.ts';
 import { checkConsentRules } from './consent-rules.ts';
 import { changeStatus, findConsent, findConsentForUpdate, findIdempotencyKey, insertConsent, insertIdempotencyKey, type ConsentActor, type ConsentRow } from './consent.store.ts';
 import { assertTransition } from './consent-status.ts';
@@ -22,8 +22,11 @@ export interface CreateConsentInput {
   now?: Date;
 }
 
-/** Revokes every token of a grant (oidc-provider's grant-wide revocation), given its id. */
-export type RevokeGrant = (grantId: string) => Promise<void>;
+/**
+ * Revokes a grant and every token under it, through `db` (a transaction when the caller has one
+ * open); `revokeGrantTokens` of the token store, or a stand-in in tests.
+ */
+export type RevokeGrant = (db: Knex, grantId: string) => Promise<void>;
 
 // Key order must not make two equal bodies differ: hash a canonical form.
 function canonicalJson(value: unknown): string {
@@ -104,20 +107,22 @@ export async function withdrawConsent(db: Knex, kind: ConsentKindSpec, clientId:
 
 /**
  * Ends a consent on behalf of `actor` (the partner's DELETE, the customer's dashboard, ops):
- * `Authorised` -> `Revoked` with its grant's tokens revoked in the same breath, `AwaitingAuthorisation`
- * -> `Rejected`. Throws `InvalidConsentStatus` for a consent that has already ended.
+ * `Authorised` -> `Revoked`, `AwaitingAuthorisation` -> `Rejected`. The status change and the
+ * revocation of its grant and every token under it are one transaction: a consent never reads
+ * `Revoked` while its refresh tokens live on, and if the revocation fails nothing changes, so a
+ * retry reaches the tokens. Throws `InvalidConsentStatus` for a consent that has already ended.
  */
 export async function endConsent(db: Knex, id: string, actor: ConsentActor, revokeGrant: RevokeGrant, reason: string): Promise<ConsentRow> {
-  const ended = await db.transaction(async (trx) => {
+  return db.transaction(async (trx) => {
     const consent = await findConsentForUpdate(trx, id);
     if (!consent) throw badRequest('UK.OBIE.Resource.NotFound', `No consent ${id} exists`, 'ConsentId');
-    const family = consent.kind === 'account-access' ? 'ais' : consent.kind === 'funds-confirmation' ? 'cbpii' : 'pis';
+    const family = CONSENT_KINDS[consent.kind].family;
     const next = consent.status === 'AwaitingAuthorisation' ? 'Rejected' : 'Revoked';
     assertTransition(family, consent.status, next);
-    return changeStatus(trx, id, { status: next, actor, reason });
+    const ended = await changeStatus(trx, id, { status: next, actor, reason });
+    if (ended.grant_id) await revokeGrant(trx, ended.grant_id);
+    return ended;
   });
-  if (ended.grant_id) await revokeGrant(ended.grant_id);
-  return ended;
 }
 
 /**

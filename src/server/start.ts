@@ -12,6 +12,7 @@ import type { Config, Secrets } from '../config/config.ts';
 import { defaults } from '../config/defaults.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
 import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
+import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
 import { startSweeper } from '../auth/adapter/expiry-sweeper.ts';
 import { passwordAuthenticator } from '../auth/customers/password-authenticator.ts';
 import { createLoginThrottle } from '../auth/interactions/login-throttle.ts';
@@ -28,7 +29,6 @@ import { consentApi as consentApiFor } from '../consent/consent.routes.ts';
 import { bankResponseSigner } from '../consent/jws-signature/bank-response-signer.ts';
 import { findConsentIdByGrant } from '../consent/consent.store.ts';
 import { consentJourney } from '../consent/journey/consent-journey.ts';
-import { grantRevoker } from '../consent/revoke-grant.ts';
 import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
@@ -105,8 +105,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
-  // Partner, customer and ops end consents through the token store itself, whichever provider is current.
-  const revokeGrant = grantRevoker(adapter('AccessToken'));
+  // Partner, customer and ops end consents through the token store itself, in the consent's own transaction.
+  const revokeGrant = revokeGrantTokens;
   const trustedProxies = new Set(config.proxy.trusted);
   const registration = acceptSoftwareStatement(ROUTES.registration, { directories, issuer: config.issuer, isFirstUse: registrationReplayCheck(adapter('ReplayDetection')) }, logger);
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and

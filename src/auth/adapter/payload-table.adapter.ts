@@ -3,6 +3,7 @@ import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 
 import { payloadTableStatements, type PayloadTableStatements, type StoredRow } from './payload-table-statements.ts';
 import type { PayloadTable } from './payload-tables.ts';
+import { revokeGrantTokens } from './revoke-grant-tokens.ts';
 import { LIVE_ROW } from './row-expiry.ts';
 import { unsupportedOperation } from './unsupported-operation.ts';
 
@@ -89,10 +90,7 @@ export class PayloadTableAdapter implements Adapter {
    */
   async revokeByGrantId(grantId: string): Promise<void> {
     if (this.#table.name !== 'oidc_tokens') unsupportedOperation(this.#model, 'revokeByGrantId');
-    await this.#db.raw(
-      'with revoked_tokens as (delete from oidc_tokens where grant_id = ?) delete from oidc_grants where id = ?',
-      [grantId, grantId],
-    );
+    await revokeGrantTokens(this.#db, grantId);
   }
 
   #key(id: string): Record<string, string> {

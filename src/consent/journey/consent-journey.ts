@@ -49,7 +49,7 @@ export function consentJourney(db: Knex, accounts: CustomerAccounts, revokeGrant
       try {
         await decideConsent(db, pending, { consentId, customerId, grantId, selection }, 'Authorised');
       } catch (error) {
-        await revokeGrant(grantId);
+        await revokeGrant(db, grantId);
         throw error;
       }
     },
