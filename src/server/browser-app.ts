@@ -41,6 +41,8 @@ export interface BrowserAppDependencies {
   clientCertHeader: string | undefined;
   /** Verifies software statements in front of the registration endpoint. */
   registration: Middleware;
+  /** Refuses a DPoP proof without a current nonce before the client's assertion is spent. */
+  dpopNonceFirst: Middleware;
 }
 
 /** The browser-facing listener: discovery, authorization, login and consent pages, Connected apps. */
@@ -62,6 +64,7 @@ export function browserApp(deps: BrowserAppDependencies): Koa {
   app.use(interactions.routes());
   app.use(dashboardRoutes({ ...deps, sessionSecret: deps.dashboardSessionSecret }).routes());
   app.use(deps.registration);
+  app.use(deps.dpopNonceFirst);
   app.use(delegateToProvider(deps.provider));
   return app;
 }

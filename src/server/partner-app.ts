@@ -19,6 +19,8 @@ export interface PartnerAppDependencies {
   clientCertHeader: string | undefined;
   /** Verifies software statements in front of the registration endpoint. */
   registration: Middleware;
+  /** Refuses a DPoP proof without a current nonce before the client's assertion is spent. */
+  dpopNonceFirst: Middleware;
   /** The Open Banking consent API (`/open-banking/...`). */
   consentApi: Middleware;
 }
@@ -38,6 +40,7 @@ export function partnerApp(deps: PartnerAppDependencies): Koa {
   app.use(deps.consentApi);
   app.use(partnerEndpointsOnly);
   app.use(deps.registration);
+  app.use(deps.dpopNonceFirst);
   app.use(delegateToProvider(deps.provider));
   return app;
 }

@@ -21,6 +21,7 @@ import { SIGNING_KEY_POLL_SECONDS, watchSigningKeys } from '../auth/keys/watch-s
 import { createProvider } from '../auth/provider/create-provider.ts';
 import { openBankingResourceIndicator } from '../auth/provider/resource-server.ts';
 import { ROUTES } from '../auth/provider/routes.ts';
+import { checkDpopNonceFirst } from '../auth/dpop/check-dpop-nonce-first.ts';
 import { acceptSoftwareStatement } from '../auth/registration/accept-software-statement.ts';
 import { registrationReplayCheck } from '../auth/registration/registration-replay.ts';
 import { loadTrustedDirectories } from '../auth/registration/trusted-directories.ts';
@@ -108,6 +109,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   // Partner, customer and ops end consents through the token store itself, in the consent's own transaction.
   const revokeGrant = revokeGrantTokens;
   const trustedProxies = new Set(config.proxy.trusted);
+  const dpopNonceFirst = checkDpopNonceFirst(secrets.dpopNonceSecret, logger);
   const registration = acceptSoftwareStatement(ROUTES.registration, { directories, issuer: config.issuer, isFirstUse: registrationReplayCheck(adapter('ReplayDetection')) }, logger);
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
   // both apps afresh and swaps the listeners' handlers; requests in flight finish where they began.
@@ -131,8 +133,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
       },
     }, logger);
     const journey = consentJourney(db, sandboxAccounts, revokeGrant);
-    const browser = browserApp({ provider, db, publicUrl: config.issuer, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
-    const partner = partnerApp({ provider, db, publicUrl: config.mtlsBaseUrl, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, consentApi });
+    const browser = browserApp({ provider, db, publicUrl: config.issuer, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst });
+    const partner = partnerApp({ provider, db, publicUrl: config.mtlsBaseUrl, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst, consentApi });
     return { provider, browser: browser.callback(), partner: partner.callback() };
   };
   let handlers = await buildHandlers(jwks);
