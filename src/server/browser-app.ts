@@ -18,6 +18,7 @@ import { serveStylesheet } from '../shared/serve-stylesheet.ts';
 import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import { delegateToProvider } from './delegate-to-provider.ts';
+import { postOnlyEndpoints } from './post-only-endpoints.ts';
 
 export interface BrowserAppDependencies {
   provider: Provider;
@@ -64,6 +65,7 @@ export function browserApp(deps: BrowserAppDependencies): Koa {
   app.use(interactions.routes());
   app.use(dashboardRoutes({ ...deps, sessionSecret: deps.dashboardSessionSecret }).routes());
   app.use(deps.registration);
+  app.use(postOnlyEndpoints);
   app.use(deps.dpopNonceFirst);
   app.use(delegateToProvider(deps.provider));
   return app;

@@ -8,6 +8,7 @@ import { securityHeaders } from '../shared/security-headers.ts';
 import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import { delegateToProvider } from './delegate-to-provider.ts';
+import { postOnlyEndpoints } from './post-only-endpoints.ts';
 import { partnerEndpointsOnly } from './partner-endpoints-only.ts';
 
 export interface PartnerAppDependencies {
@@ -40,6 +41,7 @@ export function partnerApp(deps: PartnerAppDependencies): Koa {
   app.use(deps.consentApi);
   app.use(partnerEndpointsOnly);
   app.use(deps.registration);
+  app.use(postOnlyEndpoints);
   app.use(deps.dpopNonceFirst);
   app.use(delegateToProvider(deps.provider));
   return app;
