@@ -4,6 +4,7 @@ import compose from 'koa-compose';
 
 import type { Logger } from '../observability/logger.ts';
 import { CONSENT_KINDS } from './consent-kinds.ts';
+import { checkFapiHeaders } from './endpoints/check-fapi-headers.ts';
 import { createConsentEndpoint } from './endpoints/create-consent.ts';
 import type { ConsentApiDependencies } from './endpoints/consent-api.deps.ts';
 import { deleteConsentEndpoint } from './endpoints/delete-consent.ts';
@@ -38,7 +39,7 @@ export function consentApi(deps: ConsentApiDependencies, logger: Logger): Middle
   }
   const payments = CONSENT_KINDS['domestic-payment'];
   router.get(`${payments.path}/:ConsentId/funds-confirmation`, ...readFundsConfirmationEndpoint(deps, payments));
-  const api = compose([renderObErrors(logger), requireJsonAccept, router.routes() as Middleware, router.allowedMethods({ throw: true }) as Middleware, notImplemented]);
+  const api = compose([renderObErrors(logger), requireJsonAccept, checkFapiHeaders, router.routes() as Middleware, router.allowedMethods({ throw: true }) as Middleware, notImplemented]);
   return async function consentApi(ctx, next) {
     if (!ctx.path.startsWith('/open-banking/')) return next();
     await api(ctx, next);

@@ -2,15 +2,19 @@ import { randomUUID } from 'node:crypto';
 
 import type { Middleware } from 'koa';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// What can be sent back as it came: visible ASCII, short enough not to be a response-size lever.
+const ECHOABLE = /^[\x21-\x7e]{1,128}$/;
 
 /**
- * FAPI 1.0 Baseline §6.2.1 items 11-12: echo the partner's `x-fapi-interaction-id`, or make one
- * (an RFC 4122 UUID) when it sent none or something that is not one; logs carry it too.
+ * FAPI 1.0 Baseline §6.2.1 items 11-12: answer with the `x-fapi-interaction-id` the partner sent,
+ * or a new RFC 4122 UUID when it sent none; logs carry it too. The partner's correlation id is
+ * echoed even when it is not a UUID (the Open Banking resource APIs refuse such a request, and
+ * still echo it so that the partner can find its refusal); only a value that cannot be echoed
+ * (over 128 characters, or with blanks) is replaced by a fresh UUID.
  */
 export const fapiInteractionId: Middleware = async function fapiInteractionId(ctx, next) {
   const received = ctx.get('x-fapi-interaction-id');
-  const id = UUID.test(received) ? received : randomUUID();
+  const id = ECHOABLE.test(received) ? received : randomUUID();
   ctx.state.fapiInteractionId = id;
   ctx.set('x-fapi-interaction-id', id);
   await next();

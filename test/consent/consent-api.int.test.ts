@@ -248,7 +248,32 @@ describe('payment consents', () => {
     const created = await partner.call('POST', PIS, { body: domesticPaymentBody(), token: tokens.payments, sign: true });
     const id = created.json.Data.ConsentId;
     assert.equal((await partner.call('DELETE', `${PIS}/${id}`, { token: tokens.payments })).status, 405);
-    assertObError(await partner.call('GET', `${PIS}/${id}/funds-confirmation`, { token: tokens.payments }), 401, [{ code: 'UK.OBIE.Header.Invalid' }]);
+    const clientCredentials = await partner.call('GET', `${PIS}/${id}/funds-confirmation`, { token: tokens.payments });
+    assertObError(clientCredentials, 403, [{ code: 'UK.OBIE.Header.Invalid', path: 'Authorization' }]);
+    assert.match(clientCredentials.json.Errors[0].Message, /the customer's authorisation/, 'says which token it needs, not "unknown token"');
+    assert.match(clientCredentials.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+  });
+});
+
+describe('FAPI headers', () => {
+  test('an x-fapi-interaction-id that is not a UUID is refused, and echoed so that the partner can find the refusal', async () => {
+    for (const id of ['not-a-uuid', `${randomUUID()}x`]) {
+      const answer = await partner.call('GET', `${AIS}/aac-x`, { token: tokens.accounts, headers: { 'x-fapi-interaction-id': id } });
+      assert.equal(answer.status, 400, answer.text);
+      assert.deepEqual(answer.json.Errors, [{ ErrorCode: 'UK.OBIE.Header.Invalid', Message: 'x-fapi-interaction-id must be an RFC 4122 UUID', Path: 'x-fapi-interaction-id' }]);
+      assert.equal(answer.headers.get('x-fapi-interaction-id'), id);
+    }
+  });
+
+  test('x-fapi-auth-date must be an RFC 7231 full date as the spec\'s pattern says', async () => {
+    for (const date of ['2017-09-10T19:43:31Z', 'Sun, 10 Sep 2017 19:43:31', 'sun, 10 Sep 2017 19:43:31 GMT', 'Sun, 1 Sep 2017 19:43:31 GMT']) {
+      const answer = await partner.call('GET', `${AIS}/aac-x`, { token: tokens.accounts, headers: { 'x-fapi-auth-date': date } });
+      assertObError(answer, 400, [{ code: 'UK.OBIE.Header.Invalid', path: 'x-fapi-auth-date' }]);
+    }
+    const created = await partner.call('POST', AIS, { body: accountAccessBody(), token: tokens.accounts, headers: { 'x-fapi-auth-date': 'Sun, 10 Sep 2017 19:43:31 UTC' } });
+    assert.equal(created.status, 201, created.text);
+    const gmt = await partner.call('GET', `${AIS}/${created.json.Data.ConsentId}`, { token: tokens.accounts, headers: { 'x-fapi-auth-date': 'Mon, 04 Dec 2026 09:05:00 GMT' } });
+    assert.equal(gmt.status, 200, gmt.text);
   });
 });
 

@@ -40,6 +40,19 @@ function invalidToken(description: string, scheme = 'Bearer'): ObError {
   });
 }
 
+const KIND_WORDS: Record<PartnerTokenKind, string> = {
+  AccessToken: "an access token from the customer's authorisation (authorization_code grant)",
+  ClientCredentials: 'a client-credentials access token',
+};
+
+/** A valid token of the wrong kind: RFC 6750 §3.1 `insufficient_scope`, naming what is needed. */
+function wrongKind(kinds: readonly PartnerTokenKind[]): ObError {
+  const message = `This endpoint needs ${kinds.map((kind) => KIND_WORDS[kind]).join(' or ')}`;
+  return new ObError(403, [{ ErrorCode: 'UK.OBIE.Header.Invalid', Message: message, Path: 'Authorization' }], {
+    headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", error_description="${message.replaceAll('"', "'")}"` },
+  });
+}
+
 function certificateThumbprint(pem: string): string {
   return createHash('sha256').update(new X509Certificate(pem).raw).digest('base64url');
 }
@@ -62,7 +75,7 @@ export async function verifyAccessToken(provider: Provider, presented: Presented
   const scheme = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
   const value = match[2]!;
 
-  const token = await findToken(provider, value, requirements.kinds);
+  const token = await findToken(provider, value);
   if (!token) throw invalidToken('unknown, expired or revoked token', scheme);
   if (token.aud !== requirements.audience && !(Array.isArray(token.aud) && token.aud.includes(requirements.audience))) {
     throw invalidToken('token not issued for this resource', scheme);
@@ -87,16 +100,15 @@ export async function verifyAccessToken(provider: Provider, presented: Presented
     throw invalidToken('token is not sender-constrained', scheme);
   }
 
+  // Said only to the token's holder, once the binding holds: which kind of token this endpoint needs.
+  if (!requirements.kinds.includes(token.kind as PartnerTokenKind)) throw wrongKind(requirements.kinds);
+
   const partnerToken: PartnerToken = { kind: token.kind as PartnerTokenKind, clientId: token.clientId!, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
   if ('grantId' in token && typeof token.grantId === 'string') partnerToken.grantId = token.grantId;
   if ('accountId' in token && typeof token.accountId === 'string') partnerToken.accountId = token.accountId;
   return partnerToken;
 }
 
-async function findToken(provider: Provider, value: string, kinds: readonly PartnerTokenKind[]) {
-  for (const kind of kinds) {
-    const token = kind === 'ClientCredentials' ? await provider.ClientCredentials.find(value) : await provider.AccessToken.find(value);
-    if (token) return token;
-  }
-  return undefined;
+async function findToken(provider: Provider, value: string) {
+  return (await provider.ClientCredentials.find(value)) ?? (await provider.AccessToken.find(value));
 }
