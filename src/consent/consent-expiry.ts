@@ -1,9 +1,12 @@
+import type { KindedRequest } from './consent-kinds.ts';
+
 /**
- * When a consent ends, from its request `Data` (OBReadConsent1, OBFundsConfirmationConsent1):
- * `ExpirationDateTime`, which the schema has made an RFC 3339 date-time; undefined when it is
- * open-ended or the kind has none (payments).
+ * When a consent ends: the `ExpirationDateTime` of an account access or funds confirmation
+ * request (OBReadConsent1, OBFundsConfirmationConsent1), which the schema has made an RFC 3339
+ * date-time; undefined when it is open-ended or the kind has none (payments).
  */
-export function consentExpiry(data: Record<string, unknown>): Date | undefined {
-  const expiration = data['ExpirationDateTime'];
-  return typeof expiration === 'string' ? new Date(expiration) : undefined;
+export function consentExpiry(consent: KindedRequest): Date | undefined {
+  if (consent.kind !== 'account-access' && consent.kind !== 'funds-confirmation') return undefined;
+  const expiration = consent.request.Data.ExpirationDateTime;
+  return expiration === undefined ? undefined : new Date(expiration);
 }

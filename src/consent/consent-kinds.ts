@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import type { ObFundsConfirmationConsent1, ObReadConsent1, ObWriteDomesticConsent4, ObWriteDomesticScheduledConsent4, ObWriteDomesticStandingOrderConsent5 } from './ob-request.types.ts';
+
 /*
  * The consent resources of the UK Open Banking Read/Write API v3.1.11 that Portcullis serves, and
  * what differs between them: where they live, which spec schema their bodies follow, which scope
@@ -7,15 +9,34 @@ import { randomUUID } from 'node:crypto';
  * idempotency, status history, errors) is the same code for all of them.
  */
 
-export type ConsentKind = 'account-access' | 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-standing-order' | 'funds-confirmation';
+/** The request body (validated against the spec schema of the same name) of each consent kind. */
+export interface ConsentRequestOf {
+  'account-access': ObReadConsent1;
+  'domestic-payment': ObWriteDomesticConsent4;
+  'domestic-scheduled-payment': ObWriteDomesticScheduledConsent4;
+  'domestic-standing-order': ObWriteDomesticStandingOrderConsent5;
+  'funds-confirmation': ObFundsConfirmationConsent1;
+}
+
+export type ConsentKind = keyof ConsentRequestOf;
+
+/**
+ * A consent request with its kind: the discriminated union every consent-shaped value extends
+ * (a stored consent, one pending the customer's decision), so that a `switch` on `kind` types the
+ * body without a cast.
+ */
+export type KindedRequest = { [K in ConsentKind]: { kind: K; request: ConsentRequestOf[K] } }[ConsentKind];
+
+/** The payment kinds, whose bodies carry an `Initiation` to pay. */
+export type PaymentKind = Exclude<ConsentKind, 'account-access' | 'funds-confirmation'>;
 
 /** Status machines differ per family: AIS and CBPII consents are revoked, PIS consents consumed. */
 export type ConsentFamily = 'ais' | 'pis' | 'cbpii';
 
 export type ObSpec = 'account-info' | 'payment-initiation' | 'confirmation-funds';
 
-export interface ConsentKindSpec {
-  readonly kind: ConsentKind;
+export interface ConsentKindSpec<K extends ConsentKind = ConsentKind> {
+  readonly kind: K;
   readonly family: ConsentFamily;
   /** Collection path; a consent is `${path}/{ConsentId}`. */
   readonly path: string;
@@ -42,7 +63,20 @@ export function newConsentId(kind: ConsentKind): string {
   return `${CONSENT_KINDS[kind].idPrefix}${randomUUID()}`;
 }
 
-export const CONSENT_KINDS: Readonly<Record<ConsentKind, ConsentKindSpec>> = {
+/**
+ * Pairs a body with its kind. TypeScript cannot see that a generic `K` and `ConsentRequestOf[K]`
+ * stay correlated inside the union, so the one cast that says so lives here.
+ */
+export function kinded<K extends ConsentKind>(kind: K, request: ConsentRequestOf[K]): KindedRequest {
+  return { kind, request } as KindedRequest;
+}
+
+/** The kind and request of a consent-shaped value, without its other fields (a row's columns, a pending consent's source). */
+export function kindedRequestOf(value: KindedRequest): KindedRequest {
+  return kinded(value.kind, value.request);
+}
+
+export const CONSENT_KINDS: { readonly [K in ConsentKind]: ConsentKindSpec<K> } = {
   'account-access': {
     kind: 'account-access', family: 'ais', path: '/open-banking/v3.1/aisp/account-access-consents', idPrefix: 'aac-',
     scope: 'accounts', role: 'AISP', spec: 'account-info', requestSchema: 'OBReadConsent1', responseSchema: 'OBReadConsentResponse1',

@@ -1,5 +1,5 @@
 import { CONSENT_KINDS } from './consent-kinds.ts';
-import type { ConsentRow } from './consent.store.ts';
+import type { Consent } from './consent.store.ts';
 
 /** The OB response body of a consent: what the partner asked for, plus its identity and status. */
 export interface ConsentResponseBody {
@@ -15,7 +15,7 @@ export interface ConsentResponseBody {
  * `CreationDateTime`, `Status` and `StatusUpdateDateTime` in front, `Risk` echoed where the kind
  * has one, and `Debtor` once the customer has chosen the account a payment leaves from.
  */
-export function renderConsent(consent: ConsentRow, baseUrl: string): ConsentResponseBody {
+export function renderConsent(consent: Consent, baseUrl: string): ConsentResponseBody {
   const spec = CONSENT_KINDS[consent.kind];
   const Data: Record<string, unknown> = {
     ConsentId: consent.id,
@@ -24,11 +24,11 @@ export function renderConsent(consent: ConsentRow, baseUrl: string): ConsentResp
     StatusUpdateDateTime: consent.status_updated_at.toISOString(),
     ...consent.request.Data,
   };
-  if (spec.family === 'pis' && consent.debtor_account) Data.Debtor = consent.debtor_account;
+  if (spec.family === 'pis' && consent.debtor_account) Data['Debtor'] = consent.debtor_account;
   // The order of the standard's examples: Data, Risk, Links, Meta.
   return {
     Data,
-    ...(consent.request.Risk ? { Risk: consent.request.Risk } : {}),
+    ...('Risk' in consent.request ? { Risk: consent.request.Risk } : {}),
     Links: { Self: `${baseUrl}${spec.path}/${consent.id}` },
     Meta: {},
   };

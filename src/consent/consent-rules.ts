@@ -1,6 +1,6 @@
-import type { ConsentKind } from './consent-kinds.ts';
+import type { ConsentRequestOf, KindedRequest, PaymentKind } from './consent-kinds.ts';
 import { ObError, type ObErrorDetail } from './ob-error.ts';
-import type { ObAccount, ObAmount, ObPermission, ObReadConsent1 } from './ob-request.types.ts';
+import type { ObAccount, ObAmount, ObFundsConfirmationConsent1, ObPermission, ObReadConsent1 } from './ob-request.types.ts';
 
 /*
  * The rules of a consent request that a JSON schema cannot say: dates in the future and in order,
@@ -65,25 +65,16 @@ function accountAccess(problems: Problems, body: ObReadConsent1, now: Date): voi
   inOrder(problems, Data.TransactionFromDateTime, Data.TransactionToDateTime, ['Data.TransactionFromDateTime', 'Data.TransactionToDateTime']);
 }
 
-interface PaymentData {
-  Authorisation?: { CompletionDateTime?: string };
-  Initiation: {
-    LocalInstrument?: string;
-    InstructedAmount?: ObAmount;
-    FirstPaymentAmount?: ObAmount;
-    RecurringPaymentAmount?: ObAmount;
-    FinalPaymentAmount?: ObAmount;
-    DebtorAccount?: ObAccount;
-    CreditorAccount: ObAccount;
-    RequestedExecutionDateTime?: string;
-    FirstPaymentDateTime?: string;
-    RecurringPaymentDateTime?: string;
-    FinalPaymentDateTime?: string;
-  };
+function fundsConfirmation(problems: Problems, body: ObFundsConfirmationConsent1, now: Date): void {
+  futureDate(problems, body.Data.ExpirationDateTime, 'Data.ExpirationDateTime', now);
+  supportedAccount(problems, body.Data.DebtorAccount, 'Data.DebtorAccount');
 }
 
-function payment(problems: Problems, data: PaymentData, now: Date): void {
-  const initiation = data.Initiation;
+// Every amount, account and date the Initiation of any payment kind can carry, each optional.
+type AnyInitiation = Partial<ConsentRequestOf['domestic-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-scheduled-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-standing-order']['Data']['Initiation']>;
+
+function payment(problems: Problems, body: ConsentRequestOf[PaymentKind], now: Date): void {
+  const initiation: AnyInitiation = body.Data.Initiation;
   const path = 'Data.Initiation';
   if (initiation.LocalInstrument !== undefined && !SUPPORTED_LOCAL_INSTRUMENTS.has(initiation.LocalInstrument)) {
     problems.push({ ErrorCode: 'UK.OBIE.Unsupported.LocalInstrument', Message: `${path}.LocalInstrument ${initiation.LocalInstrument} is not supported`, Path: `${path}.LocalInstrument` });
@@ -94,17 +85,21 @@ function payment(problems: Problems, data: PaymentData, now: Date): void {
   futureDate(problems, initiation.RequestedExecutionDateTime, `${path}.RequestedExecutionDateTime`, now);
   futureDate(problems, initiation.FirstPaymentDateTime, `${path}.FirstPaymentDateTime`, now);
   inOrder(problems, initiation.FirstPaymentDateTime, initiation.FinalPaymentDateTime, [`${path}.FirstPaymentDateTime`, `${path}.FinalPaymentDateTime`]);
-  futureDate(problems, data.Authorisation?.CompletionDateTime, 'Data.Authorisation.CompletionDateTime', now);
+  futureDate(problems, body.Data.Authorisation?.CompletionDateTime, 'Data.Authorisation.CompletionDateTime', now);
 }
 
 /** Throws an `ObError` listing every rule the (schema-valid) request breaks. */
-export function checkConsentRules(kind: ConsentKind, body: { Data: Record<string, unknown> }, now: Date): void {
+export function checkConsentRules(consent: KindedRequest, now: Date): void {
   const problems: Problems = [];
-  if (kind === 'account-access') accountAccess(problems, body as unknown as ObReadConsent1, now);
-  else if (kind === 'funds-confirmation') {
-    const data = body.Data as { ExpirationDateTime?: string; DebtorAccount: ObAccount };
-    futureDate(problems, data.ExpirationDateTime, 'Data.ExpirationDateTime', now);
-    supportedAccount(problems, data.DebtorAccount, 'Data.DebtorAccount');
-  } else payment(problems, body.Data as unknown as PaymentData, now);
+  switch (consent.kind) {
+    case 'account-access':
+      accountAccess(problems, consent.request, now);
+      break;
+    case 'funds-confirmation':
+      fundsConfirmation(problems, consent.request, now);
+      break;
+    default:
+      payment(problems, consent.request, now);
+  }
   if (problems.length > 0) throw new ObError(400, problems);
 }

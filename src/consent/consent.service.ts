@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 
 import { consentExpiry } from './consent-expiry.ts';
-import { CONSENT_KINDS, newConsentId, type ConsentKindSpec } from './consent-kinds.ts';
+import { CONSENT_KINDS, newConsentId, type ConsentKindSpec, type KindedRequest } from './consent-kinds.ts';
 import { checkConsentRules } from './consent-rules.ts';
-import { changeStatus, findConsent, findConsentForUpdate, findIdempotencyKey, insertConsent, insertIdempotencyKey, type ConsentActor, type ConsentRow } from './consent.store.ts';
+import { changeStatus, findConsent, findConsentForUpdate, findIdempotencyKey, insertConsent, insertIdempotencyKey, type ConsentActor, type Consent } from './consent.store.ts';
 import { assertTransition } from './consent-status.ts';
 import { badRequest, ObError } from './ob-error.ts';
 
@@ -13,10 +13,9 @@ import { badRequest, ObError } from './ob-error.ts';
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface CreateConsentInput {
-  kind: ConsentKindSpec;
+  /** The schema-valid body, with its kind. */
+  consent: KindedRequest;
   clientId: string;
-  /** The schema-valid body. */
-  body: { Data: Record<string, unknown>; Risk?: Record<string, unknown> };
   /** Absent: the partner sent none, and the request makes a new consent whatever came before. */
   idempotencyKey?: string;
   now?: Date;
@@ -44,24 +43,18 @@ class IdempotencyRace extends Error {}
  * and its idempotency key, when the partner sent one. The same key with the same body (within 24 h) answers the consent made
  * the first time, even when both requests race; the same key with another body is refused.
  */
-export async function createConsent(db: Knex, input: CreateConsentInput): Promise<{ consent: ConsentRow; created: boolean }> {
-  const { kind, clientId, body, idempotencyKey } = input;
-  const requestHash = createHash('sha256').update(canonicalJson(body)).digest('base64url');
+export async function createConsent(db: Knex, input: CreateConsentInput): Promise<{ consent: Consent; created: boolean }> {
+  const { consent: asked, clientId, idempotencyKey } = input;
+  const requestHash = createHash('sha256').update(canonicalJson(asked.request)).digest('base64url');
   const replayed = idempotencyKey === undefined ? undefined : await replayIdempotent(db, idempotencyKey, input, requestHash);
   if (replayed) return { consent: replayed, created: false };
-  checkConsentRules(kind.kind, body, input.now ?? new Date());
+  checkConsentRules(asked, input.now ?? new Date());
 
   try {
     const consent = await db.transaction(async (trx) => {
-      const row = await insertConsent(trx, {
-        id: newConsentId(kind.kind),
-        kind: kind.kind,
-        client_id: clientId,
-        expires_at: consentExpiry(body.Data) ?? null,
-        request: body,
-      }, 'partner');
+      const row = await insertConsent(trx, { ...asked, id: newConsentId(asked.kind), client_id: clientId, expires_at: consentExpiry(asked) ?? null }, 'partner');
       if (idempotencyKey === undefined) return row;
-      const recorded = await insertIdempotencyKey(trx, clientId, kind.kind, idempotencyKey, { request_hash: requestHash, consent_id: row.id }, IDEMPOTENCY_TTL_SECONDS);
+      const recorded = await insertIdempotencyKey(trx, clientId, asked.kind, idempotencyKey, { request_hash: requestHash, consent_id: row.id }, IDEMPOTENCY_TTL_SECONDS);
       if (!recorded) throw new IdempotencyRace();
       return row;
     });
@@ -75,8 +68,8 @@ export async function createConsent(db: Knex, input: CreateConsentInput): Promis
   }
 }
 
-async function replayIdempotent(db: Knex, idempotencyKey: string, input: CreateConsentInput, requestHash: string): Promise<ConsentRow | undefined> {
-  const record = await findIdempotencyKey(db, input.clientId, input.kind.kind, idempotencyKey);
+async function replayIdempotent(db: Knex, idempotencyKey: string, input: CreateConsentInput, requestHash: string): Promise<Consent | undefined> {
+  const record = await findIdempotencyKey(db, input.clientId, input.consent.kind, idempotencyKey);
   if (!record) return undefined;
   if (record.request_hash !== requestHash) {
     throw badRequest('UK.OBIE.Header.Invalid', 'x-idempotency-key was already used with a different request body', 'x-idempotency-key');
@@ -88,7 +81,7 @@ async function replayIdempotent(db: Knex, idempotencyKey: string, input: CreateC
  * The partner's consent of this kind. Another partner's consent, or one of another kind, is
  * reported exactly as a missing one, so that ConsentIds cannot be probed.
  */
-export async function readConsent(db: Knex, kind: ConsentKindSpec, clientId: string, id: string): Promise<ConsentRow> {
+export async function readConsent(db: Knex, kind: ConsentKindSpec, clientId: string, id: string): Promise<Consent> {
   const consent = await findConsent(db, id);
   if (!consent || consent.kind !== kind.kind || consent.client_id !== clientId) {
     throw badRequest('UK.OBIE.Resource.NotFound', `No ${kind.kind} consent ${id} exists for this client`, 'ConsentId');
@@ -112,7 +105,7 @@ export async function withdrawConsent(db: Knex, kind: ConsentKindSpec, clientId:
  * `Revoked` while its refresh tokens live on, and if the revocation fails nothing changes, so a
  * retry reaches the tokens. Throws `InvalidConsentStatus` for a consent that has already ended.
  */
-export async function endConsent(db: Knex, id: string, actor: ConsentActor, revokeGrant: RevokeGrant, reason: string): Promise<ConsentRow> {
+export async function endConsent(db: Knex, id: string, actor: ConsentActor, revokeGrant: RevokeGrant, reason: string): Promise<Consent> {
   return db.transaction(async (trx) => {
     const consent = await findConsentForUpdate(trx, id);
     if (!consent) throw badRequest('UK.OBIE.Resource.NotFound', `No consent ${id} exists`, 'ConsentId');
@@ -129,7 +122,7 @@ export async function endConsent(db: Knex, id: string, actor: ConsentActor, revo
  * The consent an access token from the authorization code grant was issued for: one of this
  * partner's, authorised under exactly that grant. Anything else is `ConsentMismatch`.
  */
-export async function readConsentOfGrant(db: Knex, kind: ConsentKindSpec, clientId: string, id: string, grantId: string | undefined): Promise<ConsentRow> {
+export async function readConsentOfGrant(db: Knex, kind: ConsentKindSpec, clientId: string, id: string, grantId: string | undefined): Promise<Consent> {
   const consent = await readConsent(db, kind, clientId, id);
   if (!grantId || consent.grant_id !== grantId) {
     throw new ObError(403, [{ ErrorCode: 'UK.OBIE.Resource.ConsentMismatch', Message: 'The access token was not issued for this consent', Path: 'ConsentId' }]);

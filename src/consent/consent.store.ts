@@ -1,24 +1,36 @@
 import type { Knex } from 'knex';
 
-import type { ConsentKind } from './consent-kinds.ts';
+import type { ConsentKind, ConsentRequestOf } from './consent-kinds.ts';
 import type { ConsentStatus } from './consent-status.ts';
+import type { ObAccount } from './ob-request.types.ts';
 
-/** A stored consent, as its row. */
-export interface ConsentRow {
+/** A stored consent of one kind, as its row. */
+interface ConsentOfKind<K extends ConsentKind> {
   id: string;
-  kind: ConsentKind;
+  kind: K;
   client_id: string;
   status: ConsentStatus;
   created_at: Date;
   status_updated_at: Date;
   expires_at: Date | null;
-  /** The POST body as the partner sent it (validated): `Data` and, where the kind has one, `Risk`. */
-  request: { Data: Record<string, unknown>; Risk?: Record<string, unknown> };
+  /** The POST body as the partner sent it, valid against its kind's spec schema. */
+  request: ConsentRequestOf[K];
   customer_id: string | null;
   grant_id: string | null;
+  /** An account access consent's accounts, as the customer chose them. */
   account_ids: string[] | null;
-  debtor_account: Record<string, unknown> | null;
+  /** A payment's or funds confirmation's debtor account, once the customer has chosen or confirmed it. */
+  debtor_account: ObAccount | null;
 }
+
+/**
+ * A stored consent: a union discriminated by `kind`, so that `consent.kind === 'domestic-payment'`
+ * types `consent.request` as that kind's body.
+ */
+export type Consent = { [K in ConsentKind]: ConsentOfKind<K> }[ConsentKind];
+
+/** The columns a new consent is inserted with. */
+export type NewConsent = { [K in ConsentKind]: Pick<ConsentOfKind<K>, 'id' | 'kind' | 'client_id' | 'expires_at' | 'request'> }[ConsentKind];
 
 /** Who moved a consent: the partner (API), the customer (journey, dashboard), ops, or expiry. */
 export type ConsentActor = 'partner' | 'customer' | 'ops' | 'system';
@@ -34,7 +46,7 @@ export interface IdempotencyRecord {
   consent_id: string;
 }
 
-export async function insertConsent(trx: Knex.Transaction, row: Pick<ConsentRow, 'id' | 'kind' | 'client_id' | 'expires_at' | 'request'>, actor: ConsentActor): Promise<ConsentRow> {
+export async function insertConsent(trx: Knex.Transaction, row: NewConsent, actor: ConsentActor): Promise<Consent> {
   const [inserted] = await trx('consents')
     .insert({ ...row, status: 'AwaitingAuthorisation', request: JSON.stringify(row.request) })
     .returning('*');
@@ -42,12 +54,12 @@ export async function insertConsent(trx: Knex.Transaction, row: Pick<ConsentRow,
   return inserted;
 }
 
-export async function findConsent(db: Knex, id: string): Promise<ConsentRow | undefined> {
+export async function findConsent(db: Knex, id: string): Promise<Consent | undefined> {
   return db('consents').first('*').where({ id });
 }
 
 /** Locks the row for the rest of the transaction, so that two status changes cannot interleave. */
-export async function findConsentForUpdate(trx: Knex.Transaction, id: string): Promise<ConsentRow | undefined> {
+export async function findConsentForUpdate(trx: Knex.Transaction, id: string): Promise<Consent | undefined> {
   return trx('consents').first('*').where({ id }).forUpdate();
 }
 
@@ -56,8 +68,8 @@ export async function changeStatus(
   trx: Knex.Transaction,
   id: string,
   change: StatusChange,
-  fields: Partial<Pick<ConsentRow, 'customer_id' | 'grant_id' | 'account_ids' | 'debtor_account'>> = {},
-): Promise<ConsentRow> {
+  fields: Partial<Pick<Consent, 'customer_id' | 'grant_id' | 'account_ids' | 'debtor_account'>> = {},
+): Promise<Consent> {
   const columns: Record<string, unknown> = { ...fields, status: change.status, status_updated_at: trx.fn.now() };
   if (fields.account_ids) columns.account_ids = JSON.stringify(fields.account_ids);
   if (fields.debtor_account) columns.debtor_account = JSON.stringify(fields.debtor_account);
@@ -106,6 +118,6 @@ export async function findConsentIdByGrant(db: Knex, grantId: string): Promise<s
 }
 
 /** The customer's consents in these statuses, newest first. */
-export async function listCustomerConsents(db: Knex, customerId: string, statuses: readonly ConsentStatus[]): Promise<ConsentRow[]> {
+export async function listCustomerConsents(db: Knex, customerId: string, statuses: readonly ConsentStatus[]): Promise<Consent[]> {
   return db('consents').select('*').where({ customer_id: customerId }).whereIn('status', statuses).orderBy('status_updated_at', 'desc');
 }

@@ -1,6 +1,5 @@
-import type { ConsentRow } from './consent.store.ts';
+import type { Consent } from './consent.store.ts';
 import type { CustomerAccounts } from './customer-accounts.ts';
-import type { ObAmount } from './ob-request.types.ts';
 
 // Amounts are decimal strings with up to 5 fraction digits (OB ActiveOrHistoricCurrencyAndAmount).
 const SCALE = 100_000n;
@@ -15,11 +14,11 @@ function minorUnits(amount: string): bigint {
  * PISP's funds confirmation (OBWriteFundsConfirmationResponse1). Exact decimal arithmetic; an
  * account that is no longer the customer's has no funds.
  */
-export async function fundsAvailable(consent: ConsentRow, accounts: CustomerAccounts): Promise<boolean> {
-  const debtor = consent.debtor_account as { SchemeName: string; Identification: string } | null;
-  if (!debtor || !consent.customer_id) return false;
+export async function fundsAvailable(consent: Consent, accounts: CustomerAccounts): Promise<boolean> {
+  const debtor = consent.debtor_account;
+  if (consent.kind !== 'domestic-payment' || !debtor || !consent.customer_id) return false;
   const account = await accounts.findAccount(consent.customer_id, debtor.SchemeName, debtor.Identification);
-  const instructed = (consent.request.Data['Initiation'] as { InstructedAmount: ObAmount }).InstructedAmount;
+  const instructed = consent.request.Data.Initiation.InstructedAmount;
   if (!account || account.currency !== instructed.Currency) return false;
   return minorUnits(account.availableBalance) >= minorUnits(instructed.Amount);
 }

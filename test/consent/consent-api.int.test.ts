@@ -11,6 +11,7 @@ import { obPartner, verifyBankSignature, type ObAnswer, type ObPartner } from '.
 import { assertMatchesObSchema } from '../helpers/ob-schema.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
+import type { ObPermission } from '../../src/consent/ob-request.types.ts';
 import { accountAccessBody, domesticPaymentBody, fundsConfirmationBody, scheduledPaymentBody, standingOrderBody } from './consent-bodies.ts';
 
 const AIS = CONSENT_KINDS['account-access'].path;
@@ -127,7 +128,8 @@ describe('account access consents', () => {
     assertObError(await partner.call('POST', AIS, { body: accountAccessBody(), token: tokens.accounts, headers: { accept: 'application/xml' } }), 406, [{ code: 'UK.OBIE.Header.Invalid', path: 'Accept' }]);
 
     const unknownPermission = accountAccessBody();
-    unknownPermission.Data.Permissions = ['ReadAccountsBasic', 'ReadEverything'];
+    // Not a permission the spec knows: what a partner's untyped client may send.
+    unknownPermission.Data.Permissions = ['ReadAccountsBasic', 'ReadEverything' as ObPermission];
     assertObError(await partner.call('POST', AIS, { body: unknownPermission, token: tokens.accounts }), 400, [{ code: 'UK.OBIE.Field.Invalid', path: 'Data.Permissions[1]' }]);
 
     const badDate = accountAccessBody();

@@ -1,9 +1,11 @@
+import type { ObFundsConfirmationConsent1, ObReadConsent1, ObWriteDomesticConsent4, ObWriteDomesticScheduledConsent4, ObWriteDomesticStandingOrderConsent5 } from '../../src/consent/ob-request.types.ts';
+
 /** Valid consent request bodies, one per kind, dated relative to now so that they stay valid. */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
 
-export function accountAccessBody() {
+export function accountAccessBody(): ObReadConsent1 {
   return {
     Data: {
       Permissions: ['ReadAccountsDetail', 'ReadBalances', 'ReadTransactionsCredits', 'ReadTransactionsDebits', 'ReadTransactionsDetail'],
@@ -18,7 +20,7 @@ export function accountAccessBody() {
 const creditor = { SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: '08080021325698', Name: 'ACME Energy Ltd' };
 const risk = { PaymentContextCode: 'BillingGoodsAndServicesInAdvance', MerchantCategoryCode: '4900' };
 
-export function domesticPaymentBody(amount = '165.88') {
+export function domesticPaymentBody(amount = '165.88'): ObWriteDomesticConsent4 {
   return {
     Data: {
       Initiation: {
@@ -34,7 +36,7 @@ export function domesticPaymentBody(amount = '165.88') {
   };
 }
 
-export function scheduledPaymentBody() {
+export function scheduledPaymentBody(): ObWriteDomesticScheduledConsent4 {
   return {
     Data: {
       Permission: 'Create',
@@ -49,7 +51,7 @@ export function scheduledPaymentBody() {
   };
 }
 
-export function standingOrderBody() {
+export function standingOrderBody(): ObWriteDomesticStandingOrderConsent5 {
   return {
     Data: {
       Permission: 'Create',
@@ -67,7 +69,7 @@ export function standingOrderBody() {
   };
 }
 
-export function fundsConfirmationBody() {
+export function fundsConfirmationBody(): ObFundsConfirmationConsent1 {
   return {
     Data: {
       ExpirationDateTime: inDays(180),

@@ -11,7 +11,9 @@ import * as oc from 'openid-client';
 
 import { insertCustomerIfAbsent } from '../../src/auth/customers/customer.store.ts';
 import { hashPassword } from '../../src/auth/customers/password-authenticator.ts';
-import { findConsent, listStatusHistory, type ConsentRow } from '../../src/consent/consent.store.ts';
+import { consentExpiry } from '../../src/consent/consent-expiry.ts';
+import { kinded } from '../../src/consent/consent-kinds.ts';
+import { findConsent, listStatusHistory, type Consent } from '../../src/consent/consent.store.ts';
 import { newSession, sealSession, SESSION_TTL_SECONDS } from '../../src/consent/dashboard/dashboard-session.ts';
 import { spellDate } from '../../src/consent/journey/describe-consent.ts';
 import { discover, registerKeyClient } from '../helpers/partner-client.ts';
@@ -101,7 +103,7 @@ async function grantWithTokens(customerId: string) {
 }
 
 /** A consent of the customer's, of the partner's app unless `setup` names another client. */
-function consentOf(customerId: string, setup: Omit<ConsentSetup, 'clientId'> & { clientId?: string } = {}): Promise<ConsentRow> {
+function consentOf(customerId: string, setup: Omit<ConsentSetup, 'clientId'> & { clientId?: string } = {}): Promise<Consent> {
   return authorisedConsent(portcullis.db, customerId, { clientId: partner.clientId, ...setup });
 }
 
@@ -226,7 +228,7 @@ describe('the list', () => {
     await portcullis.db('consents').where({ id: expired.id }).update({ expires_at: new Date(Date.now() - 1_000) });
     const older = await consentOf(ALICE.id, { accountIds: ['acc-0001-current', 'acc-0001-savings'] });
     const funds = await consentOf(ALICE.id, { kind: 'funds-confirmation' });
-    const gone = await consentOf(ALICE.id, { clientId: unregisteredId, body: { Data: { Permissions: ['ReadBalances', 'ReadAccountsBasic'] } } });
+    const gone = await consentOf(ALICE.id, { clientId: unregisteredId, consent: kinded('account-access', { Data: { Permissions: ['ReadBalances', 'ReadAccountsBasic'] }, Risk: {} }) });
 
     const { cookie } = await signIn();
     const page = await request('/connected-apps', { cookie });
@@ -256,7 +258,7 @@ describe('the list', () => {
     assert.match(ais.text, /See your account information: Your account details Account names, types, sort codes and account numbers Your balances Your transactions from .+ money in and money out/);
     assert.match(ais.text, /From your accounts: Everyday account, sort code 04-00-04, account ending 5678 Rainy day savings, sort code 04-00-04, account ending 4321/);
     assert.doesNotMatch(ais.text, /12345678|87654321/, 'account numbers are masked');
-    assert.match(ais.text, new RegExp(`Connected on ${spellDate(older.status_updated_at.toISOString())} Until ${spellDate(String(older.request.Data['ExpirationDateTime']))}`));
+    assert.match(ais.text, new RegExp(`Connected on ${spellDate(older.status_updated_at.toISOString())} Until ${spellDate(consentExpiry(older)!.toISOString())}`));
     assert.match(ais.text, /Stop sharing with Budget Buddy/);
 
     const cbpii = section(funds.id);

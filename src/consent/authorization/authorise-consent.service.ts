@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 
 import { consentExpiry } from '../consent-expiry.ts';
-import { CONSENT_KINDS, newConsentId } from '../consent-kinds.ts';
+import { CONSENT_KINDS, kindedRequestOf, newConsentId } from '../consent-kinds.ts';
 import { assertTransition } from '../consent-status.ts';
-import { changeStatus, findConsentForUpdate, insertConsent, type ConsentRow } from '../consent.store.ts';
+import { changeStatus, findConsentForUpdate, insertConsent, type Consent } from '../consent.store.ts';
 import type { AccountSelection } from './consent-selection.ts';
 import { ConsentRefused, type PendingConsent } from './pending-consent.service.ts';
 
@@ -26,11 +26,11 @@ export interface ConsentDecision {
  * withdrawn it, or it may have expired, while the customer read the page); a consent from RAR
  * details is created here, already decided, so that nothing half-made is left behind.
  */
-export async function decideConsent(db: Knex, pending: PendingConsent, decision: ConsentDecision, outcome: 'Authorised' | 'Rejected', now = new Date()): Promise<ConsentRow> {
+export async function decideConsent(db: Knex, pending: PendingConsent, decision: ConsentDecision, outcome: 'Authorised' | 'Rejected', now = new Date()): Promise<Consent> {
   const family = CONSENT_KINDS[pending.kind].family;
   return db.transaction(async (trx) => {
     if (pending.source === 'details') {
-      await insertConsent(trx, { id: decision.consentId, kind: pending.kind, client_id: pending.clientId, expires_at: consentExpiry(pending.data) ?? null, request: pending.request }, 'partner');
+      await insertConsent(trx, { ...kindedRequestOf(pending), id: decision.consentId, client_id: pending.clientId, expires_at: consentExpiry(pending) ?? null }, 'partner');
     } else {
       const consent = await findConsentForUpdate(trx, decision.consentId);
       if (!consent || consent.client_id !== pending.clientId || consent.status !== 'AwaitingAuthorisation' || (consent.expires_at && consent.expires_at <= now)) {

@@ -1,7 +1,6 @@
-import { CONSENT_KINDS } from '../consent-kinds.ts';
+import type { KindedRequest } from '../consent-kinds.ts';
 import type { CustomerAccount } from '../customer-accounts.ts';
 import type { ObAccount } from '../ob-request.types.ts';
-import type { PendingConsent } from './pending-consent.service.ts';
 
 /*
  * Which of their accounts the customer chooses on the consent page, and checking the choice they
@@ -28,16 +27,21 @@ export class SelectionInvalid extends Error {
   override name = 'SelectionInvalid';
 }
 
-function fixedAccount(pending: PendingConsent): ObAccount | undefined {
-  if (pending.kind === 'funds-confirmation') return pending.data['DebtorAccount'] as ObAccount;
-  if (CONSENT_KINDS[pending.kind].family === 'pis') return (pending.data['Initiation'] as { DebtorAccount?: ObAccount }).DebtorAccount;
-  return undefined;
+function fixedAccount(pending: KindedRequest): ObAccount | undefined {
+  switch (pending.kind) {
+    case 'account-access':
+      return undefined;
+    case 'funds-confirmation':
+      return pending.request.Data.DebtorAccount;
+    default:
+      return pending.request.Data.Initiation.DebtorAccount;
+  }
 }
 
 const sameAccount = (fixed: ObAccount) => (account: CustomerAccount) => account.schemeName === fixed.SchemeName && account.identification === fixed.Identification;
 
 /** What the consent page offers this customer for this consent. */
-export function accountChoiceFor(pending: PendingConsent, accounts: readonly CustomerAccount[]): AccountChoice {
+export function accountChoiceFor(pending: KindedRequest, accounts: readonly CustomerAccount[]): AccountChoice {
   if (pending.kind === 'account-access') return { mode: 'accounts', options: [...accounts] };
   const fixed = fixedAccount(pending);
   if (!fixed) return { mode: 'debtor', options: [...accounts] };

@@ -1,19 +1,20 @@
 import type { Knex } from 'knex';
 
 import type { AccountInformationDetail, PaymentInitiationDetail } from '../../auth/provider/authorization-details.schema.ts';
-import { CONSENT_KINDS, type ConsentKind } from '../consent-kinds.ts';
+import { CONSENT_KINDS, kindedRequestOf, type KindedRequest } from '../consent-kinds.ts';
 import { checkConsentRules } from '../consent-rules.ts';
 import { findConsent } from '../consent.store.ts';
 import { ObError } from '../ob-error.ts';
 import type { AuthorizationConsentRequest } from './authorization-consent-request.ts';
 import { consentFromDetails } from './consent-from-details.ts';
 
-/** The consent an authorization asks the customer for, before they decide. */
-export type PendingConsent =
+/** The consent an authorization asks the customer for, before they decide: its kind and request, and where it came from. */
+export type PendingConsent = KindedRequest & (
   /** UK style: a consent the partner created, awaiting authorisation. */
-  | { source: 'intent'; kind: ConsentKind; consentId: string; clientId: string; data: Record<string, unknown> }
+  | { source: 'intent'; consentId: string; clientId: string }
   /** RAR style: a consent to create from the request's authorization details. */
-  | { source: 'details'; kind: ConsentKind; clientId: string; data: Record<string, unknown>; request: { Data: Record<string, unknown>; Risk: Record<string, unknown> } };
+  | { source: 'details'; clientId: string }
+);
 
 /** Why an authorization cannot go ahead, in RFC 6749 / RFC 9396 terms, before the customer sees a page. */
 export class ConsentRefused extends Error {
@@ -40,18 +41,19 @@ async function fromIntent(db: Knex, request: AuthorizationConsentRequest, now: D
   if (consent.expires_at && consent.expires_at <= now) throw new ConsentRefused('invalid_request', `consent ${value} has expired`);
   const kind = CONSENT_KINDS[consent.kind];
   if (!request.scopes.has(kind.scope)) throw new ConsentRefused('invalid_request', `authorising a ${consent.kind} consent needs the ${kind.scope} scope`);
-  return { source: 'intent', kind: consent.kind, consentId: consent.id, clientId: request.clientId, data: consent.request.Data };
+  return { ...kindedRequestOf(consent), source: 'intent', consentId: consent.id, clientId: request.clientId };
 }
 
 function fromDetails(detail: Record<string, unknown>, request: AuthorizationConsentRequest, now: Date): PendingConsent {
-  const { kind, request: body } = consentFromDetails(detail as unknown as AccountInformationDetail | PaymentInitiationDetail);
+  // oidc-provider has checked the detail against its RAR schema before any interaction starts.
+  const consent = consentFromDetails(detail as unknown as AccountInformationDetail | PaymentInitiationDetail);
   try {
-    checkConsentRules(kind, body, now);
+    checkConsentRules(consent, now);
   } catch (error) {
     if (!(error instanceof ObError)) throw error;
     throw new ConsentRefused('invalid_authorization_details', error.errors.map((problem) => problem.Message).join('; '));
   }
-  return { source: 'details', kind, clientId: request.clientId, data: body.Data, request: body };
+  return { ...consent, source: 'details', clientId: request.clientId };
 }
 
 /**

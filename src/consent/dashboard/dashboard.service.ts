@@ -1,7 +1,7 @@
 import { CONSENT_KINDS } from '../consent-kinds.ts';
 import { endConsent, type RevokeGrant } from '../consent.service.ts';
 import type { ConsentStatus } from '../consent-status.ts';
-import { findConsent, listCustomerConsents, type ConsentRow } from '../consent.store.ts';
+import { findConsent, listCustomerConsents, type Consent } from '../consent.store.ts';
 import { describeApp, type AppIdentity } from '../journey/describe-app.ts';
 import { describeConnectedApp, type ConnectedApp } from './describe-connected-app.ts';
 import type { DashboardDependencies } from './dashboard.deps.ts';
@@ -17,14 +17,14 @@ type Services = Pick<DashboardDependencies, 'db' | 'provider' | 'accounts'>;
 
 const REVOCATION_REASON = 'revoked by the customer in Connected apps';
 
-function isCustomersApp(consent: ConsentRow | undefined, customerId: string, status: ConsentStatus, now: Date): consent is ConsentRow {
+function isCustomersApp(consent: Consent | undefined, customerId: string, status: ConsentStatus, now: Date): consent is Consent {
   if (!consent || consent.customer_id !== customerId || consent.status !== status) return false;
   if (CONSENT_KINDS[consent.kind].family === 'pis') return false;
   // An authorised consent past its expiry no longer shares anything: it is not "connected".
   return status !== 'Authorised' || !consent.expires_at || new Date(consent.expires_at) > now;
 }
 
-async function describeAll(services: Services, customerId: string, consents: ConsentRow[]): Promise<ConnectedApp[]> {
+async function describeAll(services: Services, customerId: string, consents: Consent[]): Promise<ConnectedApp[]> {
   const accounts = await services.accounts.listAccounts(customerId);
   const apps = new Map<string, Promise<AppIdentity>>();
   const appOf = (clientId: string) => {

@@ -1,4 +1,4 @@
-import type { ConsentRow } from '../consent.store.ts';
+import type { Consent } from '../consent.store.ts';
 import type { CustomerAccount } from '../customer-accounts.ts';
 import { describeConsent, spellDate, type ConsentItem } from '../journey/describe-consent.ts';
 import type { AppIdentity } from '../journey/describe-app.ts';
@@ -26,16 +26,16 @@ function accountLabel(account: CustomerAccount): string {
 
 // Only the consent's own accounts: those an AIS consent was given for, or a CBPII consent's debtor
 // account. One the customer no longer holds is left out rather than shown half-known.
-function sharedAccounts(consent: ConsentRow, accounts: readonly CustomerAccount[]): CustomerAccount[] {
+function sharedAccounts(consent: Consent, accounts: readonly CustomerAccount[]): CustomerAccount[] {
   if (consent.account_ids) return accounts.filter((account) => consent.account_ids!.includes(account.accountId));
   const debtor = consent.debtor_account;
   if (!debtor) return [];
-  return accounts.filter((account) => account.schemeName === debtor['SchemeName'] && account.identification === debtor['Identification']);
+  return accounts.filter((account) => account.schemeName === debtor.SchemeName && account.identification === debtor.Identification);
 }
 
 /** Describes an authorised consent for its customer, whose accounts are `accounts`. */
-export function describeConnectedApp(consent: ConsentRow, app: AppIdentity, accounts: readonly CustomerAccount[]): ConnectedApp {
-  const { summary, items, until } = describeConsent(consent.kind, consent.request.Data);
+export function describeConnectedApp(consent: Consent, app: AppIdentity, accounts: readonly CustomerAccount[]): ConnectedApp {
+  const { summary, items, until } = describeConsent(consent);
   const connected: ConnectedApp = {
     ...app,
     consentId: consent.id,

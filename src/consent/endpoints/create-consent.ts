@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 
 import { noStore } from '../../shared/no-store.ts';
-import type { ConsentKindSpec } from '../consent-kinds.ts';
+import { kinded, type ConsentKind, type ConsentKindSpec, type ConsentRequestOf } from '../consent-kinds.ts';
 import { renderConsent } from '../consent-response.ts';
 import { createConsent } from '../consent.service.ts';
 import { obBodyValidator } from '../ob-body-validator.ts';
@@ -12,21 +12,18 @@ import { requirePartnerToken } from './require-partner-token.ts';
 import { signResponse } from './sign-response.ts';
 import { verifyMessageSignature } from './verify-message-signature.ts';
 
-type ConsentBody = { Data: Record<string, unknown>; Risk?: Record<string, unknown> };
-
 /**
  * `POST <kind path>`: a partner asks for a consent with a client-credentials token. Answers 201
  * with the consent in `AwaitingAuthorisation`, or, for a repeated idempotency key and body, the
  * consent the first request made (a POST without a key is always a new consent).
  */
-export function createConsentEndpoint(deps: ConsentApiDependencies, kind: ConsentKindSpec): Middleware[] {
-  const validateBody = obBodyValidator<ConsentBody>(kind.spec, kind.requestSchema);
+export function createConsentEndpoint<K extends ConsentKind>(deps: ConsentApiDependencies, kind: ConsentKindSpec<K>): Middleware[] {
+  const validateBody = obBodyValidator<ConsentRequestOf[K]>(kind.spec, kind.requestSchema);
   const handleCreate: Middleware = async function handleCreate(ctx) {
-    const body = validateBody(ctx.state.obRequest!.parsed);
+    const request = validateBody(ctx.state.obRequest!.parsed);
     const { consent } = await createConsent(deps.db, {
-      kind,
+      consent: kinded(kind.kind, request),
       clientId: ctx.state.partner!.clientId,
-      body,
       idempotencyKey: ctx.state.idempotencyKey,
     });
     ctx.status = 201;

@@ -39,12 +39,12 @@ export function consentJourney(db: Knex, accounts: CustomerAccounts, revokeGrant
   return {
     prepare: (params) => pendingConsentFor(db, readAuthorizationConsentRequest(params)),
     async page(pending, customerId) {
-      return { description: describeConsent(pending.kind, pending.data), choice: accountChoiceFor(pending, await accounts.listAccounts(customerId)) };
+      return { description: describeConsent(pending), choice: accountChoiceFor(pending, await accounts.listAccounts(customerId)) };
     },
     async approve(pending, customerId, form, saveGrant) {
       const selection = readSelection(accountChoiceFor(pending, await accounts.listAccounts(customerId)), form);
       const consentId = consentIdFor(pending);
-      const expiresAt = consentExpiry(pending.data);
+      const expiresAt = consentExpiry(pending);
       const grantId = await saveGrant(expiresAt ? { id: consentId, expiresAt } : { id: consentId });
       try {
         await decideConsent(db, pending, { consentId, customerId, grantId, selection }, 'Authorised');

@@ -1,5 +1,5 @@
-import type { ConsentKind } from '../consent-kinds.ts';
-import type { ObAmount, ObPermission } from '../ob-request.types.ts';
+import type { ConsentRequestOf, KindedRequest, PaymentKind } from '../consent-kinds.ts';
+import type { ObAccount, ObAmount, ObPermission, ObReadConsent1 } from '../ob-request.types.ts';
 
 /*
  * A consent in plain words, for the customer: the consent page before they decide, and the
@@ -42,7 +42,8 @@ function period(from: string | undefined, to: string | undefined): string {
   return 'from as far back as we keep them';
 }
 
-function accountItems(permissions: readonly ObPermission[], data: Record<string, unknown>): ConsentItem[] {
+function accountItems(data: ObReadConsent1['Data']): ConsentItem[] {
+  const permissions: readonly ObPermission[] = data.Permissions;
   const has = (...names: ObPermission[]) => names.some((name) => permissions.includes(name));
   const items: ConsentItem[] = [];
   if (has('ReadAccountsDetail')) items.push({ title: 'Your account details', detail: 'Account names, types, sort codes and account numbers' });
@@ -52,7 +53,7 @@ function accountItems(permissions: readonly ObPermission[], data: Record<string,
     const direction = has('ReadTransactionsCredits') && has('ReadTransactionsDebits') ? 'money in and money out'
       : has('ReadTransactionsCredits') ? 'money in only' : 'money out only';
     items.push({
-      title: `Your transactions ${period(data['TransactionFromDateTime'] as string | undefined, data['TransactionToDateTime'] as string | undefined)}`,
+      title: `Your transactions ${period(data.TransactionFromDateTime, data.TransactionToDateTime)}`,
       detail: `${has('ReadTransactionsDetail') ? 'Including who the payments were to or from and their references' : 'Amounts and dates'}; ${direction}`,
     });
   }
@@ -68,19 +69,10 @@ function accountItems(permissions: readonly ObPermission[], data: Record<string,
   return items.map((item) => (item.detail === undefined ? { title: item.title } : item));
 }
 
-interface PaymentInitiation {
-  InstructedAmount?: ObAmount;
-  FirstPaymentAmount?: ObAmount;
-  CreditorAccount: { Name: string; Identification: string; SchemeName: string };
-  RemittanceInformation?: { Reference?: string };
-  Reference?: string;
-  RequestedExecutionDateTime?: string;
-  FirstPaymentDateTime?: string;
-  FinalPaymentDateTime?: string;
-  Frequency?: string;
-}
+// Every field of the Initiation of any payment kind that the description reads, each optional.
+type AnyInitiation = Partial<ConsentRequestOf['domestic-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-scheduled-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-standing-order']['Data']['Initiation']>;
 
-function spellAccount(account: { SchemeName: string; Identification: string }): string {
+function spellAccount(account: ObAccount): string {
   if (account.SchemeName === 'UK.OBIE.SortCodeAccountNumber' && /^\d{14}$/.test(account.Identification)) {
     const id = account.Identification;
     return `sort code ${id.slice(0, 2)}-${id.slice(2, 4)}-${id.slice(4, 6)}, account ${id.slice(6)}`;
@@ -88,12 +80,15 @@ function spellAccount(account: { SchemeName: string; Identification: string }): 
   return account.Identification;
 }
 
-function describePayment(kind: ConsentKind, initiation: PaymentInitiation): ConsentDescription {
+function describePayment(kind: PaymentKind, request: ConsentRequestOf[PaymentKind]): ConsentDescription {
+  const { CreditorAccount } = request.Data.Initiation;
+  const initiation: AnyInitiation = request.Data.Initiation;
+  // Every payment kind carries one of the two (the schemas require it).
   const amount = initiation.InstructedAmount ?? initiation.FirstPaymentAmount!;
   const payment: NonNullable<ConsentDescription['payment']> = {
     amount: spellAmount(amount),
-    payee: initiation.CreditorAccount.Name,
-    payeeAccount: spellAccount(initiation.CreditorAccount),
+    payee: CreditorAccount.Name,
+    payeeAccount: spellAccount(CreditorAccount),
   };
   const reference = initiation.RemittanceInformation?.Reference ?? initiation.Reference;
   if (reference) payment.reference = reference;
@@ -106,19 +101,18 @@ function describePayment(kind: ConsentKind, initiation: PaymentInitiation): Cons
   return { summary, items: [{ title: `${summary} of ${payment.amount} to ${payment.payee}` }], payment };
 }
 
-/** Describes a consent of `kind` from its request `Data`, as the customer should read it. */
-export function describeConsent(kind: ConsentKind, data: Record<string, unknown>): ConsentDescription {
-  const expiration = data['ExpirationDateTime'] as string | undefined;
-  const until = expiration ? `Until ${spellDate(expiration)}` : undefined;
-  if (kind === 'account-access') {
-    const description: ConsentDescription = { summary: 'See your account information', items: accountItems(data['Permissions'] as ObPermission[], data) };
-    if (until) description.until = until;
-    return description;
+function withEnd(description: ConsentDescription, expiration: string | undefined): ConsentDescription {
+  return expiration ? { ...description, until: `Until ${spellDate(expiration)}` } : description;
+}
+
+/** Describes a consent from its kind and request, as the customer should read it. */
+export function describeConsent(consent: KindedRequest): ConsentDescription {
+  switch (consent.kind) {
+    case 'account-access':
+      return withEnd({ summary: 'See your account information', items: accountItems(consent.request.Data) }, consent.request.Data.ExpirationDateTime);
+    case 'funds-confirmation':
+      return withEnd({ summary: 'Check you have enough money for a payment', items: [{ title: 'Whether your account has enough money for a payment', detail: 'Only a yes or no answer: never your balance' }] }, consent.request.Data.ExpirationDateTime);
+    default:
+      return describePayment(consent.kind, consent.request);
   }
-  if (kind === 'funds-confirmation') {
-    const description: ConsentDescription = { summary: 'Check you have enough money for a payment', items: [{ title: 'Whether your account has enough money for a payment', detail: 'Only a yes or no answer: never your balance' }] };
-    if (until) description.until = until;
-    return description;
-  }
-  return describePayment(kind, data['Initiation'] as PaymentInitiation);
 }
