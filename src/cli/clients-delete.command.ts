@@ -1,4 +1,4 @@
-import { deleteClient } from '../auth/clients/client.store.ts';
+import { deleteClientByOps } from '../auth/clients/clients.service.ts';
 import { CommandFailed, type Command } from './command.ts';
 import { withStore } from './with-store.ts';
 
@@ -11,8 +11,8 @@ export const clientsDeleteCommand: Command = {
     'Deletes the client\'s registration: from then on it can no longer authenticate, so it cannot obtain, refresh or introspect tokens.',
     'It revokes nothing else: grants, access and refresh tokens and consents issued to the client are left in the store until they expire. Revoke them first if they must stop working now.',
   ].join('\n\n'),
-  async run({ config, print }, { positionals: [clientId] }) {
-    if (!(await withStore(config, (db) => deleteClient(db, clientId!)))) throw new CommandFailed(`no client ${clientId} is registered`);
+  async run({ config, print, events }, { positionals: [clientId] }) {
+    if (!(await withStore(config, (db) => deleteClientByOps({ db, events }, clientId!)))) throw new CommandFailed(`no client ${clientId} is registered`);
     print(`Deleted client ${clientId}.`);
   },
 };

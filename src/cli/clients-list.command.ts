@@ -1,10 +1,10 @@
-import { listClients } from '../auth/clients/client.store.ts';
+import { listRegisteredClients } from '../auth/clients/clients.service.ts';
 import type { Command } from './command.ts';
 import { formatInstant, formatTable } from './format-table.ts';
 import { withStore } from './with-store.ts';
 
-function text(value: unknown): string {
-  return typeof value === 'string' && value !== '' ? value : '-';
+function text(value: string | undefined): string {
+  return value ?? '-';
 }
 
 export const clientsListCommand: Command = {
@@ -14,7 +14,7 @@ export const clientsListCommand: Command = {
   summary: 'list the registered clients',
   description: 'Lists every registered client, oldest first: client_id, client_name, token endpoint authentication method, FAPI profile, software_id (for clients registered with a software statement) and when it was registered.',
   async run({ config, print }) {
-    const clients = await withStore(config, listClients);
+    const clients = await withStore(config, listRegisteredClients);
     if (clients.length === 0) {
       print('No clients registered.');
       return;
@@ -22,12 +22,12 @@ export const clientsListCommand: Command = {
     print(formatTable(
       ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'FAPI', 'SOFTWARE_ID', 'REGISTERED'],
       clients.map((client) => [
-        client.client_id,
-        text(client.metadata['client_name']),
-        text(client.metadata['token_endpoint_auth_method']),
-        text(client.metadata['fapi_profile']),
-        text(client.software_id),
-        formatInstant(client.created_at),
+        client.clientId,
+        text(client.name),
+        text(client.authMethod),
+        text(client.fapiProfile),
+        text(client.softwareId),
+        formatInstant(client.registeredAt),
       ]),
     ));
   },

@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 
 import type { ClientMetadata } from 'oidc-provider';
 
-import { registerClient } from '../auth/clients/register-client.ts';
+import { ClientAlreadyRegistered, registerClientByOps } from '../auth/clients/clients.service.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
 import { buildProvider } from './build-provider.ts';
-import { clientExists } from '../auth/clients/client.store.ts';
 import { CommandFailed, type Command } from './command.ts';
 import { withStore } from './with-store.ts';
 
@@ -38,15 +37,17 @@ export const clientsRegisterCommand: Command = {
     'Metadata the policy refuses fails with oidc-provider\'s error and description, e.g. "invalid_client_metadata: ...". A client_id that is already registered is refused unless --replace is given.',
     'Example file:\n  {\n    "client_id": "tpp-example",\n    "client_name": "Example TPP",\n    "redirect_uris": ["https://tpp.example/callback"],\n    "token_endpoint_auth_method": "private_key_jwt",\n    "jwks_uri": "https://tpp.example/jwks.json"\n  }',
   ].join('\n\n'),
-  async run({ config, print, note }, { positionals: [file], flags }) {
+  async run({ config, print, note, events }, { positionals: [file], flags }) {
     const metadata = await readMetadata(file!);
     const secrets = resolveSecrets(config, note);
     const stored = await withStore(config, async (db) => {
-      if (typeof metadata.client_id === 'string' && !flags['replace'] && (await clientExists(db, metadata.client_id))) {
-        throw new CommandFailed(`client ${metadata.client_id} is already registered; pass --replace to replace its metadata`);
-      }
       const provider = await buildProvider(config, secrets, db);
-      return registerClient(provider, metadata);
+      try {
+        return await registerClientByOps({ db, events, provider }, metadata, { replace: flags['replace'] === true });
+      } catch (error) {
+        if (error instanceof ClientAlreadyRegistered) throw new CommandFailed(error.message, { cause: error });
+        throw error;
+      }
     });
     print(JSON.stringify(stored, null, 2));
   },

@@ -1,13 +1,18 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 
 import type { Config } from '../config/config.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Clock } from '../shared/clock.ts';
 
 /** sysexits(3) codes the CLI ends with, so that scripts can tell a typo from a failure. */
 export const EXIT_CODES = { ok: 0, failed: 1, usage: 64, config: 78 } as const;
 
-/** What every command is handed: the configuration `npm start` would run with, and its outputs. */
+/** What every command is handed: the configuration `npm start` would run with, its outputs, and the bus and clock services work with. */
 export interface CliContext {
   config: Config;
+  /** The bus ops changes are announced on, as the server's are. */
+  events: EventBus;
+  clock: Clock;
   /** Writes a line of the result to stdout (what a script would read). */
   print(line: string): void;
   /** Writes a note or warning to stderr. */

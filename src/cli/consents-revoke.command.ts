@@ -13,10 +13,10 @@ export const consentsRevokeCommand: Command = {
     'Ends a consent on the bank\'s side, as bank operations do when a partner must lose access now (a fraud report, a withdrawn licence): an authorised account access or funds confirmation consent becomes Revoked, one still awaiting authorisation becomes Rejected.',
     'Its grant and every code, access and refresh token issued under it are revoked in the same step; introspection reports them inactive at once. The change is recorded in the consent\'s history as made by ops.',
   ].join('\n\n'),
-  async run({ config, print }, { positionals: [consentId] }) {
+  async run({ config, print, events, clock }, { positionals: [consentId] }) {
     const ended = await withStore(config, async (db) => {
       try {
-        return await endConsent(db, consentId!, 'ops', revokeGrantTokens, 'revoked by bank operations');
+        return await endConsent({ db, events, clock }, consentId!, 'ops', revokeGrantTokens, 'revoked by bank operations');
       } catch (error) {
         if (error instanceof ObError) throw new CommandFailed(error.errors.map((problem) => problem.Message).join('; '), { cause: error });
         throw error;

@@ -1,4 +1,4 @@
-import { findConsent, listStatusHistory } from '../consent/consent.store.ts';
+import { consentWithHistory } from '../consent/consent.service.ts';
 import { CommandFailed, type Command } from './command.ts';
 import { formatInstant, formatTable } from './format-table.ts';
 import { withStore } from './with-store.ts';
@@ -10,10 +10,7 @@ export const consentsShowCommand: Command = {
   summary: 'show a consent and every status it has had',
   description: 'Shows a consent: its kind, partner (client_id), status, customer, grant, the accounts shared or paid from, when it expires, and its status history with who made each change (partner, customer, ops or system).',
   async run({ config, print }, { positionals: [consentId] }) {
-    const found = await withStore(config, async (db) => {
-      const consent = await findConsent(db, consentId!);
-      return consent ? { consent, history: await listStatusHistory(db, consent.id) } : undefined;
-    });
+    const found = await withStore(config, (db) => consentWithHistory(db, consentId!));
     if (!found) throw new CommandFailed(`no consent ${consentId}`);
     const { consent, history } = found;
     print(formatTable(['FIELD', 'VALUE'], [
@@ -23,7 +20,7 @@ export const consentsShowCommand: Command = {
       ['status', consent.status],
       ['customer', consent.customer_id ?? '-'],
       ['grant', consent.grant_id ?? '-'],
-      ['accounts', consent.account_ids?.join(', ') ?? (consent.debtor_account ? String(consent.debtor_account['Identification']) : '-')],
+      ['accounts', consent.account_ids?.join(', ') ?? (consent.debtor_account?.Identification ?? '-')],
       ['expires', consent.expires_at ? formatInstant(consent.expires_at) : '-'],
     ]));
     print('');

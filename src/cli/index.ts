@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 
+import { createEventBus } from '../events/event-bus.ts';
+import { systemClock } from '../shared/clock.ts';
+
 import { clientsDeleteCommand } from './clients-delete.command.ts';
 import { clientsListCommand } from './clients-list.command.ts';
 import { clientsRegisterCommand } from './clients-register.command.ts';
@@ -75,7 +78,9 @@ async function runCli(args: string[]): Promise<number> {
   }
   const config = loadEnvironmentConfig(note);
   if (!config) return EXIT_CODES.config;
-  const context: CliContext = { config, print, note };
+  const clock = systemClock;
+  const events = createEventBus({ clock, onListenerError: (error, event) => note(`warning: a listener of ${event.name} failed: ${describeFailure(error)}`) });
+  const context: CliContext = { config, print, note, events, clock };
   try {
     await selection.command.run(context, selection.input);
     return EXIT_CODES.ok;

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 
 import type { Knex } from 'knex';
 
+import type { ConsentContext } from './consent-context.ts';
+
 import { consentExpiry } from './consent-expiry.ts';
 import { CONSENT_KINDS, newConsentId, type ConsentKindSpec, type KindedRequest } from './consent-kinds.ts';
 import { checkConsentRules } from './consent-rules.ts';
-import { changeStatus, findConsent, findConsentForUpdate, findIdempotencyKey, insertConsent, insertIdempotencyKey, type ConsentActor, type Consent } from './consent.store.ts';
-import { assertTransition } from './consent-status.ts';
+import { changeStatus, findConsent, findConsentForUpdate, findIdempotencyKey, insertConsent, insertIdempotencyKey, listStatusHistory, type ConsentActor, type Consent, type StatusChange } from './consent.store.ts';
+import { assertTransition, type ConsentStatus } from './consent-status.ts';
 import { badRequest, ObError } from './ob-error.ts';
 
 /** OB Read/Write API: an idempotency key is valid for 24 hours. */
@@ -18,7 +20,6 @@ export interface CreateConsentInput {
   clientId: string;
   /** Absent: the partner sent none, and the request makes a new consent whatever came before. */
   idempotencyKey?: string;
-  now?: Date;
 }
 
 /**
@@ -43,12 +44,13 @@ class IdempotencyRace extends Error {}
  * and its idempotency key, when the partner sent one. The same key with the same body (within 24 h) answers the consent made
  * the first time, even when both requests race; the same key with another body is refused.
  */
-export async function createConsent(db: Knex, input: CreateConsentInput): Promise<{ consent: Consent; created: boolean }> {
+export async function createConsent(context: ConsentContext, input: CreateConsentInput): Promise<{ consent: Consent; created: boolean }> {
+  const { db, events, clock } = context;
   const { consent: asked, clientId, idempotencyKey } = input;
   const requestHash = createHash('sha256').update(canonicalJson(asked.request)).digest('base64url');
   const replayed = idempotencyKey === undefined ? undefined : await replayIdempotent(db, idempotencyKey, input, requestHash);
   if (replayed) return { consent: replayed, created: false };
-  checkConsentRules(asked, input.now ?? new Date());
+  checkConsentRules(asked, clock.now());
 
   try {
     const consent = await db.transaction(async (trx) => {
@@ -58,6 +60,7 @@ export async function createConsent(db: Knex, input: CreateConsentInput): Promis
       if (!recorded) throw new IdempotencyRace();
       return row;
     });
+    events.emit('consent.created', { consentId: consent.id, kind: consent.kind, clientId });
     return { consent, created: true };
   } catch (error) {
     if (!(error instanceof IdempotencyRace) || idempotencyKey === undefined) throw error;
@@ -93,9 +96,9 @@ export async function readConsent(db: Knex, kind: ConsentKindSpec, clientId: str
  * The partner withdraws a consent (DELETE): an authorised one becomes `Revoked` and every token of
  * its grant is revoked with it; one nobody authorised yet becomes `Rejected`.
  */
-export async function withdrawConsent(db: Knex, kind: ConsentKindSpec, clientId: string, id: string, revokeGrant: RevokeGrant): Promise<void> {
-  await readConsent(db, kind, clientId, id);
-  await endConsent(db, id, 'partner', revokeGrant, 'withdrawn by the partner');
+export async function withdrawConsent(context: ConsentContext, kind: ConsentKindSpec, clientId: string, id: string, revokeGrant: RevokeGrant): Promise<void> {
+  await readConsent(context.db, kind, clientId, id);
+  await endConsent(context, id, 'partner', revokeGrant, 'withdrawn by the partner');
 }
 
 /**
@@ -105,16 +108,34 @@ export async function withdrawConsent(db: Knex, kind: ConsentKindSpec, clientId:
  * `Revoked` while its refresh tokens live on, and if the revocation fails nothing changes, so a
  * retry reaches the tokens. Throws `InvalidConsentStatus` for a consent that has already ended.
  */
-export async function endConsent(db: Knex, id: string, actor: ConsentActor, revokeGrant: RevokeGrant, reason: string): Promise<Consent> {
-  return db.transaction(async (trx) => {
+export async function endConsent(context: ConsentContext, id: string, actor: ConsentActor, revokeGrant: RevokeGrant, reason: string): Promise<Consent> {
+  const { from, ended } = await context.db.transaction(async (trx) => {
     const consent = await findConsentForUpdate(trx, id);
     if (!consent) throw badRequest('UK.OBIE.Resource.NotFound', `No consent ${id} exists`, 'ConsentId');
     const family = CONSENT_KINDS[consent.kind].family;
     const next = consent.status === 'AwaitingAuthorisation' ? 'Rejected' : 'Revoked';
     assertTransition(family, consent.status, next);
-    const ended = await changeStatus(trx, id, { status: next, actor, reason });
-    if (ended.grant_id) await revokeGrant(trx, ended.grant_id);
-    return ended;
+    const changed = await changeStatus(trx, id, { status: next, actor, reason });
+    if (changed.grant_id) await revokeGrant(trx, changed.grant_id);
+    return { from: consent.status, ended: changed };
+  });
+  announceStatusChange(context, ended, { from, actor, reason });
+  if (ended.grant_id) context.events.emit('grant.revoked', { grantId: ended.grant_id, reason: 'consent_ended' });
+  return ended;
+}
+
+/** Announces a committed status change on the bus (`consent.status_changed`). */
+export function announceStatusChange(context: ConsentContext, consent: Consent, change: { from: ConsentStatus | null; actor: ConsentActor; reason?: string }): void {
+  context.events.emit('consent.status_changed', {
+    consentId: consent.id,
+    kind: consent.kind,
+    clientId: consent.client_id,
+    from: change.from,
+    to: consent.status,
+    actor: change.actor,
+    ...(change.reason === undefined ? {} : { reason: change.reason }),
+    ...(consent.customer_id ? { customerId: consent.customer_id } : {}),
+    ...(consent.grant_id ? { grantId: consent.grant_id } : {}),
   });
 }
 
@@ -131,4 +152,10 @@ export async function readConsentOfGrant(db: Knex, kind: ConsentKindSpec, client
     throw badRequest('UK.OBIE.Resource.InvalidConsentStatus', `The consent is ${consent.status}, not Authorised`);
   }
   return consent;
+}
+
+/** A consent with every status it has had, oldest first, as operations look it up; undefined for an unknown id. */
+export async function consentWithHistory(db: Knex, id: string): Promise<{ consent: Consent; history: Array<StatusChange & { changed_at: Date }> } | undefined> {
+  const consent = await findConsent(db, id);
+  return consent ? { consent, history: await listStatusHistory(db, consent.id) } : undefined;
 }

@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { Authenticator } from '../auth/interactions/authenticator.ts';
 import type { LoginThrottle } from '../auth/interactions/login-throttle.ts';
 import { interactionRoutes } from '../auth/interactions/interaction.routes.ts';
+import type { ConsentContext } from '../consent/consent-context.ts';
 import type { CustomerAccounts } from '../consent/customer-accounts.ts';
 import type { RevokeGrant } from '../consent/consent.service.ts';
 import { dashboardRoutes } from '../consent/dashboard/dashboard.routes.ts';
@@ -23,6 +24,8 @@ import { postOnlyEndpoints } from './post-only-endpoints.ts';
 export interface BrowserAppDependencies {
   provider: Provider;
   db: Knex;
+  /** The store, bus and clock consent services work with. */
+  consents: ConsentContext;
   authenticator: Authenticator;
   /** Counts sign-in attempts in front of the authenticator. */
   loginThrottle: LoginThrottle;

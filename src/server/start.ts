@@ -30,7 +30,10 @@ import { consentApi as consentApiFor } from '../consent/consent.routes.ts';
 import { bankResponseSigner } from '../consent/jws-signature/bank-response-signer.ts';
 import { findConsentIdByGrant } from '../consent/consent.store.ts';
 import { consentJourney } from '../consent/journey/consent-journey.ts';
+import type { ConsentContext } from '../consent/consent-context.ts';
 import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
+import { createEventBus, type EventBus } from '../events/event-bus.ts';
+import { systemClock } from '../shared/clock.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -46,6 +49,8 @@ import { browserTlsOptions, partnerTlsOptions, type ServerCredentials } from './
 export interface Portcullis {
   provider: Provider;
   db: Knex;
+  /** The bus this instance's domain events travel on. */
+  events: EventBus;
   secrets: Secrets;
   /** Base URLs the listeners actually bound to. */
   urls: { browser: string; partner: string };
@@ -104,6 +109,9 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const dashboardSessionSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis dashboard sessions', 32));
 
   // A store handed in (by a test) serves everything, relaxed writes included.
+  const clock = systemClock;
+  const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
+  const consents: ConsentContext = { db, events, clock };
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
   // Partner, customer and ops end consents through the token store itself, in the consent's own transaction.
@@ -118,7 +126,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const buildHandlers = async (signingJwks: SigningJwks) => {
     const provider = createProvider(config.issuer, { config, secrets, adapter, jwks: signingJwks, authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger);
     const consentApi = consentApiFor({
-      db,
+      consents,
       provider,
       baseUrl: config.mtlsBaseUrl,
       audience: openBankingResourceIndicator(config.mtlsBaseUrl),
@@ -132,8 +140,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
         responseSigner: openBanking.messageSigning ? await bankResponseSigner(signingJwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined,
       },
     }, logger);
-    const journey = consentJourney(db, sandboxAccounts, revokeGrant);
-    const browser = browserApp({ provider, db, publicUrl: config.issuer, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst });
+    const journey = consentJourney(consents, sandboxAccounts, revokeGrant);
+    const browser = browserApp({ provider, db, consents, publicUrl: config.issuer, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst });
     const partner = partnerApp({ provider, db, publicUrl: config.mtlsBaseUrl, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst, consentApi });
     return { provider, browser: browser.callback(), partner: partner.callback() };
   };
@@ -164,6 +172,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
       return handlers.provider;
     },
     db,
+    events,
     secrets,
     trustAnchors: pki.trustAnchors,
     urls: { browser: `https://localhost:${browserPort}`, partner: `https://localhost:${partnerPort}` },

@@ -257,6 +257,25 @@ describe('payment consents', () => {
   });
 });
 
+describe('domain events', () => {
+  test('creating and withdrawing a consent are announced on the bus, once committed', async () => {
+    const seen: Array<[string, unknown]> = [];
+    const stops = [portcullis.events.on('consent.created', (event) => void seen.push([event.name, event.payload])), portcullis.events.on('consent.status_changed', (event) => void seen.push([event.name, event.payload]))];
+    try {
+      const created = await partner.call('POST', AIS, { body: accountAccessBody(), token: tokens.accounts });
+      const consentId = created.json.Data.ConsentId;
+      assert.equal((await partner.call('DELETE', `${AIS}/${consentId}`, { token: tokens.accounts })).status, 204);
+      const clientId = partner.clientId;
+      assert.deepEqual(seen.filter(([, payload]) => (payload as { consentId: string }).consentId === consentId), [
+        ['consent.created', { consentId, kind: 'account-access', clientId }],
+        ['consent.status_changed', { consentId, kind: 'account-access', clientId, from: 'AwaitingAuthorisation', to: 'Rejected', actor: 'partner', reason: 'withdrawn by the partner' }],
+      ]);
+    } finally {
+      for (const stop of stops) stop();
+    }
+  });
+});
+
 describe('FAPI headers', () => {
   test('an x-fapi-interaction-id that is not a UUID is refused, and echoed so that the partner can find the refusal', async () => {
     for (const id of ['not-a-uuid', `${randomUUID()}x`]) {

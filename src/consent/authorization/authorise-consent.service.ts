@@ -1,8 +1,8 @@
-import type { Knex } from 'knex';
-
+import type { ConsentContext } from '../consent-context.ts';
 import { consentExpiry } from '../consent-expiry.ts';
 import { CONSENT_KINDS, kindedRequestOf, newConsentId } from '../consent-kinds.ts';
 import { assertTransition } from '../consent-status.ts';
+import { announceStatusChange } from '../consent.service.ts';
 import { changeStatus, findConsentForUpdate, insertConsent, type Consent } from '../consent.store.ts';
 import type { AccountSelection } from './consent-selection.ts';
 import { ConsentRefused, type PendingConsent } from './pending-consent.service.ts';
@@ -26,9 +26,10 @@ export interface ConsentDecision {
  * withdrawn it, or it may have expired, while the customer read the page); a consent from RAR
  * details is created here, already decided, so that nothing half-made is left behind.
  */
-export async function decideConsent(db: Knex, pending: PendingConsent, decision: ConsentDecision, outcome: 'Authorised' | 'Rejected', now = new Date()): Promise<Consent> {
+export async function decideConsent(context: ConsentContext, pending: PendingConsent, decision: ConsentDecision, outcome: 'Authorised' | 'Rejected'): Promise<Consent> {
   const family = CONSENT_KINDS[pending.kind].family;
-  return db.transaction(async (trx) => {
+  const now = context.clock.now();
+  const decided = await context.db.transaction(async (trx) => {
     if (pending.source === 'details') {
       await insertConsent(trx, { ...kindedRequestOf(pending), id: decision.consentId, client_id: pending.clientId, expires_at: consentExpiry(pending) ?? null }, 'partner');
     } else {
@@ -44,4 +45,7 @@ export async function decideConsent(db: Knex, pending: PendingConsent, decision:
       : { customer_id: decision.customerId };
     return changeStatus(trx, decision.consentId, { status: outcome, actor: 'customer' }, fields);
   });
+  if (pending.source === 'details') context.events.emit('consent.created', { consentId: decided.id, kind: decided.kind, clientId: decided.client_id });
+  announceStatusChange(context, decided, { from: 'AwaitingAuthorisation', actor: 'customer' });
+  return decided;
 }

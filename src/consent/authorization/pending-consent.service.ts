@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 
+import type { ConsentContext } from '../consent-context.ts';
+
 import type { AccountInformationDetail, PaymentInitiationDetail } from '../../auth/provider/authorization-details.schema.ts';
 import { CONSENT_KINDS, kindedRequestOf, type KindedRequest } from '../consent-kinds.ts';
 import { checkConsentRules } from '../consent-rules.ts';
@@ -63,7 +65,9 @@ function fromDetails(detail: Record<string, unknown>, request: AuthorizationCons
  * Open Banking detail, or Open Banking scopes with no consent at all. Resolves undefined for a
  * request that needs no consent (sign-in only).
  */
-export async function pendingConsentFor(db: Knex, request: AuthorizationConsentRequest, now = new Date()): Promise<PendingConsent | undefined> {
+export async function pendingConsentFor(context: ConsentContext, request: AuthorizationConsentRequest): Promise<PendingConsent | undefined> {
+  const { db } = context;
+  const now = context.clock.now();
   const obDetails = request.authorizationDetails.filter((detail) => OB_DETAIL_TYPES.has(String(detail['type'])));
   if (request.intent && obDetails.length) throw new ConsentRefused('invalid_request', 'name the consent either with openbanking_intent_id or with authorization_details, not both');
   if (request.intent) return fromIntent(db, request, now);

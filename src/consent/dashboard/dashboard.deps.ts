@@ -1,15 +1,15 @@
-import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
 
 import type { Authenticator } from '../../auth/interactions/authenticator.ts';
 import type { LoginThrottle } from '../../auth/interactions/login-throttle.ts';
 import type { Logger } from '../../observability/logger.ts';
+import type { ConsentContext } from '../consent-context.ts';
 import type { RevokeGrant } from '../consent.service.ts';
 import type { CustomerAccounts } from '../customer-accounts.ts';
 
 /** What the Connected apps dashboard needs from the rest of the product, given once when the app is built. */
 export interface DashboardDependencies {
-  db: Knex;
+  consents: ConsentContext;
   provider: Provider;
   /** Checks the sign-in form: the same customers, and the same check, as the authorization login. */
   authenticator: Authenticator;

@@ -13,7 +13,7 @@ import type { DashboardDependencies } from './dashboard.deps.ts';
  * that does not exist, so that its id reveals nothing.
  */
 
-type Services = Pick<DashboardDependencies, 'db' | 'provider' | 'accounts'>;
+type Services = Pick<DashboardDependencies, 'consents' | 'provider' | 'accounts'>;
 
 const REVOCATION_REASON = 'revoked by the customer in Connected apps';
 
@@ -35,8 +35,9 @@ async function describeAll(services: Services, customerId: string, consents: Con
 }
 
 /** The customer's connected apps: their authorised, unexpired AIS and CBPII consents, newest first. */
-export async function listConnectedApps(services: Services, customerId: string, now = new Date()): Promise<ConnectedApp[]> {
-  const consents = await listCustomerConsents(services.db, customerId, ['Authorised']);
+export async function listConnectedApps(services: Services, customerId: string): Promise<ConnectedApp[]> {
+  const now = services.consents.clock.now();
+  const consents = await listCustomerConsents(services.consents.db, customerId, ['Authorised']);
   return describeAll(services, customerId, consents.filter((consent) => isCustomersApp(consent, customerId, 'Authorised', now)));
 }
 
@@ -44,9 +45,9 @@ export async function listConnectedApps(services: Services, customerId: string, 
  * The customer's AIS or CBPII consent `consentId` in `status` (`Authorised`: one they can stop;
  * `Revoked`: one they have stopped), or undefined for any other consent, theirs or not.
  */
-export async function findConnectedApp(services: Services, customerId: string, consentId: string, status: 'Authorised' | 'Revoked', now = new Date()): Promise<ConnectedApp | undefined> {
-  const consent = await findConsent(services.db, consentId);
-  if (!isCustomersApp(consent, customerId, status, now)) return undefined;
+export async function findConnectedApp(services: Services, customerId: string, consentId: string, status: 'Authorised' | 'Revoked'): Promise<ConnectedApp | undefined> {
+  const consent = await findConsent(services.consents.db, consentId);
+  if (!isCustomersApp(consent, customerId, status, services.consents.clock.now())) return undefined;
   const [app] = await describeAll(services, customerId, [consent]);
   return app;
 }
@@ -57,15 +58,16 @@ export async function findConnectedApp(services: Services, customerId: string, c
  * not a connected app of this customer. Asking again for one already revoked (a double click)
  * resolves true: what the customer asked for is done.
  */
-export async function stopSharing(services: Services, revokeGrant: RevokeGrant, customerId: string, consentId: string, now = new Date()): Promise<boolean> {
-  const consent = await findConsent(services.db, consentId);
+export async function stopSharing(services: Services, revokeGrant: RevokeGrant, customerId: string, consentId: string): Promise<boolean> {
+  const now = services.consents.clock.now();
+  const consent = await findConsent(services.consents.db, consentId);
   if (isCustomersApp(consent, customerId, 'Revoked', now)) return true;
   if (!isCustomersApp(consent, customerId, 'Authorised', now)) return false;
   try {
-    await endConsent(services.db, consentId, 'customer', revokeGrant, REVOCATION_REASON);
+    await endConsent(services.consents, consentId, 'customer', revokeGrant, REVOCATION_REASON);
   } catch (error) {
     // The partner withdrew it between our read and our lock: it is revoked, as asked.
-    if (!isCustomersApp(await findConsent(services.db, consentId), customerId, 'Revoked', now)) throw error;
+    if (!isCustomersApp(await findConsent(services.consents.db, consentId), customerId, 'Revoked', now)) throw error;
   }
   return true;
 }

@@ -1,15 +1,15 @@
 import type { Context } from 'koa';
-import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
 
 import type { Logger } from '../../observability/logger.ts';
+import type { ConsentContext } from '../consent-context.ts';
 import type { RevokeGrant } from '../consent.service.ts';
 import type { CustomerAccounts } from '../customer-accounts.ts';
 import type { ResponseSigner } from '../jws-signature/sign-response-body.ts';
 
 /** What the consent API needs from the rest of the product, given once when the app is built. */
 export interface ConsentApiDependencies {
-  db: Knex;
+  consents: ConsentContext;
   provider: Provider;
   /** Base URL of the partner listener, for `Links.Self` and DPoP `htu`. */
   baseUrl: string;

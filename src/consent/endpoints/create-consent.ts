@@ -21,7 +21,7 @@ export function createConsentEndpoint<K extends ConsentKind>(deps: ConsentApiDep
   const validateBody = obBodyValidator<ConsentRequestOf[K]>(kind.spec, kind.requestSchema);
   const handleCreate: Middleware = async function handleCreate(ctx) {
     const request = validateBody(ctx.state.obRequest!.parsed);
-    const { consent } = await createConsent(deps.db, {
+    const { consent } = await createConsent(deps.consents, {
       consent: kinded(kind.kind, request),
       clientId: ctx.state.partner!.clientId,
       idempotencyKey: ctx.state.idempotencyKey,

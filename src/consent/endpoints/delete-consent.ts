@@ -9,7 +9,7 @@ import { requirePartnerToken } from './require-partner-token.ts';
 /** `DELETE <kind path>/{ConsentId}` (AIS, CBPII): the partner withdraws a consent; 204. */
 export function deleteConsentEndpoint(deps: ConsentApiDependencies, kind: ConsentKindSpec): Middleware[] {
   const handleDelete: Middleware = async function handleDelete(ctx) {
-    await withdrawConsent(deps.db, kind, ctx.state.partner!.clientId, ctx.params['ConsentId']!, deps.revokeGrant);
+    await withdrawConsent(deps.consents, kind, ctx.state.partner!.clientId, ctx.params['ConsentId']!, deps.revokeGrant);
     ctx.status = 204;
   };
   return [

@@ -11,7 +11,7 @@ import { signResponse } from './sign-response.ts';
 /** `GET <kind path>/{ConsentId}`: the partner's own consent, with its current status. */
 export function readConsentEndpoint(deps: ConsentApiDependencies, kind: ConsentKindSpec): Middleware[] {
   const handleRead: Middleware = async function handleRead(ctx) {
-    const consent = await readConsent(deps.db, kind, ctx.state.partner!.clientId, ctx.params['ConsentId']!);
+    const consent = await readConsent(deps.consents.db, kind, ctx.state.partner!.clientId, ctx.params['ConsentId']!);
     ctx.body = renderConsent(consent, deps.baseUrl);
   };
   return [

@@ -15,10 +15,10 @@ import { signResponse } from './sign-response.ts';
 export function readFundsConfirmationEndpoint(deps: ConsentApiDependencies, kind: ConsentKindSpec): Middleware[] {
   const handleFundsConfirmation: Middleware = async function handleFundsConfirmation(ctx) {
     const { clientId, token } = ctx.state.partner!;
-    const consent = await readConsentOfGrant(deps.db, kind, clientId, ctx.params['ConsentId']!, token.grantId);
+    const consent = await readConsentOfGrant(deps.consents.db, kind, clientId, ctx.params['ConsentId']!, token.grantId);
     const available = await fundsAvailable(consent, deps.accounts);
     ctx.body = {
-      Data: { FundsAvailableResult: { FundsAvailableDateTime: new Date().toISOString(), FundsAvailable: available } },
+      Data: { FundsAvailableResult: { FundsAvailableDateTime: deps.consents.clock.now().toISOString(), FundsAvailable: available } },
       Links: { Self: `${deps.baseUrl}${kind.path}/${consent.id}/funds-confirmation` },
       Meta: {},
     };

@@ -1,9 +1,8 @@
-import type { Knex } from 'knex';
-
 import { decideConsent, consentIdFor } from '../authorization/authorise-consent.service.ts';
 import { readAuthorizationConsentRequest } from '../authorization/authorization-consent-request.ts';
 import { accountChoiceFor, readSelection, type AccountChoice } from '../authorization/consent-selection.ts';
 import { pendingConsentFor, type PendingConsent } from '../authorization/pending-consent.service.ts';
+import type { ConsentContext } from '../consent-context.ts';
 import { consentExpiry } from '../consent-expiry.ts';
 import type { CustomerAccounts } from '../customer-accounts.ts';
 import type { RevokeGrant } from '../consent.service.ts';
@@ -35,9 +34,9 @@ export interface ConsentJourney {
   deny(pending: PendingConsent, customerId: string): Promise<void>;
 }
 
-export function consentJourney(db: Knex, accounts: CustomerAccounts, revokeGrant: RevokeGrant): ConsentJourney {
+export function consentJourney(context: ConsentContext, accounts: CustomerAccounts, revokeGrant: RevokeGrant): ConsentJourney {
   return {
-    prepare: (params) => pendingConsentFor(db, readAuthorizationConsentRequest(params)),
+    prepare: (params) => pendingConsentFor(context, readAuthorizationConsentRequest(params)),
     async page(pending, customerId) {
       return { description: describeConsent(pending), choice: accountChoiceFor(pending, await accounts.listAccounts(customerId)) };
     },
@@ -47,14 +46,15 @@ export function consentJourney(db: Knex, accounts: CustomerAccounts, revokeGrant
       const expiresAt = consentExpiry(pending);
       const grantId = await saveGrant(expiresAt ? { id: consentId, expiresAt } : { id: consentId });
       try {
-        await decideConsent(db, pending, { consentId, customerId, grantId, selection }, 'Authorised');
+        await decideConsent(context, pending, { consentId, customerId, grantId, selection }, 'Authorised');
       } catch (error) {
-        await revokeGrant(db, grantId);
+        await revokeGrant(context.db, grantId);
+        context.events.emit('grant.revoked', { grantId, reason: 'authorisation_abandoned' });
         throw error;
       }
     },
     async deny(pending, customerId) {
-      await decideConsent(db, pending, { consentId: consentIdFor(pending), customerId }, 'Rejected');
+      await decideConsent(context, pending, { consentId: consentIdFor(pending), customerId }, 'Rejected');
     },
   };
 }

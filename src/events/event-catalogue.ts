@@ -1,0 +1,42 @@
+/*
+ * Every domain event Portcullis emits, by name, with its payload: the seam that audit, analytics
+ * and cache invalidation listen on (issues 11 and 14). Names are `noun.past_verb`. Payloads carry
+ * identifiers and facts, never secrets or personal data beyond the ids a bank already logs.
+ *
+ * All of them are emitted after the change they describe has committed, by the service that made
+ * it, so a listener never sees a change that was rolled back. An event that must never be lost
+ * (an admin change's audit entry, a revocation other instances must learn of) will also be written
+ * to an outbox in the change's own transaction when the audit log arrives; until then the bus is
+ * in-process only.
+ */
+
+/** Who made a change. */
+export type EventActor = 'partner' | 'customer' | 'ops' | 'system';
+
+export interface DomainEvents {
+  /** A partner created a consent (consent API), or a customer's authorization created one from RAR details. */
+  'consent.created': { consentId: string; kind: string; clientId: string };
+  /** A consent moved along its status machine. */
+  'consent.status_changed': { consentId: string; kind: string; clientId: string; from: string | null; to: string; actor: EventActor; reason?: string; customerId?: string; grantId?: string };
+  /** A grant and every token under it were revoked (a consent ended, a code or refresh token was reused, a partner revoked a token). */
+  'grant.revoked': { grantId: string; reason: 'consent_ended' | 'token_reuse' | 'revocation_endpoint' | 'authorisation_abandoned' };
+  /** A client was registered, by dynamic registration (with a software statement) or by ops. */
+  'client.registered': { clientId: string; via: 'registration' | 'ops'; softwareId?: string };
+  /** A client's registration was replaced (RFC 7592 update, or ops with --replace). */
+  'client.updated': { clientId: string; via: 'registration' | 'ops' };
+  /** A client's registration was deleted (RFC 7592 delete, or ops). */
+  'client.deleted': { clientId: string; via: 'registration' | 'ops' };
+  /** New signing keys were published; each signs from `activatesAt`. */
+  'signing_key.rotated': { keys: Array<{ alg: string; kid: string; activatesAt: Date }>; retiredKids: string[] };
+  /** An instance reloaded the signing keys it publishes and signs with. */
+  'signing_keys.reloaded': { kids: string[] };
+}
+
+export type EventName = keyof DomainEvents;
+
+/** An event as listeners receive it: its name, payload, and when it happened (the bus's clock). */
+export interface DomainEvent<N extends EventName = EventName> {
+  name: N;
+  payload: DomainEvents[N];
+  at: Date;
+}
