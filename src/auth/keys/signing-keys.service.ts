@@ -1,6 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Knex } from 'knex';
 
+import type { EventBus } from '../../events/event-bus.ts';
 import { openPrivateJwk, sealPrivateJwk } from './key-encryption.ts';
 import {
   insertSigningKey,
@@ -45,6 +46,8 @@ export interface RotationOptions {
    * (`keys rotate --now`, for a compromised key).
    */
   activationDelaySeconds: number;
+  /** Where the rotation is announced (`signing_key.rotated`) once committed. */
+  events: EventBus;
 }
 
 /** What a rotation did for one algorithm. */
@@ -136,24 +139,26 @@ export async function loadSigningKeys(db: Knex, keyEncryptionKey: Buffer, graceS
  * sealed under another key could never be opened by the instances that serve them.
  *
  * @example
- * const rotated = await rotateSigningKeys(db, secrets.keyEncryptionKey, { activationDelaySeconds: defaults.keyActivationDelay });
+ * const rotated = await rotateSigningKeys(db, secrets.keyEncryptionKey, { activationDelaySeconds: defaults.keyActivationDelay, events });
  * // [{ alg: 'PS256', kid: '…', activatesAt: <now + 10 min>, pending: true, retiredKids: ['…'] }, { alg: 'ES256', … }, { alg: 'EdDSA', … }]
  */
 export async function rotateSigningKeys(db: Knex, keyEncryptionKey: Buffer, options: RotationOptions): Promise<RotatedKey[]> {
   const delay = options.activationDelaySeconds;
   if (!(Number.isFinite(delay) && delay >= 0)) throw new RangeError('activationDelaySeconds must be a number of seconds, 0 or more');
-  return db.transaction(async (trx) => {
+  const rotated = await db.transaction(async (trx) => {
     await lockSigningKeys(trx);
     await checkKeyEncryptionKey(trx, keyEncryptionKey);
     const signing = new Set(await listSigningAlgorithms(trx));
-    const rotated: RotatedKey[] = [];
+    const keys: RotatedKey[] = [];
     for (const alg of SIGNING_ALGORITHMS) {
       const waits = signing.has(alg) && delay > 0;
       const { kid, activatesAt } = await addKey(trx, alg, keyEncryptionKey, waits ? delay : 0);
-      rotated.push({ alg, kid, activatesAt, pending: waits, retiredKids: await retireSigningKeysAt(trx, alg, kid) });
+      keys.push({ alg, kid, activatesAt, pending: waits, retiredKids: await retireSigningKeysAt(trx, alg, kid) });
     }
-    return rotated;
+    return keys;
   });
+  options.events.emit('signing_key.rotated', { keys: rotated.map(({ alg, kid, activatesAt }) => ({ alg, kid, activatesAt })), retiredKids: rotated.flatMap((key) => key.retiredKids) });
+  return rotated;
 }
 
 /** Every stored key, newest first, with its state and when it signs and is published. */

@@ -74,7 +74,7 @@ test(`a running instance publishes rotated keys within one poll interval, signs 
     return jwks;
   };
 
-  const rotated = await rotateSigningKeys(portcullis.db, portcullis.secrets.keyEncryptionKey, { activationDelaySeconds: defaults.keyActivationDelay });
+  const rotated = await rotateSigningKeys(portcullis.db, portcullis.secrets.keyEncryptionKey, { activationDelaySeconds: defaults.keyActivationDelay, events: portcullis.events });
   const newPs256 = rotated.find((key) => key.alg === 'PS256')!.kid;
   assert.deepEqual(published(await readJwks()), published(before), 'nothing changes before the interval has passed');
 

@@ -6,14 +6,17 @@ import type { JWK } from 'jose';
 
 import type { SigningKeyRow } from '../../../src/auth/keys/signing-key.store.ts';
 import { describeSigningKeys, loadSigningKeys, rotateSigningKeys, SIGNING_ALGORITHMS, type RotatedKey } from '../../../src/auth/keys/signing-keys.service.ts';
+import { createEventBus } from '../../../src/events/event-bus.ts';
+import { systemClock } from '../../../src/shared/clock.ts';
 import { storeKind } from '../../helpers/store.ts';
 import { openIsolatedStore } from '../../helpers/isolated-store.ts';
 import { passTime, signingTimeline } from './key-timeline.ts';
 
 const GRACE = 24 * 60 * 60;
 const DELAY = 10 * 60;
-const LATER = { activationDelaySeconds: DELAY };
-const NOW = { activationDelaySeconds: 0 };
+const events = createEventBus({ clock: systemClock, onListenerError: (error) => assert.fail(error as Error) });
+const LATER = { activationDelaySeconds: DELAY, events };
+const NOW = { activationDelaySeconds: 0, events };
 const WRONG_KEY_MESSAGE = { message: /^signing key \S+ cannot be decrypted: is KEY_ENCRYPTION_KEY the one it was stored with\?$/ };
 
 async function isolatedStore(t: TestContext) {
@@ -61,6 +64,20 @@ test('instances starting at once create one key per algorithm, not one each', as
   const loads = await Promise.all([1, 2, 3].map(() => loadSigningKeys(db, keyEncryptionKey, GRACE)));
   assert.equal((await db('signing_keys')).length, 3);
   for (const { keys } of loads) assert.deepEqual(kidsOf(keys), kidsOf(loads[0]!.keys));
+});
+
+test('a rotation is announced once committed; a refused one is not', async (t) => {
+  const db = await isolatedStore(t);
+  const keyEncryptionKey = randomBytes(32);
+  const before = await loadSigningKeys(db, keyEncryptionKey, GRACE);
+  const announced: unknown[] = [];
+  const bus = createEventBus({ clock: systemClock, onListenerError: (error) => assert.fail(error as Error) });
+  bus.on('signing_key.rotated', (event) => void announced.push(event.payload));
+  await assert.rejects(rotateSigningKeys(db, randomBytes(32), { ...LATER, events: bus }), WRONG_KEY_MESSAGE);
+  assert.deepEqual(announced, []);
+  const rotated = await rotateSigningKeys(db, keyEncryptionKey, { ...LATER, events: bus });
+  assert.deepEqual(announced, [{ keys: rotated.map(({ alg, kid, activatesAt }) => ({ alg, kid, activatesAt })), retiredKids: rotated.flatMap((key) => key.retiredKids) }]);
+  assert.deepEqual([...(announced[0] as { retiredKids: string[] }).retiredKids].sort(), kidsOf(before.keys), 'the keys it replaces');
 });
 
 test('a rotation publishes the new kids verify-only; the old keys sign until the new ones activate, then verify only until the grace period ends', async (t) => {
@@ -195,7 +212,7 @@ test('a wrong key-encryption key fails with a message naming KEY_ENCRYPTION_KEY,
 
 test('an activation delay that is not a number of seconds, 0 or more, is refused before the store is touched', async () => {
   for (const activationDelaySeconds of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
-    await assert.rejects(rotateSigningKeys(undefined as never, randomBytes(32), { activationDelaySeconds }), RangeError, String(activationDelaySeconds));
+    await assert.rejects(rotateSigningKeys(undefined as never, randomBytes(32), { ...NOW, activationDelaySeconds }), RangeError, String(activationDelaySeconds));
   }
 });
 

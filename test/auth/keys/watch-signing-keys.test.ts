@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { loadSigningKeys, rotateSigningKeys, type SigningJwks } from '../../../src/auth/keys/signing-keys.service.ts';
 import { watchSigningKeys } from '../../../src/auth/keys/watch-signing-keys.ts';
+import { createEventBus } from '../../../src/events/event-bus.ts';
+import { systemClock } from '../../../src/shared/clock.ts';
 import { storeKind } from '../../helpers/store.ts';
 import { openIsolatedStore } from '../../helpers/isolated-store.ts';
 import { passTime } from './key-timeline.ts';
@@ -12,7 +14,7 @@ import { passTime } from './key-timeline.ts';
 const GRACE = 24 * 60 * 60;
 const INTERVAL = 30;
 const DELAY = 10 * 60;
-const NOW = { activationDelaySeconds: 0 };
+const NOW = { activationDelaySeconds: 0, events: createEventBus({ clock: systemClock, onListenerError: (error) => assert.fail(error as Error) }) };
 
 /**
  * A store with keys, and a watcher over it on a mocked clock. `look()` fires the timer once and
@@ -74,7 +76,7 @@ test('nothing is looked at before the interval has passed', async (t) => {
 test('a rotation is published at the next look, and its keys take over signing at the first look after they activate', async (t) => {
   const watch = await watched(t);
   const before = watch.inUse().keys.map((key) => key.kid).sort();
-  const rotated = (await rotateSigningKeys(watch.db, watch.keyEncryptionKey, { activationDelaySeconds: DELAY })).map((key) => key.kid).sort();
+  const rotated = (await rotateSigningKeys(watch.db, watch.keyEncryptionKey, { ...NOW, activationDelaySeconds: DELAY })).map((key) => key.kid).sort();
   const signers = (index: number) => watch.changes[index]!.keys.filter((key) => !key.key_ops).map((key) => key.kid).sort();
   const verifiers = (index: number) => watch.changes[index]!.keys.filter((key) => key.key_ops).map((key) => key.kid).sort();
 
