@@ -19,7 +19,7 @@ function tooManyAttempts(retryAfterSeconds: number): string {
  * whether a right answer ends the sign-in (the username starts afresh) or leads to a next step.
  * A check that throws gives its place back and counts as nothing.
  */
-export async function checkBehindThrottle<T>(throttle: LoginThrottle, who: { username: string; ip: string }, check: () => Promise<T | undefined>, completesSignIn: boolean): Promise<ThrottledResult<T>> {
+export async function checkBehindThrottle<T>(throttle: LoginThrottle, who: { username: string; ip: string }, check: () => Promise<T | undefined>, options: { completesSignIn: boolean }): Promise<ThrottledResult<T>> {
   const verdict = await throttle.attempt(who.username, who.ip);
   if (!verdict.allowed) return { refused: 'throttled', message: tooManyAttempts(verdict.retryAfterSeconds), retryAfterSeconds: verdict.retryAfterSeconds };
   let found: T | undefined;
@@ -33,6 +33,6 @@ export async function checkBehindThrottle<T>(throttle: LoginThrottle, who: { use
     await verdict.check.failed();
     return { refused: 'wrong' };
   }
-  await (completesSignIn ? verdict.check.signedIn() : verdict.check.passed());
+  await (options.completesSignIn ? verdict.check.signedIn() : verdict.check.passed());
   return { passed: found };
 }

@@ -13,9 +13,10 @@ import type { LoginThrottle } from './login-throttle.ts';
 import { parseForm } from './parse-form.ts';
 import { resolveConsent } from './resolve-consent.ts';
 import { showInteraction } from './show-interaction.ts';
+import { submitCode } from './submit-code.ts';
 import { submitLogin } from './submit-login.ts';
 
-/** The customer's pages during an authorization: sign in, then approve or deny. */
+/** The customer's pages during an authorization: sign in (password, then one-time code), then approve or deny. */
 export function interactionRoutes(provider: Provider, authenticator: Authenticator, loginThrottle: LoginThrottle, journey: ConsentJourney, csrfSecret: Buffer): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const load = loadInteraction(provider);
@@ -24,6 +25,7 @@ export function interactionRoutes(provider: Provider, authenticator: Authenticat
   const page = { provider, journey, authenticator, csrfSecret };
   router.get('/', noStore, load, consent, showInteraction(page));
   router.post('/login', noStore, parseForm, load, csrf, submitLogin(provider, authenticator, loginThrottle, csrfSecret));
+  router.post('/code', noStore, parseForm, load, csrf, submitCode(provider, authenticator, loginThrottle, csrfSecret));
   router.post('/confirm', noStore, parseForm, load, csrf, consent, confirmConsent(page));
   router.post('/deny', noStore, parseForm, load, csrf, consent, denyConsent(provider, journey));
   return router;
