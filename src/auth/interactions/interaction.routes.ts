@@ -8,6 +8,7 @@ import type { Authenticator } from './authenticator.ts';
 import { checkCsrf } from './check-csrf.ts';
 import { confirmConsent } from './confirm-consent.ts';
 import { denyConsent } from './deny-consent.ts';
+import { endUnmeetableAcr } from './end-unmet-acr.ts';
 import { loadInteraction } from './load-interaction.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { parseForm } from './parse-form.ts';
@@ -23,7 +24,7 @@ export function interactionRoutes(provider: Provider, authenticator: Authenticat
   const csrf = checkCsrf(csrfSecret);
   const consent = resolveConsent(provider, journey);
   const page = { provider, journey, authenticator, csrfSecret };
-  router.get('/', noStore, load, consent, showInteraction(page));
+  router.get('/', noStore, load, endUnmeetableAcr(provider, authenticator), consent, showInteraction(page));
   router.post('/login', noStore, parseForm, load, csrf, submitLogin(provider, authenticator, loginThrottle, csrfSecret));
   router.post('/code', noStore, parseForm, load, csrf, submitCode(provider, authenticator, loginThrottle, csrfSecret));
   router.post('/confirm', noStore, parseForm, load, csrf, consent, confirmConsent(page));

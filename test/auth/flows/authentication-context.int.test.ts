@@ -1,7 +1,7 @@
 /**
  * `acr` end to end, with a real client (openid-client, a signed request object pushed by PAR,
- * mutual TLS): what discovery advertises, what the ID token says the sign-in proved, and the
- * one-time code step that makes every authorization's sign-in strong.
+ * mutual TLS): what discovery advertises, what the ID token says the sign-in proved, and how an
+ * essential acr the bank cannot meet ends the authorization instead of looping on the sign-in page.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oc from 'openid-client';
 
 import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
+import { findConsent } from '../../../src/consent/consent.store.ts';
 import { accountAccessBody } from '../../consent/consent-bodies.ts';
 import { CustomerBrowser, shownCode } from '../../helpers/customer-browser.ts';
 import { obPartner, type ObPartner } from '../../helpers/ob-partner.ts';
@@ -94,6 +95,29 @@ describe('the ID token says what the sign-in proved', () => {
     assert.equal(claims['acr'], undefined);
     assert.equal(claims['amr'], undefined);
   });
+});
+
+describe('an essential acr the bank cannot meet ends the authorization before any sign-in page (OIDC Core §5.5.1.1)', () => {
+  const unmeetable: Array<[string, Record<string, unknown>]> = [
+    ['an unknown value', { essential: true, value: 'urn:example:unknown' }],
+    ['unknown values', { essential: true, values: ['urn:example:unknown', 'urn:example:other'] }],
+    ['ca alone, which no authorization ends with: each one is strong', { essential: true, value: CA }],
+  ];
+  for (const [name, acr] of unmeetable) {
+    test(name, async () => {
+      const asked = await authorization({ idToken: { acr } });
+      const customer = browser();
+      const { redirect } = await customer.open(asked.url);
+      assert.ok(redirect, `straight back to the partner, not a page: ${customer.pages.at(-1)?.html.slice(0, 200)}`);
+      assert.equal(redirect.origin + redirect.pathname, REDIRECT_URI);
+      assert.equal(redirect.searchParams.get('error'), 'unmet_authentication_requirements');
+      assert.equal(redirect.searchParams.get('iss'), portcullis.config.issuer, 'RFC 9207');
+      assert.equal(redirect.searchParams.get('state'), asked.state);
+      assert.equal(redirect.searchParams.get('code'), null);
+      assert.deepEqual(customer.pages, [], 'no sign-in page was shown');
+      assert.equal((await findConsent(portcullis.db, asked.consentId))!.status, 'AwaitingAuthorisation', 'nobody decided anything');
+    });
+  }
 });
 
 describe('the one-time code step', () => {
