@@ -37,7 +37,7 @@ export async function runConsent(session: PartnerSession, name: DemoConsentName)
       return pushed.url;
     },
     onListening(startUrl) {
-      say('\nOpen this URL in a browser and sign in at the bank as alice / alice-sandbox-pass:\n');
+      say('\nOpen this URL in a browser and sign in at the bank as alice / alice-sandbox-pass (then type the security code the bank shows):\n');
       say(`  ${startUrl.href}\n`);
       say(`Waiting for the customer (up to ${CALLBACK_TIMEOUT_MS / 60_000} minutes)...`);
     },

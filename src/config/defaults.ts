@@ -95,10 +95,11 @@ export const defaults = {
   /**
    * Login throttling against password guessing, in front of whichever authenticator the bank plugs
    * in, counted in the database so that it holds across instances and restarts. Each key may send
-   * `maxFailures` wrong passwords within `windowSeconds` of its first one; the attempt after that
-   * is refused (HTTP 429, `Retry-After`) and blocks the key for `blockSeconds`, during which the
-   * password is not checked at all. A right password resets its username and does not count
-   * against its address. Read by `startPortcullis` straight from here, as policy.
+   * `maxFailures` wrong answers (passwords and one-time codes alike) within `windowSeconds` of its
+   * first one; the attempt after that is refused (HTTP 429, `Retry-After`) and blocks the key for
+   * `blockSeconds`, during which nothing is checked at all. Right answers never count, however
+   * many arrive at once; a completed sign-in resets its username. Read by `startPortcullis`
+   * straight from here, as policy.
    */
   loginThrottle: {
     /**
@@ -108,7 +109,7 @@ export const defaults = {
      * customer out for this long by guessing wrong on purpose.
      */
     username: {
-      /** Wrong passwords allowed per window. Default 5. */
+      /** Wrong answers allowed per window. Default 5. */
       maxFailures: 5,
       /** Window, seconds. Default 15 minutes. */
       windowSeconds: 15 * 60,
@@ -122,7 +123,7 @@ export const defaults = {
      * addresses (carrier-grade NAT, a corporate proxy): they share this budget.
      */
     address: {
-      /** Wrong passwords allowed per window. Default 50. */
+      /** Wrong answers allowed per window. Default 50. */
       maxFailures: 50,
       /** Window, seconds. Default 1 hour. */
       windowSeconds: 60 * 60,

@@ -41,6 +41,7 @@ import { ensureDevPki } from '../pki/dev-pki.ts';
 import { splitPemBundle } from '../pki/pem-bundle.ts';
 import { sandboxAccounts } from '../../sandbox/accounts.ts';
 import { seedSandboxCustomers } from '../../sandbox/customers.ts';
+import { shownOneTimeCode } from '../../sandbox/shown-one-time-code.ts';
 import { createSandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
 import { browserApp } from './browser-app.ts';
 import { partnerApp } from './partner-app.ts';
@@ -101,12 +102,16 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   if (!config.directoryJwks) warn('TRUSTING THE SANDBOX DIRECTORY for software statements; set DIRECTORY_JWKS to your ecosystem directory.');
   const directories = await loadTrustedDirectories(directoryJwks);
   const jwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
-  const authenticator = passwordAuthenticator(db);
   const loginThrottle = createLoginThrottle(db, defaults.loginThrottle);
   // A key of its own for CSRF tokens, derived so that it never equals the key-encryption key.
   const csrfSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis csrf tokens', 32));
   // Likewise for the Connected apps dashboard's session cookies: a different info, a different key.
   const dashboardSessionSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis dashboard sessions', 32));
+  // And for the sandbox's one-time codes.
+  const oneTimeCodeSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis one-time codes', 32));
+  // The sandbox's sign-in: passwords from the customers table, then a one-time code the page shows.
+  const authenticator = { ...passwordAuthenticator(db), secondFactor: shownOneTimeCode(oneTimeCodeSecret) };
+  warn('SANDBOX SECOND FACTOR IN USE: one-time codes are shown on the sign-in page, not sent to a phone; plug in the bank\'s own before real customers sign in.');
 
   // A store handed in (by a test) serves everything, relaxed writes included.
   const clock = systemClock;

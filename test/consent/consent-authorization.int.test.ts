@@ -162,7 +162,7 @@ describe('UK style: the request object names the consent (openbanking_intent_id)
     const pushed = await pushAuthorization(partner, { scope: 'openid fundsconfirmations', claims: intentClaims(notBobs) });
     const customer = browser();
     const login = await customer.open(pushed.url);
-    const consentPage = await customer.submit(login.page!, '/login', { username: 'bob', password: 'bob-sandbox-pass' });
+    const consentPage = await customer.signIn(login.page!, { username: 'bob', password: 'bob-sandbox-pass' });
     assert.match(consentPage.page!.html, /not one of yours/);
     assert.doesNotMatch(consentPage.page!.html, />Approve</);
     const approved = await customer.submit(consentPage.page!, '/confirm');
@@ -175,7 +175,7 @@ describe('UK style: the request object names the consent (openbanking_intent_id)
     const { url } = await pushAuthorization(partner, { scope: 'openid accounts', claims: intentClaims(consentId) });
     const customer = browser();
     const login = await customer.open(url);
-    const consentPage = await customer.submit(login.page!, '/login', ALICE);
+    const consentPage = await customer.signIn(login.page!, ALICE);
     const again = await customer.submit(consentPage.page!, '/confirm', {});
     assert.equal(again.page?.status, 400);
     assert.match(again.page!.html, /Choose at least one account to share/);

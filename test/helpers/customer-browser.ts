@@ -59,13 +59,23 @@ export class CustomerBrowser {
   }
 
   /**
+   * Signs in on the password page, then types the one-time code the sandbox shows on the page that
+   * follows; returns what comes next (the consent page, or a redirect to the partner).
+   */
+  async signIn(loginPage: { url: URL; html: string }, credentials: { username: string; password: string }) {
+    const codePage = await this.submit(loginPage, '/login', credentials);
+    if (!codePage.page) throw new Error(`expected the one-time code page, was redirected to ${codePage.redirect?.href}`);
+    return this.submit(codePage.page, '/code', { code: shownCode(codePage.page.html) });
+  }
+
+  /**
    * Logs in and approves (or denies) whatever is asked; returns the redirect to the partner. Unless
    * `choices` says otherwise, approving shares every account offered and pays from the first one.
    */
   async authorize(authorizationUrl: URL, options: { username: string; password: string; decision?: 'confirm' | 'deny'; choices?: Record<string, string> }): Promise<URL> {
     const login = await this.open(authorizationUrl);
     if (!login.page) throw new Error(`expected the login page, was redirected to ${login.redirect?.href}`);
-    const consent = await this.submit(login.page, '/login', { username: options.username, password: options.password });
+    const consent = await this.signIn(login.page, { username: options.username, password: options.password });
     if (!consent.page) throw new Error(`expected the consent page, was redirected to ${consent.redirect?.href}`);
     const decision = options.decision ?? 'confirm';
     const choices = decision === 'confirm' ? options.choices ?? offeredChoices(consent.page.html) : {};
@@ -82,4 +92,11 @@ export function offeredChoices(html: string): Record<string, string> {
   const debtor = /type="radio" id="[^"]+" name="debtor" value="([^"]+)"/.exec(html);
   if (debtor) choices['debtor'] = debtor[1]!;
   return choices;
+}
+
+/** The one-time code the sandbox shows on its code page (where a real bank would text it). */
+export function shownCode(html: string): string {
+  const code = /<p class="shown-code" id="shown-code">(\d{6})<\/p>/.exec(html)?.[1];
+  if (!code) throw new Error(`no one-time code on the page: ${html.slice(0, 300)}`);
+  return code;
 }

@@ -238,7 +238,7 @@ describe('both listeners', () => {
       assertNoInlineCode(text, '/interaction error page');
     });
 
-    test('the login page of a real authorization carries them, and renders without inline code', async () => {
+    test('the login and one-time code pages of a real authorization carry them, and render without inline code', async () => {
       const authorizationUrl = await pushedAuthorization(portcullis);
 
       const seen = new Map<string, Headers>();
@@ -248,7 +248,8 @@ describe('both listeners', () => {
         seen.set(String(input), response.headers);
         return response;
       }) as typeof fetch;
-      const { page } = await new CustomerBrowser(recording, [portcullis.urls.browser]).open(authorizationUrl);
+      const customer = new CustomerBrowser(recording, [portcullis.urls.browser]);
+      const { page } = await customer.open(authorizationUrl);
       assert.ok(page, 'the browser lands on a page');
       assert.equal(page.status, 200);
       assert.match(page.url.pathname, /^\/interaction\/[^/]+$/);
@@ -256,6 +257,12 @@ describe('both listeners', () => {
       assertSecurityHeaders(seen.get(page.url.href)!, 'login page');
       assertSecurityHeaders(seen.get(authorizationUrl.href)!, 'authorization redirect');
       assertNoInlineCode(page.html, 'login page');
+
+      const { page: codePage } = await customer.submit(page, '/login', { username: 'alice', password: 'alice-sandbox-pass' });
+      assert.ok(codePage, 'the browser lands on the code page');
+      assert.match(codePage.html, /name="code"/, 'the one-time code form');
+      assertSecurityHeaders(seen.get(codePage.url.href)!, 'one-time code page');
+      assertNoInlineCode(codePage.html, 'one-time code page');
     });
   });
 

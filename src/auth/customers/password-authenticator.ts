@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 
 import type { Authenticator, Customer } from '../interactions/authenticator.ts';
+import { OPEN_BANKING_ACR } from '../interactions/open-banking-acr.ts';
 import { findCustomerById, findCustomerByUsername, type CustomerRow } from './customer.store.ts';
 
 // Verified against when the username is unknown, so that a miss costs as long as a hit and
@@ -17,13 +18,17 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
 
-/** Username and Argon2id-hashed password login over the `customers` table. */
-export function passwordAuthenticator(db: Knex): Authenticator {
+/**
+ * Username and Argon2id-hashed password login over the `customers` table: one factor, so a right
+ * password alone is customer authentication (`urn:openbanking:psd2:ca`, amr `pwd`). Whoever
+ * builds the authenticator adds the second factor.
+ */
+export function passwordAuthenticator(db: Knex): Omit<Authenticator, 'secondFactor'> {
   return {
     async authenticate(username, password) {
       const row = await findCustomerByUsername(db, username);
       const matches = await verify(row?.password_hash ?? (await decoyHash), password);
-      return row && matches ? toCustomer(row) : undefined;
+      return row && matches ? { customer: toCustomer(row), acr: OPEN_BANKING_ACR.ca, amr: ['pwd'] } : undefined;
     },
     async findCustomer(id) {
       const row = await findCustomerById(db, id);

@@ -1,39 +1,54 @@
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Knex } from 'knex';
-import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
 
-import { loginAttemptCounter } from './login-attempt.store.ts';
-
-/** How many wrong passwords one username or address may send, and for how long it is then refused. */
-export interface ThrottleLimit {
-  /** Wrong passwords allowed within one window. */
-  maxFailures: number;
-  /** The window, seconds, counted from the first wrong password in it. */
-  windowSeconds: number;
-  /** How long the attempt after the last allowed failure blocks the key, seconds. */
-  blockSeconds: number;
-}
+import { failureBudget, type FailureBudget, type Place, type ThrottleLimit } from './failure-budget.ts';
 
 export interface LoginThrottlePolicy {
   username: ThrottleLimit;
   address: ThrottleLimit;
 }
 
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** One credential check the throttle let through, holding its places until it says how it went. */
+export interface ThrottledCheck {
+  /** Wrong: a failure for the username and for the address. */
+  failed(): Promise<void>;
+  /**
+   * Right, but the sign-in goes on (a second factor follows): the places are given back and the
+   * username's failures stand, so that someone who has the password cannot wipe out the wrong
+   * codes they sent by typing it again.
+   */
+  passed(): Promise<void>;
+  /** Right, and the sign-in is complete: the places are given back and the username starts afresh. */
+  signedIn(): Promise<void>;
+}
+
+export type ThrottleVerdict = { allowed: true; check: ThrottledCheck } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * Sits in front of whichever `Authenticator` the bank plugs in. An attempt is counted before the
- * password is checked, in one atomic statement per key, so that a burst of parallel requests
- * cannot all slip in under the limit before the first failure is written; a success takes it back.
+ * Sits in front of whichever `Authenticator` the bank plugs in, for every answer a sign-in checks
+ * (a password, a one-time code). Only wrong answers count against the limits. A burst of parallel
+ * attempts cannot all slip in under a limit before the first failure is written: each check holds
+ * a place while it runs, and places plus failures never exceed the limit.
  */
 export interface LoginThrottle {
-  /** Counts an attempt for the username and the client address; refused when either is over its limit. */
+  /**
+   * Lets a check for the username from the client address start, or says how long to wait. When
+   * only checks in flight fill a limit, it waits for them (a few seconds at most) rather than
+   * refuse: right answers sent at the same moment must all get through.
+   */
   attempt(username: string, ip: string): Promise<ThrottleVerdict>;
-  /** The password was right: the username starts afresh, and the address gets its attempt back. */
-  succeeded(username: string, ip: string): Promise<void>;
 }
+
+// How long an attempt waits, at most, for checks in flight to settle when they alone fill a
+// limit: several rounds of Argon2 checks, even on a loaded machine. One still crowded out then is
+// refused for a second, with no block and nothing counted.
+const MAX_WAIT_MS = 3_000;
+const CROWDED_OUT_RETRY_MS = 1_000;
+// Between two tries, 50 to 150 ms at random, so that waiting attempts do not keep colliding.
+const pause = () => sleep(50 + Math.random() * 100);
 
 // What the customer typed as a username is hashed before it is stored: people type their password
 // there by mistake, and the key stays short whatever was sent.
@@ -56,27 +71,20 @@ function addressKey(ip: string): string {
   return `${all.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
 }
 
-function counterFor(db: Knex, name: keyof LoginThrottlePolicy, limit: ThrottleLimit): RateLimiterPostgres {
-  for (const [option, value] of Object.entries(limit)) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`loginThrottle.${name}.${option} must be a positive integer`);
-  }
-  return loginAttemptCounter(db, name, { points: limit.maxFailures, duration: limit.windowSeconds, blockDuration: limit.blockSeconds });
-}
-
-/** Counts one attempt; resolves to how long to wait, in ms, when the key is over its limit. */
-async function spend(counter: RateLimiterPostgres, key: string): Promise<number | undefined> {
-  try {
-    await counter.consume(key);
-    return undefined;
-  } catch (outcome) {
-    // The library rejects with its result when over the limit, and with an Error when the store fails.
-    if (outcome instanceof RateLimiterRes) return outcome.msBeforeNext;
-    throw outcome;
-  }
-}
-
 function refused(msBeforeNext: number): ThrottleVerdict {
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) };
+}
+
+type BothAdmitted = { outcome: 'admitted'; user: Place; address: Place };
+
+// The username first: when it is blocked, the address is not touched at all.
+async function admitBoth(byUsername: FailureBudget, byAddress: FailureBudget, user: string, address: string) {
+  const forUser = await byUsername.admit(user);
+  if (forUser.outcome !== 'admitted') return forUser;
+  const forAddress = await byAddress.admit(address);
+  if (forAddress.outcome === 'admitted') return { outcome: 'admitted', user: forUser.place, address: forAddress.place } satisfies BothAdmitted;
+  await forUser.place.release();
+  return forAddress;
 }
 
 /**
@@ -88,26 +96,39 @@ function refused(msBeforeNext: number): ThrottleVerdict {
  * const throttle = createLoginThrottle(db, defaults.loginThrottle);
  * const verdict = await throttle.attempt(username, ctx.ip);
  * if (!verdict.allowed) return refuse(verdict.retryAfterSeconds); // the password is never checked
- * if (await authenticator.authenticate(username, password)) await throttle.succeeded(username, ctx.ip);
+ * if (await authenticator.authenticate(username, password)) await verdict.check.signedIn();
+ * else await verdict.check.failed();
  * ```
  */
 export function createLoginThrottle(db: Knex, policy: LoginThrottlePolicy): LoginThrottle {
-  const byUsername = counterFor(db, 'username', policy.username);
-  const byAddress = counterFor(db, 'address', policy.address);
+  const byUsername = failureBudget(db, 'username', policy.username);
+  const byAddress = failureBudget(db, 'address', policy.address);
   return {
     async attempt(username, ip) {
-      const address = addressKey(ip);
-      const addressWait = await spend(byAddress, address);
-      if (addressWait !== undefined) return refused(addressWait);
-      const usernameWait = await spend(byUsername, usernameKey(username));
-      if (usernameWait === undefined) return { allowed: true };
-      // No password was tried, and only wrong passwords count against an address.
-      await byAddress.reward(address);
-      return refused(usernameWait);
-    },
-    async succeeded(username, ip) {
-      await byUsername.delete(usernameKey(username));
-      await byAddress.reward(addressKey(ip));
+      const [user, address] = [usernameKey(username), addressKey(ip)];
+      // A monotonic clock: the wait must not depend on the wall clock (which tests freeze).
+      const giveUpAt = performance.now() + MAX_WAIT_MS;
+      for (;;) {
+        const admission = await admitBoth(byUsername, byAddress, user, address);
+        if (admission.outcome === 'blocked') return refused(admission.msBeforeNext);
+        if (admission.outcome === 'admitted') {
+          const places = [admission.user, admission.address];
+          const release = async () => void (await Promise.all(places.map((place) => place.release())));
+          return {
+            allowed: true,
+            check: {
+              failed: async () => void (await Promise.all(places.map((place) => place.failed()))),
+              passed: release,
+              async signedIn() {
+                await byUsername.forget(user);
+                await release();
+              },
+            },
+          };
+        }
+        if (performance.now() >= giveUpAt) return refused(CROWDED_OUT_RETRY_MS);
+        await pause();
+      }
     },
   };
 }

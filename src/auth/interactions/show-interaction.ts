@@ -1,22 +1,18 @@
 import type { Middleware } from 'koa';
 
-import { renderView } from '../../shared/render-view.ts';
-import { csrfTokenFor } from './csrf-token.ts';
-import { describeClient, renderConsentPage, type ConsentPageDependencies } from './render-consent-page.ts';
+import { renderCodePage } from './render-code-page.ts';
+import { renderConsentPage, type ConsentPageDependencies } from './render-consent-page.ts';
+import { renderLoginPage } from './render-login-page.ts';
+import { pendingSecondStep } from './second-step.ts';
 
-/** Renders the page the interaction's prompt asks for: login first, then consent. */
+/** Renders the page the interaction's prompt asks for: the password, then the one-time code, then consent. */
 export function showInteraction(deps: ConsentPageDependencies): Middleware {
   const { provider, csrfSecret } = deps;
   return async function showInteraction(ctx) {
     const interaction = ctx.state.interaction!;
     if (interaction.prompt.name !== 'login') return renderConsentPage(ctx, deps);
-    ctx.type = 'html';
-    ctx.body = await renderView('auth/login', {
-      uid: interaction.uid,
-      csrf: csrfTokenFor(csrfSecret, interaction.uid),
-      ...(await describeClient(provider, interaction.params['client_id'] as string)),
-      error: undefined,
-      username: '',
-    });
+    const pending = pendingSecondStep(interaction);
+    if (pending) return renderCodePage(ctx, csrfSecret, pending);
+    return renderLoginPage(ctx, provider, csrfSecret, { username: '' });
   };
 }

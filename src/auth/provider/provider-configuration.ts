@@ -2,6 +2,7 @@ import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 
 import type { Config, Secrets } from '../../config/config.ts';
 import type { Authenticator } from '../interactions/authenticator.ts';
+import { OPEN_BANKING_ACR } from '../interactions/open-banking-acr.ts';
 import { clientCertificateHooks } from '../mtls/client-certificate.ts';
 import { SIGNING_ALGORITHMS } from '../keys/signing-keys.service.ts';
 import { richAuthorizationRequests } from './authorization-details.ts';
@@ -16,7 +17,8 @@ export interface ProviderDependencies {
   secrets: Secrets;
   adapter: NonNullable<Configuration['adapter']>;
   jwks: NonNullable<Configuration['jwks']>;
-  authenticator: Authenticator;
+  /** Finds the customer behind a token, for its claims. */
+  authenticator: Pick<Authenticator, 'findCustomer'>;
   /** PEM trust anchors for `tls_client_auth`. */
   trustAnchors: string[];
   /** The consent bound to a grant, for the `openbanking_intent_id` claim; absent where there are no consents (the CLI). */
@@ -53,8 +55,12 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
     clientAuthMethods: [...CLIENT_AUTH_METHODS],
     responseTypes: ['code'],
     scopes: ['openid', 'offline_access', 'accounts', 'payments', 'fundsconfirmations'],
-    // openbanking_intent_id: requested through the claims parameter (UK OB), never by scope.
-    claims: { openid: ['sub'], profile: ['name'], openbanking_intent_id: null },
+    // openbanking_intent_id: requested through the claims parameter (UK OB), never by scope; acr
+    // and amr likewise (or acr by `acr_values`), from what the sign-in proved.
+    claims: { openid: ['sub'], profile: ['name'], openbanking_intent_id: null, acr: null, amr: null },
+    // What the sign-ins can prove: strong (password and one-time code, every authorization) and
+    // not strong (password alone, the Connected apps dashboard's).
+    acrValues: [OPEN_BANKING_ACR.sca, OPEN_BANKING_ACR.ca],
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],

@@ -1,6 +1,7 @@
 /**
  * The customer's side of an authorization, in a real Chromium: the partner sends the customer to
- * the bank, who signs in and approves or denies, and lands back on the partner's redirect URI.
+ * the bank, who signs in (password, then the one-time code the sandbox shows) and approves or
+ * denies, and lands back on the partner's redirect URI.
  * The HTTP-driven CustomerBrowser covers the protocol; this file checks what only a browser shows:
  * labels, roles, focus order, touch on a phone, and that the CSP lets the final redirect leave.
  */
@@ -63,6 +64,11 @@ async function partnerCallbackAfter(page: Page, leaveTheBank: () => Promise<void
   return new URL(request.url());
 }
 
+/** The one-time code the sandbox shows on the code page, as the customer reads it. */
+async function shownCode(page: Page): Promise<string> {
+  return (await page.locator('#shown-code').textContent())!.trim();
+}
+
 /** Whatever element has keyboard focus. */
 function focused(page: Page) {
   return page.locator(':focus');
@@ -94,13 +100,23 @@ browserTest('customer signs in after a wrong password and approves, by keyboard,
   await page.keyboard.type('alice-sandbox-pass');
   await page.keyboard.press('Enter');
 
+  // The second factor: the sandbox shows the code a real bank would text to the customer's phone.
+  await page.getByRole('heading', { level: 1, name: 'Enter your security code' }).waitFor();
+  assert.equal(await page.title(), 'Enter your security code · Portcullis Bank');
+  assert.equal(await focused(page).getAttribute('id'), 'code', 'the code field has focus on arrival');
+  const sandboxNote = page.getByRole('region', { name: 'Your code (sandbox only)' });
+  assert.match(await sandboxNote.textContent() ?? '', /A real bank would send it to your phone by text message/);
+  await saveScreenshot(page, 'customer-journey/desktop-3-code');
+  await page.keyboard.type(await shownCode(page));
+  await page.keyboard.press('Enter');
+
   await page.getByRole('heading', { level: 1, name: 'Test TPP wants to see your account information' }).waitFor();
   assert.equal(await page.title(), 'Review what Test TPP is asking for · Portcullis Bank');
   const items = await page.getByRole('listitem').allTextContents();
   assert.ok(items.some((item) => item.includes('Your balances')), items.join(' | '));
   assert.ok(items.some((item) => /Your transactions from \d+ \w+ \d{4} to/.test(item)), items.join(' | '));
   await page.getByRole('group', { name: 'Choose the accounts to share' }).waitFor();
-  await saveScreenshot(page, 'customer-journey/desktop-3-consent');
+  await saveScreenshot(page, 'customer-journey/desktop-4-consent');
   // Focus order: the accounts to choose, then Approve, then Deny.
   await page.keyboard.press('Tab');
   assert.match(await page.locator('label[for="' + await focused(page).getAttribute('id') + '"]').textContent() ?? '', /^Everyday account/);
@@ -108,7 +124,7 @@ browserTest('customer signs in after a wrong password and approves, by keyboard,
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   assert.equal(await focused(page).textContent(), 'Approve');
-  await saveScreenshot(page, 'customer-journey/desktop-4-consent-chosen');
+  await saveScreenshot(page, 'customer-journey/desktop-5-consent-chosen');
   const callback = await partnerCallbackAfter(page, () => page.keyboard.press('Enter'));
   assert.ok(callback.searchParams.get('code'), 'an authorization code');
   assert.equal(callback.searchParams.get('iss'), portcullis.config.issuer, 'RFC 9207 iss in the authorization response');
@@ -130,8 +146,18 @@ browserTest('customer signs in and denies, by touch, on a phone', { phone: true 
   await saveScreenshot(page, 'customer-journey/phone-1-login');
   await page.getByRole('button', { name: 'Sign in', exact: true }).tap();
 
+  await page.getByRole('heading', { level: 1, name: 'Enter your security code' }).waitFor();
+  await page.getByLabel('Security code').fill('12345');
+  await page.getByRole('button', { name: 'Continue', exact: true }).tap();
+  assert.equal(await page.getByRole('alert').textContent(), 'The code is not right, or it has expired. Check it and try again.');
+  assert.equal(await page.getByLabel('Security code').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.title(), 'Error: Enter your security code · Portcullis Bank');
+  await saveScreenshot(page, 'customer-journey/phone-2-code-error');
+  await page.getByLabel('Security code').fill(await shownCode(page));
+  await page.getByRole('button', { name: 'Continue', exact: true }).tap();
+
   await page.getByRole('heading', { level: 1, name: 'Test TPP wants to see your account information' }).waitFor();
-  await saveScreenshot(page, 'customer-journey/phone-2-consent');
+  await saveScreenshot(page, 'customer-journey/phone-3-consent');
   const callback = await partnerCallbackAfter(page, () => page.getByRole('button', { name: 'Deny', exact: true }).tap());
 
   assert.equal(callback.searchParams.get('error'), 'access_denied');

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 
 import { insertCustomerIfAbsent } from '../../../src/auth/customers/customer.store.ts';
 import { hashPassword } from '../../../src/auth/customers/password-authenticator.ts';
-import { CustomerBrowser } from '../../helpers/customer-browser.ts';
+import { CustomerBrowser, shownCode } from '../../helpers/customer-browser.ts';
 import { pushedAuthorization } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { tlsFetch } from '../../helpers/tls-fetch.ts';
@@ -18,17 +18,20 @@ const THROTTLED = 'Too many sign-in attempts. For your security, try again in ab
 const run = randomBytes(6).toString('hex');
 const guessed = { id: `throttle-guessed-${run}`, username: `throttle-guessed-${run}`, password: `right-${run}`, display_name: 'Guessed At' };
 const neighbour = { id: `throttle-neighbour-${run}`, username: `throttle-neighbour-${run}`, password: `right-too-${run}`, display_name: 'Same Address' };
+const besieged = { id: `throttle-besieged-${run}`, username: `throttle-besieged-${run}`, password: `besieged-${run}`, display_name: 'Under Attack' };
+const twoStep = { id: `throttle-two-step-${run}`, username: `throttle-two-step-${run}`, password: `two-step-${run}`, display_name: 'Has The Password' };
+const busy = { id: `throttle-busy-${run}`, username: `throttle-busy-${run}`, password: `busy-${run}`, display_name: 'Many Devices' };
 const uniqueAddress = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::7`;
 
 let portcullis: TestPortcullis;
 before(async () => {
   portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '127.0.0.1' });
-  for (const { password, ...customer } of [guessed, neighbour]) {
+  for (const { password, ...customer } of [guessed, neighbour, besieged, twoStep, busy]) {
     await insertCustomerIfAbsent(portcullis.db, { ...customer, password_hash: await hashPassword(password) });
   }
 });
 after(async () => {
-  await portcullis?.db('customers').whereIn('id', [guessed.id, neighbour.id]).delete();
+  await portcullis?.db('customers').whereIn('id', [guessed.id, neighbour.id, besieged.id, twoStep.id, busy.id]).delete();
   await portcullis?.close();
 });
 
@@ -54,6 +57,11 @@ function browserAt(address: string) {
     },
     async signIn(page: Page, username: string, password: string): Promise<Page> {
       const { page: next } = await browser.submit(page, '/login', { username, password });
+      assert.ok(next, 'a page, not a redirect to the partner');
+      return next;
+    },
+    async enterCode(page: Page, code: string): Promise<Page> {
+      const { page: next } = await browser.submit(page, '/code', { code });
       assert.ok(next, 'a page, not a redirect to the partner');
       return next;
     },
@@ -131,4 +139,53 @@ test('the login page shows no error state before a sign-in is tried', async () =
   assert.equal(titleOf(page.html), 'Sign in · Portcullis Bank');
   assert.equal(alertOf(page.html), undefined);
   for (const id of ['username', 'password']) assert.doesNotMatch(fieldOf(page.html, id), /aria-(invalid|describedby)/);
+});
+
+test('ten simultaneous right passwords for one customer all get through, and leave the username unblocked', async () => {
+  const address = uniqueAddress();
+  const customers = Array.from({ length: 10 }, () => browserAt(address));
+  const logins = await Promise.all(customers.map((customer) => customer.openLogin()));
+  const answers = await Promise.all(customers.map((customer, i) => customer.signIn(logins[i]!, busy.username, busy.password)));
+  assert.deepEqual(answers.map((page) => page.status), Array(10).fill(200), 'no 429: more right passwords in flight than the failure budget is no failure');
+  for (const page of answers) assert.doesNotMatch(page.html, /Sign in to Portcullis Bank/, 'past the password page');
+
+  const later = browserAt(uniqueAddress());
+  const wrong = await later.signIn(await later.openLogin(), busy.username, 'not-the-password');
+  assert.equal(wrong.status, 401, 'a wrong password afterwards is checked, not refused: nothing was blocked');
+  const right = await later.signIn(wrong, busy.username, busy.password);
+  assert.equal(right.status, 200);
+});
+
+test('twelve wrong passwords sent at once: five are checked, the rest are refused, and the username is blocked', async () => {
+  const guessers = Array.from({ length: 12 }, () => browserAt(uniqueAddress()));
+  const logins = await Promise.all(guessers.map((guesser) => guesser.openLogin()));
+  const { result: answers, customerReads } = await customerReadsDuring(() => Promise.all(guessers.map((guesser, i) => guesser.signIn(logins[i]!, besieged.username, `guess-${i}`))));
+  assert.equal(customerReads, 5, 'the authenticator was asked five times, however the requests interleaved');
+  assert.deepEqual(answers.map((page) => page.status).sort(), [...Array(5).fill(401), ...Array(7).fill(429)]);
+  const owner = browserAt(uniqueAddress());
+  const refused = await owner.signIn(await owner.openLogin(), besieged.username, besieged.password);
+  assert.equal(refused.status, 429, 'blocked by the five real failures');
+});
+
+test('wrong one-time codes count with wrong passwords, and a right password does not wipe them out', async () => {
+  const customer = browserAt(uniqueAddress());
+  let page = await customer.openLogin();
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    page = await customer.signIn(page, twoStep.username, `wrong-${attempt}`);
+    assert.equal(page.status, 401);
+  }
+  page = await customer.signIn(page, twoStep.username, twoStep.password);
+  assert.equal(page.status, 200, 'the right password leads to the code page');
+  const code = shownCode(page.html);
+  const wrongCode = code === '000000' ? '111111' : '000000';
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    page = await customer.enterCode(page, wrongCode);
+    assert.equal(page.status, 401, `wrong code ${attempt}`);
+  }
+  const refused = await customer.enterCode(page, code);
+  assert.equal(refused.status, 429, 'three wrong passwords and two wrong codes are five failures');
+  assert.equal(customer.lastHeaders().get('retry-after'), '900');
+  assert.equal(/<p class="error" role="alert" id="code-error">([^<]*)<\/p>/.exec(refused.html)?.[1], THROTTLED);
+  const again = await customer.signIn(await customer.openLogin(), twoStep.username, twoStep.password);
+  assert.equal(again.status, 429, 'the password page refuses the username too');
 });
