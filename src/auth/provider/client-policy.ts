@@ -69,6 +69,9 @@ function checkFapi1(metadata: Metadata): void {
  */
 const LIBRARY_DEFAULT_JARM_ALG = 'RS256';
 
+// Every response mode oidc-provider offers but the JWT ones (JARM): what a client without JARM may ask for.
+const PLAIN_RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
+
 /**
  * JARM only for clients that registered it (JARM §3, `authorization_signed_response_alg`) or whose
  * profile requires it (FAPI 1.0 Advanced §5.2.2: the only `code` response it allows). Anyone else
@@ -80,7 +83,7 @@ function checkAuthorizationResponse(metadata: Metadata): void {
   const registered = metadata['authorization_signed_response_alg'] !== LIBRARY_DEFAULT_JARM_ALG;
   if (registered) return;
   metadata['authorization_signed_response_alg'] = 'PS256';
-  if (metadata['fapi_profile'] !== '1.0 Final' && metadata['response_modes'] === undefined) metadata['response_modes'] = ['query'];
+  if (metadata['fapi_profile'] !== '1.0 Final' && metadata['response_modes'] === undefined) metadata['response_modes'] = [...PLAIN_RESPONSE_MODES];
 }
 
 // RAR (RFC 9396) types each Open Banking role may request.

@@ -1,4 +1,4 @@
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { Config, Secrets } from '../../config/config.ts';
 import type { Authenticator } from '../interactions/authenticator.ts';
@@ -102,7 +102,14 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
       jwtIntrospection: { enabled: true },
-      revocation: { enabled: true },
+      // RFC 7009 §2.1: a partner revokes its own tokens only; another's is refused, and stays live.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => {
+          if (token.clientId !== client.clientId) throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+          return true;
+        },
+      },
       userinfo: { enabled: true },
       jwtUserinfo: { enabled: true },
       registration: { enabled: true, initialAccessToken: false },

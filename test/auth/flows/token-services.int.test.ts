@@ -77,6 +77,17 @@ test('another client learns nothing about this client\'s token', async () => {
   assert.deepEqual(introspection, { active: false });
 });
 
+test('another client cannot revoke this client\'s token (RFC 7009 §2.1)', async () => {
+  const other = await registerKeyClient(portcullis);
+  const otherConfig = await discover(portcullis, other.clientId, oc.PrivateKeyJwt({ key: other.keys.privateKey, kid: other.keys.kid }));
+  await assert.rejects(oc.tokenRevocation(otherConfig, tokens.access_token), (error: oc.ResponseBodyError) => {
+    assert.equal(error.status, 400);
+    assert.equal(error.error, 'invalid_request');
+    return true;
+  });
+  assert.equal((await oc.tokenIntrospection(config, tokens.access_token)).active, true, 'still live');
+});
+
 test('revoking the access token makes it inactive and useless at userinfo', async () => {
   await oc.tokenRevocation(config, tokens.access_token);
   assert.equal((await oc.tokenIntrospection(config, tokens.access_token)).active, false);
