@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import type { SecondFactor, SecondFactorAttempt } from '../src/auth/interactions/authenticator.ts';
+import type { SecondFactor, SecondFactorAttempt } from '../src/auth/sign-in/authenticator.ts';
 import { OPEN_BANKING_ACR } from '../src/auth/interactions/open-banking-acr.ts';
 
 // A code is good for five minutes after the right password.

@@ -2,9 +2,9 @@ import Koa, { type Middleware } from 'koa';
 import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
 
-import type { Authenticator } from '../auth/interactions/authenticator.ts';
-import type { LoginThrottle } from '../auth/interactions/login-throttle.ts';
-import { interactionRoutes } from '../auth/interactions/interaction.routes.ts';
+import type { Authenticator } from '../auth/sign-in/authenticator.ts';
+import type { LoginThrottle } from '../auth/sign-in/login-throttle.ts';
+import { authorizationJourneyRoutes } from '../consent/journey/authorization-journey.routes.ts';
 import type { ConsentContext } from '../consent/consent-context.ts';
 import type { CustomerAccounts } from '../consent/customer-accounts.ts';
 import type { RevokeGrant } from '../consent/consent.service.ts';
@@ -57,7 +57,7 @@ export function browserApp(deps: BrowserAppDependencies): Koa {
   app.maxIpsCount = 1;
   app.silent = true;
   const health = healthRoutes(deps.db);
-  const interactions = interactionRoutes(deps.provider, deps.authenticator, deps.loginThrottle, deps.consentJourney, deps.csrfSecret);
+  const interactions = authorizationJourneyRoutes({ provider: deps.provider, authenticator: deps.authenticator, loginThrottle: deps.loginThrottle, journey: deps.consentJourney, csrfSecret: deps.csrfSecret });
   app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
   app.use(pinPublicOrigin(deps.publicUrl));
   app.use(fapiInteractionId);

@@ -15,7 +15,7 @@ import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
 import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
 import { startSweeper } from '../auth/adapter/expiry-sweeper.ts';
 import { passwordAuthenticator } from '../auth/customers/password-authenticator.ts';
-import { createLoginThrottle } from '../auth/interactions/login-throttle.ts';
+import { createLoginThrottle } from '../auth/sign-in/login-throttle.ts';
 import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
 import { SIGNING_KEY_POLL_SECONDS, watchSigningKeys } from '../auth/keys/watch-signing-keys.ts';
 import { createProvider } from '../auth/provider/create-provider.ts';

@@ -1,37 +1,16 @@
-import type { InteractionDetails } from '../auth/interactions/load-interaction.ts';
-import type { PartnerToken } from '../consent/access/verify-access-token.ts';
-import type { PendingConsent } from '../consent/authorization/pending-consent.service.ts';
-import type { DashboardSession } from '../consent/dashboard/dashboard-session.ts';
-
-/** The partner behind a resource-API request, once its access token has been checked. */
-export interface PartnerContext {
-  token: PartnerToken;
-  clientId: string;
-  /** From its software statement: the signer of its messages is `<orgId>/<softwareId>`. */
-  orgId: string | undefined;
-  softwareId: string | undefined;
-  jwks: { keys: object[] } | undefined;
-  jwksUri: string | undefined;
-}
-
+/*
+ * Per-request data, typed in one declaration per part (Koa's `DefaultState`, augmented): this file
+ * holds what the shared middleware sets; each part declares its own next to its code
+ * (`auth/interactions/interaction-state.ts`, `consent/consent-state.ts`), so that `shared/`
+ * depends on no part.
+ */
 declare module 'koa' {
-  /** Per-request data, in one typed place. */
   interface DefaultState {
     /** The `x-fapi-interaction-id` of this request (received or generated). */
     fapiInteractionId?: string;
-    /** The authorization interaction a login or consent page works on. */
-    interaction?: InteractionDetails;
-    /** The consent the interaction's authorization is for, once resolved (none for sign-in only). */
-    pendingConsent?: PendingConsent;
-    /** The Connected apps dashboard's session, once its cookie has been checked (absent: signed out). */
-    dashboardSession?: DashboardSession;
     /** The validated form fields of a browser POST. */
     form?: Record<string, string>;
-    /** A resource-API request's partner. */
-    partner?: PartnerContext;
-    /** A resource-API POST's well-formed `x-idempotency-key`, when it sent one. */
-    idempotencyKey?: string;
-    /** A resource-API request's JSON body: the bytes received and their parse. */
-    obRequest?: { raw: string; parsed: unknown };
   }
 }
+
+export {};

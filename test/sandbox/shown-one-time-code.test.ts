@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import type { SecondFactorAttempt } from '../../src/auth/interactions/authenticator.ts';
+import type { SecondFactorAttempt } from '../../src/auth/sign-in/authenticator.ts';
 import { shownOneTimeCode } from '../../sandbox/shown-one-time-code.ts';
 
 const secret = randomBytes(32);

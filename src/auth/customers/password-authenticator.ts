@@ -1,7 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 
-import type { Authenticator, Customer } from '../interactions/authenticator.ts';
+import type { Authenticator, Customer } from '../sign-in/authenticator.ts';
 import { OPEN_BANKING_ACR } from '../interactions/open-banking-acr.ts';
 import { findCustomerById, findCustomerByUsername, type CustomerRow } from './customer.store.ts';
 

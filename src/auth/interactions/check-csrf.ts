@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { errors } from 'oidc-provider';
 
-import { csrfTokenMatches } from './csrf-token.ts';
+import { csrfTokenMatches } from '../../shared/csrf-token.ts';
 
 export function checkCsrf(secret: Buffer): Middleware {
   return async function checkCsrf(ctx, next) {

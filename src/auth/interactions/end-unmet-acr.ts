@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 
-import type { Authenticator } from './authenticator.ts';
+import type { Authenticator } from '../sign-in/authenticator.ts';
 import { meetsEssentialAcr } from './essential-acr.ts';
 
 /**

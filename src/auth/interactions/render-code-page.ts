@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 import { renderView } from '../../shared/render-view.ts';
-import { csrfTokenFor } from './csrf-token.ts';
+import { csrfTokenFor } from '../../shared/csrf-token.ts';
 import type { PendingSecondStep } from './second-step.ts';
 
 /** Renders the one-time code page of a half-finished sign-in, with why the last code failed if it did. */

@@ -2,8 +2,8 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 
 import { renderView } from '../../shared/render-view.ts';
-import { csrfTokenFor } from './csrf-token.ts';
-import { describeClient } from './render-consent-page.ts';
+import { csrfTokenFor } from '../../shared/csrf-token.ts';
+import { describeClient } from '../clients/describe-app.ts';
 
 /** What the password page shows besides the form: the username to keep, and why the last try failed. */
 export interface LoginPageState {

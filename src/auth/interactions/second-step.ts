@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 
-import type { CodeChallenge, SecondFactorAttempt } from './authenticator.ts';
+import type { CodeChallenge, SecondFactorAttempt } from '../sign-in/authenticator.ts';
 import type { InteractionDetails } from './load-interaction.ts';
 
 /** A sign-in halfway: the password was right, the one-time code is still to come. */

@@ -2,11 +2,11 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
-import type { Authenticator } from './authenticator.ts';
-import { checkBehindThrottle } from './check-behind-throttle.ts';
+import type { Authenticator } from '../sign-in/authenticator.ts';
+import { checkBehindThrottle } from '../sign-in/check-behind-throttle.ts';
 import { endWithUnmetAcr } from './end-unmet-acr.ts';
 import { meetsEssentialAcr } from './essential-acr.ts';
-import type { LoginThrottle } from './login-throttle.ts';
+import type { LoginThrottle } from '../sign-in/login-throttle.ts';
 import { renderCodePage } from './render-code-page.ts';
 import { pendingSecondStep } from './second-step.ts';
 

@@ -2,9 +2,9 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
-import type { Authenticator } from './authenticator.ts';
-import { checkCredentials } from './check-credentials.ts';
-import type { LoginThrottle } from './login-throttle.ts';
+import type { Authenticator } from '../sign-in/authenticator.ts';
+import { checkCredentials } from '../sign-in/check-credentials.ts';
+import type { LoginThrottle } from '../sign-in/login-throttle.ts';
 import { renderLoginPage } from './render-login-page.ts';
 import { startSecondStep } from './second-step.ts';
 

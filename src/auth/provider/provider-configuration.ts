@@ -1,7 +1,7 @@
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { Config, Secrets } from '../../config/config.ts';
-import type { Authenticator } from '../interactions/authenticator.ts';
+import type { Authenticator } from '../sign-in/authenticator.ts';
 import { OPEN_BANKING_ACR } from '../interactions/open-banking-acr.ts';
 import { clientCertificateHooks } from '../mtls/client-certificate.ts';
 import { SIGNING_ALGORITHMS } from '../keys/signing-keys.service.ts';

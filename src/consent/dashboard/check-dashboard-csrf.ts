@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 
-import { csrfTokenFor, csrfTokenMatches } from '../../auth/interactions/csrf-token.ts';
+import { csrfTokenFor, csrfTokenMatches } from '../../shared/csrf-token.ts';
 import type { DashboardSession } from './dashboard-session.ts';
 
 // The prefix keeps a dashboard token from ever equalling an interaction's (uids have no colon).

@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 
-import type { Authenticator } from '../../auth/interactions/authenticator.ts';
-import type { LoginThrottle } from '../../auth/interactions/login-throttle.ts';
+import type { Authenticator } from '../../auth/sign-in/authenticator.ts';
+import type { LoginThrottle } from '../../auth/sign-in/login-throttle.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ConsentContext } from '../consent-context.ts';
 import type { RevokeGrant } from '../consent.service.ts';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 
-import { parseForm } from '../../auth/interactions/parse-form.ts';
+import { parseForm } from '../../shared/parse-form.ts';
 import { noStore } from '../../shared/no-store.ts';
 import { checkDashboardCsrf } from './check-dashboard-csrf.ts';
 import type { DashboardDependencies } from './dashboard.deps.ts';

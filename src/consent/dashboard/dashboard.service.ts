@@ -2,7 +2,7 @@ import { CONSENT_KINDS } from '../consent-kinds.ts';
 import { endConsent, type RevokeGrant } from '../consent.service.ts';
 import type { ConsentStatus } from '../consent-status.ts';
 import { findConsent, listCustomerConsents, type Consent } from '../consent.store.ts';
-import { describeApp, type AppIdentity } from '../journey/describe-app.ts';
+import { describeApp, type AppIdentity } from '../../auth/clients/describe-app.ts';
 import { describeConnectedApp, type ConnectedApp } from './describe-connected-app.ts';
 import type { DashboardDependencies } from './dashboard.deps.ts';
 

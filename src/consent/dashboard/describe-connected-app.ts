@@ -1,7 +1,7 @@
 import type { Consent } from '../consent.store.ts';
 import type { CustomerAccount } from '../customer-accounts.ts';
 import { describeConsent, spellDate, type ConsentItem } from '../journey/describe-consent.ts';
-import type { AppIdentity } from '../journey/describe-app.ts';
+import type { AppIdentity } from '../../auth/clients/describe-app.ts';
 
 /** One consent as the Connected apps page shows it: who, what, from which accounts, since and until when. */
 export interface ConnectedApp extends AppIdentity {

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 
-import { checkCredentials } from '../../auth/interactions/check-credentials.ts';
+import { checkCredentials } from '../../auth/sign-in/check-credentials.ts';
 import { DASHBOARD_HOME } from './dashboard-paths.ts';
 import { newSession } from './dashboard-session.ts';
 import type { DashboardDependencies } from './dashboard.deps.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { createLoginThrottle, type LoginThrottle, type LoginThrottlePolicy, type ThrottledCheck } from '../../../src/auth/interactions/login-throttle.ts';
+import { createLoginThrottle, type LoginThrottle, type LoginThrottlePolicy, type ThrottledCheck } from '../../../src/auth/sign-in/login-throttle.ts';
 import type { Knex } from '../../../src/db/knex.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
 

@@ -9,8 +9,8 @@ import { describe, it } from 'node:test';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 
-import type { Authenticator, SignIn } from '../../../src/auth/interactions/authenticator.ts';
-import type { LoginThrottle } from '../../../src/auth/interactions/login-throttle.ts';
+import type { Authenticator, SignIn } from '../../../src/auth/sign-in/authenticator.ts';
+import type { LoginThrottle } from '../../../src/auth/sign-in/login-throttle.ts';
 import { submitCode } from '../../../src/auth/interactions/submit-code.ts';
 
 const SCA = 'urn:openbanking:psd2:sca';

@@ -18,3 +18,9 @@ export async function describeApp(provider: Provider, clientId: string): Promise
   if (typeof logo === 'string' && URL.canParse(logo) && new URL(logo).protocol === 'https:') app.logoUrl = logo;
   return app;
 }
+
+/** Who is asking, in the words of its registration and software statement, as the sign-in and consent views name it. */
+export async function describeClient(provider: Provider, clientId: string): Promise<{ clientName: string; orgName: string | undefined; logoUri: string | undefined }> {
+  const app = await describeApp(provider, clientId);
+  return { clientName: app.name, orgName: app.organisation, logoUri: app.logoUrl };
+}

@@ -1,18 +1,12 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 
-import type { ConsentJourney } from '../../consent/journey/consent-journey.ts';
-import { describeApp } from '../../consent/journey/describe-app.ts';
+import type { ConsentJourney } from './consent-journey.ts';
+import { describeClient } from '../../auth/clients/describe-app.ts';
 import { renderView } from '../../shared/render-view.ts';
-import type { Authenticator } from './authenticator.ts';
-import { describeRequest } from './consent.service.ts';
-import { csrfTokenFor } from './csrf-token.ts';
-
-/** Who is asking, in the words of its registration and software statement, as the views name it. */
-export async function describeClient(provider: Provider, clientId: string) {
-  const app = await describeApp(provider, clientId);
-  return { clientName: app.name, orgName: app.organisation, logoUri: app.logoUrl };
-}
+import type { Authenticator } from '../../auth/sign-in/authenticator.ts';
+import { describeRequest } from './grant-consent.service.ts';
+import { csrfTokenFor } from '../../shared/csrf-token.ts';
 
 /** What the consent page is made from. */
 export interface ConsentPageDependencies {

@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
 import { errors } from 'oidc-provider';
 
-import { SelectionInvalid } from '../../consent/authorization/consent-selection.ts';
-import { ConsentRefused } from '../../consent/authorization/pending-consent.service.ts';
-import { grantConsent } from './consent.service.ts';
+import { SelectionInvalid } from '../authorization/consent-selection.ts';
+import { ConsentRefused } from '../authorization/pending-consent.service.ts';
+import { grantConsent } from './grant-consent.service.ts';
 import { renderConsentPage, type ConsentPageDependencies } from './render-consent-page.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 
-import { ConsentRefused } from '../../consent/authorization/pending-consent.service.ts';
-import type { ConsentJourney } from '../../consent/journey/consent-journey.ts';
+import { ConsentRefused } from '../authorization/pending-consent.service.ts';
+import type { ConsentJourney } from './consent-journey.ts';
 
 /**
  * The customer said no (at login or consent): the partner gets `access_denied` (RFC 6749

@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 
 import { endGrantBy } from './grant-lifetime.ts';
-import type { InteractionDetails } from './load-interaction.ts';
+import type { InteractionDetails } from '../../auth/interactions/load-interaction.ts';
 
 interface PromptDetails {
   missingOIDCScope?: string[];

@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 
-import { ConsentRefused } from '../../consent/authorization/pending-consent.service.ts';
-import type { ConsentJourney } from '../../consent/journey/consent-journey.ts';
+import { ConsentRefused } from '../authorization/pending-consent.service.ts';
+import type { ConsentJourney } from './consent-journey.ts';
 
 /**
  * Works out which consent the authorization is for before any page is shown or any answer taken.
