@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { SecondFactor, SecondFactorAttempt } from '../src/auth/sign-in/authenticator.ts';
-import { OPEN_BANKING_ACR } from '../src/auth/interactions/open-banking-acr.ts';
+import { OPEN_BANKING_ACR } from '../src/openbanking/ob-vocabulary.ts';
 
 // A code is good for five minutes after the right password.
 const CODE_LIFETIME_SECONDS = 5 * 60;

@@ -1,6 +1,6 @@
 import * as oc from 'openid-client';
 
-import { signResponseBody } from '../../src/consent/jws-signature/sign-response-body.ts';
+import { signResponseBody } from '../../src/openbanking/jws-signature/sign-response-body.ts';
 import { callConsentApi } from './consent-api.ts';
 import { asConsentResponse, type ConsentResponse } from './consent-response.ts';
 import type { DemoConsent } from './demo-consents.ts';

@@ -1,6 +1,6 @@
 import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
 import { endConsent } from '../consent/consent.service.ts';
-import { ObError } from '../consent/ob-error.ts';
+import { ObError } from '../openbanking/ob-error.ts';
 import { CommandFailed, type Command } from './command.ts';
 import { withStore } from './with-store.ts';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import type { ObFundsConfirmationConsent1, ObReadConsent1, ObWriteDomesticConsent4, ObWriteDomesticScheduledConsent4, ObWriteDomesticStandingOrderConsent5 } from './ob-request.types.ts';
+import type { ObRole, ObScope } from '../openbanking/ob-vocabulary.ts';
+import type { ObFundsConfirmationConsent1, ObReadConsent1, ObWriteDomesticConsent4, ObWriteDomesticScheduledConsent4, ObWriteDomesticStandingOrderConsent5 } from '../openbanking/ob-request.types.ts';
 
 /*
  * The consent resources of the UK Open Banking Read/Write API v3.1.11 that Portcullis serves, and
@@ -43,9 +44,9 @@ export interface ConsentKindSpec<K extends ConsentKind = ConsentKind> {
   /** Prefix of generated ConsentIds, so that support staff can tell kinds apart at a glance. */
   readonly idPrefix: string;
   /** The client-credentials scope a partner's token must carry. */
-  readonly scope: 'accounts' | 'payments' | 'fundsconfirmations';
+  readonly scope: ObScope;
   /** The software statement role the partner must hold. */
-  readonly role: 'AISP' | 'PISP' | 'CBPII';
+  readonly role: ObRole;
   readonly spec: ObSpec;
   /** Component schema of the POST body, and of the responses. */
   readonly requestSchema: string;

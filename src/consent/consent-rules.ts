@@ -1,6 +1,7 @@
 import type { ConsentRequestOf, KindedRequest, PaymentKind } from './consent-kinds.ts';
-import { ObError, type ObErrorDetail } from './ob-error.ts';
-import type { ObAccount, ObAmount, ObFundsConfirmationConsent1, ObPermission, ObReadConsent1 } from './ob-request.types.ts';
+import { ObError, type ObErrorDetail } from '../openbanking/ob-error.ts';
+import type { ObAccount, ObAmount, ObFundsConfirmationConsent1, ObReadConsent1 } from '../openbanking/ob-request.types.ts';
+import type { ObPermission } from '../openbanking/ob-vocabulary.ts';
 
 /*
  * The rules of a consent request that a JSON schema cannot say: dates in the future and in order,

@@ -1,5 +1,5 @@
 import type { ConsentFamily } from './consent-kinds.ts';
-import { badRequest } from './ob-error.ts';
+import { badRequest } from '../openbanking/ob-error.ts';
 
 export type ConsentStatus = 'AwaitingAuthorisation' | 'Authorised' | 'Rejected' | 'Revoked' | 'Consumed';
 

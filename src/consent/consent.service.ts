@@ -9,7 +9,7 @@ import { CONSENT_KINDS, newConsentId, type ConsentKindSpec, type KindedRequest }
 import { checkConsentRules } from './consent-rules.ts';
 import { changeStatus, findConsent, findConsentForUpdate, findIdempotencyKey, insertConsent, insertIdempotencyKey, listStatusHistory, type ConsentActor, type Consent, type StatusChange } from './consent.store.ts';
 import { assertTransition, type ConsentStatus } from './consent-status.ts';
-import { badRequest, ObError } from './ob-error.ts';
+import { badRequest, ObError } from '../openbanking/ob-error.ts';
 
 /** OB Read/Write API: an idempotency key is valid for 24 hours. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 import type { ConsentKind, ConsentRequestOf } from './consent-kinds.ts';
 import type { ConsentStatus } from './consent-status.ts';
-import type { ObAccount } from './ob-request.types.ts';
+import type { ObAccount } from '../openbanking/ob-request.types.ts';
 
 /** A stored consent of one kind, as its row. */
 interface ConsentOfKind<K extends ConsentKind> {

@@ -26,8 +26,9 @@ import { acceptSoftwareStatement } from '../auth/registration/accept-software-st
 import { registrationReplayCheck } from '../auth/registration/registration-replay.ts';
 import { loadTrustedDirectories } from '../auth/registration/trusted-directories.ts';
 import { clientCertificateHooks } from '../auth/mtls/client-certificate.ts';
-import { consentApi as consentApiFor } from '../consent/consent.routes.ts';
-import { bankResponseSigner } from '../consent/jws-signature/bank-response-signer.ts';
+import { consentRoutes } from '../consent/consent.routes.ts';
+import { openBankingApi } from '../openbanking/open-banking-api.ts';
+import { bankResponseSigner } from '../openbanking/jws-signature/bank-response-signer.ts';
 import { findConsentIdByGrant } from '../consent/consent.store.ts';
 import { consentJourney } from '../consent/journey/consent-journey.ts';
 import type { ConsentContext } from '../consent/consent-context.ts';
@@ -130,7 +131,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const { openBanking } = config;
   const buildHandlers = async (signingJwks: SigningJwks) => {
     const provider = createProvider(config.issuer, { config, secrets, adapter, jwks: signingJwks, authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger);
-    const consentApi = consentApiFor({
+    const consentApi = openBankingApi(logger, [consentRoutes({
       consents,
       provider,
       baseUrl: config.mtlsBaseUrl,
@@ -144,7 +145,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
         trustAnchor: openBanking.trustAnchor,
         responseSigner: openBanking.messageSigning ? await bankResponseSigner(signingJwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined,
       },
-    }, logger);
+    })]);
     const journey = consentJourney(consents, sandboxAccounts, revokeGrant);
     const browser = browserApp({ provider, db, consents, publicUrl: config.issuer, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst });
     const partner = partnerApp({ provider, db, publicUrl: config.mtlsBaseUrl, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst, consentApi });

@@ -11,7 +11,7 @@ import { obPartner, verifyBankSignature, type ObAnswer, type ObPartner } from '.
 import { assertMatchesObSchema } from '../helpers/ob-schema.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
-import type { ObPermission } from '../../src/consent/ob-request.types.ts';
+import type { ObPermission } from '../../src/openbanking/ob-vocabulary.ts';
 import { accountAccessBody, domesticPaymentBody, fundsConfirmationBody, scheduledPaymentBody, standingOrderBody } from './consent-bodies.ts';
 
 const AIS = CONSENT_KINDS['account-access'].path;
@@ -193,6 +193,7 @@ describe('who may call', () => {
     assertObError(await partner.call('GET', '/open-banking/v3.1/pisp/international-payment-consents/x', { token: tokens.payments }), 404, [{ code: 'UK.OBIE.Resource.NotFound' }]);
     const wrongMethod = await partner.call('DELETE', `${PIS}/pdc-x`, { token: tokens.payments });
     assert.equal(wrongMethod.status, 405);
+    assert.equal(wrongMethod.headers.get('allow'), 'HEAD, GET');
     assertMatchesObSchema('account-info', 'OBErrorResponse1', wrongMethod.json);
   });
 });

@@ -1,4 +1,4 @@
-import type { ObFundsConfirmationConsent1, ObReadConsent1, ObWriteDomesticConsent4, ObWriteDomesticScheduledConsent4, ObWriteDomesticStandingOrderConsent5 } from '../../src/consent/ob-request.types.ts';
+import type { ObFundsConfirmationConsent1, ObReadConsent1, ObWriteDomesticConsent4, ObWriteDomesticScheduledConsent4, ObWriteDomesticStandingOrderConsent5 } from '../../src/openbanking/ob-request.types.ts';
 
 /** Valid consent request bodies, one per kind, dated relative to now so that they stay valid. */
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import type { ConsentFamily } from '../../src/consent/consent-kinds.ts';
 import { assertTransition, canTransition, type ConsentStatus } from '../../src/consent/consent-status.ts';
-import { ObError } from '../../src/consent/ob-error.ts';
+import { ObError } from '../../src/openbanking/ob-error.ts';
 
 const STATUSES: readonly ConsentStatus[] = ['AwaitingAuthorisation', 'Authorised', 'Rejected', 'Revoked', 'Consumed'];
 

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import * as oc from 'openid-client';
 
-import { signResponseBody } from '../../src/consent/jws-signature/sign-response-body.ts';
-import { verifyRequestSignature } from '../../src/consent/jws-signature/verify-request-signature.ts';
+import { signResponseBody } from '../../src/openbanking/jws-signature/sign-response-body.ts';
+import { verifyRequestSignature } from '../../src/openbanking/jws-signature/verify-request-signature.ts';
 import { discover, registerKeyClient, type PartnerKeys } from './partner-client.ts';
 import type { TestPortcullis } from './portcullis.ts';
 import { tlsFetch } from './tls-fetch.ts';

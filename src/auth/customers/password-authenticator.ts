@@ -2,7 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 
 import type { Authenticator, Customer } from '../sign-in/authenticator.ts';
-import { OPEN_BANKING_ACR } from '../interactions/open-banking-acr.ts';
+import { OPEN_BANKING_ACR } from '../../openbanking/ob-vocabulary.ts';
 import { findCustomerById, findCustomerByUsername, type CustomerRow } from './customer.store.ts';
 
 // Verified against when the username is unknown, so that a miss costs as long as a hit and

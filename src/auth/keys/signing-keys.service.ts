@@ -2,6 +2,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import type { Knex } from 'knex';
 
 import type { EventBus } from '../../events/event-bus.ts';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../openbanking/fapi-algorithms.ts';
 import { openPrivateJwk, sealPrivateJwk } from './key-encryption.ts';
 import {
   insertSigningKey,
@@ -24,12 +25,6 @@ import {
  * still in use. Every instant is the database's, so every instance agrees on which key signs.
  */
 
-/**
- * The algorithms the authorization server signs with (FAPI 2.0 §5.4.1: PS256, ES256, EdDSA). The
- * first is the default for clients that do not choose; UK Open Banking expects PS256.
- */
-export const SIGNING_ALGORITHMS = ['PS256', 'ES256', 'EdDSA'] as const;
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
 /**
  * The private JWKS the provider is built with: the keys that sign now first, then every other

@@ -1,7 +1,7 @@
 import { errors, type AuthorizationDetail, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { z } from 'zod';
 
-import { accountInformationSchema, paymentInitiationSchema } from './authorization-details.schema.ts';
+import { accountInformationSchema, paymentInitiationSchema } from '../../openbanking/rar-details.schema.ts';
 
 function describe(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'detail'}: ${issue.message}`).join('; ');

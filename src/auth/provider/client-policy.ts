@@ -1,5 +1,6 @@
 import { errors } from 'oidc-provider';
 
+import { OB_ROLE_GRANTS, OB_ROLES, type ObRole } from '../../openbanking/ob-vocabulary.ts';
 import { FAPI_PROFILES } from './fapi-profile.ts';
 
 type Metadata = Record<string, unknown>;
@@ -86,8 +87,6 @@ function checkAuthorizationResponse(metadata: Metadata): void {
   if (metadata['fapi_profile'] !== '1.0 Final' && metadata['response_modes'] === undefined) metadata['response_modes'] = [...PLAIN_RESPONSE_MODES];
 }
 
-// RAR (RFC 9396) types each Open Banking role may request.
-const DETAIL_TYPES_BY_ROLE: Record<string, string[]> = { AISP: ['account_information'], PISP: ['payment_initiation'], CBPII: [] };
 
 /**
  * The roles a directory gave the software decide which `authorization_details` types it may send:
@@ -97,10 +96,10 @@ const DETAIL_TYPES_BY_ROLE: Record<string, string[]> = { AISP: ['account_informa
 function checkSoftwareRoles(metadata: Metadata): void {
   const roles = metadata['software_roles'];
   if (roles === undefined) return;
-  if (!Array.isArray(roles) || roles.some((role) => !Object.hasOwn(DETAIL_TYPES_BY_ROLE, role))) {
-    invalid('software_roles may only contain AISP, PISP, CBPII');
+  if (!Array.isArray(roles) || roles.some((role) => !(OB_ROLES as readonly unknown[]).includes(role))) {
+    invalid(`software_roles may only contain ${OB_ROLES.join(', ')}`);
   }
-  const allowed = new Set(roles.flatMap((role: string) => DETAIL_TYPES_BY_ROLE[role]!));
+  const allowed = new Set<string>((roles as ObRole[]).flatMap((role) => OB_ROLE_GRANTS[role].rarTypes));
   const requested = metadata['authorization_details_types'];
   if (Array.isArray(requested) && requested.length) {
     const beyond = requested.filter((type) => !allowed.has(type));

@@ -2,9 +2,9 @@ import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provid
 
 import type { Config, Secrets } from '../../config/config.ts';
 import type { Authenticator } from '../sign-in/authenticator.ts';
-import { OPEN_BANKING_ACR } from '../interactions/open-banking-acr.ts';
+import { OB_SCOPES, OPEN_BANKING_ACR } from '../../openbanking/ob-vocabulary.ts';
 import { clientCertificateHooks } from '../mtls/client-certificate.ts';
-import { SIGNING_ALGORITHMS } from '../keys/signing-keys.service.ts';
+import { SIGNING_ALGORITHMS } from '../../openbanking/fapi-algorithms.ts';
 import { richAuthorizationRequests } from './authorization-details.ts';
 import { CLIENT_AUTH_METHODS, EXTRA_CLIENT_METADATA, validateClientMetadata } from './client-policy.ts';
 import { fapiProfileFor } from './fapi-profile.ts';
@@ -54,7 +54,7 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
     routes: ROUTES,
     clientAuthMethods: [...CLIENT_AUTH_METHODS],
     responseTypes: ['code'],
-    scopes: ['openid', 'offline_access', 'accounts', 'payments', 'fundsconfirmations'],
+    scopes: ['openid', 'offline_access', ...OB_SCOPES],
     // openbanking_intent_id: requested through the claims parameter (UK OB), never by scope; acr
     // and amr likewise (or acr by `acr_values`), from what the sign-in proved.
     claims: { openid: ['sub'], profile: ['name'], openbanking_intent_id: null, acr: null, amr: null },

@@ -1,7 +1,7 @@
 import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 
-/** Scopes that the Open Banking resource APIs (behind the gateway) understand. */
-export const OPEN_BANKING_SCOPES = ['accounts', 'payments', 'fundsconfirmations'] as const;
+import { isObScope, OB_SCOPES } from '../../openbanking/ob-vocabulary.ts';
+
 
 /** The resource indicator (RFC 8707) of the Open Banking APIs: tokens for them carry it as `aud`. */
 export function openBankingResourceIndicator(mtlsBaseUrl: string): string {
@@ -19,12 +19,12 @@ function requestedScopes(ctx: KoaContextWithOIDC): string[] {
  * a request for `openid` alone gets a token for userinfo.
  */
 export function openBankingResourceIndicators(resourceIndicator: string, accessTokenTTL: number) {
-  const info: ResourceServer = { scope: OPEN_BANKING_SCOPES.join(' '), audience: resourceIndicator, accessTokenFormat: 'opaque', accessTokenTTL };
+  const info: ResourceServer = { scope: OB_SCOPES.join(' '), audience: resourceIndicator, accessTokenFormat: 'opaque', accessTokenTTL };
   return {
     enabled: true,
     async defaultResource(ctx: KoaContextWithOIDC, _client: Client, oneOf?: readonly string[]) {
       if (oneOf) return oneOf;
-      const wantsOpenBanking = requestedScopes(ctx).some((scope) => (OPEN_BANKING_SCOPES as readonly string[]).includes(scope)) || ctx.oidc.params?.['authorization_details'] !== undefined;
+      const wantsOpenBanking = requestedScopes(ctx).some(isObScope) || ctx.oidc.params?.['authorization_details'] !== undefined;
       return wantsOpenBanking ? resourceIndicator : undefined;
     },
     async getResourceServerInfo(_ctx: KoaContextWithOIDC, resource: string): Promise<ResourceServer> {

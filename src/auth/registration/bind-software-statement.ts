@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 
 import { errors } from 'oidc-provider';
 
-import type { SoftwareRole, SoftwareStatement } from './software-statement.schema.ts';
+import { OB_ROLE_GRANTS } from '../../openbanking/ob-vocabulary.ts';
+import type { SoftwareStatement } from './software-statement.schema.ts';
 
 /**
  * Turns a registration request into the client metadata to register, with the verified software
@@ -13,13 +14,6 @@ import type { SoftwareRole, SoftwareStatement } from './software-statement.schem
  * Authentication methods, algorithms and sender constraint are left as requested: the client
  * policy decides those.
  */
-
-/** The UK Open Banking scope each role opens; `openid` is open to every role. */
-const scopeByRole: Record<SoftwareRole, string> = {
-  AISP: 'accounts',
-  PISP: 'payments',
-  CBPII: 'fundsconfirmations',
-};
 
 // RFC 7519 §4.1 registered claims describe the registration request JWT, not the client.
 const jwtClaimNames = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti']);
@@ -86,7 +80,7 @@ function bindKeys(requested: Record<string, unknown>, ssa: SoftwareStatement): {
 }
 
 function bindScope(requested: unknown, ssa: SoftwareStatement): string {
-  const allowed = new Set(['openid', ...ssa.software_roles.map((role) => scopeByRole[role])]);
+  const allowed = new Set(['openid', ...ssa.software_roles.map((role) => OB_ROLE_GRANTS[role].scope)]);
   if (requested === undefined) return [...allowed].join(' ');
   if (typeof requested !== 'string') {
     throw new errors.InvalidClientMetadata('scope must be a space-delimited string');

@@ -1,6 +1,8 @@
 import type { JSONWebKeySet } from 'jose';
 import { z } from 'zod';
 
+import { OB_ROLES } from '../../openbanking/ob-vocabulary.ts';
+
 /**
  * The claims of a software statement assertion (SSA) in the UK Open Banking Directory shape
  * (Open Banking Directory SSA, DCR v3.2). Claim names are kept as the directory spells them, so
@@ -9,10 +11,6 @@ import { z } from 'zod';
  * allowed and kept: directories add claims over time, and RFC 7591 §2.3 lets them.
  */
 
-/** The regulated roles a directory grants a piece of software. */
-export const softwareRoles = ['AISP', 'PISP', 'CBPII'] as const;
-
-export type SoftwareRole = (typeof softwareRoles)[number];
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an absolute https URL' });
 
@@ -42,7 +40,7 @@ export const softwareStatementSchema = z
     software_tos_uri: httpsUrl.optional(),
     software_policy_uri: httpsUrl.optional(),
     software_redirect_uris: z.array(redirectUri).min(1, 'must hold at least one redirect URI'),
-    software_roles: z.array(z.enum(softwareRoles)).min(1, 'must grant at least one role'),
+    software_roles: z.array(z.enum(OB_ROLES)).min(1, 'must grant at least one role'),
     software_jwks_endpoint: httpsUrl.optional(),
     software_jwks: publicJwks.optional(),
     software_mode: z.string().optional(),

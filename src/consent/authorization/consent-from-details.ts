@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AccountInformationDetail, PaymentInitiationDetail } from '../../auth/provider/authorization-details.schema.ts';
+import type { AccountInformationDetail, PaymentInitiationDetail } from '../../openbanking/rar-details.schema.ts';
 import { kinded, type KindedRequest } from '../consent-kinds.ts';
-import type { ObAccount, ObReadConsent1, ObWriteDomesticConsent4 } from '../ob-request.types.ts';
+import type { ObAccount, ObReadConsent1, ObWriteDomesticConsent4 } from '../../openbanking/ob-request.types.ts';
 
 // OB identifications are at most 35 characters; a UUID without dashes is 32.
 function generatedIdentification(): string {

@@ -1,6 +1,6 @@
 import type { KindedRequest } from '../consent-kinds.ts';
 import type { CustomerAccount } from '../customer-accounts.ts';
-import type { ObAccount } from '../ob-request.types.ts';
+import type { ObAccount } from '../../openbanking/ob-request.types.ts';
 
 /*
  * Which of their accounts the customer chooses on the consent page, and checking the choice they

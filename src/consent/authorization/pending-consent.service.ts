@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 
+import { isObRarType, isObScope } from '../../openbanking/ob-vocabulary.ts';
 import type { ConsentContext } from '../consent-context.ts';
 
-import type { AccountInformationDetail, PaymentInitiationDetail } from '../../auth/provider/authorization-details.schema.ts';
+import type { AccountInformationDetail, PaymentInitiationDetail } from '../../openbanking/rar-details.schema.ts';
 import { CONSENT_KINDS, kindedRequestOf, type KindedRequest } from '../consent-kinds.ts';
 import { checkConsentRules } from '../consent-rules.ts';
 import { findConsent } from '../consent.store.ts';
-import { ObError } from '../ob-error.ts';
+import { ObError } from '../../openbanking/ob-error.ts';
 import type { AuthorizationConsentRequest } from './authorization-consent-request.ts';
 import { consentFromDetails } from './consent-from-details.ts';
 
@@ -29,8 +30,6 @@ export class ConsentRefused extends Error {
   }
 }
 
-const OB_DETAIL_TYPES = new Set(['account_information', 'payment_initiation']);
-const OB_SCOPES = new Set(Object.values(CONSENT_KINDS).map((kind) => kind.scope));
 
 async function fromIntent(db: Knex, request: AuthorizationConsentRequest, now: Date): Promise<PendingConsent> {
   const { value, essential } = request.intent!;
@@ -68,12 +67,12 @@ function fromDetails(detail: Record<string, unknown>, request: AuthorizationCons
 export async function pendingConsentFor(context: ConsentContext, request: AuthorizationConsentRequest): Promise<PendingConsent | undefined> {
   const { db } = context;
   const now = context.clock.now();
-  const obDetails = request.authorizationDetails.filter((detail) => OB_DETAIL_TYPES.has(String(detail['type'])));
+  const obDetails = request.authorizationDetails.filter((detail) => isObRarType(detail['type']));
   if (request.intent && obDetails.length) throw new ConsentRefused('invalid_request', 'name the consent either with openbanking_intent_id or with authorization_details, not both');
   if (request.intent) return fromIntent(db, request, now);
   if (obDetails.length > 1) throw new ConsentRefused('invalid_authorization_details', 'one authorization covers one consent: send one account_information or payment_initiation detail');
   if (obDetails.length === 1) return fromDetails(obDetails[0]!, request, now);
-  if ([...request.scopes].some((scope) => OB_SCOPES.has(scope as never))) {
+  if ([...request.scopes].some(isObScope)) {
     throw new ConsentRefused('invalid_request', 'an Open Banking authorization must name its consent (openbanking_intent_id) or describe it (authorization_details)');
   }
   return undefined;

@@ -4,13 +4,13 @@ import { noStore } from '../../shared/no-store.ts';
 import { kinded, type ConsentKind, type ConsentKindSpec, type ConsentRequestOf } from '../consent-kinds.ts';
 import { renderConsent } from '../consent-response.ts';
 import { createConsent } from '../consent.service.ts';
-import { obBodyValidator } from '../ob-body-validator.ts';
+import { obBodyValidator } from '../../openbanking/ob-body-validator.ts';
 import type { ConsentApiDependencies } from './consent-api.deps.ts';
-import { readIdempotencyKey } from './read-idempotency-key.ts';
-import { readJsonBody } from './read-json-body.ts';
-import { requirePartnerToken } from './require-partner-token.ts';
-import { signResponse } from './sign-response.ts';
-import { verifyMessageSignature } from './verify-message-signature.ts';
+import { readIdempotencyKey } from '../../openbanking/http/read-idempotency-key.ts';
+import { readJsonBody } from '../../openbanking/http/read-json-body.ts';
+import { requirePartnerToken } from '../../openbanking/http/require-partner-token.ts';
+import { signResponse } from '../../openbanking/http/sign-response.ts';
+import { verifyMessageSignature } from '../../openbanking/http/verify-message-signature.ts';
 
 /**
  * `POST <kind path>`: a partner asks for a consent with a client-credentials token. Answers 201

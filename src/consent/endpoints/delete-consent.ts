@@ -4,7 +4,7 @@ import { noStore } from '../../shared/no-store.ts';
 import type { ConsentKindSpec } from '../consent-kinds.ts';
 import { withdrawConsent } from '../consent.service.ts';
 import type { ConsentApiDependencies } from './consent-api.deps.ts';
-import { requirePartnerToken } from './require-partner-token.ts';
+import { requirePartnerToken } from '../../openbanking/http/require-partner-token.ts';
 
 /** `DELETE <kind path>/{ConsentId}` (AIS, CBPII): the partner withdraws a consent; 204. */
 export function deleteConsentEndpoint(deps: ConsentApiDependencies, kind: ConsentKindSpec): Middleware[] {

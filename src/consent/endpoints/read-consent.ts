@@ -5,8 +5,8 @@ import type { ConsentKindSpec } from '../consent-kinds.ts';
 import { renderConsent } from '../consent-response.ts';
 import { readConsent } from '../consent.service.ts';
 import type { ConsentApiDependencies } from './consent-api.deps.ts';
-import { requirePartnerToken } from './require-partner-token.ts';
-import { signResponse } from './sign-response.ts';
+import { requirePartnerToken } from '../../openbanking/http/require-partner-token.ts';
+import { signResponse } from '../../openbanking/http/sign-response.ts';
 
 /** `GET <kind path>/{ConsentId}`: the partner's own consent, with its current status. */
 export function readConsentEndpoint(deps: ConsentApiDependencies, kind: ConsentKindSpec): Middleware[] {

@@ -5,8 +5,8 @@ import type { ConsentKindSpec } from '../consent-kinds.ts';
 import { readConsentOfGrant } from '../consent.service.ts';
 import { fundsAvailable } from '../funds-availability.service.ts';
 import type { ConsentApiDependencies } from './consent-api.deps.ts';
-import { requirePartnerToken } from './require-partner-token.ts';
-import { signResponse } from './sign-response.ts';
+import { requirePartnerToken } from '../../openbanking/http/require-partner-token.ts';
+import { signResponse } from '../../openbanking/http/sign-response.ts';
 
 /**
  * `GET /domestic-payment-consents/{ConsentId}/funds-confirmation`: with the access token the

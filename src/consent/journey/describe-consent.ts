@@ -1,5 +1,6 @@
 import type { ConsentRequestOf, KindedRequest, PaymentKind } from '../consent-kinds.ts';
-import type { ObAccount, ObAmount, ObPermission, ObReadConsent1 } from '../ob-request.types.ts';
+import type { ObAccount, ObAmount, ObReadConsent1 } from '../../openbanking/ob-request.types.ts';
+import type { ObPermission } from '../../openbanking/ob-vocabulary.ts';
 
 /*
  * A consent in plain words, for the customer: the consent page before they decide, and the

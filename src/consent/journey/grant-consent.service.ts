@@ -1,5 +1,7 @@
 import type Provider from 'oidc-provider';
 
+import { isObRarType } from '../../openbanking/ob-vocabulary.ts';
+
 import { endGrantBy } from './grant-lifetime.ts';
 import type { InteractionDetails } from '../../auth/interactions/load-interaction.ts';
 
@@ -37,7 +39,6 @@ export function describeRequest(interaction: InteractionDetails): string[] {
   return [...[...scopes].map((scope) => SCOPE_WORDS[scope] ?? scope), ...(details.rar ?? []).map(describeDetail)];
 }
 
-const OB_DETAIL_TYPES = new Set(['account_information', 'payment_initiation']);
 
 /**
  * Records what the customer approved as a grant: exactly what was asked and is still missing,
@@ -55,7 +56,7 @@ export async function grantConsent(provider: Provider, interaction: InteractionD
   if (details.missingOIDCClaims?.length) grant.addOIDCClaims(details.missingOIDCClaims);
   for (const [resource, scopes] of Object.entries(details.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
   for (const detail of details.rar ?? []) {
-    grant.addRar((consentId && OB_DETAIL_TYPES.has(String(detail['type'])) ? { ...detail, consent_id: consentId } : detail) as never);
+    grant.addRar((consentId && isObRarType(detail['type']) ? { ...detail, consent_id: consentId } : detail) as never);
   }
   if (consent?.expiresAt) endGrantBy(provider, grant, consent.expiresAt);
   return grant.save();

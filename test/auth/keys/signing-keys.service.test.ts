@@ -5,7 +5,8 @@ import { test, type TestContext } from 'node:test';
 import type { JWK } from 'jose';
 
 import type { SigningKeyRow } from '../../../src/auth/keys/signing-key.store.ts';
-import { describeSigningKeys, loadSigningKeys, rotateSigningKeys, SIGNING_ALGORITHMS, type RotatedKey } from '../../../src/auth/keys/signing-keys.service.ts';
+import { describeSigningKeys, loadSigningKeys, rotateSigningKeys, type RotatedKey } from '../../../src/auth/keys/signing-keys.service.ts';
+import { SIGNING_ALGORITHMS } from '../../../src/openbanking/fapi-algorithms.ts';
 import { createEventBus } from '../../../src/events/event-bus.ts';
 import { systemClock } from '../../../src/shared/clock.ts';
 import { storeKind } from '../../helpers/store.ts';

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 
 import { verifyAccessToken, type PartnerTokenKind } from '../access/verify-access-token.ts';
 import { ObError } from '../ob-error.ts';
-import type { ConsentApiDependencies } from './consent-api.deps.ts';
+import type { ObResourceDependencies } from './ob-resource.deps.ts';
 
 export interface PartnerTokenPolicy {
   kinds: readonly PartnerTokenKind[];
@@ -22,7 +22,7 @@ function forbidden(message: string): ObError {
  * scope, from a client whose software statement grants the role (RFC 6750 §3.1: 401 for a bad
  * token, 403 for too little authority). Puts the partner in `ctx.state.partner`.
  */
-export function requirePartnerToken(deps: ConsentApiDependencies, policy: PartnerTokenPolicy): Middleware {
+export function requirePartnerToken(deps: ObResourceDependencies, policy: PartnerTokenPolicy): Middleware {
   return async function checkPartnerToken(ctx, next) {
     const token = await verifyAccessToken(deps.provider, {
       authorization: ctx.get('authorization') || undefined,

@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 
 import { verifyRequestSignature } from '../jws-signature/verify-request-signature.ts';
 import { badRequest } from '../ob-error.ts';
-import type { ConsentApiDependencies } from './consent-api.deps.ts';
+import type { ObResourceDependencies } from './ob-resource.deps.ts';
 
 // One fetched key set per partner JWKS URL, so that its cache (and cooldown) lasts across requests.
 const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
@@ -22,7 +22,7 @@ function remoteKeySet(uri: string): ReturnType<typeof createRemoteJWKSet> {
  * the body by one of the partner's registered keys, naming it as `<org_id>/<software_id>`. With
  * signing off (`OB_MESSAGE_SIGNING=off`) the header is ignored.
  */
-export function verifyMessageSignature(deps: ConsentApiDependencies): Middleware {
+export function verifyMessageSignature(deps: ObResourceDependencies): Middleware {
   return async function checkMessageSignature(ctx, next) {
     if (!deps.messageSigning.enabled) return next();
     const partner = ctx.state.partner!;

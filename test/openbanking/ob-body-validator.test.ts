@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { obBodyValidator } from '../../src/consent/ob-body-validator.ts';
-import { ObError, type ObErrorDetail } from '../../src/consent/ob-error.ts';
+import { obBodyValidator } from '../../src/openbanking/ob-body-validator.ts';
+import { ObError, type ObErrorDetail } from '../../src/openbanking/ob-error.ts';
 import type {
   ObFundsConfirmationConsent1,
   ObReadConsent1,
   ObWriteDomesticConsent4,
   ObWriteDomesticScheduledConsent4,
   ObWriteDomesticStandingOrderConsent5,
-} from '../../src/consent/ob-request.types.ts';
+} from '../../src/openbanking/ob-request.types.ts';
 import { assertMatchesObSchema } from '../helpers/ob-schema.ts';
 
 const validateReadConsent = obBodyValidator<ObReadConsent1>('account-info', 'OBReadConsent1');

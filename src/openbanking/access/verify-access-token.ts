@@ -1,7 +1,6 @@
-import { createHash, X509Certificate } from 'node:crypto';
-
 import type Provider from 'oidc-provider';
 
+import { certificateThumbprint } from '../../pki/certificate-thumbprint.ts';
 import { ObError } from '../ob-error.ts';
 import { verifyDpopProof } from './verify-dpop-proof.ts';
 
@@ -51,10 +50,6 @@ function wrongKind(kinds: readonly PartnerTokenKind[]): ObError {
   return new ObError(403, [{ ErrorCode: 'UK.OBIE.Header.Invalid', Message: message, Path: 'Authorization' }], {
     headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", error_description="${message.replaceAll('"', "'")}"` },
   });
-}
-
-function certificateThumbprint(pem: string): string {
-  return createHash('sha256').update(new X509Certificate(pem).raw).digest('base64url');
 }
 
 /**

@@ -1,13 +1,7 @@
 import { z } from 'zod';
 
-/** UK Open Banking account access permissions (Read/Write API v3.1.11, OBReadConsent1). */
-export const OB_PERMISSIONS = [
-  'ReadAccountsBasic', 'ReadAccountsDetail', 'ReadBalances', 'ReadBeneficiariesBasic', 'ReadBeneficiariesDetail',
-  'ReadDirectDebits', 'ReadOffers', 'ReadPAN', 'ReadParty', 'ReadPartyPSU', 'ReadProducts',
-  'ReadScheduledPaymentsBasic', 'ReadScheduledPaymentsDetail', 'ReadStandingOrdersBasic', 'ReadStandingOrdersDetail',
-  'ReadStatementsBasic', 'ReadStatementsDetail', 'ReadTransactionsBasic', 'ReadTransactionsCredits',
-  'ReadTransactionsDebits', 'ReadTransactionsDetail',
-] as const;
+import { OB_PERMISSIONS } from './ob-vocabulary.ts';
+
 
 const dateTime = z.iso.datetime({ offset: true });
 

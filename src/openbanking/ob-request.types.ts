@@ -8,29 +8,7 @@
  * service that needs an instant parses it.
  */
 
-/** OBReadConsent1.Data.Permissions items: the account data clusters a PSU can grant. */
-export type ObPermission =
-  | 'ReadAccountsBasic'
-  | 'ReadAccountsDetail'
-  | 'ReadBalances'
-  | 'ReadBeneficiariesBasic'
-  | 'ReadBeneficiariesDetail'
-  | 'ReadDirectDebits'
-  | 'ReadOffers'
-  | 'ReadPAN'
-  | 'ReadParty'
-  | 'ReadPartyPSU'
-  | 'ReadProducts'
-  | 'ReadScheduledPaymentsBasic'
-  | 'ReadScheduledPaymentsDetail'
-  | 'ReadStandingOrdersBasic'
-  | 'ReadStandingOrdersDetail'
-  | 'ReadStatementsBasic'
-  | 'ReadStatementsDetail'
-  | 'ReadTransactionsBasic'
-  | 'ReadTransactionsCredits'
-  | 'ReadTransactionsDebits'
-  | 'ReadTransactionsDetail';
+import type { ObPermission } from './ob-vocabulary.ts';
 
 /** POST /account-access-consents (account-info spec). */
 export interface ObReadConsent1 {

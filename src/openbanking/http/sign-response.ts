@@ -2,14 +2,14 @@ import type { Middleware } from 'koa';
 
 import { signResponseBody } from '../jws-signature/sign-response-body.ts';
 import { renderObErrors } from '../ob-error-response.ts';
-import type { ConsentApiDependencies } from './consent-api.deps.ts';
+import type { ObResourceDependencies } from './ob-resource.deps.ts';
 
 /**
  * Signs the JSON response with the bank's key (`x-jws-signature`), sending exactly the bytes
  * signed. The Read/Write API asks for signed error responses (400, 403, 500) too, so this wraps
  * its own error rendering: whatever the steps after it answer, it signs.
  */
-export function signResponse(deps: ConsentApiDependencies): Middleware {
+export function signResponse(deps: ObResourceDependencies): Middleware {
   const renderErrors = renderObErrors(deps.logger);
   return async function signResponse(ctx, next) {
     await renderErrors(ctx, next);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { calculateJwkThumbprint, EmbeddedJWK, errors as joseErrors, jwtVerify } from 'jose';
 
-import { SIGNING_ALGORITHMS } from '../../auth/keys/signing-keys.service.ts';
+import { SIGNING_ALGORITHMS } from '../fapi-algorithms.ts';
 
 // RFC 9449 §11.1: how long a proof is accepted after its iat; the authorization server uses the same window.
 const PROOF_MAX_AGE_SECONDS = 300;

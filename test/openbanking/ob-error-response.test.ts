@@ -8,8 +8,8 @@ import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { pino } from 'pino';
 
-import { ObError, badRequest } from '../../src/consent/ob-error.ts';
-import { renderObErrors } from '../../src/consent/ob-error-response.ts';
+import { ObError, badRequest } from '../../src/openbanking/ob-error.ts';
+import { renderObErrors } from '../../src/openbanking/ob-error-response.ts';
 import { fapiInteractionId } from '../../src/shared/fapi-interaction-id.ts';
 import { assertMatchesObSchema } from '../helpers/ob-schema.ts';
 

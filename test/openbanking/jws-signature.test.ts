@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 
 import { base64url, CompactSign, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
-import { ObError } from '../../src/consent/ob-error.ts';
-import { signResponseBody } from '../../src/consent/jws-signature/sign-response-body.ts';
-import { verifyRequestSignature, type VerifyRequestSignatureInput } from '../../src/consent/jws-signature/verify-request-signature.ts';
+import { ObError } from '../../src/openbanking/ob-error.ts';
+import { signResponseBody } from '../../src/openbanking/jws-signature/sign-response-body.ts';
+import { verifyRequestSignature, type VerifyRequestSignatureInput } from '../../src/openbanking/jws-signature/verify-request-signature.ts';
 
 const IAT = 'http://openbanking.org.uk/iat';
 const ISS = 'http://openbanking.org.uk/iss';
