@@ -1,7 +1,6 @@
 import { ConfigError, loadConfig } from './config/config.ts';
 import { describeStoreLocation } from './db/store-location.ts';
 import { createLogger } from './observability/logger.ts';
-import { SANDBOX_CUSTOMERS } from '../sandbox/customers.ts';
 import { startPortcullis } from './server/start.ts';
 
 let config;
@@ -13,32 +12,41 @@ try {
   process.exit(78);
 }
 const logger = createLogger(config.logLevel);
-const portcullis = await startPortcullis(config, logger);
+let portcullis;
+try {
+  portcullis = await startPortcullis(config, logger);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(78);
+}
 
-const lines = [
-  '',
-  'Portcullis is running.',
-  `  Browser (authorization, login, consent): ${config.issuer}`,
-  `  Discovery:                               ${config.issuer}/.well-known/openid-configuration`,
-  `  Customers' Connected apps:               ${config.issuer}/connected-apps`,
-  `  Partner mutual TLS (token, PAR, DCR):    ${config.mtlsBaseUrl}`,
-  `  Consent API:                             ${config.mtlsBaseUrl}/open-banking/v3.1/{aisp,pisp,cbpii}/...`,
-  `  Store:                                   ${describeStoreLocation(config)}`,
-];
+const { urls } = portcullis;
+const lines = ['', `Portcullis is running (roles: ${portcullis.roles.join(', ')}).`];
+if (urls.browser) {
+  lines.push(
+    `  Browser (authorization, login, consent): ${config.issuer}`,
+    `  Discovery:                               ${config.issuer}/.well-known/openid-configuration`,
+    `  Customers' Connected apps:               ${config.issuer}/connected-apps`,
+  );
+}
+if (urls.partner) {
+  if (portcullis.roles.includes('auth')) lines.push(`  Partner mutual TLS (token, PAR, DCR):    ${config.mtlsBaseUrl}`);
+  if (portcullis.roles.includes('gateway')) lines.push(`  Open Banking APIs (consents):            ${config.mtlsBaseUrl}/open-banking/v3.1/{aisp,pisp,cbpii}/...`);
+}
+lines.push(`  Store:                                   ${describeStoreLocation(config)}`);
 if (config.env !== 'production') {
   lines.push(
     `  Dev CA (trust it to avoid TLS warnings): ${config.certsDir}/dev-ca.pem`,
     `  Sample partner certificate:              ${config.certsDir}/sample-client.pem (+ .key)`,
-    `  Sandbox directory JWKS:                  ${config.certsDir}/directory/jwks.json`,
-    '  Sandbox customers (username / password):',
-    ...SANDBOX_CUSTOMERS.map((customer) => `    ${customer.username} / ${customer.password}`),
   );
 }
+lines.push(...portcullis.bankSummary);
 console.log(lines.join('\n'));
 
 async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
-  await portcullis.close();
+  await portcullis!.close();
   process.exit(0);
 }
 process.once('SIGINT', shutdown);

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 
 import { defaults } from './defaults.ts';
-import { envSchema, type Env } from './env.schema.ts';
+import { envSchema, type Env, type ROLE_NAMES } from './env.schema.ts';
+
+export type RoleName = (typeof ROLE_NAMES)[number];
 
 export interface Secrets {
   /** Encrypts signing keys at rest (AES-256-GCM). */
@@ -22,6 +24,13 @@ export interface Config {
   issuer: string;
   /** Base URL of the mutual-TLS listener, for `mtls_endpoint_aliases`. */
   mtlsBaseUrl: string;
+  /** Which parts this process runs; each role adds its routes to the listeners. */
+  roles: readonly RoleName[];
+  /**
+   * The module that connects the bank: its customers' sign-in (`Authenticator`), their accounts
+   * (`CustomerAccounts`), and in a sandbox its test directory. Outside production, the sandbox bank.
+   */
+  bankIntegration: string;
   dataDir: string;
   certsDir: string;
   /** PostgreSQL connection string; absent means the embedded PGlite database under `dataDir`. */
@@ -57,7 +66,7 @@ export interface Config {
 }
 
 // Without these a production start would fall back to development material.
-const PRODUCTION_REQUIRED = ['KEY_ENCRYPTION_KEY', 'COOKIE_KEYS', 'DPOP_NONCE_SECRET', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'CLIENT_CA_FILE', 'DIRECTORY_JWKS', 'ISSUER', 'MTLS_BASE_URL'] as const;
+const PRODUCTION_REQUIRED = ['BANK_INTEGRATION', 'KEY_ENCRYPTION_KEY', 'COOKIE_KEYS', 'DPOP_NONCE_SECRET', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'CLIENT_CA_FILE', 'DIRECTORY_JWKS', 'ISSUER', 'MTLS_BASE_URL'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -93,6 +102,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     mtlsPort: env.MTLS_PORT,
     issuer: env.ISSUER ?? `https://localhost:${env.HTTPS_PORT}`,
     mtlsBaseUrl: env.MTLS_BASE_URL ?? `https://localhost:${env.MTLS_PORT}`,
+    roles: [...new Set(env.ROLES)],
+    bankIntegration: resolve(env.BANK_INTEGRATION ?? defaults.sandboxBankIntegration),
     dataDir: resolve(env.DATA_DIR),
     certsDir: resolve(env.CERTS_DIR),
     databaseUrl: env.DATABASE_URL,

@@ -16,6 +16,13 @@ export const defaults = {
    */
   mtlsPort: 8444,
 
+  /**
+   * `BANK_INTEGRATION` outside production: the sandbox bank (`sandbox/sandbox-bank.ts`, its test
+   * customers, the one-time code shown on the page, its accounts and test directory), resolved from
+   * the working directory like the folders below. Production must name the bank's own module.
+   */
+  sandboxBankIntegration: './sandbox/sandbox-bank.ts',
+
   /** Folder for the embedded database and development secrets. Default `./data`. */
   dataDir: './data',
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 import { defaults } from './defaults.ts';
 
+/** The roles a process can run (`ROLES`); `src/server/roles.ts` wires each. */
+export const ROLE_NAMES = ['auth', 'gateway'] as const;
+
 const list = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
@@ -58,6 +61,8 @@ export const envSchema = z.object({
   KEY_ENCRYPTION_KEY: base64Secret.optional(),
   COOKIE_KEYS: list.pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).min(1)).optional(),
   DPOP_NONCE_SECRET: base64Secret.optional(),
+  ROLES: list.pipe(z.array(z.enum(ROLE_NAMES)).min(1, 'must name at least one role')).default([...ROLE_NAMES]),
+  BANK_INTEGRATION: z.string().min(1).optional(),
   OB_MESSAGE_SIGNING: z.enum(['on', 'off']).default(defaults.openBanking.messageSigning ? 'on' : 'off'),
   OB_ORGANISATION_ID: z.string().min(1).max(128).default(defaults.openBanking.organisationId),
   OB_TRUST_ANCHOR: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a DNS name').default(defaults.openBanking.trustAnchor),

@@ -1,81 +1,38 @@
-import { hkdfSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
 import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
-import type { KoaContextWithOIDC } from 'oidc-provider';
 
-import type { Config, Secrets } from '../config/config.ts';
-import { defaults } from '../config/defaults.ts';
-import { resolveSecrets } from '../config/dev-secrets.ts';
-import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
-import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
 import { startSweeper } from '../auth/adapter/expiry-sweeper.ts';
-import { passwordAuthenticator } from '../auth/customers/password-authenticator.ts';
-import { createLoginThrottle } from '../auth/sign-in/login-throttle.ts';
-import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
+import type { SigningJwks } from '../auth/keys/signing-keys.service.ts';
 import { SIGNING_KEY_POLL_SECONDS, watchSigningKeys } from '../auth/keys/watch-signing-keys.ts';
-import { createProvider } from '../auth/provider/create-provider.ts';
-import { openBankingResourceIndicator } from '../auth/provider/resource-server.ts';
-import { ROUTES } from '../auth/provider/routes.ts';
-import { checkDpopNonceFirst } from '../auth/dpop/check-dpop-nonce-first.ts';
-import { acceptSoftwareStatement } from '../auth/registration/accept-software-statement.ts';
-import { registrationReplayCheck } from '../auth/registration/registration-replay.ts';
-import { loadTrustedDirectories } from '../auth/registration/trusted-directories.ts';
-import { clientCertificateHooks } from '../auth/mtls/client-certificate.ts';
-import { consentRoutes } from '../consent/consent.routes.ts';
-import { openBankingApi } from '../openbanking/open-banking-api.ts';
-import { bankResponseSigner } from '../openbanking/jws-signature/bank-response-signer.ts';
-import { findConsentIdByGrant } from '../consent/consent.store.ts';
-import { consentJourney } from '../consent/journey/consent-journey.ts';
-import type { ConsentContext } from '../consent/consent-context.ts';
-import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
-import { createEventBus, type EventBus } from '../events/event-bus.ts';
-import { systemClock } from '../shared/clock.ts';
-import { migrateToLatest } from '../db/migrate.ts';
-import { storeLocationFor } from '../db/store-location.ts';
+import type { Config, RoleName, Secrets } from '../config/config.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
-import { ensureDevPki } from '../pki/dev-pki.ts';
-import { splitPemBundle } from '../pki/pem-bundle.ts';
-import { sandboxAccounts } from '../../sandbox/accounts.ts';
-import { seedSandboxCustomers } from '../../sandbox/customers.ts';
-import { shownOneTimeCode } from '../../sandbox/shown-one-time-code.ts';
-import { createSandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
-import { browserApp } from './browser-app.ts';
-import { partnerApp } from './partner-app.ts';
-import { browserTlsOptions, partnerTlsOptions, type ServerCredentials } from './tls-options.ts';
+import { listenerApp } from './listener-app.ts';
+import { ROLES } from './roles.ts';
+import type { RoleRoutes } from './roles/role.ts';
+import { buildServerContext } from './server-context.ts';
+import { browserTlsOptions, partnerTlsOptions } from './tls-options.ts';
 
 export interface Portcullis {
-  provider: Provider;
+  /** The provider serving requests now; a key rotation replaces it. */
+  readonly provider: Provider;
   db: Knex;
   /** The bus this instance's domain events travel on. */
   events: EventBus;
   secrets: Secrets;
-  /** Base URLs the listeners actually bound to. */
-  urls: { browser: string; partner: string };
+  /** The roles this process runs. */
+  roles: readonly RoleName[];
+  /** Base URLs the listeners actually bound to; a listener no role uses is not started. */
+  urls: { browser?: string; partner?: string };
   /** PEM trust anchors for client certificates (the dev CA unless configured). */
   trustAnchors: string[];
+  /** What the bank integration wants the start-up summary to say (a sandbox's test logins). */
+  bankSummary: string[];
   close(): Promise<void>;
-}
-
-interface Pki {
-  server: ServerCredentials;
-  trustAnchors: string[];
-}
-
-async function loadPki(config: Config, warn: (message: string) => void): Promise<Pki> {
-  const hostnames = [...new Set([new URL(config.issuer).hostname, new URL(config.mtlsBaseUrl).hostname])];
-  const needsDev = !config.tls.certFile || !config.tls.clientCaFile;
-  const dev = needsDev ? await ensureDevPki(config.certsDir, hostnames) : undefined;
-  if (dev) warn(`DEVELOPMENT PKI IN USE (${config.certsDir}): its CA key is on disk; never use it for real partners.`);
-  const server = config.tls.certFile && config.tls.keyFile
-    ? { certificatePem: readFileSync(config.tls.certFile, 'utf8'), privateKeyPem: readFileSync(config.tls.keyFile, 'utf8') }
-    : { certificatePem: dev!.serverCertificatePem, privateKeyPem: dev!.serverPrivateKeyPem };
-  const trustAnchors = config.tls.clientCaFile ? splitPemBundle(readFileSync(config.tls.clientCaFile, 'utf8')) : [dev!.caCertificatePem];
-  return { server, trustAnchors };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -86,111 +43,74 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /**
- * Starts the whole control plane: store and migrations, PKI, signing keys, the authorization
- * server, and both listeners. Outside production it also seeds the sandbox (customers, directory).
- * Tests call this with their own config and store, exactly as `main.ts` does.
+ * Starts the roles `ROLES` names: the shared context once (store and migrations, PKI, bank
+ * integration, signing keys), then each role's routes on the listeners it uses. Tests call this
+ * with their own config and store, exactly as `main.ts` does.
  */
 export async function startPortcullis(config: Config, logger: Logger, options: { db?: Knex } = {}): Promise<Portcullis> {
-  const warn = (message: string) => logger.warn(message);
-  const secrets = resolveSecrets(config, warn);
-  const location = storeLocationFor(config);
-  const db = options.db ?? openStore(location);
-  if (!options.db) await migrateToLatest(db);
-  const pki = await loadPki(config, warn);
-  const sandbox = config.env !== 'production';
-  if (sandbox) await seedSandboxCustomers(db);
-  const directoryJwks = config.directoryJwks ?? [(await createSandboxDirectory(config.certsDir)).jwksPath];
-  if (!config.directoryJwks) warn('TRUSTING THE SANDBOX DIRECTORY for software statements; set DIRECTORY_JWKS to your ecosystem directory.');
-  const directories = await loadTrustedDirectories(directoryJwks);
-  const jwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
-  const loginThrottle = createLoginThrottle(db, defaults.loginThrottle);
-  // A key of its own for CSRF tokens, derived so that it never equals the key-encryption key.
-  const csrfSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis csrf tokens', 32));
-  // Likewise for the Connected apps dashboard's session cookies: a different info, a different key.
-  const dashboardSessionSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis dashboard sessions', 32));
-  // And for the sandbox's one-time codes.
-  const oneTimeCodeSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis one-time codes', 32));
-  // The sandbox's sign-in: passwords from the customers table, then a one-time code the page shows.
-  const authenticator = { ...passwordAuthenticator(db), secondFactor: shownOneTimeCode(oneTimeCodeSecret) };
-  warn('SANDBOX SECOND FACTOR IN USE: one-time codes are shown on the sign-in page, not sent to a phone; plug in the bank\'s own before real customers sign in.');
+  const context = await buildServerContext(config, logger, options);
+  const roles = ROLES.filter(([name]) => config.roles.includes(name));
 
-  // A store handed in (by a test) serves everything, relaxed writes included.
-  const clock = systemClock;
-  const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
-  const consents: ConsentContext = { db, events, clock };
-  const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
-  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
-  // Partner, customer and ops end consents through the token store itself, in the consent's own transaction.
-  const revokeGrant = revokeGrantTokens;
-  const trustedProxies = new Set(config.proxy.trusted);
-  const dpopNonceFirst = checkDpopNonceFirst(secrets.dpopNonceSecret, logger);
-  const registration = acceptSoftwareStatement(ROUTES.registration, { directories, issuer: config.issuer, isFirstUse: registrationReplayCheck(adapter('ReplayDetection')) }, logger);
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
-  // both apps afresh and swaps the listeners' handlers; requests in flight finish where they began.
-  const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
-  const { openBanking } = config;
-  const buildHandlers = async (signingJwks: SigningJwks) => {
-    const provider = createProvider(config.issuer, { config, secrets, adapter, jwks: signingJwks, authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger);
-    const consentApi = openBankingApi(logger, [consentRoutes({
-      consents,
-      provider,
-      baseUrl: config.mtlsBaseUrl,
-      audience: openBankingResourceIndicator(config.mtlsBaseUrl),
-      clientCertificate: (ctx) => getCertificate(ctx as KoaContextWithOIDC),
-      accounts: sandboxAccounts,
-      revokeGrant,
-      logger,
-      messageSigning: {
-        enabled: openBanking.messageSigning,
-        trustAnchor: openBanking.trustAnchor,
-        responseSigner: openBanking.messageSigning ? await bankResponseSigner(signingJwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined,
-      },
-    })]);
-    const journey = consentJourney(consents, sandboxAccounts, revokeGrant);
-    const browser = browserApp({ provider, db, consents, publicUrl: config.issuer, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst });
-    const partner = partnerApp({ provider, db, publicUrl: config.mtlsBaseUrl, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, dpopNonceFirst, consentApi });
-    return { provider, browser: browser.callback(), partner: partner.callback() };
+  // every role's routes afresh and swaps the listeners' handlers; requests in flight finish where they began.
+  const buildHandlers = async (jwks: SigningJwks) => {
+    const provider = context.buildProvider(jwks);
+    const routes: RoleRoutes[] = await Promise.all(roles.map(([, role]) => role(context, { provider, jwks })));
+    const app = (publicUrl: string, pages: boolean, which: keyof RoleRoutes) => listenerApp({
+      publicUrl, pages, db: context.db, trustedProxies: context.trustedProxies, clientCertHeader: config.proxy.clientCertHeader, routes: routes.flatMap((role) => role[which] ?? []),
+    }).callback();
+    return { provider, browser: app(config.issuer, true, 'browser'), partner: app(config.mtlsBaseUrl, false, 'partner'), uses: { browser: routes.some((role) => role.browser), partner: routes.some((role) => role.partner) } };
   };
-  let handlers = await buildHandlers(jwks);
+  let handlers = await buildHandlers(context.initialJwks);
 
-  const browserServer = createServer(browserTlsOptions(pki.server), (req, res) => handlers.browser(req, res));
-  const partnerServer = createServer(partnerTlsOptions(pki.server, pki.trustAnchors), (req, res) => handlers.partner(req, res));
-  // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
-  // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
-  partnerServer.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
-  const browserPort = await listen(browserServer, config.httpsPort, config.host);
-  const partnerPort = await listen(partnerServer, config.mtlsPort, config.host);
-  const stopSweeper = startSweeper(db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') });
-  const stopKeyWatch = watchSigningKeys(db, jwks, {
+  const servers: Server[] = [];
+  const urls: Portcullis['urls'] = {};
+  if (handlers.uses.browser) {
+    const browserServer = createServer(browserTlsOptions(context.pki.server), (req, res) => handlers.browser(req, res));
+    servers.push(browserServer);
+    urls.browser = `https://localhost:${await listen(browserServer, config.httpsPort, config.host)}`;
+  }
+  if (handlers.uses.partner) {
+    const partnerServer = createServer(partnerTlsOptions(context.pki.server, context.pki.trustAnchors), (req, res) => handlers.partner(req, res));
+    // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
+    // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
+    partnerServer.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
+    servers.push(partnerServer);
+    urls.partner = `https://localhost:${await listen(partnerServer, config.mtlsPort, config.host)}`;
+  }
+  const stopSweeper = startSweeper(context.db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') });
+  const stopKeyWatch = watchSigningKeys(context.db, context.initialJwks, {
     intervalSeconds: SIGNING_KEY_POLL_SECONDS,
     graceSeconds: config.retiredKeyGrace,
-    keyEncryptionKey: secrets.keyEncryptionKey,
+    keyEncryptionKey: context.secrets.keyEncryptionKey,
     onChange: async (next) => {
       handlers = await buildHandlers(next);
-      logger.info({ kids: next.keys.map((key) => key.kid) }, 'signing_keys.reloaded');
+      const kids = next.keys.map((key) => key.kid!);
+      logger.info({ kids }, 'signing_keys.reloaded');
+      context.events.emit('signing_keys.reloaded', { kids });
     },
     onError: (error) => logger.error({ err: error }, 'signing_keys.reload_error'),
   });
 
   return {
-    /** The provider serving requests now; a key rotation replaces it. */
     get provider() {
       return handlers.provider;
     },
-    db,
-    events,
-    secrets,
-    trustAnchors: pki.trustAnchors,
-    urls: { browser: `https://localhost:${browserPort}`, partner: `https://localhost:${partnerPort}` },
+    db: context.db,
+    events: context.events,
+    secrets: context.secrets,
+    roles: roles.map(([name]) => name),
+    urls,
+    trustAnchors: context.pki.trustAnchors,
+    bankSummary: context.bank.summary ?? [],
     async close() {
       await stopKeyWatch();
       await stopSweeper();
-      for (const server of [browserServer, partnerServer]) {
+      for (const server of servers) {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }
-      if (relaxedDb !== db) await relaxedDb.destroy();
-      if (!options.db) await db.destroy();
+      await context.close();
     },
   };
 }

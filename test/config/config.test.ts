@@ -36,6 +36,7 @@ function acceptedValues(variable: string, values: string[]): string[] {
 function productionEnv(): Record<string, string> {
   return {
     NODE_ENV: 'production',
+    BANK_INTEGRATION: '/opt/bank/portcullis-integration.ts',
     KEY_ENCRYPTION_KEY: secret(),
     COOKIE_KEYS: secret(),
     DPOP_NONCE_SECRET: secret(),
@@ -59,6 +60,8 @@ describe('loadConfig defaults', () => {
       mtlsPort: 8444,
       issuer: 'https://localhost:8443',
       mtlsBaseUrl: 'https://localhost:8444',
+      roles: ['auth', 'gateway'],
+      bankIntegration: resolve('./sandbox/sandbox-bank.ts'),
       dataDir: resolve('./data'),
       certsDir: resolve('./certs'),
       databaseUrl: undefined,
@@ -113,6 +116,8 @@ describe('loadConfig reads every variable', () => {
       KEY_ENCRYPTION_KEY: keyEncryptionKey.toString('base64url'),
       COOKIE_KEYS: cookieKeys.join(','),
       DPOP_NONCE_SECRET: dpopNonceSecret.toString('base64url'),
+      ROLES: 'gateway, gateway',
+      BANK_INTEGRATION: 'integrations/bank.ts',
       OB_MESSAGE_SIGNING: 'off',
       OB_ORGANISATION_ID: '0015800001041REAAY',
       OB_TRUST_ANCHOR: 'directory.bank.example',
@@ -134,6 +139,8 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
     assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret });
     assert.deepEqual(config.openBanking, { messageSigning: false, organisationId: '0015800001041REAAY', trustAnchor: 'directory.bank.example' });
+    assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
+    assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));
   });
 
   test('both PostgreSQL URL schemes are accepted', () => {
@@ -232,6 +239,7 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
 
   test('NODE_ENV=production without its required variables lists every missing one', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), configError(
+      'BANK_INTEGRATION: required when NODE_ENV=production',
       'KEY_ENCRYPTION_KEY: required when NODE_ENV=production',
       'COOKIE_KEYS: required when NODE_ENV=production',
       'DPOP_NONCE_SECRET: required when NODE_ENV=production',
@@ -251,6 +259,11 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
       'COOKIE_KEYS: required when NODE_ENV=production',
       'CLIENT_CA_FILE: required when NODE_ENV=production',
     ));
+  });
+
+  test('ROLES names known roles, at least one', () => {
+    assert.deepEqual(acceptedValues('ROLES', ['', ' , ', 'portal', 'auth,console', 'AUTH']), []);
+    assert.deepEqual(loadConfig({ ROLES: 'auth' }).roles, ['auth']);
   });
 
   test('several bad variables are all named in one error', () => {

@@ -10,7 +10,9 @@ import { createSandboxDirectory, type SandboxDirectory } from '../../sandbox/dir
 import { openTestStore } from './store.ts';
 import { freePort } from './free-port.ts';
 
-export interface TestPortcullis extends Portcullis {
+export interface TestPortcullis extends Omit<Portcullis, 'urls'> {
+  /** Both listeners: the test instance runs every role unless `ROLES` says otherwise. */
+  urls: { browser: string; partner: string };
   config: Config;
   certsDir: string;
   caPem: string;
@@ -47,8 +49,10 @@ export async function startTestPortcullis(env: Record<string, string> = {}): Pro
   const db = await openTestStore();
   const portcullis = await startPortcullis(config, createLogger(config.logLevel, false), { db });
   const certsDir = config.certsDir;
+  const { browser = '', partner = '' } = portcullis.urls;
   return {
     ...portcullis,
+    urls: { browser, partner },
     config,
     certsDir,
     caPem: readFileSync(join(certsDir, 'dev-ca.pem'), 'utf8'),

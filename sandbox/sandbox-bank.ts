@@ -1,0 +1,32 @@
+import { hkdfSync } from 'node:crypto';
+
+import { passwordAuthenticator } from '../src/auth/customers/password-authenticator.ts';
+import type { BankIntegration, BankIntegrationContext } from '../src/server/bank-integration.ts';
+import { sandboxAccounts } from './accounts.ts';
+import { SANDBOX_CUSTOMERS, seedSandboxCustomers } from './customers.ts';
+import { createSandboxDirectory } from './directory/sandbox-directory.ts';
+import { shownOneTimeCode } from './shown-one-time-code.ts';
+
+/**
+ * The sandbox bank, as a `BANK_INTEGRATION` module (the default outside production): its test
+ * customers (seeded on first start) sign in with their passwords and a one-time code the page
+ * shows, hold the sandbox's fixed accounts, and register with software statements from the
+ * sandbox directory (under `CERTS_DIR/directory/`).
+ */
+export default async function createSandboxBank({ config, secrets, db, logger }: BankIntegrationContext): Promise<BankIntegration> {
+  await seedSandboxCustomers(db);
+  // A key of its own for the one-time codes, derived so that it never equals the key-encryption key.
+  const oneTimeCodeSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis one-time codes', 32));
+  logger.warn('SANDBOX BANK IN USE: test customers, and one-time codes shown on the sign-in page, not sent to a phone; set BANK_INTEGRATION to the bank\'s own module before real customers sign in.');
+  const directory = await createSandboxDirectory(config.certsDir);
+  return {
+    authenticator: { ...passwordAuthenticator(db), secondFactor: shownOneTimeCode(oneTimeCodeSecret) },
+    accounts: sandboxAccounts,
+    directoryJwks: [directory.jwksPath],
+    summary: [
+      `  Sandbox directory JWKS:                  ${directory.jwksPath}`,
+      '  Sandbox customers (username / password; then enter the code the page shows):',
+      ...SANDBOX_CUSTOMERS.map((customer) => `    ${customer.username} / ${customer.password}`),
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+import { pathToFileURL } from 'node:url';
+
+import type { Knex } from 'knex';
+
+import type { Authenticator } from '../auth/sign-in/authenticator.ts';
+import type { Config, Secrets } from '../config/config.ts';
+import { ConfigError } from '../config/config.ts';
+import type { CustomerAccounts } from '../consent/customer-accounts.ts';
+import type { Logger } from '../observability/logger.ts';
+
+/**
+ * What connects Portcullis to a bank: who its customers are and how they sign in, and which
+ * accounts they hold. A bank writes a module whose default export builds it (`BANK_INTEGRATION`);
+ * outside production the sandbox bank is the default (`sandbox/sandbox-bank.ts`). Nothing in `src/`
+ * imports a bank's module: it is named by configuration and loaded at start.
+ */
+export interface BankIntegration {
+  /** The customers' sign-in: password (or the bank's own first factor), then a second factor. */
+  authenticator: Authenticator;
+  /** The customers' payment accounts, for the consent page, funds checks and Connected apps. */
+  accounts: CustomerAccounts;
+  /** Directory JWKS (files or https URLs) trusted for software statements when `DIRECTORY_JWKS` names none: a sandbox's test directory. */
+  directoryJwks?: string[];
+  /** Lines for the start-up summary (a sandbox's test logins). */
+  summary?: string[];
+}
+
+/** What a bank's module is handed to build its integration. */
+export interface BankIntegrationContext {
+  config: Config;
+  secrets: Secrets;
+  db: Knex;
+  logger: Logger;
+}
+
+/** The default export of a `BANK_INTEGRATION` module. */
+export type CreateBankIntegration = (context: BankIntegrationContext) => Promise<BankIntegration>;
+
+/** Loads the module `config.bankIntegration` names and builds the integration; a module that is not one fails as configuration. */
+export async function loadBankIntegration(context: BankIntegrationContext): Promise<BankIntegration> {
+  const path = context.config.bankIntegration;
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (error) {
+    throw new ConfigError(`BANK_INTEGRATION: cannot load ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof module.default !== 'function') throw new ConfigError(`BANK_INTEGRATION: ${path} must export a default function that builds the bank integration`);
+  return (module.default as CreateBankIntegration)(context);
+}

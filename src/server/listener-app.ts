@@ -1,0 +1,43 @@
+import Koa, { type Middleware } from 'koa';
+import type { Knex } from 'knex';
+
+import { healthRoutes } from '../observability/health.routes.ts';
+import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
+import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
+import { securityHeaders } from '../shared/security-headers.ts';
+import { serveStylesheet } from '../shared/serve-stylesheet.ts';
+import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
+
+export interface ListenerAppOptions {
+  /** The listener's configured public base URL (the issuer, or the mutual-TLS base URL): the only origin its URLs name. */
+  publicUrl: string;
+  trustedProxies: ReadonlySet<string>;
+  clientCertHeader: string | undefined;
+  /** For `/readyz`. */
+  db: Knex;
+  /** Serves pages to people: the stylesheet is served too. */
+  pages: boolean;
+  /** The roles' routes on this listener, in order; what none of them answers is 404. */
+  routes: readonly Middleware[];
+}
+
+/**
+ * One listener's Koa app: what every request gets whatever role answers it (forwarding headers
+ * believed from trusted proxies only, URLs pinned to configuration, the FAPI interaction id,
+ * security headers, health), then the roles' routes.
+ */
+export function listenerApp(options: ListenerAppOptions): Koa {
+  const app = new Koa();
+  app.proxy = options.trustedProxies.size > 0;
+  // The address our trusted proxy appended, not whatever the client put in front of it.
+  app.maxIpsCount = 1;
+  app.silent = true;
+  app.use(stripUntrustedForwarding(options.trustedProxies, options.clientCertHeader));
+  app.use(pinPublicOrigin(options.publicUrl));
+  app.use(fapiInteractionId);
+  app.use(securityHeaders);
+  if (options.pages) app.use(serveStylesheet);
+  app.use(healthRoutes(options.db).routes());
+  for (const routes of options.routes) app.use(routes);
+  return app;
+}

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+
+import type { Config } from '../config/config.ts';
+import { ensureDevPki } from '../pki/dev-pki.ts';
+import { splitPemBundle } from '../pki/pem-bundle.ts';
+import type { ServerCredentials } from './tls-options.ts';
+
+/** The listeners' TLS material: the server's certificate, and the trust anchors for client certificates. */
+export interface ListenerPki {
+  server: ServerCredentials;
+  trustAnchors: string[];
+}
+
+/** The configured certificate and CA, or the development PKI under `CERTS_DIR` for what is not configured (with a warning). */
+export async function loadListenerPki(config: Config, warn: (message: string) => void): Promise<ListenerPki> {
+  const hostnames = [...new Set([new URL(config.issuer).hostname, new URL(config.mtlsBaseUrl).hostname])];
+  const needsDev = !config.tls.certFile || !config.tls.clientCaFile;
+  const dev = needsDev ? await ensureDevPki(config.certsDir, hostnames) : undefined;
+  if (dev) warn(`DEVELOPMENT PKI IN USE (${config.certsDir}): its CA key is on disk; never use it for real partners.`);
+  const server = config.tls.certFile && config.tls.keyFile
+    ? { certificatePem: readFileSync(config.tls.certFile, 'utf8'), privateKeyPem: readFileSync(config.tls.keyFile, 'utf8') }
+    : { certificatePem: dev!.serverCertificatePem, privateKeyPem: dev!.serverPrivateKeyPem };
+  const trustAnchors = config.tls.clientCaFile ? splitPemBundle(readFileSync(config.tls.clientCaFile, 'utf8')) : [dev!.caCertificatePem];
+  return { server, trustAnchors };
+}

@@ -1,0 +1,121 @@
+import { hkdfSync } from 'node:crypto';
+
+import type { Knex } from 'knex';
+import type { Adapter } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { Context } from 'koa';
+
+import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
+import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
+import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
+import { clientCertificateHooks } from '../auth/mtls/client-certificate.ts';
+import { createProvider } from '../auth/provider/create-provider.ts';
+import { loadTrustedDirectories, type TrustedDirectoryKeys } from '../auth/registration/trusted-directories.ts';
+import { createLoginThrottle, type LoginThrottle } from '../auth/sign-in/login-throttle.ts';
+import type { Config, Secrets } from '../config/config.ts';
+import { defaults } from '../config/defaults.ts';
+import { resolveSecrets } from '../config/dev-secrets.ts';
+import type { ConsentContext } from '../consent/consent-context.ts';
+import type { RevokeGrant } from '../consent/consent.service.ts';
+import { findConsentIdByGrant } from '../consent/consent.store.ts';
+import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { storeLocationFor } from '../db/store-location.ts';
+import { createEventBus, type EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../observability/logger.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import { loadBankIntegration, type BankIntegration } from './bank-integration.ts';
+import { loadListenerPki, type ListenerPki } from './pki.ts';
+
+/**
+ * Everything the roles share, built once per process: configuration and secrets, the store, the
+ * bus and the clock, the bank integration, the PKI, the token store adapter, and how to build the
+ * authorization server for a generation of signing keys. Roles take what they need from it.
+ */
+export interface ServerContext {
+  config: Config;
+  logger: Logger;
+  secrets: Secrets;
+  db: Knex;
+  clock: Clock;
+  events: EventBus;
+  bank: BankIntegration;
+  pki: ListenerPki;
+  /** oidc-provider's storage, over the store (and the relaxed-commit pool for the hot writes). */
+  adapter: (model: string) => Adapter;
+  /** Consent services' store, bus and clock. */
+  consents: ConsentContext;
+  /** Ends a grant and its tokens inside the caller's transaction. */
+  revokeGrant: RevokeGrant;
+  trustedProxies: ReadonlySet<string>;
+  /** The TLS client certificate of a request (PEM), from the handshake or a trusted proxy's header. */
+  clientCertificate: (ctx: Context) => string | undefined;
+  /** Keys of the directories trusted to sign software statements. */
+  directories: TrustedDirectoryKeys;
+  loginThrottle: LoginThrottle;
+  /** Keys of their own, derived from the key-encryption key so that none equals another. */
+  csrfSecret: Buffer;
+  dashboardSessionSecret: Buffer;
+  /** The signing keys as they were at start; `watchSigningKeys` follows later changes. */
+  initialJwks: SigningJwks;
+  /** Builds the authorization server for a generation of signing keys. */
+  buildProvider(jwks: SigningJwks): Provider;
+  /** Closes what the context opened (the store, unless it was handed in). */
+  close(): Promise<void>;
+}
+
+function derivedKey(secrets: Secrets, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', purpose, 32));
+}
+
+/**
+ * Opens the store (migrating it unless a test handed one in), loads secrets, PKI, the bank
+ * integration `BANK_INTEGRATION` names, the trusted directories and the signing keys.
+ */
+export async function buildServerContext(config: Config, logger: Logger, options: { db?: Knex } = {}): Promise<ServerContext> {
+  const warn = (message: string) => logger.warn(message);
+  const secrets = resolveSecrets(config, warn);
+  const location = storeLocationFor(config);
+  const db = options.db ?? openStore(location);
+  if (!options.db) await migrateToLatest(db);
+  const pki = await loadListenerPki(config, warn);
+  const bank = await loadBankIntegration({ config, secrets, db, logger });
+  const directoryJwks = config.directoryJwks ?? bank.directoryJwks ?? [];
+  if (!config.directoryJwks) warn('TRUSTING THE BANK INTEGRATION\'S DIRECTORY for software statements; set DIRECTORY_JWKS to your ecosystem directory.');
+  const directories = await loadTrustedDirectories(directoryJwks);
+  const initialJwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
+  const clock = systemClock;
+  const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
+  // A store handed in (by a test) serves everything, relaxed writes included.
+  const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
+  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
+  const trustedProxies = new Set(config.proxy.trusted);
+  const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
+  return {
+    config,
+    logger,
+    secrets,
+    db,
+    clock,
+    events,
+    bank,
+    pki,
+    adapter,
+    consents: { db, events, clock },
+    // Partner, customer and ops end consents through the token store itself, in the consent's own transaction.
+    revokeGrant: revokeGrantTokens,
+    trustedProxies,
+    clientCertificate: (ctx) => getCertificate(ctx as KoaContextWithOIDC),
+    directories,
+    loginThrottle: createLoginThrottle(db, defaults.loginThrottle),
+    csrfSecret: derivedKey(secrets, 'portcullis csrf tokens'),
+    dashboardSessionSecret: derivedKey(secrets, 'portcullis dashboard sessions'),
+    initialJwks,
+    buildProvider: (jwks) => createProvider(config.issuer, { config, secrets, adapter, jwks, authenticator: bank.authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger),
+    async close() {
+      if (relaxedDb !== db) await relaxedDb.destroy();
+      if (!options.db) await db.destroy();
+    },
+  };
+}
