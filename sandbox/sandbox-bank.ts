@@ -13,14 +13,14 @@ import { shownOneTimeCode } from './shown-one-time-code.ts';
  * shows, hold the sandbox's fixed accounts, and register with software statements from the
  * sandbox directory (under `CERTS_DIR/directory/`).
  */
-export default async function createSandboxBank({ config, secrets, db, logger }: BankIntegrationContext): Promise<BankIntegration> {
+export default async function createSandboxBank({ config, secrets, db, logger, clock }: BankIntegrationContext): Promise<BankIntegration> {
   await seedSandboxCustomers(db);
   // A key of its own for the one-time codes, derived so that it never equals the key-encryption key.
   const oneTimeCodeSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis one-time codes', 32));
   logger.warn('SANDBOX BANK IN USE: test customers, and one-time codes shown on the sign-in page, not sent to a phone; set BANK_INTEGRATION to the bank\'s own module before real customers sign in.');
   const directory = await createSandboxDirectory(config.certsDir);
   return {
-    authenticator: { ...passwordAuthenticator(db), secondFactor: shownOneTimeCode(oneTimeCodeSecret) },
+    authenticator: { ...passwordAuthenticator(db), secondFactor: shownOneTimeCode(oneTimeCodeSecret, clock) },
     accounts: sandboxAccounts,
     directoryJwks: [directory.jwksPath],
     summary: [

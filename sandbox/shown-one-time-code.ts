@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { SecondFactor, SecondFactorAttempt } from '../src/auth/sign-in/authenticator.ts';
+import { epochSeconds, type Clock } from '../src/shared/clock.ts';
 import { OPEN_BANKING_ACR } from '../src/openbanking/ob-vocabulary.ts';
 
 // A code is good for five minutes after the right password.
@@ -22,7 +23,7 @@ function codeFor(secret: Buffer, attempt: SecondFactorAttempt): string {
  * password was accepted, under `secret` (a key of its own), and lasts five minutes. It proves
  * nothing a password does not: never use it for real customers.
  */
-export function shownOneTimeCode(secret: Buffer): SecondFactor {
+export function shownOneTimeCode(secret: Buffer, clock: Clock): SecondFactor {
   return {
     acr: OPEN_BANKING_ACR.sca,
     async challenge(attempt) {
@@ -35,7 +36,7 @@ export function shownOneTimeCode(secret: Buffer): SecondFactor {
       };
     },
     async verify(attempt, code) {
-      const fresh = Math.floor(Date.now() / 1000) - attempt.startedAt <= CODE_LIFETIME_SECONDS;
+      const fresh = epochSeconds(clock) - attempt.startedAt <= CODE_LIFETIME_SECONDS;
       const expected = Buffer.from(codeFor(secret, attempt));
       const given = Buffer.from(code);
       if (!fresh || given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;

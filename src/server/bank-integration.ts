@@ -7,6 +7,7 @@ import type { Config, Secrets } from '../config/config.ts';
 import { ConfigError } from '../config/config.ts';
 import type { CustomerAccounts } from '../consent/customer-accounts.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Clock } from '../shared/clock.ts';
 
 /**
  * What connects Portcullis to a bank: who its customers are and how they sign in, and which
@@ -31,6 +32,8 @@ export interface BankIntegrationContext {
   secrets: Secrets;
   db: Knex;
   logger: Logger;
+  /** The clock the rest of Portcullis decides by. */
+  clock: Clock;
 }
 
 /** The default export of a `BANK_INTEGRATION` module. */

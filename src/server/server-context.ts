@@ -80,12 +80,12 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const db = options.db ?? openStore(location);
   if (!options.db) await migrateToLatest(db);
   const pki = await loadListenerPki(config, warn);
-  const bank = await loadBankIntegration({ config, secrets, db, logger });
+  const clock = systemClock;
+  const bank = await loadBankIntegration({ config, secrets, db, logger, clock });
   const directoryJwks = config.directoryJwks ?? bank.directoryJwks ?? [];
   if (!config.directoryJwks) warn('TRUSTING THE BANK INTEGRATION\'S DIRECTORY for software statements; set DIRECTORY_JWKS to your ecosystem directory.');
   const directories = await loadTrustedDirectories(directoryJwks);
   const initialJwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
-  const clock = systemClock;
   const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);

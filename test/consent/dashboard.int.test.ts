@@ -200,11 +200,11 @@ describe('signing in', () => {
   test('a tampered, expired or foreign cookie means signed out; one sealed with the derived key works', async () => {
     const secret = Buffer.from(hkdfSync('sha256', portcullis.secrets.keyEncryptionKey, '', 'portcullis dashboard sessions', 32));
     const now = Math.floor(Date.now() / 1000);
-    const good = sealSession(secret, newSession(ALICE.id));
+    const good = sealSession(secret, newSession(ALICE.id, now));
     assert.equal((await request('/connected-apps', { cookie: good })).status, 200, 'the test seals cookies as the server does');
 
-    const expired = sealSession(secret, { ...newSession(ALICE.id), expiresAt: now - 1 });
-    const foreign = sealSession(Buffer.alloc(32, 'another key'), newSession(ALICE.id));
+    const expired = sealSession(secret, { ...newSession(ALICE.id, now), expiresAt: now - 1 });
+    const foreign = sealSession(Buffer.alloc(32, 'another key'), newSession(ALICE.id, now));
     const [payload, tag] = good.split('.') as [string, string];
     const asBob = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), customerId: BOB.id })).toString('base64url');
     const { cookie: real } = await signIn();

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
+import { epochSeconds, type Clock } from '../../shared/clock.ts';
 import type { Authenticator } from '../sign-in/authenticator.ts';
 import { checkCredentials } from '../sign-in/check-credentials.ts';
 import type { LoginThrottle } from '../sign-in/login-throttle.ts';
@@ -16,7 +17,7 @@ import { startSecondStep } from './second-step.ts';
  * a customer's account is reached through a third party, so the second factor is started and the
  * browser sent (303, POST/redirect/GET) to the code page.
  */
-export function submitLogin(provider: Provider, authenticator: Authenticator, loginThrottle: LoginThrottle, csrfSecret: Buffer): Middleware {
+export function submitLogin(provider: Provider, authenticator: Authenticator, loginThrottle: LoginThrottle, csrfSecret: Buffer, clock: Clock): Middleware {
   return async function submitLogin(ctx) {
     const interaction = ctx.state.interaction!;
     if (interaction.prompt.name !== 'login') throw new errors.InvalidRequest('you are already signed in');
@@ -29,7 +30,7 @@ export function submitLogin(provider: Provider, authenticator: Authenticator, lo
       await renderLoginPage(ctx, provider, csrfSecret, { username, error: check.message, invalid: check.refused === 'wrong' });
       return;
     }
-    const attempt = { firstFactor: check, interactionUid: interaction.uid, startedAt: Math.floor(Date.now() / 1000) };
+    const attempt = { firstFactor: check, interactionUid: interaction.uid, startedAt: epochSeconds(clock) };
     const challenge = await authenticator.secondFactor.challenge(attempt);
     await startSecondStep(provider, ctx, { username, attempt, challenge });
     ctx.redirect(`/interaction/${interaction.uid}`);

@@ -4,6 +4,7 @@ import type { Middleware } from 'koa';
 import { errors } from 'oidc-provider';
 
 import type { Logger } from '../../observability/logger.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { sendOAuthError } from '../../shared/oauth-error-response.ts';
 import { readRawBody } from '../../shared/read-raw-body.ts';
 import { bindSoftwareStatement } from './bind-software-statement.ts';
@@ -20,14 +21,17 @@ export interface SoftwareStatementPolicy {
   issuer: string;
   /** Replay check for signed registration requests (see `verifyRegistrationRequest`). */
   isFirstUse: (issuer: string, jti: string, expiresAt: number) => Promise<boolean>;
+  /** What statements' and requests' `iat` and `exp` are checked against. */
+  clock: Clock;
 }
 
 async function registrationMetadata(req: IncomingMessage, contentType: string, policy: SoftwareStatementPolicy): Promise<Record<string, unknown>> {
   const { directories, issuer, isFirstUse } = policy;
+  const now = policy.clock.now();
   const body = await readRawBody(req, BODY_LIMIT);
   if (contentType === 'application/jwt') {
-    const ssa = await verifySoftwareStatement(readSoftwareStatementClaim(body), directories);
-    return bindSoftwareStatement(await verifyRegistrationRequest(body.trim(), ssa, { audience: issuer, isFirstUse }), ssa);
+    const ssa = await verifySoftwareStatement(readSoftwareStatementClaim(body), directories, { now });
+    return bindSoftwareStatement(await verifyRegistrationRequest(body.trim(), ssa, { audience: issuer, isFirstUse, now }), ssa);
   }
   let requested: unknown;
   try {
@@ -38,7 +42,7 @@ async function registrationMetadata(req: IncomingMessage, contentType: string, p
   if (typeof requested !== 'object' || requested === null || Array.isArray(requested)) throw new errors.InvalidClientMetadata('request body must be a JSON object');
   const statement = (requested as Record<string, unknown>)['software_statement'];
   if (typeof statement !== 'string' || !statement) throw new errors.InvalidSoftwareStatement('software_statement is required');
-  return bindSoftwareStatement(requested as Record<string, unknown>, await verifySoftwareStatement(statement, directories));
+  return bindSoftwareStatement(requested as Record<string, unknown>, await verifySoftwareStatement(statement, directories, { now }));
 }
 
 /**

@@ -78,6 +78,8 @@ export function failureBudget(db: Knex, name: string, limit: ThrottleLimit): Fai
   return {
     async admit(key) {
       const place = `${placesOf(key)}${randomUUID()}`;
+      // Machine time, not the shared clock: rate-limiter-flexible counts failures by Date.now(),
+      // and a place must expire on the same time line as the failures it is weighed against.
       await insertReservation(db, place, Date.now() + PLACE_LIFETIME_MS);
       // Read only once the place is written (and committed): of two checks that overlap, the one
       // that reads later counts the other, so together they can never overshoot.

@@ -19,17 +19,15 @@ export interface DashboardSession {
   expiresAt: number;
 }
 
-const nowInSeconds = () => Math.floor(Date.now() / 1000);
-
-/** A new session, for `customerId` or anonymous, expiring `SESSION_TTL_SECONDS` from `now`. */
-export function newSession(customerId?: string, now = nowInSeconds()): DashboardSession {
+/** A new session, for `customerId` or anonymous, expiring `SESSION_TTL_SECONDS` from `now` (epoch seconds). */
+export function newSession(customerId: string | undefined, now: number): DashboardSession {
   const session: DashboardSession = { id: randomBytes(16).toString('base64url'), expiresAt: now + SESSION_TTL_SECONDS };
   if (customerId !== undefined) session.customerId = customerId;
   return session;
 }
 
 /** The same session with its expiry moved to `SESSION_TTL_SECONDS` from `now` (sliding expiry). */
-export function renewSession(session: DashboardSession, now = nowInSeconds()): DashboardSession {
+export function renewSession(session: DashboardSession, now: number): DashboardSession {
   return { ...session, expiresAt: now + SESSION_TTL_SECONDS };
 }
 
@@ -47,7 +45,7 @@ export function sealSession(secret: Buffer, session: DashboardSession): string {
  * The session a cookie value holds, or undefined when it was not sealed under `secret`, was
  * altered, or has expired: all of them mean "signed out".
  */
-export function openSession(secret: Buffer, value: string | undefined, now = nowInSeconds()): DashboardSession | undefined {
+export function openSession(secret: Buffer, value: string | undefined, now: number): DashboardSession | undefined {
   const [payload, tag, ...rest] = (value ?? '').split('.');
   if (!payload || !tag || rest.length) return undefined;
   const given = Buffer.from(tag, 'base64url');

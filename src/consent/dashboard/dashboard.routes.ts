@@ -29,7 +29,7 @@ import { submitSignIn } from './submit-sign-in.ts';
  */
 export function dashboardRoutes(deps: DashboardDependencies): Router {
   const router = new Router({ prefix: '/connected-apps' });
-  const session = loadDashboardSession(deps.sessionSecret);
+  const session = loadDashboardSession(deps.sessionSecret, deps.consents.clock);
   const csrf = checkDashboardCsrf(deps.csrfSecret);
   router.get('/sign-in', noStore, session, showSignIn(deps));
   router.post('/sign-in', noStore, parseForm, session, csrf, submitSignIn(deps));

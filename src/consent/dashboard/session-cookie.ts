@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 
+import { epochSeconds, type Clock } from '../../shared/clock.ts';
 import { openSession, renewSession, sealSession, type DashboardSession } from './dashboard-session.ts';
 
 /*
@@ -25,11 +26,12 @@ export function clearSessionCookie(ctx: Context): void {
  * Puts the session of a valid cookie in `ctx.state.dashboardSession` and renews its expiry; an
  * expired, altered or missing cookie leaves it empty (signed out).
  */
-export function loadDashboardSession(secret: Buffer): Middleware {
+export function loadDashboardSession(secret: Buffer, clock: Clock): Middleware {
   return async function loadDashboardSession(ctx, next) {
-    const session = openSession(secret, ctx.cookies.get(SESSION_COOKIE, { signed: false }));
+    const now = epochSeconds(clock);
+    const session = openSession(secret, ctx.cookies.get(SESSION_COOKIE, { signed: false }), now);
     if (session) {
-      ctx.state.dashboardSession = renewSession(session);
+      ctx.state.dashboardSession = renewSession(session, now);
       writeSessionCookie(ctx, secret, ctx.state.dashboardSession);
     }
     await next();

@@ -3,6 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { renderView } from '../../shared/render-view.ts';
 import { dashboardCsrfToken } from './check-dashboard-csrf.ts';
 import { DASHBOARD_HOME } from './dashboard-paths.ts';
+import { epochSeconds } from '../../shared/clock.ts';
 import { newSession, type DashboardSession } from './dashboard-session.ts';
 import type { DashboardDependencies } from './dashboard.deps.ts';
 import { writeSessionCookie } from './session-cookie.ts';
@@ -22,14 +23,14 @@ export async function renderSignIn(ctx: Context, csrfSecret: Buffer, session: Da
  * `GET /connected-apps/sign-in`. A signed-in customer goes straight to the list; anyone else gets
  * the form, and an anonymous session that its CSRF token is bound to.
  */
-export function showSignIn(deps: Pick<DashboardDependencies, 'sessionSecret' | 'csrfSecret'>): Middleware {
+export function showSignIn(deps: Pick<DashboardDependencies, 'sessionSecret' | 'csrfSecret' | 'consents'>): Middleware {
   return async function showSignIn(ctx) {
     if (ctx.state.dashboardSession?.customerId) {
       ctx.redirect(DASHBOARD_HOME);
       ctx.status = 303;
       return;
     }
-    const session = ctx.state.dashboardSession ?? newSession();
+    const session = ctx.state.dashboardSession ?? newSession(undefined, epochSeconds(deps.consents.clock));
     writeSessionCookie(ctx, deps.sessionSecret, session);
     await renderSignIn(ctx, deps.csrfSecret, session, { notice: ctx.query['signed-out'] === undefined ? undefined : 'You have signed out.' });
   };

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 
 import { checkCredentials } from '../../auth/sign-in/check-credentials.ts';
 import { DASHBOARD_HOME } from './dashboard-paths.ts';
+import { epochSeconds } from '../../shared/clock.ts';
 import { newSession } from './dashboard-session.ts';
 import type { DashboardDependencies } from './dashboard.deps.ts';
 import { writeSessionCookie } from './session-cookie.ts';
@@ -13,7 +14,7 @@ import { renderSignIn } from './show-sign-in.ts';
  * every cause, 401. A hit starts a new session (a new id, so new CSRF tokens: nothing from before
  * sign-in carries over) and goes to the list, never to an address the request names.
  */
-export function submitSignIn(deps: Pick<DashboardDependencies, 'authenticator' | 'loginThrottle' | 'sessionSecret' | 'csrfSecret' | 'logger'>): Middleware {
+export function submitSignIn(deps: Pick<DashboardDependencies, 'authenticator' | 'loginThrottle' | 'sessionSecret' | 'csrfSecret' | 'logger' | 'consents'>): Middleware {
   return async function submitSignIn(ctx) {
     const { username = '', password = '' } = ctx.state.form!;
     const check = await checkCredentials(deps.authenticator, deps.loginThrottle, { username, password, ip: ctx.ip });
@@ -25,7 +26,7 @@ export function submitSignIn(deps: Pick<DashboardDependencies, 'authenticator' |
       return;
     }
     const { customer } = check;
-    writeSessionCookie(ctx, deps.sessionSecret, newSession(customer.id));
+    writeSessionCookie(ctx, deps.sessionSecret, newSession(customer.id, epochSeconds(deps.consents.clock)));
     deps.logger.info({ customerId: customer.id }, 'dashboard.signed_in');
     ctx.redirect(DASHBOARD_HOME);
     ctx.status = 303;

@@ -10,6 +10,7 @@ import { submitCode } from '../../auth/interactions/submit-code.ts';
 import { submitLogin } from '../../auth/interactions/submit-login.ts';
 import type { Authenticator } from '../../auth/sign-in/authenticator.ts';
 import type { LoginThrottle } from '../../auth/sign-in/login-throttle.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { noStore } from '../../shared/no-store.ts';
 import { parseForm } from '../../shared/parse-form.ts';
 import { confirmConsent } from './confirm-consent.ts';
@@ -25,6 +26,7 @@ export interface AuthorizationJourneyDependencies {
   loginThrottle: LoginThrottle;
   journey: ConsentJourney;
   csrfSecret: Buffer;
+  clock: Clock;
 }
 
 function showConsentPage(deps: ConsentPageDependencies): Middleware {
@@ -39,14 +41,14 @@ function showConsentPage(deps: ConsentPageDependencies): Middleware {
  * (this part's steps). Which consent it is for is settled before any page is shown.
  */
 export function authorizationJourneyRoutes(deps: AuthorizationJourneyDependencies): Router {
-  const { provider, authenticator, loginThrottle, journey, csrfSecret } = deps;
+  const { provider, authenticator, loginThrottle, journey, csrfSecret, clock } = deps;
   const router = new Router({ prefix: '/interaction/:uid' });
   const load = loadInteraction(provider);
   const csrf = checkCsrf(csrfSecret);
   const consent = resolveConsent(provider, journey);
-  const page = { provider, journey, authenticator, csrfSecret };
+  const page = { provider, journey, authenticator, csrfSecret, clock };
   router.get('/', noStore, load, endUnmeetableAcr(provider, authenticator), consent, showSignIn(provider, csrfSecret), showConsentPage(page));
-  router.post('/login', noStore, parseForm, load, csrf, submitLogin(provider, authenticator, loginThrottle, csrfSecret));
+  router.post('/login', noStore, parseForm, load, csrf, submitLogin(provider, authenticator, loginThrottle, csrfSecret, clock));
   router.post('/code', noStore, parseForm, load, csrf, submitCode(provider, authenticator, loginThrottle, csrfSecret));
   router.post('/confirm', noStore, parseForm, load, csrf, consent, confirmConsent(page));
   router.post('/deny', noStore, parseForm, load, csrf, consent, denyConsent(provider, journey));

@@ -19,10 +19,10 @@ export function confirmConsent(deps: ConsentPageDependencies): Middleware {
     const pending = ctx.state.pendingConsent;
     let grantId: string | undefined;
     try {
-      if (!pending) grantId = await grantConsent(provider, interaction);
+      if (!pending) grantId = await grantConsent(provider, interaction, deps.clock.now());
       else {
         await journey.approve(pending, interaction.session!.accountId, ctx.state.form!, async (consent) => {
-          grantId = await grantConsent(provider, interaction, consent);
+          grantId = await grantConsent(provider, interaction, deps.clock.now(), consent);
           return grantId;
         });
       }

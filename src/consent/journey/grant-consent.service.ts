@@ -48,7 +48,7 @@ export function describeRequest(interaction: InteractionDetails): string[] {
  * reports every token inactive once their grant has expired. Returns the grant id that finishes
  * the consent prompt.
  */
-export async function grantConsent(provider: Provider, interaction: InteractionDetails, consent?: { id: string; expiresAt?: Date }): Promise<string> {
+export async function grantConsent(provider: Provider, interaction: InteractionDetails, now: Date, consent?: { id: string; expiresAt?: Date }): Promise<string> {
   const consentId = consent?.id;
   const details = interaction.prompt.details as PromptDetails;
   const grant = new provider.Grant({ accountId: interaction.session!.accountId, clientId: interaction.params['client_id'] as string });
@@ -58,6 +58,6 @@ export async function grantConsent(provider: Provider, interaction: InteractionD
   for (const detail of details.rar ?? []) {
     grant.addRar((consentId && isObRarType(detail['type']) ? { ...detail, consent_id: consentId } : detail) as never);
   }
-  if (consent?.expiresAt) endGrantBy(provider, grant, consent.expiresAt);
+  if (consent?.expiresAt) endGrantBy(provider, grant, consent.expiresAt, now);
   return grant.save();
 }

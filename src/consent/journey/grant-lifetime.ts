@@ -15,9 +15,9 @@ interface GrantModelWithLifetime {
   expiresIn(ctx: undefined, grant: Grant): number | undefined;
 }
 
-/** Makes `grant` expire no later than `expiresAt` (and never later than `ttl.Grant` would). */
-export function endGrantBy(provider: Provider, grant: Grant, expiresAt: Date): void {
-  const secondsLeft = Math.max(1, Math.ceil((expiresAt.getTime() - Date.now()) / 1000));
+/** Makes `grant` expire no later than `expiresAt` (and never later than `ttl.Grant` would), counting from `now`. */
+export function endGrantBy(provider: Provider, grant: Grant, expiresAt: Date, now: Date): void {
+  const secondsLeft = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
   const configured = (provider.Grant as unknown as GrantModelWithLifetime).expiresIn(undefined, grant) ?? secondsLeft;
   (grant as GrantWithLifetime).expiresIn = Math.min(configured, secondsLeft);
 }

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 
 import type { ConsentJourney } from './consent-journey.ts';
 import { describeClient } from '../../auth/clients/describe-app.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { renderView } from '../../shared/render-view.ts';
 import type { Authenticator } from '../../auth/sign-in/authenticator.ts';
 import { describeRequest } from './grant-consent.service.ts';
@@ -14,6 +15,8 @@ export interface ConsentPageDependencies {
   journey: ConsentJourney;
   authenticator: Authenticator;
   csrfSecret: Buffer;
+  /** When a consent-bound grant is saved: it must end no later than its consent. */
+  clock: Clock;
 }
 
 /** Renders the consent page for the interaction's pending consent (or its scopes alone), with an optional error. */

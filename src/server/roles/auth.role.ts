@@ -21,14 +21,14 @@ import type { Role } from './role.ts';
  */
 export const authRole: Role = async (context, { provider }) => {
   const { config, logger, bank, secrets } = context;
-  const registration = acceptSoftwareStatement(ROUTES.registration, { directories: context.directories, issuer: config.issuer, isFirstUse: registrationReplayCheck(context.adapter('ReplayDetection')) }, logger);
+  const registration = acceptSoftwareStatement(ROUTES.registration, { directories: context.directories, issuer: config.issuer, isFirstUse: registrationReplayCheck(context.adapter('ReplayDetection'), context.clock), clock: context.clock }, logger);
   const dpopNonceFirst = checkDpopNonceFirst(secrets.dpopNonceSecret, logger);
   const journey = consentJourney(context.consents, bank.accounts, context.revokeGrant);
   const oauthEndpoints: Middleware[] = [registration, postOnlyEndpoints, dpopNonceFirst, delegateToProvider(provider)];
   return {
     browser: [
       renderBrowserErrors(logger),
-      authorizationJourneyRoutes({ provider, authenticator: bank.authenticator, loginThrottle: context.loginThrottle, journey, csrfSecret: context.csrfSecret }).routes() as Middleware,
+      authorizationJourneyRoutes({ provider, authenticator: bank.authenticator, loginThrottle: context.loginThrottle, journey, csrfSecret: context.csrfSecret, clock: context.clock }).routes() as Middleware,
       dashboardRoutes({ consents: context.consents, provider, authenticator: bank.authenticator, loginThrottle: context.loginThrottle, accounts: bank.accounts, revokeGrant: context.revokeGrant, sessionSecret: context.dashboardSessionSecret, csrfSecret: context.csrfSecret, logger }).routes() as Middleware,
       ...oauthEndpoints,
     ],
