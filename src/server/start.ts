@@ -99,7 +99,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     db: context.db,
     events: context.events,
     secrets: context.secrets,
-    roles: roles.map(([name]) => name),
+    roles: config.roles,
     urls,
     trustAnchors: context.pki.trustAnchors,
     bankSummary: context.bank.summary ?? [],
