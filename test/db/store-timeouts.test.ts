@@ -16,6 +16,8 @@ import { refusedDatabaseUrl, silentDatabase } from '../helpers/unreachable-datab
 const databaseUrl = process.env.DATABASE_URL;
 // What a busy two-core test machine may add to a timeout, ms.
 const SLACK_MS = 1_000;
+// Each test fails after this rather than wait for a store that never gives up.
+const TEST_TIMEOUT = { timeout: 20_000 };
 
 /** Runs `work`, which must fail; returns the error and how long the failure took, ms. */
 async function failure(work: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
@@ -25,7 +27,7 @@ async function failure(work: () => Promise<unknown>): Promise<{ error: unknown; 
 }
 
 describe(`store timeouts against an unreachable database (${storeKind})`, () => {
-  it('a refused connection fails at once, not after the pool has waited', async () => {
+  it('a refused connection fails at once, not after the pool has waited', TEST_TIMEOUT, async () => {
     const db = openStore({ databaseUrl: await refusedDatabaseUrl() });
     after(() => db.destroy());
     const { error, ms } = await failure(() => db.raw('select 1'));
@@ -33,7 +35,7 @@ describe(`store timeouts against an unreachable database (${storeKind})`, () => 
     assert.ok(ms < SLACK_MS, `${Math.round(ms)} ms`);
   });
 
-  it('a database that accepts connections and never answers fails within the connect timeout', async () => {
+  it('a database that accepts connections and never answers fails within the connect timeout', TEST_TIMEOUT, async () => {
     const silent = await silentDatabase();
     const db = openStore({ databaseUrl: silent.url });
     after(async () => {
@@ -52,7 +54,7 @@ describe('store timeouts on PostgreSQL', { skip: databaseUrl ? false : 'needs Po
     return (await db.raw('show statement_timeout')).rows[0].statement_timeout;
   }
 
-  it('every connection of both pools carries the statement timeout', async () => {
+  it('every connection of both pools carries the statement timeout', TEST_TIMEOUT, async () => {
     const db = openStore({ databaseUrl: databaseUrl! });
     const relaxed = openRelaxedCommitStore({ databaseUrl: databaseUrl! }, db);
     after(async () => {
@@ -63,12 +65,13 @@ describe('store timeouts on PostgreSQL', { skip: databaseUrl ? false : 'needs Po
     assert.equal(await statementTimeoutOf(relaxed), `${defaults.store.statementTimeout}s`);
   });
 
-  it('a connection that goes silent under a statement fails it within the query timeout and is dropped, so the pool serves again from a database that came back elsewhere', async () => {
+  it('a connection that goes silent under a statement fails it within the query timeout and is dropped, so the pool serves again from a database that came back elsewhere', TEST_TIMEOUT, async () => {
     const proxy = await startDatabaseProxy(databaseUrl!);
     const db = openStore({ databaseUrl: proxy.url });
     after(async () => {
-      await db.destroy();
+      // The proxy first: its sockets closing end whatever the pool still waits on.
       await proxy.close();
+      await db.destroy();
     });
     await db.raw('select 1');
     await proxy.cut('black-hole');
