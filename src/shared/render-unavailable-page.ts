@@ -4,7 +4,7 @@ import { OUTAGE_HEADERS } from './outage-headers.ts';
 import { renderView } from './render-view.ts';
 
 /** What a customer reads while the store is unavailable: nothing failed that they did, and when to come back. */
-export const UNAVAILABLE_MESSAGE = 'This service is temporarily unavailable. Please try again in a minute.';
+const UNAVAILABLE_MESSAGE = 'This service is temporarily unavailable. Please try again in a minute.';
 
 /**
  * Answers a browser page with the error page, 503 and `Retry-After`, when the store is

@@ -32,6 +32,25 @@ export async function silentDatabase(): Promise<{ url: string; close(): Promise<
   };
 }
 
+/**
+ * A server that accepts connections and closes each at once, counting them: a database that is
+ * going down. A store call on it fails at once, after exactly one connection attempt.
+ */
+export async function closingDatabase(): Promise<{ url: string; connections(): number; close(): Promise<void> }> {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `postgres://portcullis@127.0.0.1:${port}/nowhere`,
+    connections: () => connections,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 /** What a real store (knex over pg) throws when the database refuses connections. */
 export async function refusedStoreError(): Promise<unknown> {
   const db = openStore({ databaseUrl: await refusedDatabaseUrl() });

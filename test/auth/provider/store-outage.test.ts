@@ -26,7 +26,7 @@ import { openStore, type Knex } from '../../../src/db/knex.ts';
 import { ACCOUNT_ACCESS_DETAILS, partnerKeys, REDIRECT_URI } from '../../helpers/partner-client.ts';
 import { clientAssertion } from '../../helpers/raw-oauth.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
-import { refusedDatabaseUrl } from '../../helpers/unreachable-database.ts';
+import { closingDatabase, refusedDatabaseUrl } from '../../helpers/unreachable-database.ts';
 
 interface LogLine {
   level: number;
@@ -159,5 +159,26 @@ describe(`oidc-provider when the store fails in the middle of an authorization (
     const location = new URL(answer.headers.get('location')!);
     assert.equal(`${location.origin}${location.pathname}`, REDIRECT_URI);
     assert.deepEqual(Object.fromEntries(location.searchParams), { ...OUTAGE_BODY, state: 'the-state', iss: ISSUER });
+  });
+});
+
+describe('oidc-provider once the store has failed a request', () => {
+  test('the rest of that request does not go back to the store, so it never waits out the timeouts twice', async () => {
+    const closing = await closingDatabase();
+    const store = openStore({ databaseUrl: closing.url });
+    const { listener, base: url } = await serveProvider(createStoreAdapter(store));
+    after(async () => {
+      listener.close();
+      await store.destroy();
+      await closing.close();
+    });
+    // The authorization endpoint's error handler looks an unknown client up once more to decide
+    // where the error goes; that second lookup must not reach the store.
+    const authorize = await send(`/authorize?client_id=tpp-1&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:abc')}`, { headers: { accept: 'text/html' } }, url);
+    assert.equal(authorize.status, 503);
+    assert.equal(closing.connections(), 1);
+    const token = await send('/token', { method: 'POST', form: { grant_type: 'client_credentials', client_id: 'tpp-1', client_assertion_type: ASSERTION_TYPE, client_assertion: unsignedAssertion('tpp-1') } }, url);
+    assertOutageJson('token', token);
+    assert.equal(closing.connections(), 2, 'a new request tries the store again');
   });
 });
