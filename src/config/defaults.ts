@@ -75,6 +75,56 @@ export const defaults = {
    */
   clientCacheTtl: 10,
 
+  /**
+   * The PostgreSQL connection pools (the store and its relaxed-commit twin), and what every surface
+   * answers while the database cannot be reached. knex waits 60 s for a connection and pg waits
+   * forever for a connect or a reply unless told otherwise, so without these an outage would hold
+   * each request for a minute (or for good, behind a silent network) and then answer 500. With
+   * them a refused connection fails at once, a silent database within a few seconds, and every
+   * surface answers 503 with `Retry-After` in its own format. Dead connections are dropped from
+   * the pool as soon as they are noticed, so the app recovers by itself when the database is back.
+   * They apply to every statement, migrations included: a step too long for them (an index on a
+   * large table) is run by hand, with psql, before the migration that records it. Not used by the
+   * embedded PGlite store, which runs in this process. Read by `openStore` straight from here, as
+   * policy.
+   */
+  store: {
+    /**
+     * Opening a connection (TCP, TLS, authentication), seconds: pg's `connectionTimeoutMillis`.
+     * Default 2. A database on the same network connects in milliseconds; raise it only for a
+     * distant one.
+     */
+    connectTimeout: 2,
+    /**
+     * Waiting for a connection from the pool, seconds: knex's `acquireConnectionTimeout` (its
+     * default is 60). Default 3, above `connectTimeout` so that a silent database is reported as
+     * such. Under a load the pool cannot serve, requests past it are shed with a 503 rather than
+     * queued for a minute. Keep it above `connectTimeout`.
+     */
+    acquireTimeout: 3,
+    /**
+     * The longest a statement may run on the server, seconds: PostgreSQL's `statement_timeout`,
+     * which cancels it there (SQLSTATE 57014) and frees its locks. Default 3: our statements take
+     * milliseconds; one that runs for seconds is a sick database, and the caller gets a 503.
+     * Raise it only with `queryTimeout`, and only if a statement of ours legitimately runs longer.
+     */
+    statementTimeout: 3,
+    /**
+     * Waiting for the reply to a statement already sent, seconds: pg's `query_timeout`, for a
+     * connection that went silent (a network partition), where `statementTimeout` never fires.
+     * Default 4, above `statementTimeout`, so that a slow statement is cancelled by the server
+     * first and its connection stays usable; a connection that timed out here is dropped. Keep
+     * it just above `statementTimeout`: it is how long a request waits on a silent network.
+     */
+    queryTimeout: 4,
+    /**
+     * `Retry-After` on every 503 answered because the store is unavailable, seconds. Default 30:
+     * about what a managed PostgreSQL failover takes; asking clients back sooner only adds load to
+     * a database that is coming back. Set it near your own failover or restart time.
+     */
+    retryAfter: 30,
+  },
+
   /** How often the expired-row sweeper runs, seconds. Default 60. */
   sweepInterval: 60,
 

@@ -2,11 +2,40 @@ import { mkdirSync } from 'node:fs';
 
 import knexFactory, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
+import type { ClientConfig } from 'pg';
+
+import { defaults } from '../config/defaults.ts';
 
 export type { Knex };
 
 // Connections of the relaxed-commit pool: its statements are single-row writes that never wait on a fsync.
 const RELAXED_POOL_SIZE = 4;
+
+// Connections of the store's own pool.
+const POOL_SIZE = 10;
+
+/**
+ * A knex configuration for PostgreSQL at `url` that fails fast when the database is away and
+ * recovers by itself when it is back (`defaults.store` says why each limit is what it is). knex
+ * already drops a connection whose socket closed; `validate` also drops one whose statement timed
+ * out unanswered (pg's `readyForQuery` stays false until the reply comes), whose next statement
+ * would otherwise queue behind it, for good if its server is gone without a word.
+ */
+function postgresConfig(url: string, poolSize: number): Knex.Config {
+  const { connectTimeout, acquireTimeout, statementTimeout, queryTimeout } = defaults.store;
+  const connection: ClientConfig = {
+    connectionString: url,
+    connectionTimeoutMillis: connectTimeout * 1000,
+    statement_timeout: statementTimeout * 1000,
+    query_timeout: queryTimeout * 1000,
+  };
+  return {
+    client: 'pg',
+    connection: connection as Knex.StaticConnectionConfig,
+    acquireConnectionTimeout: acquireTimeout * 1000,
+    pool: { min: 0, max: poolSize, validate: (client: { readyForQuery?: boolean }) => client.readyForQuery === true },
+  };
+}
 
 /** Where the store lives: a PostgreSQL server, or an embedded PGlite folder (`memory://` for tests). */
 export type StoreLocation = { databaseUrl: string } | { pgliteDir: string };
@@ -17,7 +46,7 @@ export type StoreLocation = { databaseUrl: string } | { pgliteDir: string };
  */
 export function openStore(location: StoreLocation): Knex {
   if ('databaseUrl' in location) {
-    return knexFactory({ client: 'pg', connection: location.databaseUrl, pool: { min: 0, max: 10 } });
+    return knexFactory(postgresConfig(location.databaseUrl, POOL_SIZE));
   }
   if (!location.pgliteDir.startsWith('memory://')) mkdirSync(location.pgliteDir, { recursive: true });
   return knexFactory({ client: ClientPGLite, connection: { filename: location.pgliteDir } as Knex.StaticConnectionConfig });
@@ -35,7 +64,7 @@ export function openRelaxedCommitStore(location: StoreLocation, db: Knex): Knex 
   const url = new URL(location.databaseUrl);
   // Appended to any options the URL already carries (a search_path, say), not replacing them.
   url.searchParams.set('options', [url.searchParams.get('options'), '-c synchronous_commit=off'].filter(Boolean).join(' '));
-  return knexFactory({ client: 'pg', connection: url.href, pool: { min: 0, max: RELAXED_POOL_SIZE } });
+  return knexFactory(postgresConfig(url.href, RELAXED_POOL_SIZE));
 }
 
 /** True when the store answers a trivial query; what `/readyz` reports. */

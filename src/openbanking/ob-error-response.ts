@@ -3,7 +3,9 @@ import { STATUS_CODES } from 'node:http';
 
 import type { Context, Middleware } from 'koa';
 
+import { isStoreUnavailable } from '../db/store-unavailable.ts';
 import type { Logger } from '../observability/logger.ts';
+import { OUTAGE_HEADERS } from '../db/outage-headers.ts';
 import { ObError, type ObErrorDetail } from './ob-error.ts';
 
 /*
@@ -27,12 +29,15 @@ interface ObErrorResponse {
 }
 
 const UNEXPECTED: ObErrorDetail = { ErrorCode: 'UK.OBIE.UnexpectedError', Message: 'An unexpected error occurred' };
+// The OB list has no code for "try later"; UnexpectedError with a 503 is what the status says.
+const UNAVAILABLE: ObErrorDetail = { ErrorCode: 'UK.OBIE.UnexpectedError', Message: 'The service is temporarily unavailable; try again later' };
 
 /**
  * Koa middleware for the resource routes: turns a thrown `ObError` into its status and Errors, a
  * client error thrown by Koa or a library (a body that is not JSON, too large, in an unsupported
- * encoding) into its status with a UK.OBIE code of ours, and anything else into a bare 500. Each
- * is logged as `consent_api.error` with the response `Id` and the interaction id.
+ * encoding) into its status with a UK.OBIE code of ours, a store outage into a 503 with
+ * `Retry-After`, and anything else into a bare 500. Each is logged as `consent_api.error` with the
+ * response `Id` and the interaction id.
  */
 export function renderObErrors(logger: Logger): Middleware {
   return async function renderObErrors(ctx, next) {
@@ -60,6 +65,8 @@ interface Described {
 }
 
 function describeError(error: unknown, ctx: Context): Described {
+  // Before ObError: a 500 a service made of a store failure is still an outage.
+  if (isStoreUnavailable(error)) return { status: 503, errors: [UNAVAILABLE], headers: OUTAGE_HEADERS };
   if (error instanceof ObError) {
     return { status: error.status, errors: error.expose ? error.errors : [UNEXPECTED], headers: error.headers };
   }

@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
 
+import { isStoreUnavailable } from '../db/store-unavailable.ts';
 import type { Logger } from '../observability/logger.ts';
+import { renderUnavailablePage } from './render-unavailable-page.ts';
 import { renderView } from './render-view.ts';
 
 interface HttpError extends Error {
@@ -13,13 +15,18 @@ interface HttpError extends Error {
 
 /**
  * Turns an error thrown by a browser page into the error page. Client errors show their safe
- * description; anything else shows a generic message and is logged with the interaction id.
+ * description; a store outage says so, with 503 and `Retry-After`; anything else shows a generic
+ * message. Outages and other server errors are logged with the interaction id.
  */
 export function renderBrowserErrors(logger: Logger): Middleware {
   return async function renderBrowserErrors(ctx, next) {
     try {
       await next();
     } catch (caught) {
+      if (isStoreUnavailable(caught)) {
+        logger.error({ err: caught, path: ctx.path, interactionId: ctx.state.fapiInteractionId }, 'store.unavailable');
+        return renderUnavailablePage(ctx);
+      }
       const error = caught as HttpError;
       const status = error.statusCode ?? error.status ?? 500;
       const exposed = status < 500 && error.expose !== false;

@@ -13,3 +13,14 @@ test('retired keys stay published longer than anything they signed lives', () =>
   const longestSigned = Math.max(defaults.ttl.idToken, defaults.ttl.accessToken);
   assert.ok(defaults.retiredKeyGrace > longestSigned);
 });
+
+test('the store limits hold together: a silent database is reported as such, a slow statement is cancelled by the server first', () => {
+  const { connectTimeout, acquireTimeout, statementTimeout, queryTimeout } = defaults.store;
+  for (const [name, seconds] of Object.entries(defaults.store)) assert.ok(Number.isInteger(seconds) && seconds > 0, `store.${name}`);
+  // Past the connect timeout, a connection that never opens fails with its own error, not the pool's.
+  assert.ok(acquireTimeout > connectTimeout);
+  // PostgreSQL cancels a slow statement (57014) and keeps the connection before the client gives up on it.
+  assert.ok(queryTimeout > statementTimeout);
+  // An outage is answered within a few seconds, never after knex's 60 s default.
+  assert.ok(Math.max(acquireTimeout, queryTimeout) <= 5);
+});

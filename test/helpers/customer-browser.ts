@@ -17,7 +17,7 @@ export class CustomerBrowser {
 
   private async send(url: URL, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    if (this.cookies.size) headers.set('cookie', this.cookieHeader());
     const response = await this.fetch(url, { ...init, headers, redirect: 'manual' });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
@@ -28,6 +28,11 @@ export class CustomerBrowser {
       else this.cookies.set(name, value);
     }
     return response;
+  }
+
+  /** The Cookie header it sends now, for a request made by hand on its behalf. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
   /** Navigates to `start` and follows redirects; returns the partner redirect, or the page it stopped on. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadConfig, type Config } from '../../src/config/config.ts';
+import type { Knex } from '../../src/db/knex.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis, type Portcullis } from '../../src/server/start.ts';
 import { createSandboxDirectory, type SandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
@@ -29,9 +30,10 @@ export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 'portcullis-test-suite')
 
 /**
  * Boots the real product on free ports, with a private certs/data folder and the test store.
- * `env` adds or overrides environment variables (e.g. trusted proxies).
+ * `env` adds or overrides environment variables (e.g. trusted proxies); `store` replaces the test
+ * store (migrated already), and is closed with the app.
  */
-export async function startTestPortcullis(env: Record<string, string> = {}): Promise<TestPortcullis> {
+export async function startTestPortcullis(env: Record<string, string> = {}, options: { store?: Knex } = {}): Promise<TestPortcullis> {
   const workDir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
   const [httpsPort, mtlsPort] = [await freePort(), await freePort()];
   const config = loadConfig({
@@ -46,7 +48,7 @@ export async function startTestPortcullis(env: Record<string, string> = {}): Pro
     DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
     ...env,
   });
-  const db = await openTestStore();
+  const db = options.store ?? await openTestStore();
   const portcullis = await startPortcullis(config, createLogger(config.logLevel, false), { db });
   const certsDir = config.certsDir;
   const { browser = '', partner = '' } = portcullis.urls;

@@ -8,10 +8,13 @@ import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { pino } from 'pino';
 
+import { defaults } from '../../src/config/defaults.ts';
 import { ObError, badRequest } from '../../src/openbanking/ob-error.ts';
 import { renderObErrors } from '../../src/openbanking/ob-error-response.ts';
 import { fapiInteractionId } from '../../src/shared/fapi-interaction-id.ts';
+import { TemporarilyUnavailable } from '../../src/shared/temporarily-unavailable.ts';
 import { assertMatchesObSchema } from '../helpers/ob-schema.ts';
+import { refusedStoreError } from '../helpers/unreachable-database.ts';
 
 interface LogLine {
   level: number;
@@ -30,6 +33,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const SECRET = 'relation "consents" does not exist: SELECT * FROM consents WHERE partner_secret = $1';
 
 const logLines: LogLine[] = [];
+/** What a real store throws when the database refuses connections. */
+let refused: unknown;
 const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as LogLine) });
 
 const app = new Koa();
@@ -63,6 +68,14 @@ app.use(async function routes(ctx) {
       });
     case '/crash':
       throw new Error(SECRET);
+    case '/store-refused':
+      throw refused;
+    case '/store-down-in-service':
+      throw new ObError(500, [{ ErrorCode: 'UK.OBIE.UnexpectedError', Message: 'saving the consent failed' }], { cause: refused });
+    case '/token-lookup-down':
+      throw new TemporarilyUnavailable({ cause: refused });
+    case '/client-mistake-store-down':
+      throw new ObError(400, [{ ErrorCode: 'UK.OBIE.Field.Invalid', Message: 'Data.Permissions is not valid', Path: 'Data.Permissions' }], { cause: refused });
     case '/gone':
       return ctx.throw(404, SECRET);
     case '/method':
@@ -76,6 +89,7 @@ let server: Server;
 let base: string;
 
 before(async () => {
+  refused = await refusedStoreError();
   server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -174,6 +188,25 @@ test('a 5xx ObError keeps its status and headers but not its words', async () =>
   });
   assert.equal(log.level, ERROR);
   assert.match(log.err?.message ?? '', /exhausted/, 'the log keeps what the response hides');
+});
+
+test('a store outage is 503 with Retry-After and its own words, whoever threw it, logged with the driver error', async () => {
+  for (const path of ['/store-refused', '/store-down-in-service', '/token-lookup-down']) {
+    const { response, body, log } = await obError(path);
+    assert.equal(response.status, 503, path);
+    assert.equal(response.headers.get('retry-after'), String(defaults.store.retryAfter), path);
+    const message = 'The service is temporarily unavailable; try again later';
+    assert.deepEqual(body, { Code: '503 ServiceUnavailable', Id: body.Id, Message: message, Errors: [{ ErrorCode: 'UK.OBIE.UnexpectedError', Message: message }] }, path);
+    assert.equal(log.level, ERROR);
+    assert.match(JSON.stringify(log.err), /ECONNREFUSED/, `${path}: the log keeps what the response hides`);
+  }
+});
+
+test("a client's mistake is answered as such even when a store failure is its cause", async () => {
+  const { response, body } = await obError('/client-mistake-store-down');
+  assert.equal(response.status, 400);
+  assert.equal(response.headers.get('retry-after'), null);
+  assert.equal(body.Code, '400 BadRequest');
 });
 
 test('any other error is a bare 500, logged in full', async () => {

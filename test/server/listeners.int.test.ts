@@ -415,7 +415,8 @@ describe('both listeners', () => {
   });
 });
 
-describe('when the store is down', () => {
+// A closed store is our bug, not an outage (store-outage.int.test.ts has those): the generic 500.
+describe('when the store has been closed', () => {
   let portcullis: TestPortcullis;
   let interactionUrl: URL;
   let browser: CustomerBrowser;

@@ -3,6 +3,7 @@ import type { Adapter, AdapterFactory } from 'oidc-provider';
 
 import { ClientAdapter } from './client.adapter.ts';
 import { ClientCache } from './client-cache.ts';
+import { OutageReportingAdapter } from './outage-reporting.adapter.ts';
 import { PayloadTableAdapter } from './payload-table.adapter.ts';
 import { payloadTableFor } from './payload-tables.ts';
 import { ReplayDetectionAdapter } from './replay-detection.adapter.ts';
@@ -34,7 +35,9 @@ export interface StoreAdapterOptions {
 /**
  * Makes oidc-provider's `adapter` option: a factory the provider calls once per model name
  * (`lib/models/base_model.js`), returning that model's storage in the Portcullis database. Throws a
- * `TypeError` for a model name no table is made for, and a `RangeError` for a bad cache TTL.
+ * `TypeError` for a model name no table is made for, and a `RangeError` for a bad cache TTL. A
+ * store outage surfaces from every method as `TemporarilyUnavailable` (503), which oidc-provider
+ * renders as it renders its own errors.
  *
  * Every provider built with one factory shares its client cache, so a client changed through one
  * (a key rotation builds a new provider) is forgotten by all of them.
@@ -46,12 +49,13 @@ export interface StoreAdapterOptions {
  */
 export function createStoreAdapter(db: Knex, { clientCacheTtl = 0, relaxedDb = db }: StoreAdapterOptions = {}): AdapterFactory {
   const clientCache = new ClientCache({ ttlSeconds: clientCacheTtl, maxEntries: CLIENT_CACHE_ENTRIES });
-  // An arrow function, so oidc-provider calls it rather than `new`s it (`initialize_adapter.js`).
-  const storeAdapterFor = (model: string): Adapter => {
+  const tableAdapterFor = (model: string): Adapter => {
     if (model === 'Client') return new ClientAdapter(db, clientCache);
     if (model === 'ReplayDetection') return new ReplayDetectionAdapter(relaxedDb);
     if (model === 'ClientCredentials') return new PayloadTableAdapter(db, model, payloadTableFor(model), { upsertDb: relaxedDb });
     return new PayloadTableAdapter(db, model, payloadTableFor(model));
   };
+  // An arrow function, so oidc-provider calls it rather than `new`s it (`initialize_adapter.js`).
+  const storeAdapterFor = (model: string): Adapter => new OutageReportingAdapter(tableAdapterFor(model));
   return storeAdapterFor;
 }

@@ -1,8 +1,9 @@
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { Config, Secrets } from '../../config/config.ts';
-import type { Authenticator } from '../sign-in/authenticator.ts';
 import { OB_SCOPES, OPEN_BANKING_ACR } from '../../openbanking/ob-vocabulary.ts';
+import { reportStoreOutage } from '../../shared/temporarily-unavailable.ts';
+import type { Authenticator } from '../sign-in/authenticator.ts';
 import { clientCertificateHooks } from '../mtls/client-certificate.ts';
 import { SIGNING_ALGORITHMS } from '../../openbanking/fapi-algorithms.ts';
 import { richAuthorizationRequests } from './authorization-details.ts';
@@ -150,14 +151,15 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // Our store work inside oidc-provider's actions, like its adapter's: an outage answers 503.
     async findAccount(_ctx, sub, token) {
-      const customer = await authenticator.findCustomer(sub);
+      const customer = await reportStoreOutage(() => authenticator.findCustomer(sub));
       if (!customer) return undefined;
       const grantId = token && 'grantId' in token ? token.grantId : undefined;
       return {
         accountId: customer.id,
         async claims(_use, _scope, requested) {
-          const intentId = requested['openbanking_intent_id'] !== undefined && grantId && deps.intentIdOfGrant ? await deps.intentIdOfGrant(grantId) : undefined;
+          const intentId = requested['openbanking_intent_id'] !== undefined && grantId && deps.intentIdOfGrant ? await reportStoreOutage(() => deps.intentIdOfGrant!(grantId)) : undefined;
           return { sub: customer.id, name: customer.displayName, ...(intentId ? { openbanking_intent_id: intentId } : {}) };
         },
       };
