@@ -10,6 +10,7 @@ import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
 import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
 import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
 import { clientCertificateHooks } from '../auth/mtls/client-certificate.ts';
+import { announceProviderEvents } from '../auth/provider/announce-provider-events.ts';
 import { createProvider } from '../auth/provider/create-provider.ts';
 import { loadTrustedDirectories, type TrustedDirectoryKeys } from '../auth/registration/trusted-directories.ts';
 import { createLoginThrottle, type LoginThrottle } from '../auth/sign-in/login-throttle.ts';
@@ -112,7 +113,11 @@ export async function buildServerContext(config: Config, logger: Logger, options
     csrfSecret: derivedKey(secrets, 'portcullis csrf tokens'),
     dashboardSessionSecret: derivedKey(secrets, 'portcullis dashboard sessions'),
     initialJwks,
-    buildProvider: (jwks) => createProvider(config.issuer, { config, secrets, adapter, jwks, authenticator: bank.authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger),
+    buildProvider(jwks) {
+      const provider = createProvider(config.issuer, { config, secrets, adapter, jwks, authenticator: bank.authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger);
+      announceProviderEvents(provider, events);
+      return provider;
+    },
     async close() {
       if (relaxedDb !== db) await relaxedDb.destroy();
       if (!options.db) await db.destroy();

@@ -140,8 +140,11 @@ describe('dynamic client registration with a software statement', () => {
 });
 
 describe('client management (RFC 7592)', () => {
-  test('read, update (with the statement again) and delete a registration with its access token', async () => {
+  test('read, update (with the statement again) and delete a registration with its access token; each change is announced', async (t) => {
     const softwareId = `software-${randomUUID()}`;
+    const announced: Array<[string, unknown]> = [];
+    const stops = (['client.registered', 'client.updated', 'client.deleted'] as const).map((name) => portcullis.events.on(name, (event) => void announced.push([event.name, event.payload])));
+    t.after(() => stops.forEach((stop) => stop()));
     const ssa = await portcullis.directory.issueSoftwareStatement(statementClaims(softwareId));
     const created = await register(JSON.stringify({ ...metadata, software_statement: ssa }), 'application/json');
     assert.equal(created.status, 201);
@@ -169,5 +172,10 @@ describe('client management (RFC 7592)', () => {
     assert.equal(deleted.status, 204);
     const gone = await fetchTls(uri, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(gone.status, 401);
+    assert.deepEqual(announced.filter(([, payload]) => (payload as { clientId: string }).clientId === clientId), [
+      ['client.registered', { clientId, via: 'registration', softwareId }],
+      ['client.updated', { clientId, via: 'registration' }],
+      ['client.deleted', { clientId, via: 'registration' }],
+    ], 'each change is announced once, and a refused update is not');
   });
 });
