@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-
 import type { Knex } from 'knex';
 
+import { requestHash } from '../openbanking/request-hash.ts';
 import type { ConsentContext } from './consent-context.ts';
 
 import { consentExpiry } from './consent-expiry.ts';
@@ -28,15 +27,6 @@ export interface CreateConsentInput {
  */
 export type RevokeGrant = (db: Knex, grantId: string) => Promise<void>;
 
-// Key order must not make two equal bodies differ: hash a canonical form.
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 class IdempotencyRace extends Error {}
 
 /**
@@ -47,8 +37,8 @@ class IdempotencyRace extends Error {}
 export async function createConsent(context: ConsentContext, input: CreateConsentInput): Promise<{ consent: Consent; created: boolean }> {
   const { db, events, clock } = context;
   const { consent: asked, clientId, idempotencyKey } = input;
-  const requestHash = createHash('sha256').update(canonicalJson(asked.request)).digest('base64url');
-  const replayed = idempotencyKey === undefined ? undefined : await replayIdempotent(db, idempotencyKey, input, requestHash);
+  const fingerprint = requestHash(asked.request);
+  const replayed = idempotencyKey === undefined ? undefined : await replayIdempotent(db, idempotencyKey, input, fingerprint);
   if (replayed) return { consent: replayed, created: false };
   checkConsentRules(asked, clock.now());
 
@@ -56,7 +46,7 @@ export async function createConsent(context: ConsentContext, input: CreateConsen
     const consent = await db.transaction(async (trx) => {
       const row = await insertConsent(trx, { ...asked, id: newConsentId(asked.kind), client_id: clientId, expires_at: consentExpiry(asked) ?? null }, 'partner');
       if (idempotencyKey === undefined) return row;
-      const recorded = await insertIdempotencyKey(trx, clientId, asked.kind, idempotencyKey, { request_hash: requestHash, consent_id: row.id }, IDEMPOTENCY_TTL_SECONDS);
+      const recorded = await insertIdempotencyKey(trx, clientId, asked.kind, idempotencyKey, { request_hash: fingerprint, consent_id: row.id }, IDEMPOTENCY_TTL_SECONDS);
       if (!recorded) throw new IdempotencyRace();
       return row;
     });
@@ -65,16 +55,16 @@ export async function createConsent(context: ConsentContext, input: CreateConsen
   } catch (error) {
     if (!(error instanceof IdempotencyRace) || idempotencyKey === undefined) throw error;
     // Another request with this key committed first; its answer is ours (or a mismatch).
-    const winner = await replayIdempotent(db, idempotencyKey, input, requestHash);
+    const winner = await replayIdempotent(db, idempotencyKey, input, fingerprint);
     if (!winner) throw error;
     return { consent: winner, created: false };
   }
 }
 
-async function replayIdempotent(db: Knex, idempotencyKey: string, input: CreateConsentInput, requestHash: string): Promise<Consent | undefined> {
+async function replayIdempotent(db: Knex, idempotencyKey: string, input: CreateConsentInput, fingerprint: string): Promise<Consent | undefined> {
   const record = await findIdempotencyKey(db, input.clientId, input.consent.kind, idempotencyKey);
   if (!record) return undefined;
-  if (record.request_hash !== requestHash) {
+  if (record.request_hash !== fingerprint) {
     throw badRequest('UK.OBIE.Header.Invalid', 'x-idempotency-key was already used with a different request body', 'x-idempotency-key');
   }
   return findConsent(db, record.consent_id);
