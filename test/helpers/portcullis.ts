@@ -29,11 +29,10 @@ export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 'portcullis-test-suite')
 
 
 /**
- * Boots the real product on free ports, with a private certs/data folder and the test store.
- * `env` adds or overrides environment variables (e.g. trusted proxies); `store` replaces the test
- * store (migrated already), and is closed with the app.
+ * The configuration a test instance runs with: free ports, a private work folder (certs and data),
+ * the suite's key-encryption key, fresh cookie and DPoP secrets; `env` adds or overrides variables.
  */
-export async function startTestPortcullis(env: Record<string, string> = {}, options: { store?: Knex } = {}): Promise<TestPortcullis> {
+export async function testConfig(env: Record<string, string> = {}): Promise<{ workDir: string; config: Config }> {
   const workDir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
   const [httpsPort, mtlsPort] = [await freePort(), await freePort()];
   const config = loadConfig({
@@ -48,6 +47,16 @@ export async function startTestPortcullis(env: Record<string, string> = {}, opti
     DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
     ...env,
   });
+  return { workDir, config };
+}
+
+/**
+ * Boots the real product on free ports, with a private certs/data folder and the test store.
+ * `env` adds or overrides environment variables (e.g. trusted proxies); `store` replaces the test
+ * store (migrated already), and is closed with the app.
+ */
+export async function startTestPortcullis(env: Record<string, string> = {}, options: { store?: Knex } = {}): Promise<TestPortcullis> {
+  const { workDir, config } = await testConfig(env);
   const db = options.store ?? await openTestStore();
   const portcullis = await startPortcullis(config, createLogger(config.logLevel, false), { db });
   const certsDir = config.certsDir;

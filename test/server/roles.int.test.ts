@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 
-import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { ConfigError } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis, type Portcullis } from '../../src/server/start.ts';
 import { createSandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
-import { freePort } from '../helpers/free-port.ts';
-import { TEST_KEY_ENCRYPTION_KEY } from '../helpers/portcullis.ts';
+import { testConfig } from '../helpers/portcullis.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
 import { built } from './fixtures/tiny-bank.ts';
@@ -27,24 +25,11 @@ after(() => {
 });
 
 async function start(env: Record<string, string>): Promise<{ portcullis: Portcullis; caPem: () => string; close(): Promise<void> }> {
-  const workDir = mkdtempSync(join(tmpdir(), 'portcullis-roles-'));
+  const { workDir, config } = await testConfig(env);
   workDirs.push(workDir);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    HTTPS_PORT: String(await freePort()),
-    MTLS_PORT: String(await freePort()),
-    DATA_DIR: join(workDir, 'data'),
-    CERTS_DIR: join(workDir, 'certs'),
-    KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
-    COOKIE_KEYS: randomBytes(32).toString('base64url'),
-    DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
-    ...env,
-  });
   const db = await openTestStore();
   try {
     const portcullis = await startPortcullis(config, createLogger('silent', false), { db });
-    const { readFileSync } = await import('node:fs');
     return {
       portcullis,
       caPem: () => readFileSync(join(config.certsDir, 'dev-ca.pem'), 'utf8'),
