@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
@@ -39,6 +39,7 @@ import { sandboxAccounts } from '../../sandbox/accounts.ts';
 import { seedSandboxCustomers } from '../../sandbox/customers.ts';
 import { createSandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
 import { browserApp } from './browser-app.ts';
+import { createListener } from './create-listener.ts';
 import { partnerApp } from './partner-app.ts';
 import { browserTlsOptions, partnerTlsOptions, type ServerCredentials } from './tls-options.ts';
 
@@ -137,8 +138,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   };
   let handlers = await buildHandlers(jwks);
 
-  const browserServer = createServer(browserTlsOptions(pki.server), (req, res) => handlers.browser(req, res));
-  const partnerServer = createServer(partnerTlsOptions(pki.server, pki.trustAnchors), (req, res) => handlers.partner(req, res));
+  const browserServer = createListener(browserTlsOptions(pki.server), (req, res) => handlers.browser(req, res), config.listeners);
+  const partnerServer = createListener(partnerTlsOptions(pki.server, pki.trustAnchors), (req, res) => handlers.partner(req, res), config.listeners);
   // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
   // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
   partnerServer.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());

@@ -13,3 +13,13 @@ test('retired keys stay published longer than anything they signed lives', () =>
   const longestSigned = Math.max(defaults.ttl.idToken, defaults.ttl.accessToken);
   assert.ok(defaults.retiredKeyGrace > longestSigned);
 });
+
+test('a request may take as long as its headers: headersTimeout is at most requestTimeout', () => {
+  // Node refuses to start a server otherwise (ERR_OUT_OF_RANGE).
+  assert.ok(defaults.listeners.headersTimeout <= defaults.listeners.requestTimeout);
+});
+
+test('timeouts are enforced well within their own length', () => {
+  const shortest = Math.min(defaults.listeners.headersTimeout, defaults.listeners.requestTimeout);
+  assert.ok(defaults.listeners.timeoutCheckInterval <= shortest / 5, `checked every ${defaults.listeners.timeoutCheckInterval} s`);
+});

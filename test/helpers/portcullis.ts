@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadConfig, type Config } from '../../src/config/config.ts';
+import { loadConfig, type Config, type ListenerLimits } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis, type Portcullis } from '../../src/server/start.ts';
 import { createSandboxDirectory, type SandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
@@ -25,11 +25,17 @@ export interface TestPortcullis extends Portcullis {
 export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 'portcullis-test-suite').toString('base64url');
 
 
+export interface TestOverrides {
+  /** Listener limits no variable sets (e.g. seconds-short timeouts), over the configured ones. */
+  listeners?: Partial<ListenerLimits>;
+}
+
 /**
  * Boots the real product on free ports, with a private certs/data folder and the test store.
- * `env` adds or overrides environment variables (e.g. trusted proxies).
+ * `env` adds or overrides environment variables (e.g. trusted proxies); `overrides` changes the
+ * loaded config where no variable reaches.
  */
-export async function startTestPortcullis(env: Record<string, string> = {}): Promise<TestPortcullis> {
+export async function startTestPortcullis(env: Record<string, string> = {}, overrides: TestOverrides = {}): Promise<TestPortcullis> {
   const workDir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
   const [httpsPort, mtlsPort] = [await freePort(), await freePort()];
   const config = loadConfig({
@@ -44,6 +50,7 @@ export async function startTestPortcullis(env: Record<string, string> = {}): Pro
     DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
     ...env,
   });
+  config.listeners = { ...config.listeners, ...overrides.listeners };
   const db = await openTestStore();
   const portcullis = await startPortcullis(config, createLogger(config.logLevel, false), { db });
   const certsDir = config.certsDir;
