@@ -17,6 +17,8 @@ import { securityHeaders } from '../shared/security-headers.ts';
 import { serveStylesheet } from '../shared/serve-stylesheet.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import { delegateToProvider } from './delegate-to-provider.ts';
+import { browserErrorFamily } from './error-family.ts';
+import { requireHostHeader } from './require-host-header.ts';
 
 export interface BrowserAppDependencies {
   provider: Provider;
@@ -52,6 +54,7 @@ export function browserApp(deps: BrowserAppDependencies): Koa {
   app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
   app.use(fapiInteractionId);
   app.use(securityHeaders);
+  app.use(requireHostHeader(browserErrorFamily, deps.logger));
   app.use(serveStylesheet);
   app.use(health.routes());
   app.use(renderBrowserErrors(deps.logger));

@@ -3,11 +3,14 @@ import type { Knex } from 'knex';
 import type Provider from 'oidc-provider';
 
 import { healthRoutes } from '../observability/health.routes.ts';
+import type { Logger } from '../observability/logger.ts';
 import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import { delegateToProvider } from './delegate-to-provider.ts';
+import { partnerErrorFamily } from './error-family.ts';
 import { partnerEndpointsOnly } from './partner-endpoints-only.ts';
+import { requireHostHeader } from './require-host-header.ts';
 
 export interface PartnerAppDependencies {
   provider: Provider;
@@ -18,6 +21,7 @@ export interface PartnerAppDependencies {
   registration: Middleware;
   /** The Open Banking consent API (`/open-banking/...`). */
   consentApi: Middleware;
+  logger: Logger;
 }
 
 /** The partner-facing mutual-TLS listener: token, PAR, registration, introspection, revocation, consents. */
@@ -30,6 +34,7 @@ export function partnerApp(deps: PartnerAppDependencies): Koa {
   app.use(stripUntrustedForwarding(deps.trustedProxies, deps.clientCertHeader));
   app.use(fapiInteractionId);
   app.use(securityHeaders);
+  app.use(requireHostHeader(partnerErrorFamily, deps.logger));
   app.use(healthRoutes(deps.db).routes());
   app.use(deps.consentApi);
   app.use(partnerEndpointsOnly);

@@ -40,6 +40,7 @@ import { seedSandboxCustomers } from '../../sandbox/customers.ts';
 import { createSandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
 import { browserApp } from './browser-app.ts';
 import { createListener } from './create-listener.ts';
+import { browserErrorFamily, partnerErrorFamily } from './error-family.ts';
 import { partnerApp } from './partner-app.ts';
 import { browserTlsOptions, partnerTlsOptions, type ServerCredentials } from './tls-options.ts';
 
@@ -133,13 +134,13 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     }, logger);
     const journey = consentJourney(db, sandboxAccounts, revokeGrant);
     const browser = browserApp({ provider, db, authenticator, loginThrottle, consentJourney: journey, csrfSecret, accounts: sandboxAccounts, dashboardSessionSecret, revokeGrant, logger, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration });
-    const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, consentApi });
+    const partner = partnerApp({ provider, db, trustedProxies, clientCertHeader: config.proxy.clientCertHeader, registration, consentApi, logger });
     return { provider, browser: browser.callback(), partner: partner.callback() };
   };
   let handlers = await buildHandlers(jwks);
 
-  const browserServer = createListener(browserTlsOptions(pki.server), (req, res) => handlers.browser(req, res), config.listeners);
-  const partnerServer = createListener(partnerTlsOptions(pki.server, pki.trustAnchors), (req, res) => handlers.partner(req, res), config.listeners);
+  const browserServer = createListener(browserTlsOptions(pki.server), (req, res) => handlers.browser(req, res), { limits: config.listeners, familyOf: browserErrorFamily, logger });
+  const partnerServer = createListener(partnerTlsOptions(pki.server, pki.trustAnchors), (req, res) => handlers.partner(req, res), { limits: config.listeners, familyOf: partnerErrorFamily, logger });
   // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
   // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
   partnerServer.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());

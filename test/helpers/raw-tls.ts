@@ -1,6 +1,8 @@
 import { connect as connectTcp } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 
+import type { TlsIdentity } from './tls-fetch.ts';
+
 /** A TLS connection driven byte by byte, as a slow or hostile client drives it. */
 export interface RawConnection {
   socket: TLSSocket;
@@ -13,15 +15,17 @@ export interface RawConnection {
 }
 
 /**
- * Opens a TLS connection that trusts the dev CA; resolves once the handshake is done, or with
- * `'refused'` when the server closes the connection before it.
+ * Opens a TLS connection that trusts the dev CA (presenting `identity`'s certificate when given);
+ * resolves once the handshake is done, or with `'refused'` when the server closes the connection
+ * before it.
  */
-export function connectRaw(port: number, caPem: string): Promise<RawConnection | 'refused'> {
+export function connectRaw(port: number, caPem: string, identity?: TlsIdentity): Promise<RawConnection | 'refused'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let closedAt: (at: number) => void;
     const closed = new Promise<number>((done) => (closedAt = done));
-    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: caPem }, () => {
+    const certificate = identity ? { cert: identity.certificatePem, key: identity.privateKeyPem } : {};
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: caPem, ...certificate }, () => {
       resolve({ socket, openedAt: performance.now(), received: () => Buffer.concat(chunks).toString('latin1'), closed });
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
