@@ -126,6 +126,19 @@ export const defaults = {
     maxConnections: 10_000,
   },
 
+  /**
+   * How deep a request's JSON may nest (objects and arrays; the outermost is level 1), in a JSON
+   * body, a JSON parameter (`claims`, `authorization_details`) or a JWT's header and claims.
+   * Deeper input is refused at the listener's edge (400), before anything walks it: JSON.parse
+   * copes with any depth, but JSON.stringify and our own recursive code (the idempotency hash's
+   * canonical JSON) overflow the stack a few thousand levels down. Default 32. Open Banking bodies
+   * are about 6 deep (`Data.Initiation.CreditorAccount.Identification`), registration metadata 4
+   * (`jwks.keys[0].x5c[0]`), the deepest OpenID `claims` requests (with `verified_claims`) about
+   * 10: 32 leaves three times that, and stays a hundred times below the overflow. Read by the
+   * listeners straight from here, as policy.
+   */
+  maxJsonDepth: 32,
+
   /** How often the expired-row sweeper runs, seconds. Default 60. */
   sweepInterval: 60,
 

@@ -18,6 +18,7 @@ import { serveStylesheet } from '../shared/serve-stylesheet.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import { delegateToProvider } from './delegate-to-provider.ts';
 import { browserErrorFamily } from './error-family.ts';
+import { rejectMalformedInput } from './reject-malformed-input.ts';
 import { requireHostHeader } from './require-host-header.ts';
 
 export interface BrowserAppDependencies {
@@ -55,6 +56,7 @@ export function browserApp(deps: BrowserAppDependencies): Koa {
   app.use(fapiInteractionId);
   app.use(securityHeaders);
   app.use(requireHostHeader(browserErrorFamily, deps.logger));
+  app.use(rejectMalformedInput(browserErrorFamily, deps.logger));
   app.use(serveStylesheet);
   app.use(health.routes());
   app.use(renderBrowserErrors(deps.logger));

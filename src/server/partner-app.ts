@@ -10,6 +10,7 @@ import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.t
 import { delegateToProvider } from './delegate-to-provider.ts';
 import { partnerErrorFamily } from './error-family.ts';
 import { partnerEndpointsOnly } from './partner-endpoints-only.ts';
+import { rejectMalformedInput } from './reject-malformed-input.ts';
 import { requireHostHeader } from './require-host-header.ts';
 
 export interface PartnerAppDependencies {
@@ -35,6 +36,7 @@ export function partnerApp(deps: PartnerAppDependencies): Koa {
   app.use(fapiInteractionId);
   app.use(securityHeaders);
   app.use(requireHostHeader(partnerErrorFamily, deps.logger));
+  app.use(rejectMalformedInput(partnerErrorFamily, deps.logger));
   app.use(healthRoutes(deps.db).routes());
   app.use(deps.consentApi);
   app.use(partnerEndpointsOnly);
