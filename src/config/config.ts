@@ -51,6 +51,8 @@ export interface Config {
   directoryJwks: string[] | undefined;
   /** Secrets from the environment; development falls back to ones generated under `dataDir`. */
   secrets: Partial<Secrets>;
+  /** Timeouts (seconds) and the connection cap of each listener; see `defaults.listeners`. */
+  listeners: ListenerLimits;
   ttl: typeof defaults.ttl;
   sweepInterval: number;
   sweepBatchSize: number;
@@ -64,6 +66,9 @@ export interface Config {
     trustAnchor: string;
   };
 }
+
+/** `defaults.listeners`, with the deployment's own values where the environment gives them. */
+export type ListenerLimits = { -readonly [Name in keyof typeof defaults.listeners]: number };
 
 // Without these a production start would fall back to development material.
 const PRODUCTION_REQUIRED = ['BANK_INTEGRATION', 'KEY_ENCRYPTION_KEY', 'COOKIE_KEYS', 'DPOP_NONCE_SECRET', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'CLIENT_CA_FILE', 'DIRECTORY_JWKS', 'ISSUER', 'MTLS_BASE_URL'] as const;
@@ -115,6 +120,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       cookieKeys: env.COOKIE_KEYS,
       dpopNonceSecret: env.DPOP_NONCE_SECRET ? Buffer.from(env.DPOP_NONCE_SECRET, 'base64url') : undefined,
     },
+    listeners: { ...defaults.listeners, keepAliveTimeout: env.KEEP_ALIVE_TIMEOUT, maxConnections: env.MAX_CONNECTIONS },
     ttl: defaults.ttl,
     sweepInterval: defaults.sweepInterval,
     sweepBatchSize: defaults.sweepBatchSize,

@@ -125,6 +125,77 @@ export const defaults = {
     retryAfter: 30,
   },
 
+  /**
+   * How long each listener (browser and partner) lets a connection hold a socket, and how many it
+   * holds at once. Node's own defaults let a client that never finishes its request keep a socket
+   * for 70 s or more (a 60 s headers timeout checked every 30 s) and never refuse a connection, so
+   * a few thousand slow clients (slowloris) would take every file descriptor. Read by the
+   * listeners through the config; `KEEP_ALIVE_TIMEOUT` and `MAX_CONNECTIONS` override the two
+   * that depend on the deployment.
+   */
+  listeners: {
+    /**
+     * Seconds from the start of a request (for a connection's first, from its opening) to the end
+     * of its headers; past it the client gets a 408 and the connection is closed. Default 10. A
+     * partner's headers (a DPoP proof, a certificate from a proxy) are a few KB and arrive in one
+     * round trip; 10 s allows for the slowest mobile network and cuts a slowloris six times sooner
+     * than Node's 60 s. Must not exceed `requestTimeout`.
+     */
+    headersTimeout: 10,
+
+    /**
+     * Seconds to receive a whole request, headers and body; past it the client gets a 408. Default
+     * 30. Bodies here are at most 64 KiB (consents, registrations, forms): under 3 s even at 2G
+     * speeds, so 30 s only ends clients that drip their body on purpose (Node's default is 300 s).
+     */
+    requestTimeout: 30,
+
+    /**
+     * Seconds an idle keep-alive connection is kept after a response (Node adds a 1 s grace, so
+     * that a request sent just as it expires is not lost). Default 5, Node's own. Behind a load
+     * balancer that reuses connections, set it above the balancer's idle timeout (e.g. 65 for an
+     * AWS ALB's 60), or the balancer will now and then send a request on a connection we are
+     * closing and answer 502. `KEEP_ALIVE_TIMEOUT` overrides it.
+     */
+    keepAliveTimeout: 5,
+
+    /**
+     * Seconds for a client to complete the TLS handshake; past it the socket is destroyed. Default
+     * 10 (Node's is 120). A handshake takes two round trips and one signature.
+     */
+    tlsHandshakeTimeout: 10,
+
+    /**
+     * Seconds between the checks that enforce `headersTimeout` and `requestTimeout`: a timeout is
+     * enforced up to this much late. Default 1 (Node's 30 would stretch a 10 s headers timeout to
+     * 40). The check walks only the connections with a request in progress.
+     */
+    timeoutCheckInterval: 1,
+
+    /**
+     * Connections each listener holds at once; beyond it a new connection is closed as soon as it
+     * is accepted, before its TLS handshake. Default 10,000. An idle TLS connection costs some
+     * tens of KB, so 10,000 stay well under a gigabyte, and both listeners together need about
+     * 20,000 file descriptors: raise `ulimit -n` above that (containers usually allow 1,048,576;
+     * many shells 1,024). Size it to the partners' concurrent connections with headroom, and per
+     * instance behind a load balancer. `MAX_CONNECTIONS` overrides it.
+     */
+    maxConnections: 10_000,
+  },
+
+  /**
+   * How deep a request's JSON may nest (objects and arrays; the outermost is level 1), in a JSON
+   * body, a JSON parameter (`claims`, `authorization_details`) or a JWT's header and claims.
+   * Deeper input is refused at the listener's edge (400), before anything walks it: JSON.parse
+   * copes with any depth, but JSON.stringify and our own recursive code (the idempotency hash's
+   * canonical JSON) overflow the stack a few thousand levels down. Default 32. Open Banking bodies
+   * are about 6 deep (`Data.Initiation.CreditorAccount.Identification`), registration metadata 4
+   * (`jwks.keys[0].x5c[0]`), the deepest OpenID `claims` requests (with `verified_claims`) about
+   * 10: 32 leaves three times that, and stays a hundred times below the overflow. Read by the
+   * listeners straight from here, as policy.
+   */
+  maxJsonDepth: 32,
+
   /** How often the expired-row sweeper runs, seconds. Default 60. */
   sweepInterval: 60,
 

@@ -17,6 +17,13 @@ const port = z
   .pipe(z.number().int().min(1).max(65535));
 
 /** An issuer-shaped https URL (RFC 8414 §2: no query, fragment or credentials), without a trailing slash. */
+// Decimal only, like ports: a whole number of seconds or connections.
+const positiveInteger = (max: number) => z
+  .string()
+  .regex(/^\d+$/, 'must be a decimal whole number')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(max));
+
 const httpsUrl = z
   .url({ protocol: /^https$/ })
   // URL.parse, not new URL: zod still runs refinements after `z.url` has failed.
@@ -63,6 +70,8 @@ export const envSchema = z.object({
   DPOP_NONCE_SECRET: base64Secret.optional(),
   ROLES: list.pipe(z.array(z.enum(ROLE_NAMES)).min(1, 'must name at least one role')).default([...ROLE_NAMES]),
   BANK_INTEGRATION: z.string().min(1).optional(),
+  KEEP_ALIVE_TIMEOUT: positiveInteger(3600).default(defaults.listeners.keepAliveTimeout),
+  MAX_CONNECTIONS: positiveInteger(1_000_000).default(defaults.listeners.maxConnections),
   OB_MESSAGE_SIGNING: z.enum(['on', 'off']).default(defaults.openBanking.messageSigning ? 'on' : 'off'),
   OB_ORGANISATION_ID: z.string().min(1).max(128).default(defaults.openBanking.organisationId),
   OB_TRUST_ANCHOR: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a DNS name').default(defaults.openBanking.trustAnchor),

@@ -19,7 +19,7 @@ import { ObError, type ObErrorDetail } from './ob-error.ts';
  */
 
 /** OBErrorResponse1. */
-interface ObErrorResponse {
+export interface ObErrorResponse {
   /** `400 BadRequest`: status and reason phrase, at most 40 characters. */
   Code: string;
   /** Fresh for each error and logged with it, so support can find the request a TPP quotes. */
@@ -53,9 +53,18 @@ export function renderObErrors(logger: Logger): Middleware {
       } else {
         logger.error({ ...context, err: error }, 'consent_api.error');
       }
-      send(ctx, status, { Code: codeOf(status), Id: id, Message: summarise(errors), Errors: errors }, headers);
+      send(ctx, status, obErrorResponse(status, errors, id), headers);
     }
   };
+}
+
+/**
+ * The OBErrorResponse1 body for `status` and `errors`, `id` being the response's `Id`. Exported for
+ * the one answer that cannot go through `renderObErrors`: a request Node's HTTP parser refused
+ * before any middleware ran.
+ */
+export function obErrorResponse(status: number, errors: readonly ObErrorDetail[], id: string): ObErrorResponse {
+  return { Code: codeOf(status), Id: id, Message: summarise(errors), Errors: errors };
 }
 
 interface Described {

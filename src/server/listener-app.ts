@@ -1,12 +1,17 @@
 import Koa, { type Middleware } from 'koa';
 import type { Knex } from 'knex';
 
+import type { Logger } from '../observability/logger.ts';
+
 import { healthRoutes } from '../observability/health.routes.ts';
 import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
 import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
 import { serveStylesheet } from '../shared/serve-stylesheet.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
+import type { ErrorFamilyOf } from './error-family.ts';
+import { rejectMalformedInput } from './reject-malformed-input.ts';
+import { requireHostHeader } from './require-host-header.ts';
 
 export interface ListenerAppOptions {
   /** The listener's configured public base URL (the issuer, or the mutual-TLS base URL): the only origin its URLs name. */
@@ -17,6 +22,9 @@ export interface ListenerAppOptions {
   db: Knex;
   /** Serves pages to people: the stylesheet is served too. */
   pages: boolean;
+  /** The error format of a path, for requests refused before any route sees them. */
+  errorFamily: ErrorFamilyOf;
+  logger: Logger;
   /** The roles' routes on this listener, in order; what none of them answers is 404. */
   routes: readonly Middleware[];
 }
@@ -24,7 +32,7 @@ export interface ListenerAppOptions {
 /**
  * One listener's Koa app: what every request gets whatever role answers it (forwarding headers
  * believed from trusted proxies only, URLs pinned to configuration, the FAPI interaction id,
- * security headers, health), then the roles' routes.
+ * security headers, a Host and input every endpoint can store, health), then the roles' routes.
  */
 export function listenerApp(options: ListenerAppOptions): Koa {
   const app = new Koa();
@@ -33,9 +41,12 @@ export function listenerApp(options: ListenerAppOptions): Koa {
   app.maxIpsCount = 1;
   app.silent = true;
   app.use(stripUntrustedForwarding(options.trustedProxies, options.clientCertHeader));
-  app.use(pinPublicOrigin(options.publicUrl));
   app.use(fapiInteractionId);
   app.use(securityHeaders);
+  // RFC 9112 §3.2 asks whether the client sent a Host before configuration replaces it.
+  app.use(requireHostHeader(options.errorFamily, options.logger));
+  app.use(pinPublicOrigin(options.publicUrl));
+  app.use(rejectMalformedInput(options.errorFamily, options.logger));
   if (options.pages) app.use(serveStylesheet);
   app.use(healthRoutes(options.db).routes());
   for (const routes of options.routes) app.use(routes);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
@@ -11,6 +11,8 @@ import { SIGNING_KEY_POLL_SECONDS, watchSigningKeys } from '../auth/keys/watch-s
 import type { Config, RoleName, Secrets } from '../config/config.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
+import { createListener } from './create-listener.ts';
+import { browserErrorFamily, partnerErrorFamily } from './error-family.ts';
 import { listenerApp } from './listener-app.ts';
 import { ROLES } from './roles.ts';
 import type { RoleRoutes } from './roles/role.ts';
@@ -57,7 +59,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     const provider = context.buildProvider(jwks);
     const routes: RoleRoutes[] = await Promise.all(roles.map(([, role]) => role(context, { provider, jwks })));
     const app = (publicUrl: string, pages: boolean, which: keyof RoleRoutes) => listenerApp({
-      publicUrl, pages, db: context.db, trustedProxies: context.trustedProxies, clientCertHeader: config.proxy.clientCertHeader, routes: routes.flatMap((role) => role[which] ?? []),
+      publicUrl, pages, db: context.db, trustedProxies: context.trustedProxies, clientCertHeader: config.proxy.clientCertHeader, logger,
+      errorFamily: pages ? browserErrorFamily : partnerErrorFamily, routes: routes.flatMap((role) => role[which] ?? []),
     }).callback();
     return { provider, browser: app(config.issuer, true, 'browser'), partner: app(config.mtlsBaseUrl, false, 'partner'), uses: { browser: routes.some((role) => role.browser), partner: routes.some((role) => role.partner) } };
   };
@@ -66,12 +69,12 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const servers: Server[] = [];
   const urls: Portcullis['urls'] = {};
   if (handlers.uses.browser) {
-    const browserServer = createServer(browserTlsOptions(context.pki.server), (req, res) => handlers.browser(req, res));
+    const browserServer = createListener(browserTlsOptions(context.pki.server), (req, res) => handlers.browser(req, res), { limits: config.listeners, familyOf: browserErrorFamily, logger });
     servers.push(browserServer);
     urls.browser = `https://localhost:${await listen(browserServer, config.httpsPort, config.host)}`;
   }
   if (handlers.uses.partner) {
-    const partnerServer = createServer(partnerTlsOptions(context.pki.server, context.pki.trustAnchors), (req, res) => handlers.partner(req, res));
+    const partnerServer = createListener(partnerTlsOptions(context.pki.server, context.pki.trustAnchors), (req, res) => handlers.partner(req, res), { limits: config.listeners, familyOf: partnerErrorFamily, logger });
     // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
     // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
     partnerServer.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());

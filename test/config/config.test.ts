@@ -69,6 +69,7 @@ describe('loadConfig defaults', () => {
       proxy: { trusted: [], clientCertHeader: undefined },
       directoryJwks: undefined,
       secrets: { keyEncryptionKey: undefined, cookieKeys: undefined, dpopNonceSecret: undefined },
+      listeners: { headersTimeout: 10, requestTimeout: 30, keepAliveTimeout: 5, tlsHandshakeTimeout: 10, timeoutCheckInterval: 1, maxConnections: 10_000 },
       ttl: defaults.ttl,
       sweepInterval: 60,
       sweepBatchSize: 500,
@@ -121,6 +122,8 @@ describe('loadConfig reads every variable', () => {
       OB_MESSAGE_SIGNING: 'off',
       OB_ORGANISATION_ID: '0015800001041REAAY',
       OB_TRUST_ANCHOR: 'directory.bank.example',
+      KEEP_ALIVE_TIMEOUT: '65',
+      MAX_CONNECTIONS: '20000',
     };
     assert.deepEqual(Object.keys(env).sort(), Object.keys(envSchema.shape).sort(), 'this test sets every variable');
     const config = loadConfig(env);
@@ -141,6 +144,7 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.openBanking, { messageSigning: false, organisationId: '0015800001041REAAY', trustAnchor: 'directory.bank.example' });
     assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
     assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));
+    assert.deepEqual(config.listeners, { ...defaults.listeners, keepAliveTimeout: 65, maxConnections: 20_000 });
   });
 
   test('both PostgreSQL URL schemes are accepted', () => {
@@ -219,6 +223,13 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
   test('OB_MESSAGE_SIGNING is on or off; OB_TRUST_ANCHOR a DNS name', () => {
     assert.throws(() => loadConfig({ OB_MESSAGE_SIGNING: 'yes' }), /OB_MESSAGE_SIGNING/);
     assert.throws(() => loadConfig({ OB_TRUST_ANCHOR: 'https://x' }), /OB_TRUST_ANCHOR/);
+  });
+
+  test('KEEP_ALIVE_TIMEOUT (seconds) and MAX_CONNECTIONS are positive whole numbers in decimal', () => {
+    assert.throws(() => loadConfig({ KEEP_ALIVE_TIMEOUT: '0' }), configError('KEEP_ALIVE_TIMEOUT: Too small: expected number to be >=1'));
+    assert.throws(() => loadConfig({ MAX_CONNECTIONS: '0' }), configError('MAX_CONNECTIONS: Too small: expected number to be >=1'));
+    assert.deepEqual(acceptedValues('KEEP_ALIVE_TIMEOUT', ['-1', '2.5', '1e3', 'five', '', '3601']), []);
+    assert.deepEqual(acceptedValues('MAX_CONNECTIONS', ['-1', '10.5', '0x10', 'many', '', '1000001']), []);
   });
 
   test('NODE_ENV and LOG_LEVEL are closed lists', () => {

@@ -24,3 +24,13 @@ test('the store limits hold together: a silent database is reported as such, a s
   // An outage is answered within a few seconds, never after knex's 60 s default.
   assert.ok(Math.max(acquireTimeout, queryTimeout) <= 5);
 });
+
+test('a request may take as long as its headers: headersTimeout is at most requestTimeout', () => {
+  // Node refuses to start a server otherwise (ERR_OUT_OF_RANGE).
+  assert.ok(defaults.listeners.headersTimeout <= defaults.listeners.requestTimeout);
+});
+
+test('timeouts are enforced well within their own length', () => {
+  const shortest = Math.min(defaults.listeners.headersTimeout, defaults.listeners.requestTimeout);
+  assert.ok(defaults.listeners.timeoutCheckInterval <= shortest / 5, `checked every ${defaults.listeners.timeoutCheckInterval} s`);
+});

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadConfig, type Config } from '../../src/config/config.ts';
+import { loadConfig, type Config, type ListenerLimits } from '../../src/config/config.ts';
 import type { Knex } from '../../src/db/knex.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis, type Portcullis } from '../../src/server/start.ts';
@@ -27,6 +27,13 @@ export interface TestPortcullis extends Omit<Portcullis, 'urls'> {
  */
 export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 'portcullis-test-suite').toString('base64url');
 
+
+export interface TestOverrides {
+  /** Listener limits no variable sets (e.g. seconds-short timeouts), over the configured ones. */
+  listeners?: Partial<ListenerLimits>;
+  /** A store of the test's own (migrated already), closed with the app. */
+  store?: Knex;
+}
 
 /**
  * The configuration a test instance runs with: free ports, a private work folder (certs and data),
@@ -52,12 +59,14 @@ export async function testConfig(env: Record<string, string> = {}): Promise<{ wo
 
 /**
  * Boots the real product on free ports, with a private certs/data folder and the test store.
- * `env` adds or overrides environment variables (e.g. trusted proxies); `store` replaces the test
- * store (migrated already), and is closed with the app.
+ * `env` adds or overrides environment variables (e.g. trusted proxies); `overrides.listeners`
+ * changes listener limits no variable reaches; `overrides.store` replaces the test store (migrated
+ * already), and is closed with the app.
  */
-export async function startTestPortcullis(env: Record<string, string> = {}, options: { store?: Knex } = {}): Promise<TestPortcullis> {
+export async function startTestPortcullis(env: Record<string, string> = {}, overrides: TestOverrides = {}): Promise<TestPortcullis> {
   const { workDir, config } = await testConfig(env);
-  const db = options.store ?? await openTestStore();
+  config.listeners = { ...config.listeners, ...overrides.listeners };
+  const db = overrides.store ?? await openTestStore();
   const portcullis = await startPortcullis(config, createLogger(config.logLevel, false), { db });
   const certsDir = config.certsDir;
   const { browser = '', partner = '' } = portcullis.urls;
