@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 import { findJsonProblem } from './find-json-problem.ts';
+import { isPlainJsonText } from './plain-json-text.ts';
 import { decodeComponent, decodeUtf8, isStorableText } from './storable-text.ts';
 
 /** A request's inputs as they arrived, before any parser or endpoint has read them. */
@@ -43,11 +44,12 @@ function parseJson(text: string): { value: unknown } | undefined {
 function jwsProblem(jws: string, maxDepth: number): Reason | undefined {
   const [header = '', payload = ''] = jws.split('.');
   const headerText = decodeUtf8(Buffer.from(header, 'base64url'));
+  const payloadText = decodeUtf8(Buffer.from(payload, 'base64url'));
+  if (headerText !== undefined && payloadText !== undefined && isStorableText(headerText) && isStorableText(payloadText) && isPlainJsonText(headerText, maxDepth) && isPlainJsonText(payloadText, maxDepth)) return undefined;
   const joseHeader = headerText === undefined ? undefined : parseJson(headerText);
   if (typeof joseHeader?.value !== 'object' || joseHeader.value === null || Array.isArray(joseHeader.value)) return undefined;
   const headerProblem = findJsonProblem(joseHeader.value, maxDepth);
   if (headerProblem) return headerProblem.reason;
-  const payloadText = decodeUtf8(Buffer.from(payload, 'base64url'));
   if (payloadText === undefined) return 'text';
   const claims = parseJson(payloadText);
   if (claims) return findJsonProblem(claims.value, maxDepth)?.reason;
@@ -57,7 +59,7 @@ function jwsProblem(jws: string, maxDepth: number): Reason | undefined {
 /** JSON inside a value: a JSON parameter (`claims`, `authorization_details`) or a compact JWS. */
 function embeddedProblem(value: string, maxDepth: number): Reason | undefined {
   if (COMPACT_JWS.test(value)) return jwsProblem(value, maxDepth);
-  const json = /^\s*[[{]/.test(value) ? parseJson(value) : undefined;
+  const json = /^\s*[[{]/.test(value) && !isPlainJsonText(value, maxDepth) ? parseJson(value) : undefined;
   return json && findJsonProblem(json.value, maxDepth)?.reason;
 }
 
@@ -81,6 +83,7 @@ function bodyProblem(body: NonNullable<RequestInput['body']>, maxDepth: number):
     case 'form':
       return parameterProblem(body.text, 'form', maxDepth);
     case 'json': {
+      if (isPlainJsonText(body.text, maxDepth)) return undefined;
       // Text that is not JSON is left for the endpoint to refuse in its own words.
       const json = parseJson(body.text);
       const problem = json && findJsonProblem(json.value, maxDepth);

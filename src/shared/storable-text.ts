@@ -29,6 +29,8 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
  * hex digits after it stays literal, as they keep it.
  */
 export function decodeComponent(raw: string, plusIsSpace: boolean): string | undefined {
+  // Most components (a client_assertion, a scope) have nothing to decode.
+  if (!raw.includes('%') && !(plusIsSpace && raw.includes('+'))) return raw;
   const spaced = plusIsSpace ? raw.replaceAll('+', ' ') : raw;
   try {
     return decodeURIComponent(spaced.replace(/%(?![0-9a-f]{2})/gi, '%25'));
