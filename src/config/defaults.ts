@@ -226,7 +226,8 @@ export const defaults = {
    * `maxFailures` wrong answers (passwords and one-time codes alike) within `windowSeconds` of its
    * first one; the attempt after that is refused (HTTP 429, `Retry-After`) and blocks the key for
    * `blockSeconds`, during which nothing is checked at all. Right answers never count, however
-   * many arrive at once; a completed sign-in resets its username. Read by `startPortcullis`
+   * many arrive at once; a completed two-factor sign-in (the right one-time code) resets its
+   * username, a right password alone (the dashboard's sign-in included) does not. Read by `startPortcullis`
    * straight from here, as policy.
    */
   loginThrottle: {

@@ -22,7 +22,7 @@ export function submitLogin(provider: Provider, authenticator: Authenticator, lo
     const interaction = ctx.state.interaction!;
     if (interaction.prompt.name !== 'login') throw new errors.InvalidRequest('you are already signed in');
     const { username = '', password = '' } = ctx.state.form!;
-    const check = await checkCredentials(authenticator, loginThrottle, { username, password, ip: ctx.ip }, { secondStepFollows: true });
+    const check = await checkCredentials(authenticator, loginThrottle, { username, password, ip: ctx.ip });
     if ('refused' in check) {
       // RFC 6585 §4: 429 may say how long to wait, in seconds (RFC 9110 §10.2.3).
       if (check.refused === 'throttled') ctx.set('Retry-After', String(check.retryAfterSeconds));

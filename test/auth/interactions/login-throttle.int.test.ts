@@ -20,18 +20,19 @@ const guessed = { id: `throttle-guessed-${run}`, username: `throttle-guessed-${r
 const neighbour = { id: `throttle-neighbour-${run}`, username: `throttle-neighbour-${run}`, password: `right-too-${run}`, display_name: 'Same Address' };
 const besieged = { id: `throttle-besieged-${run}`, username: `throttle-besieged-${run}`, password: `besieged-${run}`, display_name: 'Under Attack' };
 const twoStep = { id: `throttle-two-step-${run}`, username: `throttle-two-step-${run}`, password: `two-step-${run}`, display_name: 'Has The Password' };
+const codeGuesser = { id: `throttle-code-guesser-${run}`, username: `throttle-code-guesser-${run}`, password: `code-guesser-${run}`, display_name: 'Password Leaked' };
 const busy = { id: `throttle-busy-${run}`, username: `throttle-busy-${run}`, password: `busy-${run}`, display_name: 'Many Devices' };
 const uniqueAddress = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::7`;
 
 let portcullis: TestPortcullis;
 before(async () => {
   portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '127.0.0.1' });
-  for (const { password, ...customer } of [guessed, neighbour, besieged, twoStep, busy]) {
+  for (const { password, ...customer } of [guessed, neighbour, besieged, twoStep, busy, codeGuesser]) {
     await insertCustomerIfAbsent(portcullis.db, { ...customer, password_hash: await hashPassword(password) });
   }
 });
 after(async () => {
-  await portcullis?.db('customers').whereIn('id', [guessed.id, neighbour.id, besieged.id, twoStep.id, busy.id]).delete();
+  await portcullis?.db('customers').whereIn('id', [guessed.id, neighbour.id, besieged.id, twoStep.id, busy.id, codeGuesser.id]).delete();
   await portcullis?.close();
 });
 
@@ -64,6 +65,13 @@ function browserAt(address: string) {
       const { page: next } = await browser.submit(page, '/code', { code });
       assert.ok(next, 'a page, not a redirect to the partner');
       return next;
+    },
+    /** Signs in to the Connected apps dashboard (the password alone); resolves the status of the answer to the form. */
+    async dashboardSignIn(username: string, password: string): Promise<number> {
+      const { page } = await browser.open(new URL(`${portcullis.urls.browser}/connected-apps/sign-in`));
+      assert.ok(page, 'the dashboard sign-in page');
+      const outcome = await browser.submit(page, '/connected-apps/sign-in', { username, password });
+      return outcome.page?.status ?? 200;
     },
     lastHeaders: () => headers.at(-1)!,
   };
@@ -188,4 +196,23 @@ test('wrong one-time codes count with wrong passwords, and a right password does
   assert.equal(/<p class="error" role="alert" id="code-error">([^<]*)<\/p>/.exec(refused.html)?.[1], THROTTLED);
   const again = await customer.signIn(await customer.openLogin(), twoStep.username, twoStep.password);
   assert.equal(again.status, 429, 'the password page refuses the username too');
+});
+
+test('a sign-in with the password alone (the dashboard) does not wipe out wrong one-time codes', async () => {
+  // Whoever holds the password must not be able to guess codes forever by signing in to the
+  // dashboard between guesses: only a completed two-factor sign-in starts the username afresh.
+  const customer = browserAt(uniqueAddress());
+  let page = await customer.signIn(await customer.openLogin(), codeGuesser.username, codeGuesser.password);
+  const wrongCode = shownCode(page.html) === '000000' ? '111111' : '000000';
+  for (let attempt = 1; attempt <= 4; attempt += 1) {
+    page = await customer.enterCode(page, wrongCode);
+    assert.equal(page.status, 401, `wrong code ${attempt}`);
+  }
+  assert.ok([200, 303].includes(await customer.dashboardSignIn(codeGuesser.username, codeGuesser.password)), 'the dashboard lets the password in');
+  page = await customer.signIn(await customer.openLogin(), codeGuesser.username, codeGuesser.password);
+  assert.equal(page.status, 200, 'the code page again');
+  page = await customer.enterCode(page, wrongCode);
+  assert.equal(page.status, 401, 'the fifth wrong code');
+  const refused = await customer.enterCode(page, wrongCode);
+  assert.equal(refused.status, 429, 'four wrong codes, a dashboard sign-in and one more wrong code are five failures');
 });
