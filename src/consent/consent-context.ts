@@ -1,14 +1,4 @@
-import type { Knex } from 'knex';
+import type { ServiceContext } from '../events/service-context.ts';
 
-import type { EventBus } from '../events/event-bus.ts';
-import type { Clock } from '../shared/clock.ts';
-
-/**
- * What consent services work with, given once when the app is built: the store, the bus their
- * changes are announced on once committed, and the clock they decide expiry and freshness by.
- */
-export interface ConsentContext {
-  db: Knex;
-  events: EventBus;
-  clock: Clock;
-}
+/** What consent services work with: the store, the bus their changes are announced on, the clock. */
+export type ConsentContext = ServiceContext;

@@ -26,6 +26,16 @@ export interface DomainEvents {
   'client.updated': { clientId: string; via: 'registration' | 'ops' };
   /** A client's registration was deleted (RFC 7592 delete, or ops). */
   'client.deleted': { clientId: string; via: 'registration' | 'ops' };
+  /** An organisation was created (portal sign-up, console, declarative config). */
+  'organisation.created': { organisationId: string; name: string };
+  /** An application was created in an organisation. */
+  'application.created': { applicationId: string; organisationId: string; clientId?: string };
+  /** An application was suspended (its calls are refused) or reactivated. */
+  'application.status_changed': { applicationId: string; status: 'active' | 'suspended' };
+  /** An API key was issued to an application; `replaces` names the key a rotation retires. */
+  'api_key.issued': { keyId: string; applicationId: string; prefix: string; replaces?: { keyId: string; expiresAt: Date } };
+  /** An API key was revoked: from now on it authenticates nobody. */
+  'api_key.revoked': { keyId: string; applicationId: string; prefix: string };
   /** New signing keys were published; each signs from `activatesAt`. */
   'signing_key.rotated': { keys: Array<{ alg: string; kid: string; activatesAt: Date }>; retiredKids: string[] };
   /** An instance reloaded the signing keys it publishes and signs with. */
