@@ -135,7 +135,14 @@ describe(`login throttle (${storeKind})`, () => {
     const verdicts = await Promise.all(Array.from({ length: 12 }, guess));
     assert.equal(verdicts.filter((verdict) => verdict.allowed).length, 3, 'three guesses checked in all');
     assert.equal(mostAtOnce, 3);
-    assert.deepEqual(verdicts.filter((verdict) => !verdict.allowed), Array(9).fill({ allowed: false, retryAfterSeconds: 900 }), 'the rest waited for them, then met the block');
+    const refused = verdicts.flatMap((verdict) => ('retryAfterSeconds' in verdict ? [verdict] : []));
+    assert.equal(refused.length, 9, 'the rest waited for them, then met the block');
+    // rate-limiter-flexible blocks a key on the one consume that crosses the limit; a refusal that
+    // races it (its consume also over the limit, the block not yet stored) is told the window's
+    // remaining 600 s rather than the block's 900. Either way it is refused, and never for longer
+    // than the block.
+    for (const verdict of refused) assert.ok(!verdict.allowed && verdict.retryAfterSeconds >= 590 && verdict.retryAfterSeconds <= 900, JSON.stringify(verdict));
+    assert.ok(refused.some((verdict) => verdict.retryAfterSeconds === 900), 'the block is set');
   });
 
   it('lets ten right answers sent at once all through, and blocks nothing', async () => {
