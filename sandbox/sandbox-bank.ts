@@ -1,6 +1,5 @@
-import { hkdfSync } from 'node:crypto';
-
 import { passwordAuthenticator } from '../src/auth/customers/password-authenticator.ts';
+import { deriveKey } from '../src/config/derive-key.ts';
 import type { BankIntegration, BankIntegrationContext } from '../src/server/bank-integration.ts';
 import { sandboxAccounts } from './accounts.ts';
 import { SANDBOX_CUSTOMERS, seedSandboxCustomers } from './customers.ts';
@@ -15,8 +14,7 @@ import { shownOneTimeCode } from './shown-one-time-code.ts';
  */
 export default async function createSandboxBank({ config, secrets, db, logger, clock }: BankIntegrationContext): Promise<BankIntegration> {
   await seedSandboxCustomers(db);
-  // A key of its own for the one-time codes, derived so that it never equals the key-encryption key.
-  const oneTimeCodeSecret = Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', 'portcullis one-time codes', 32));
+  const oneTimeCodeSecret = deriveKey(secrets, 'portcullis one-time codes');
   logger.warn('SANDBOX BANK IN USE: test customers, and one-time codes shown on the sign-in page, not sent to a phone; set BANK_INTEGRATION to the bank\'s own module before real customers sign in.');
   const directory = await createSandboxDirectory(config.certsDir);
   return {

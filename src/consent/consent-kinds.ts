@@ -31,6 +31,9 @@ export type KindedRequest = { [K in ConsentKind]: { kind: K; request: ConsentReq
 /** The payment kinds, whose bodies carry an `Initiation` to pay. */
 export type PaymentKind = Exclude<ConsentKind, 'account-access' | 'funds-confirmation'>;
 
+/** Every field the Initiation of any payment kind can carry, each optional: for code that reads whichever are there. */
+export type AnyPaymentInitiation = Partial<ConsentRequestOf['domestic-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-scheduled-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-standing-order']['Data']['Initiation']>;
+
 /** Status machines differ per family: AIS and CBPII consents are revoked, PIS consents consumed. */
 export type ConsentFamily = 'ais' | 'pis' | 'cbpii';
 

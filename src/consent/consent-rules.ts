@@ -1,4 +1,4 @@
-import type { ConsentRequestOf, KindedRequest, PaymentKind } from './consent-kinds.ts';
+import type { AnyPaymentInitiation, ConsentRequestOf, KindedRequest, PaymentKind } from './consent-kinds.ts';
 import { ObError, type ObErrorDetail } from '../openbanking/ob-error.ts';
 import type { ObAccount, ObAmount, ObFundsConfirmationConsent1, ObReadConsent1 } from '../openbanking/ob-request.types.ts';
 import type { ObPermission } from '../openbanking/ob-vocabulary.ts';
@@ -71,11 +71,8 @@ function fundsConfirmation(problems: Problems, body: ObFundsConfirmationConsent1
   supportedAccount(problems, body.Data.DebtorAccount, 'Data.DebtorAccount');
 }
 
-// Every amount, account and date the Initiation of any payment kind can carry, each optional.
-type AnyInitiation = Partial<ConsentRequestOf['domestic-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-scheduled-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-standing-order']['Data']['Initiation']>;
-
 function payment(problems: Problems, body: ConsentRequestOf[PaymentKind], now: Date): void {
-  const initiation: AnyInitiation = body.Data.Initiation;
+  const initiation: AnyPaymentInitiation = body.Data.Initiation;
   const path = 'Data.Initiation';
   if (initiation.LocalInstrument !== undefined && !SUPPORTED_LOCAL_INSTRUMENTS.has(initiation.LocalInstrument)) {
     problems.push({ ErrorCode: 'UK.OBIE.Unsupported.LocalInstrument', Message: `${path}.LocalInstrument ${initiation.LocalInstrument} is not supported`, Path: `${path}.LocalInstrument` });

@@ -1,4 +1,5 @@
 import { ROUTES } from '../auth/provider/routes.ts';
+import { OPEN_BANKING_PREFIX } from '../openbanking/open-banking-api.ts';
 
 /**
  * Which error format answers a request refused before any endpoint saw it (a parser error, a
@@ -20,4 +21,4 @@ export const browserErrorFamily: ErrorFamilyOf = (path) => {
 };
 
 /** Partner listener: OBErrorResponse1 for the Open Banking APIs, RFC 6749 JSON for everything else. */
-export const partnerErrorFamily: ErrorFamilyOf = (path) => (path.startsWith('/open-banking/') ? 'open-banking' : 'oauth');
+export const partnerErrorFamily: ErrorFamilyOf = (path) => (path.startsWith(OPEN_BANKING_PREFIX) ? 'open-banking' : 'oauth');

@@ -1,5 +1,3 @@
-import { hkdfSync } from 'node:crypto';
-
 import type { Knex } from 'knex';
 import type { Adapter } from 'oidc-provider';
 import type Provider from 'oidc-provider';
@@ -16,6 +14,7 @@ import { loadTrustedDirectories, type TrustedDirectoryKeys } from '../auth/regis
 import { createLoginThrottle, type LoginThrottle } from '../auth/sign-in/login-throttle.ts';
 import type { Config, Secrets } from '../config/config.ts';
 import { defaults } from '../config/defaults.ts';
+import { deriveKey } from '../config/derive-key.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
 import type { ConsentContext } from '../consent/consent-context.ts';
 import type { RevokeGrant } from '../consent/consent.service.ts';
@@ -66,10 +65,6 @@ export interface ServerContext {
   close(): Promise<void>;
 }
 
-function derivedKey(secrets: Secrets, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secrets.keyEncryptionKey, '', purpose, 32));
-}
-
 /**
  * Opens the store (migrating it unless a test handed one in), loads secrets, PKI, the bank
  * integration `BANK_INTEGRATION` names, the trusted directories and the signing keys.
@@ -110,8 +105,8 @@ export async function buildServerContext(config: Config, logger: Logger, options
     clientCertificate: (ctx) => getCertificate(ctx as KoaContextWithOIDC),
     directories,
     loginThrottle: createLoginThrottle(db, defaults.loginThrottle),
-    csrfSecret: derivedKey(secrets, 'portcullis csrf tokens'),
-    dashboardSessionSecret: derivedKey(secrets, 'portcullis dashboard sessions'),
+    csrfSecret: deriveKey(secrets, 'portcullis csrf tokens'),
+    dashboardSessionSecret: deriveKey(secrets, 'portcullis dashboard sessions'),
     initialJwks,
     buildProvider(jwks) {
       const provider = createProvider(config.issuer, { config, secrets, adapter, jwks, authenticator: bank.authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger);

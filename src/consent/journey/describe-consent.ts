@@ -1,4 +1,4 @@
-import type { ConsentRequestOf, KindedRequest, PaymentKind } from '../consent-kinds.ts';
+import type { AnyPaymentInitiation, ConsentRequestOf, KindedRequest, PaymentKind } from '../consent-kinds.ts';
 import type { ObAccount, ObAmount, ObReadConsent1 } from '../../openbanking/ob-request.types.ts';
 import type { ObPermission } from '../../openbanking/ob-vocabulary.ts';
 
@@ -70,9 +70,6 @@ function accountItems(data: ObReadConsent1['Data']): ConsentItem[] {
   return items.map((item) => (item.detail === undefined ? { title: item.title } : item));
 }
 
-// Every field of the Initiation of any payment kind that the description reads, each optional.
-type AnyInitiation = Partial<ConsentRequestOf['domestic-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-scheduled-payment']['Data']['Initiation'] & ConsentRequestOf['domestic-standing-order']['Data']['Initiation']>;
-
 function spellAccount(account: ObAccount): string {
   if (account.SchemeName === 'UK.OBIE.SortCodeAccountNumber' && /^\d{14}$/.test(account.Identification)) {
     const id = account.Identification;
@@ -83,7 +80,7 @@ function spellAccount(account: ObAccount): string {
 
 function describePayment(kind: PaymentKind, request: ConsentRequestOf[PaymentKind]): ConsentDescription {
   const { CreditorAccount } = request.Data.Initiation;
-  const initiation: AnyInitiation = request.Data.Initiation;
+  const initiation: AnyPaymentInitiation = request.Data.Initiation;
   // Every payment kind carries one of the two (the schemas require it).
   const amount = initiation.InstructedAmount ?? initiation.FirstPaymentAmount!;
   const payment: NonNullable<ConsentDescription['payment']> = {
