@@ -8,6 +8,8 @@ export type RoleName = (typeof ROLE_NAMES)[number];
 export interface Secrets {
   /** Encrypts signing keys at rest (AES-256-GCM). */
   keyEncryptionKey: Buffer;
+  /** The bearer token of the admin API (operators' accounts come with the console). */
+  adminToken: string;
   /** Sign session and interaction cookies; the first signs, all verify. */
   cookieKeys: string[];
   /** Derives DPoP nonces (RFC 9449 §8). */
@@ -24,6 +26,16 @@ export interface Config {
   issuer: string;
   /** Base URL of the mutual-TLS listener, for `mtls_endpoint_aliases`. */
   mtlsBaseUrl: string;
+  /** The gateway's public API listener (TLS, no client certificate) and its base URL. */
+  gatewayPort: number;
+  gatewayBaseUrl: string;
+  /** The admin API's listener: localhost by default. */
+  adminPort: number;
+  adminHost: string;
+  /** Redis for the counters instances share (rate limits); absent means in memory, per instance. */
+  redisUrl: string | undefined;
+  /** What a rate-limited call gets while Redis cannot be reached; see `defaults.gateway.onRedisFailure`. */
+  rateLimitOnRedisFailure: 'open' | 'closed';
   /** Which parts this process runs; each role adds its routes to the listeners. */
   roles: readonly RoleName[];
   /**
@@ -71,7 +83,7 @@ export interface Config {
 export type ListenerLimits = { -readonly [Name in keyof typeof defaults.listeners]: number };
 
 // Without these a production start would fall back to development material.
-const PRODUCTION_REQUIRED = ['BANK_INTEGRATION', 'KEY_ENCRYPTION_KEY', 'COOKIE_KEYS', 'DPOP_NONCE_SECRET', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'CLIENT_CA_FILE', 'DIRECTORY_JWKS', 'ISSUER', 'MTLS_BASE_URL'] as const;
+const PRODUCTION_REQUIRED = ['BANK_INTEGRATION', 'KEY_ENCRYPTION_KEY', 'COOKIE_KEYS', 'DPOP_NONCE_SECRET', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'CLIENT_CA_FILE', 'DIRECTORY_JWKS', 'ISSUER', 'MTLS_BASE_URL', 'ADMIN_TOKEN'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -107,6 +119,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     mtlsPort: env.MTLS_PORT,
     issuer: env.ISSUER ?? `https://localhost:${env.HTTPS_PORT}`,
     mtlsBaseUrl: env.MTLS_BASE_URL ?? `https://localhost:${env.MTLS_PORT}`,
+    gatewayPort: env.GATEWAY_PORT,
+    gatewayBaseUrl: env.GATEWAY_BASE_URL ?? `https://localhost:${env.GATEWAY_PORT}`,
+    adminPort: env.ADMIN_PORT,
+    adminHost: env.ADMIN_HOST,
+    redisUrl: env.REDIS_URL,
+    rateLimitOnRedisFailure: env.RATE_LIMIT_ON_REDIS_FAILURE,
     roles: [...new Set(env.ROLES)],
     bankIntegration: resolve(env.BANK_INTEGRATION ?? defaults.sandboxBankIntegration),
     dataDir: resolve(env.DATA_DIR),
@@ -119,6 +137,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       keyEncryptionKey: env.KEY_ENCRYPTION_KEY ? Buffer.from(env.KEY_ENCRYPTION_KEY, 'base64url') : undefined,
       cookieKeys: env.COOKIE_KEYS,
       dpopNonceSecret: env.DPOP_NONCE_SECRET ? Buffer.from(env.DPOP_NONCE_SECRET, 'base64url') : undefined,
+      adminToken: env.ADMIN_TOKEN,
     },
     listeners: { ...defaults.listeners, keepAliveTimeout: env.KEEP_ALIVE_TIMEOUT, maxConnections: env.MAX_CONNECTIONS },
     ttl: defaults.ttl,

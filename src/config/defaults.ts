@@ -17,6 +17,31 @@ export const defaults = {
   mtlsPort: 8444,
 
   /**
+   * The gateway's public API listener (TLS, no client certificate): APIs that are not Open
+   * Banking, called with API keys or OAuth bearer tokens. Default 8445.
+   */
+  gatewayPort: 8445,
+
+  /** The admin API's listener (TLS, bearer admin token). Default 8446. */
+  adminPort: 8446,
+
+  /**
+   * Interface the admin API binds to. Default 127.0.0.1: only this machine reaches it. Expose it
+   * (0.0.0.0) only behind a network policy that lets the operators' network in and nobody else.
+   */
+  adminHost: '127.0.0.1',
+
+  gateway: {
+    /**
+     * What a rate-limited call gets when Redis (the shared counters) cannot be reached: `open`
+     * admits it (availability first; every such call counts in `portcullis_rate_limit_redis_failures_total`),
+     * `closed` refuses it with 503 and `Retry-After` (limits first). Default `open`, as a
+     * gateway's limits protect upstreams rather than money; choose `closed` where a quota is billed.
+     */
+    onRedisFailure: 'open' as 'open' | 'closed',
+  },
+
+  /**
    * `BANK_INTEGRATION` outside production: the sandbox bank (`sandbox/sandbox-bank.ts`, its test
    * customers, the one-time code shown on the page, its accounts and test directory), resolved from
    * the working directory like the folders below. Production must name the bank's own module.

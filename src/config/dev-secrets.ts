@@ -8,6 +8,7 @@ interface StoredSecrets {
   keyEncryptionKey: string;
   cookieKeys: string[];
   dpopNonceSecret: string;
+  adminToken?: string;
 }
 
 /**
@@ -17,8 +18,8 @@ interface StoredSecrets {
  */
 export function resolveSecrets(config: Config, warn: (message: string) => void): Secrets {
   const given = config.secrets;
-  if (given.keyEncryptionKey && given.cookieKeys && given.dpopNonceSecret) {
-    return { keyEncryptionKey: given.keyEncryptionKey, cookieKeys: given.cookieKeys, dpopNonceSecret: given.dpopNonceSecret };
+  if (given.keyEncryptionKey && given.cookieKeys && given.dpopNonceSecret && given.adminToken) {
+    return { keyEncryptionKey: given.keyEncryptionKey, cookieKeys: given.cookieKeys, dpopNonceSecret: given.dpopNonceSecret, adminToken: given.adminToken };
   }
   const file = join(config.dataDir, 'dev-secrets.json');
   let stored: StoredSecrets;
@@ -30,14 +31,19 @@ export function resolveSecrets(config: Config, warn: (message: string) => void):
       cookieKeys: [randomBytes(32).toString('base64url')],
       dpopNonceSecret: randomBytes(32).toString('base64url'),
     };
+  }
+  // Files written before the admin API existed lack its token.
+  if (!existsSync(file) || !stored.adminToken) {
+    stored.adminToken ??= randomBytes(32).toString('base64url');
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }
-  const filled = [!given.keyEncryptionKey && 'KEY_ENCRYPTION_KEY', !given.cookieKeys && 'COOKIE_KEYS', !given.dpopNonceSecret && 'DPOP_NONCE_SECRET'].filter(Boolean);
+  const filled = [!given.keyEncryptionKey && 'KEY_ENCRYPTION_KEY', !given.cookieKeys && 'COOKIE_KEYS', !given.dpopNonceSecret && 'DPOP_NONCE_SECRET', !given.adminToken && 'ADMIN_TOKEN'].filter(Boolean);
   warn(`DEVELOPMENT SECRETS IN USE for ${filled.join(', ')} (from ${file}). Set them in the environment for any real deployment.`);
   return {
     keyEncryptionKey: given.keyEncryptionKey ?? Buffer.from(stored.keyEncryptionKey, 'base64url'),
     cookieKeys: given.cookieKeys ?? stored.cookieKeys,
     dpopNonceSecret: given.dpopNonceSecret ?? Buffer.from(stored.dpopNonceSecret, 'base64url'),
+    adminToken: given.adminToken ?? stored.adminToken,
   };
 }

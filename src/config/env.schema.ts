@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defaults } from './defaults.ts';
 
 /** The roles a process can run (`ROLES`); `src/server/roles.ts` wires each. */
-export const ROLE_NAMES = ['auth', 'gateway'] as const;
+export const ROLE_NAMES = ['auth', 'gateway', 'console'] as const;
 
 const list = z
   .string()
@@ -50,6 +50,13 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default(defaults.host),
   HTTPS_PORT: port.default(defaults.httpsPort),
   MTLS_PORT: port.default(defaults.mtlsPort),
+  GATEWAY_PORT: port.default(defaults.gatewayPort),
+  ADMIN_PORT: port.default(defaults.adminPort),
+  ADMIN_HOST: z.string().min(1).default(defaults.adminHost),
+  GATEWAY_BASE_URL: httpsUrl.optional(),
+  ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  RATE_LIMIT_ON_REDIS_FAILURE: z.enum(['open', 'closed']).default(defaults.gateway.onRedisFailure),
   ISSUER: httpsUrl.optional(),
   MTLS_BASE_URL: httpsUrl.optional(),
   DATA_DIR: z.string().min(1).default(defaults.dataDir),

@@ -6,7 +6,12 @@ import { OPEN_BANKING_PREFIX } from '../openbanking/open-banking-api.ts';
  * missing Host, input no endpoint can read): the one its endpoint would have used. STYLE.md's two
  * families, and the browser's error page.
  */
-export type ErrorFamily = 'oauth' | 'open-banking' | 'browser';
+export type ErrorFamily = 'oauth' | 'open-banking' | 'browser' | ProblemFamily;
+
+/** RFC 9457 problem details (the public API and admin listeners), with the base of their `type` URIs. */
+export interface ProblemFamily {
+  problemTypeBase: string;
+}
 
 /** Picks the family for a request path (`''` when the path could not be read). */
 export type ErrorFamilyOf = (path: string) => ErrorFamily;
@@ -22,3 +27,14 @@ export const browserErrorFamily: ErrorFamilyOf = (path) => {
 
 /** Partner listener: OBErrorResponse1 for the Open Banking APIs, RFC 6749 JSON for everything else. */
 export const partnerErrorFamily: ErrorFamilyOf = (path) => (path.startsWith(OPEN_BANKING_PREFIX) ? 'open-banking' : 'oauth');
+
+/** Public API and admin listeners: problem details on every path (their `type`s documented under `<issuer>/docs/problems/`). */
+export function problemErrorFamily(issuer: string): ErrorFamilyOf {
+  const family: ProblemFamily = { problemTypeBase: problemTypeBase(issuer) };
+  return () => family;
+}
+
+/** Where the problem types are documented: the developer portal's error reference. */
+export function problemTypeBase(issuer: string): string {
+  return `${issuer}/docs/problems/`;
+}

@@ -13,7 +13,7 @@ export interface ListenerPki {
 
 /** The configured certificate and CA, or the development PKI under `CERTS_DIR` for what is not configured (with a warning). */
 export async function loadListenerPki(config: Config, warn: (message: string) => void): Promise<ListenerPki> {
-  const hostnames = [...new Set([new URL(config.issuer).hostname, new URL(config.mtlsBaseUrl).hostname])];
+  const hostnames = [...new Set([config.issuer, config.mtlsBaseUrl, config.gatewayBaseUrl].map((url) => new URL(url).hostname))];
   const needsDev = !config.tls.certFile || !config.tls.clientCaFile;
   const dev = needsDev ? await ensureDevPki(config.certsDir, hostnames) : undefined;
   if (dev) warn(`DEVELOPMENT PKI IN USE (${config.certsDir}): its CA key is on disk; never use it for real partners.`);

@@ -5,6 +5,8 @@ import { ObError } from '../openbanking/ob-error.ts';
 import { renderObErrors } from '../openbanking/ob-error-response.ts';
 import type { Logger } from '../observability/logger.ts';
 import { sendOAuthError } from '../shared/oauth-error-response.ts';
+import { Problem } from '../shared/problem.ts';
+import { sendProblem } from '../shared/problem-response.ts';
 import { renderBrowserErrors } from '../shared/render-browser-errors.ts';
 import type { ErrorFamily } from './error-family.ts';
 import type { Refusal } from './refusal.ts';
@@ -17,6 +19,10 @@ import type { Refusal } from './refusal.ts';
 export async function sendRefusal(ctx: Context, family: ErrorFamily, refusal: Refusal, logger: Logger): Promise<void> {
   // The other two renderers set it themselves; an error page is no more cacheable.
   ctx.set('Cache-Control', 'no-store');
+  if (typeof family === 'object') {
+    logger.info({ status: refusal.status, interactionId: ctx.state.fapiInteractionId, method: ctx.method, path: ctx.path }, 'request.refused');
+    return sendProblem(ctx, family.problemTypeBase, refusalProblem(refusal));
+  }
   switch (family) {
     case 'oauth':
       return sendOAuthError(ctx, refusal.unknownClient ? new errors.InvalidClientAuth() : new errors.InvalidRequest(refusal.description, refusal.status), logger);
@@ -25,4 +31,10 @@ export async function sendRefusal(ctx: Context, family: ErrorFamily, refusal: Re
     case 'browser':
       return renderBrowserErrors(logger)(ctx, () => Promise.reject(new errors.InvalidRequest(refusal.description, refusal.status)));
   }
+}
+
+/** A refusal as problem details: the one slug its status has, with the refusal's words. */
+export function refusalProblem(refusal: Refusal): Problem {
+  const slug = refusal.status === 413 ? 'payload-too-large' : refusal.status === 415 ? 'unsupported-media-type' : 'bad-request';
+  return new Problem(refusal.status, slug, refusal.description);
 }

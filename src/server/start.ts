@@ -12,12 +12,11 @@ import type { Config, RoleName, Secrets } from '../config/config.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createListener } from './create-listener.ts';
-import { browserErrorFamily, partnerErrorFamily } from './error-family.ts';
 import { listenerApp } from './listener-app.ts';
+import { listenerTable } from './listener-table.ts';
 import { ROLES } from './roles.ts';
 import type { RoleRoutes } from './roles/role.ts';
 import { buildServerContext } from './server-context.ts';
-import { browserTlsOptions, partnerTlsOptions } from './tls-options.ts';
 
 export interface Portcullis {
   /** The provider serving requests now; a key rotation replaces it. */
@@ -29,7 +28,7 @@ export interface Portcullis {
   /** The roles this process runs. */
   roles: readonly RoleName[];
   /** Base URLs the listeners actually bound to; a listener no role uses is not started. */
-  urls: { browser?: string; partner?: string };
+  urls: Partial<Record<keyof RoleRoutes, string>>;
   /** PEM trust anchors for client certificates (the dev CA unless configured). */
   trustAnchors: string[];
   /** What the bank integration wants the start-up summary to say (a sandbox's test logins). */
@@ -53,33 +52,34 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const context = await buildServerContext(config, logger, options);
   const roles = ROLES.filter(([name]) => config.roles.includes(name));
 
+  const listeners = listenerTable(config, context.pki);
+
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
   // every role's routes afresh and swaps the listeners' handlers; requests in flight finish where they began.
   const buildHandlers = async (jwks: SigningJwks) => {
     const provider = context.buildProvider(jwks);
     const routes: RoleRoutes[] = await Promise.all(roles.map(([, role]) => role(context, { provider, jwks })));
-    const app = (publicUrl: string, pages: boolean, which: keyof RoleRoutes) => listenerApp({
-      publicUrl, pages, db: context.db, trustedProxies: context.trustedProxies, clientCertHeader: config.proxy.clientCertHeader, logger,
-      errorFamily: pages ? browserErrorFamily : partnerErrorFamily, routes: routes.flatMap((role) => role[which] ?? []),
-    }).callback();
-    return { provider, browser: app(config.issuer, true, 'browser'), partner: app(config.mtlsBaseUrl, false, 'partner'), uses: { browser: routes.some((role) => role.browser), partner: routes.some((role) => role.partner) } };
+    const apps = new Map(listeners.map((listener) => [listener.name, {
+      used: routes.some((role) => role[listener.name]),
+      handle: listenerApp({
+        publicUrl: listener.publicUrl, pages: listener.pages, db: context.db, trustedProxies: context.trustedProxies, clientCertHeader: config.proxy.clientCertHeader, logger,
+        errorFamily: listener.familyOf, routes: routes.flatMap((role) => role[listener.name] ?? []),
+      }).callback(),
+    }]));
+    return { provider, apps };
   };
   let handlers = await buildHandlers(context.initialJwks);
 
   const servers: Server[] = [];
   const urls: Portcullis['urls'] = {};
-  if (handlers.uses.browser) {
-    const browserServer = createListener(browserTlsOptions(context.pki.server), (req, res) => handlers.browser(req, res), { limits: config.listeners, familyOf: browserErrorFamily, logger });
-    servers.push(browserServer);
-    urls.browser = `https://localhost:${await listen(browserServer, config.httpsPort, config.host)}`;
-  }
-  if (handlers.uses.partner) {
-    const partnerServer = createListener(partnerTlsOptions(context.pki.server, context.pki.trustAnchors), (req, res) => handlers.partner(req, res), { limits: config.listeners, familyOf: partnerErrorFamily, logger });
+  for (const listener of listeners) {
+    if (!handlers.apps.get(listener.name)?.used) continue;
+    const server = createListener(listener.tls, (req, res) => handlers.apps.get(listener.name)!.handle(req, res), { limits: config.listeners, familyOf: listener.familyOf, logger });
     // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
     // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
-    partnerServer.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
-    servers.push(partnerServer);
-    urls.partner = `https://localhost:${await listen(partnerServer, config.mtlsPort, config.host)}`;
+    if (listener.name === 'partner') server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
+    servers.push(server);
+    urls[listener.name] = `https://localhost:${await listen(server, listener.port, listener.host)}`;
   }
   const stopSweeper = startSweeper(context.db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') });
   const stopKeyWatch = watchSigningKeys(context.db, context.initialJwks, {

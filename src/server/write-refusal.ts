@@ -6,8 +6,11 @@ import { renderView } from '../shared/render-view.ts';
 import { SECURITY_HEADERS } from '../shared/security-headers.ts';
 import type { ErrorFamily } from './error-family.ts';
 import type { Refusal } from './refusal.ts';
+import { problemBody } from '../shared/problem-response.ts';
+import { refusalProblem } from './send-refusal.ts';
 
 async function bodyOf(family: ErrorFamily, refusal: Refusal, interactionId: string): Promise<{ type: string; text: string }> {
+  if (typeof family === 'object') return { type: 'application/problem+json', text: JSON.stringify(problemBody(family.problemTypeBase, refusalProblem(refusal), interactionId)) };
   switch (family) {
     case 'oauth':
       return { type: 'application/json; charset=utf-8', text: JSON.stringify({ error: 'invalid_request', error_description: refusal.description }) };

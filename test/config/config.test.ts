@@ -47,6 +47,7 @@ function productionEnv(): Record<string, string> {
     DIRECTORY_JWKS: 'https://keystore.directory.example/jwks.json',
     ISSUER: 'https://auth.bank.example',
     MTLS_BASE_URL: 'https://mtls.bank.example',
+    ADMIN_TOKEN: secret(),
   };
 }
 
@@ -60,7 +61,13 @@ describe('loadConfig defaults', () => {
       mtlsPort: 8444,
       issuer: 'https://localhost:8443',
       mtlsBaseUrl: 'https://localhost:8444',
-      roles: ['auth', 'gateway'],
+      gatewayPort: 8445,
+      gatewayBaseUrl: 'https://localhost:8445',
+      adminPort: 8446,
+      adminHost: '127.0.0.1',
+      redisUrl: undefined,
+      rateLimitOnRedisFailure: 'open',
+      roles: ['auth', 'gateway', 'console'],
       bankIntegration: resolve('./sandbox/sandbox-bank.ts'),
       dataDir: resolve('./data'),
       certsDir: resolve('./certs'),
@@ -68,7 +75,7 @@ describe('loadConfig defaults', () => {
       tls: { certFile: undefined, keyFile: undefined, clientCaFile: undefined },
       proxy: { trusted: [], clientCertHeader: undefined },
       directoryJwks: undefined,
-      secrets: { keyEncryptionKey: undefined, cookieKeys: undefined, dpopNonceSecret: undefined },
+      secrets: { keyEncryptionKey: undefined, cookieKeys: undefined, dpopNonceSecret: undefined, adminToken: undefined },
       listeners: { headersTimeout: 10, requestTimeout: 30, keepAliveTimeout: 5, tlsHandshakeTimeout: 10, timeoutCheckInterval: 1, maxConnections: 10_000 },
       ttl: defaults.ttl,
       sweepInterval: 60,
@@ -97,6 +104,7 @@ describe('loadConfig reads every variable', () => {
     const keyEncryptionKey = randomBytes(48);
     const dpopNonceSecret = randomBytes(32);
     const cookieKeys = [secret(), secret()];
+    const adminToken = secret();
     const env = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'debug',
@@ -124,6 +132,13 @@ describe('loadConfig reads every variable', () => {
       OB_TRUST_ANCHOR: 'directory.bank.example',
       KEEP_ALIVE_TIMEOUT: '65',
       MAX_CONNECTIONS: '20000',
+      GATEWAY_PORT: '9445',
+      ADMIN_PORT: '9446',
+      ADMIN_HOST: '10.0.0.5',
+      GATEWAY_BASE_URL: 'https://api.bank.example/',
+      ADMIN_TOKEN: adminToken,
+      REDIS_URL: 'rediss://cache.internal:6380/2',
+      RATE_LIMIT_ON_REDIS_FAILURE: 'closed',
     };
     assert.deepEqual(Object.keys(env).sort(), Object.keys(envSchema.shape).sort(), 'this test sets every variable');
     const config = loadConfig(env);
@@ -140,7 +155,9 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.tls, { certFile: '/etc/tls/server.pem', keyFile: '/etc/tls/server.key', clientCaFile: '/etc/tls/client-ca.pem' });
     assert.deepEqual(config.proxy, { trusted: ['10.0.0.1', '::1', '192.168.1.20'], clientCertHeader: 'x-ssl-client-cert' });
     assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
-    assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret });
+    assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret, adminToken });
+    assert.deepEqual([config.gatewayPort, config.gatewayBaseUrl, config.adminPort, config.adminHost], [9445, 'https://api.bank.example', 9446, '10.0.0.5']);
+    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure], ['rediss://cache.internal:6380/2', 'closed']);
     assert.deepEqual(config.openBanking, { messageSigning: false, organisationId: '0015800001041REAAY', trustAnchor: 'directory.bank.example' });
     assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
     assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));
@@ -261,6 +278,7 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
       'DIRECTORY_JWKS: required when NODE_ENV=production',
       'ISSUER: required when NODE_ENV=production',
       'MTLS_BASE_URL: required when NODE_ENV=production',
+      'ADMIN_TOKEN: required when NODE_ENV=production',
     ));
   });
 
@@ -273,7 +291,7 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
   });
 
   test('ROLES names known roles, at least one', () => {
-    assert.deepEqual(acceptedValues('ROLES', ['', ' , ', 'portal', 'auth,console', 'AUTH']), []);
+    assert.deepEqual(acceptedValues('ROLES', ['', ' , ', 'portal', 'auth,billing', 'AUTH']), []);
     assert.deepEqual(loadConfig({ ROLES: 'auth' }).roles, ['auth']);
   });
 

@@ -13,7 +13,7 @@ import { freePort } from './free-port.ts';
 
 export interface TestPortcullis extends Omit<Portcullis, 'urls'> {
   /** Both listeners: the test instance runs every role unless `ROLES` says otherwise. */
-  urls: { browser: string; partner: string };
+  urls: { browser: string; partner: string; public?: string; admin?: string };
   config: Config;
   certsDir: string;
   caPem: string;
@@ -41,12 +41,15 @@ export interface TestOverrides {
  */
 export async function testConfig(env: Record<string, string> = {}): Promise<{ workDir: string; config: Config }> {
   const workDir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
-  const [httpsPort, mtlsPort] = [await freePort(), await freePort()];
+  const [httpsPort, mtlsPort, gatewayPort, adminPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HTTPS_PORT: String(httpsPort),
     MTLS_PORT: String(mtlsPort),
+    GATEWAY_PORT: String(gatewayPort),
+    ADMIN_PORT: String(adminPort),
+    ADMIN_TOKEN: randomBytes(32).toString('base64url'),
     DATA_DIR: join(workDir, 'data'),
     CERTS_DIR: join(workDir, 'certs'),
     KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
@@ -69,10 +72,10 @@ export async function startTestPortcullis(env: Record<string, string> = {}, over
   const db = overrides.store ?? await openTestStore();
   const portcullis = await startPortcullis(config, createLogger(config.logLevel, false), { db });
   const certsDir = config.certsDir;
-  const { browser = '', partner = '' } = portcullis.urls;
+  const { browser = '', partner = '', ...others } = portcullis.urls;
   return {
     ...portcullis,
-    urls: { browser, partner },
+    urls: { browser, partner, ...others },
     config,
     certsDir,
     caPem: readFileSync(join(certsDir, 'dev-ca.pem'), 'utf8'),

@@ -16,6 +16,10 @@ export interface RoleRoutes {
   browser?: Middleware[];
   /** The partner-facing mutual-TLS listener (`MTLS_BASE_URL`). */
   partner?: Middleware[];
+  /** The gateway's public API listener (`GATEWAY_BASE_URL`): TLS without client certificates. */
+  public?: Middleware[];
+  /** The admin API's listener (`ADMIN_HOST`:`ADMIN_PORT`), localhost by default. */
+  admin?: Middleware[];
 }
 
 /** Builds a role's routes for a generation of the authorization server. */

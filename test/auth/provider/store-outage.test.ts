@@ -58,7 +58,7 @@ async function serveProvider(adapter: AdapterFactory) {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ISSUER, TRUSTED_PROXIES: '127.0.0.1' });
   const { privateKey } = await generateKeyPair('PS256', { extractable: true });
   const jwks = { keys: [{ ...(await exportJWK(privateKey)), kid: 'k1', alg: 'PS256', use: 'sig' }] };
-  const secrets = { keyEncryptionKey: randomBytes(32), cookieKeys: [randomBytes(32).toString('base64url')], dpopNonceSecret: randomBytes(32) };
+  const secrets = { keyEncryptionKey: randomBytes(32), cookieKeys: [randomBytes(32).toString('base64url')], dpopNonceSecret: randomBytes(32), adminToken: randomBytes(32).toString('base64url') };
   const provider = createProvider(ISSUER, { config, secrets, adapter, jwks, authenticator: passwordAuthenticator(refusing), trustAnchors: [] }, logger);
   const listener = createServer(provider.callback());
   listener.listen(0, '127.0.0.1');

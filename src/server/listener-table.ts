@@ -1,0 +1,34 @@
+import type { ServerOptions } from 'node:https';
+
+import type { Config } from '../config/config.ts';
+import type { ListenerPki } from './pki.ts';
+import { browserErrorFamily, partnerErrorFamily, problemErrorFamily, type ErrorFamilyOf } from './error-family.ts';
+import type { RoleRoutes } from './roles/role.ts';
+import { browserTlsOptions, partnerTlsOptions } from './tls-options.ts';
+
+/** One listener a process may open: where, with which TLS, serving pages or not, and its error format. */
+export interface ListenerSpec {
+  name: keyof RoleRoutes;
+  port: number;
+  host: string;
+  /** Its configured public base URL: the only origin its URLs name. */
+  publicUrl: string;
+  tls: ServerOptions;
+  pages: boolean;
+  familyOf: ErrorFamilyOf;
+}
+
+/**
+ * Every listener (DESIGN.md, "Listeners"): the browser's, the partners' mutual-TLS one, the
+ * gateway's public API listener and the admin API's, bound to localhost by default. A process
+ * opens only those its roles put routes on.
+ */
+export function listenerTable(config: Config, pki: ListenerPki): ListenerSpec[] {
+  const problems = problemErrorFamily(config.issuer);
+  return [
+    { name: 'browser', port: config.httpsPort, host: config.host, publicUrl: config.issuer, tls: browserTlsOptions(pki.server), pages: true, familyOf: browserErrorFamily },
+    { name: 'partner', port: config.mtlsPort, host: config.host, publicUrl: config.mtlsBaseUrl, tls: partnerTlsOptions(pki.server, pki.trustAnchors), pages: false, familyOf: partnerErrorFamily },
+    { name: 'public', port: config.gatewayPort, host: config.host, publicUrl: config.gatewayBaseUrl, tls: browserTlsOptions(pki.server), pages: false, familyOf: problems },
+    { name: 'admin', port: config.adminPort, host: config.adminHost, publicUrl: `https://localhost:${config.adminPort}`, tls: browserTlsOptions(pki.server), pages: false, familyOf: problems },
+  ];
+}
