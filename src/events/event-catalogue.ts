@@ -36,6 +36,14 @@ export interface DomainEvents {
   'api_key.issued': { keyId: string; applicationId: string; prefix: string; replaces?: { keyId: string; expiresAt: Date } };
   /** An API key was revoked: from now on it authenticates nobody. */
   'api_key.revoked': { keyId: string; applicationId: string; prefix: string };
+  /** An API (with its routes) was created, changed or deleted, through the admin API or declarative config. */
+  'api.changed': { apiId: string; change: 'created' | 'updated' | 'deleted'; actor: EventActor };
+  /** An API moved along its lifecycle (draft → published → deprecated → retired). */
+  'api.lifecycle_changed': { apiId: string; from: string; to: string; actor: EventActor; sunsetAt?: Date };
+  /** A plan was created, changed or deleted. */
+  'plan.changed': { planId: string; change: 'created' | 'updated' | 'deleted'; actor: EventActor };
+  /** An application's subscription to a plan was requested, approved, refused or cancelled. */
+  'subscription.status_changed': { subscriptionId: string; applicationId: string; planId: string; status: 'requested' | 'active' | 'refused' | 'cancelled'; actor: EventActor };
   /** New signing keys were published; each signs from `activatesAt`. */
   'signing_key.rotated': { keys: Array<{ alg: string; kid: string; activatesAt: Date }>; retiredKids: string[] };
   /** An instance reloaded the signing keys it publishes and signs with. */
