@@ -44,6 +44,11 @@ export interface DomainEvents {
   'plan.changed': { planId: string; change: 'created' | 'updated' | 'deleted'; actor: EventActor };
   /** An application's subscription to a plan was requested, approved, refused or cancelled. */
   'subscription.status_changed': { subscriptionId: string; applicationId: string; planId: string; status: 'requested' | 'active' | 'refused' | 'cancelled'; actor: EventActor };
+  /**
+   * This instance's link to the others was down for a while (LISTEN/NOTIFY reconnected): events
+   * may have been missed, so caches drop what they hold.
+   */
+  'events.resynced': Record<string, never>;
   /** New signing keys were published; each signs from `activatesAt`. */
   'signing_key.rotated': { keys: Array<{ alg: string; kid: string; activatesAt: Date }>; retiredKids: string[] };
   /** An instance reloaded the signing keys it publishes and signs with. */
@@ -51,6 +56,16 @@ export interface DomainEvents {
 }
 
 export type EventName = keyof DomainEvents;
+
+/**
+ * The events every instance must hear of, whichever emitted them (`cross-instance-bridge.ts`):
+ * all but those about the emitting instance itself.
+ */
+export const CROSS_INSTANCE_EVENTS: readonly EventName[] = [
+  'consent.created', 'consent.status_changed', 'grant.revoked', 'client.registered', 'client.updated', 'client.deleted',
+  'organisation.created', 'application.created', 'application.status_changed', 'api_key.issued', 'api_key.revoked',
+  'api.changed', 'api.lifecycle_changed', 'plan.changed', 'subscription.status_changed', 'signing_key.rotated',
+];
 
 /** An event as listeners receive it: its name, payload, and when it happened (the bus's clock). */
 export interface DomainEvent<N extends EventName = EventName> {

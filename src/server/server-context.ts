@@ -22,6 +22,7 @@ import { findConsentIdByGrant } from '../consent/consent.store.ts';
 import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
+import { bridgeEventsAcrossInstances } from '../events/cross-instance-bridge.ts';
 import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -83,6 +84,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const directories = await loadTrustedDirectories(directoryJwks);
   const initialJwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
   const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
+  const eventBridge = await bridgeEventsAcrossInstances(db, events, logger);
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
@@ -114,6 +116,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
       return provider;
     },
     async close() {
+      await eventBridge.close();
       if (relaxedDb !== db) await relaxedDb.destroy();
       if (!options.db) await db.destroy();
     },

@@ -88,6 +88,8 @@ export interface GatewayApi {
   upstreams: Upstream[];
   openapi: Record<string, unknown> | null;
   sunsetAt: Date | null;
+  /** When it was deprecated (the `Deprecation` header's date); set by the lifecycle move to `deprecated`. */
+  deprecatedAt?: Date | null;
   successorApiId: string | null;
   settings: ApiSettings;
   routes: GatewayRoute[];

@@ -45,6 +45,11 @@ export async function findApplication(db: Knex, id: string): Promise<Application
   return db('applications').first('*').where({ id });
 }
 
+/** The application an OAuth client acts for, if it is linked to one. */
+export async function findApplicationByClientId(db: Knex, clientId: string): Promise<ApplicationRow | undefined> {
+  return db('applications').first('*').where({ client_id: clientId });
+}
+
 /** Sets the status; resolves the row as it is now, or undefined for an unknown application. */
 export async function setApplicationStatus(db: Knex, id: string, status: ApplicationStatus): Promise<ApplicationRow | undefined> {
   const [updated] = await db('applications').where({ id }).update({ status }).returning('*');

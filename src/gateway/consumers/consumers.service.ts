@@ -87,7 +87,7 @@ export async function revokeApplicationKey(context: ServiceContext, keyId: strin
 
 /** Who a presented key is: its live key and active application, or why not. */
 export type ApiKeyCheck =
-  | { authenticated: { keyId: string; application: ApplicationRow } }
+  | { authenticated: { keyId: string; application: ApplicationRow; expiresAt: Date | null } }
   | { refused: 'unknown' | 'suspended' };
 
 /**
@@ -99,5 +99,5 @@ export async function authenticateApiKey(context: Pick<ServiceContext, 'db' | 'c
   const found = await findLiveApiKey(context.db, hashApiKey(presented), context.clock.now());
   if (!found) return { refused: 'unknown' };
   if (found.application.status !== 'active') return { refused: 'suspended' };
-  return { authenticated: { keyId: found.key.id, application: found.application } };
+  return { authenticated: { keyId: found.key.id, application: found.application, expiresAt: found.key.expires_at } };
 }

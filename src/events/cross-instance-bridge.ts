@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Knex } from 'knex';
+import type { Client, Notification } from 'pg';
+
+import type { Logger } from '../observability/logger.ts';
+import type { EventBus } from './event-bus.ts';
+import { CROSS_INSTANCE_EVENTS, type DomainEvents, type EventName } from './event-catalogue.ts';
+
+/*
+ * Domain events reach every instance through PostgreSQL LISTEN/NOTIFY: what one instance emits
+ * (a revoked key, a suspended application, a changed API) is announced on one channel, and every
+ * other instance re-emits it on its own bus, where its caches listen. Notifications are delivered
+ * within milliseconds to every connected listener; one that was disconnected missed what was
+ * said meanwhile, so on reconnecting it emits `events.resynced` for caches to drop everything.
+ *
+ * The embedded PGlite store runs in one process, whose bus already reaches every listener.
+ */
+
+export const EVENTS_CHANNEL = 'portcullis_events';
+
+interface Envelope {
+  /** The instance that emitted it: its own notifications come back to it too, and are skipped. */
+  from: string;
+  name: EventName;
+  payload: unknown;
+}
+
+// Payload dates travel as ISO strings; the catalogue names every date field `…At`.
+function reviveDates(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && /At$/.test(_key) && /^\d{4}-\d\d-\d\dT/.test(value) ? new Date(value) : value;
+}
+
+interface KnexClientInternals {
+  config: { client?: unknown };
+  acquireRawConnection(): Promise<Client>;
+  destroyRawConnection(connection: Client): Promise<void>;
+}
+
+export interface EventBridge {
+  close(): Promise<void>;
+}
+
+/** Bridges `bus` across instances on `db` (PostgreSQL); on PGlite it does nothing. */
+export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logger: Logger, options: { reconnectMs?: number } = {}): Promise<EventBridge> {
+  const client = db.client as unknown as KnexClientInternals;
+  if (client.config.client !== 'pg') return { close: async () => {} };
+  const instance = randomUUID();
+  const reconnectMs = options.reconnectMs ?? 1000;
+  let closed = false;
+  let replaying = false;
+  let listener: Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const receive = (message: Notification) => {
+    if (message.channel !== EVENTS_CHANNEL || !message.payload) return;
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message.payload, reviveDates) as Envelope;
+    } catch (error) {
+      logger.error({ err: error }, 'events.bridge_unreadable');
+      return;
+    }
+    if (envelope.from === instance || !CROSS_INSTANCE_EVENTS.includes(envelope.name)) return;
+    // The bus calls listeners synchronously, so the flag covers exactly this re-emission.
+    replaying = true;
+    try {
+      bus.emit(envelope.name, envelope.payload as DomainEvents[typeof envelope.name]);
+    } finally {
+      replaying = false;
+    }
+  };
+
+  const connect = async (isReconnect: boolean): Promise<void> => {
+    try {
+      const connection = await client.acquireRawConnection();
+      connection.on('notification', receive);
+      connection.on('error', (error) => logger.warn({ err: error }, 'events.bridge_connection_error'));
+      connection.on('end', () => {
+        if (listener === connection) listener = undefined;
+        if (!closed) schedule();
+      });
+      await connection.query(`LISTEN ${EVENTS_CHANNEL}`);
+      listener = connection;
+      if (isReconnect) {
+        logger.info('events.bridge_reconnected');
+        bus.emit('events.resynced', {});
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'events.bridge_connect_failed');
+      schedule();
+    }
+  };
+  const schedule = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect(true);
+    }, reconnectMs);
+    retry.unref();
+  };
+
+  const publishers = CROSS_INSTANCE_EVENTS.map((name) => bus.on(name, ({ payload }) => {
+    if (replaying) return;
+    const envelope: Envelope = { from: instance, name, payload };
+    // Not awaited by the emitter; a failure is the listener error the bus reports.
+    return db.raw('select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(envelope)]).then(() => undefined);
+  }));
+
+  await connect(false);
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      for (const stop of publishers) stop();
+      if (listener) {
+        const connection = listener;
+        listener = undefined;
+        await client.destroyRawConnection(connection).catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import type { Knex } from 'knex';
+
+import { createEventBus, type EventBus } from '../../src/events/event-bus.ts';
+import { bridgeEventsAcrossInstances, type EventBridge } from '../../src/events/cross-instance-bridge.ts';
+import type { DomainEvent, EventName } from '../../src/events/event-catalogue.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { openTestStore, storeKind } from '../helpers/store.ts';
+
+/*
+ * Two instances on one PostgreSQL database: what one emits, the other hears within a second, once,
+ * with its dates intact; the emitter does not hear itself twice; a listener whose connection was
+ * cut reconnects, says so (`events.resynced`), and hears what follows.
+ */
+
+const logger = createLogger('silent', false);
+const skip = storeKind !== 'postgresql' && 'LISTEN/NOTIFY crosses processes on PostgreSQL only; PGlite runs in one';
+
+interface Instance {
+  db: Knex;
+  bus: EventBus;
+  bridge: EventBridge;
+  heard: DomainEvent[];
+}
+
+async function instance(): Promise<Instance> {
+  const db = await openTestStore();
+  const bus = createEventBus({ clock: systemClock, onListenerError: (error) => { throw error; } });
+  const heard: DomainEvent[] = [];
+  for (const name of ['api_key.revoked', 'api_key.issued', 'events.resynced'] as EventName[]) bus.on(name, (event) => { heard.push(event); });
+  const bridge = await bridgeEventsAcrossInstances(db, bus, logger, { reconnectMs: 100 });
+  return { db, bus, bridge, heard };
+}
+
+async function until(condition: () => boolean, withinMs: number): Promise<number> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return Date.now() - start;
+}
+
+let a: Instance;
+let b: Instance;
+before(async () => {
+  if (skip) return;
+  [a, b] = [await instance(), await instance()];
+});
+after(async () => {
+  for (const one of [a, b]) {
+    await one?.bridge.close();
+    await one?.db.destroy();
+  }
+});
+
+test('an event emitted on one instance reaches the other within a second, once, with its dates', { skip }, async () => {
+  const expiresAt = new Date('2026-12-04T12:00:00.000Z');
+  a.bus.emit('api_key.issued', { keyId: 'key-2', applicationId: 'app-1', prefix: 'abcdefgh', replaces: { keyId: 'key-1', expiresAt } });
+  const tookMs = await until(() => b.heard.length === 1, 1000);
+  assert.ok(tookMs < 1000);
+  const [event] = b.heard as DomainEvent<'api_key.issued'>[];
+  assert.equal(event!.name, 'api_key.issued');
+  assert.deepEqual(event!.payload.replaces, { keyId: 'key-1', expiresAt });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(a.heard.length, 1, 'the emitter heard it once, from its own bus');
+  assert.equal(b.heard.length, 1, 'and the other once');
+});
+
+test('a listener whose connection is cut reconnects, says it may have missed events, and hears the next ones', { skip }, async () => {
+  b.heard.length = 0;
+  await a.db.raw("select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN portcullis_events' and pid <> pg_backend_pid()");
+  await until(() => b.heard.some((event) => event.name === 'events.resynced'), 3000);
+  a.bus.emit('api_key.revoked', { keyId: 'key-2', applicationId: 'app-1', prefix: 'abcdefgh' });
+  await until(() => b.heard.some((event) => event.name === 'api_key.revoked'), 1000);
+});
