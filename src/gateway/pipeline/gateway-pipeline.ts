@@ -1,0 +1,34 @@
+import type { Middleware } from 'koa';
+import compose from 'koa-compose';
+
+import { renderProblems } from '../../shared/problem-response.ts';
+import { authenticateCaller } from './authenticate-caller.ts';
+import { authoriseCall } from './authorise-call.ts';
+import { allowCorsOrigin, answerCorsPreflight } from './cors.ts';
+import { forwardCall } from './forward-call.ts';
+import type { GatewayDeps } from './gateway-deps.ts';
+import { limitCall } from './limit-call.ts';
+import { limitRequestBody } from './limit-request-body.ts';
+import { recordCall } from './record-call.ts';
+import { routeCall } from './route-call.ts';
+
+/**
+ * The gateway's pipeline for the public API listener (issue 11, "one named step each, in this
+ * order"): record (around everything), errors as problem details, CORS, then route →
+ * authenticate → authorise → limit → protect → forward. Every path of the listener is the
+ * gateway's: what no API routes is its 404.
+ */
+export function publicGatewayPipeline(deps: GatewayDeps, problemTypeBase: string): Middleware {
+  return compose([
+    recordCall(deps),
+    renderProblems(deps.logger, problemTypeBase, 'gateway.error'),
+    allowCorsOrigin,
+    answerCorsPreflight(deps),
+    routeCall(deps),
+    authenticateCaller(deps),
+    authoriseCall,
+    limitCall(deps),
+    limitRequestBody(deps),
+    forwardCall(deps),
+  ]);
+}

@@ -1,0 +1,41 @@
+import type { GatewayApi, GatewayPlan, GatewayRoute } from '../catalogue/catalogue.types.ts';
+
+/** Who is calling, once authenticated: what authorisation, limits, the upstream and the records see. */
+export interface Caller {
+  /** The application (API keys; OAuth clients linked to one). */
+  applicationId?: string;
+  organisationId?: string;
+  keyId?: string;
+  /** The OAuth client (`oauth2`, `fapi`). */
+  clientId?: string;
+  /** The token's subject: a customer (`fapi`), a user or service (`oauth2`). */
+  subject?: string;
+  scopes: ReadonlySet<string>;
+  /** The token's claims (`oauth2`), for per-route claim rules. */
+  claims?: Readonly<Record<string, unknown>>;
+  consentId?: string;
+  accountIds?: readonly string[];
+}
+
+/** One call through the gateway: filled in step by step, read by the steps after and by the records. */
+export interface GatewayCall {
+  /** `process.hrtime.bigint()` when the gateway took the call. */
+  startedAt: bigint;
+  api?: GatewayApi;
+  route?: GatewayRoute;
+  params: Record<string, string>;
+  /** The path after the API's base path, as the upstream gets it. */
+  upstreamPath: string;
+  caller?: Caller;
+  plan?: GatewayPlan;
+  /** Milliseconds until the upstream's response headers. */
+  upstreamMs?: number;
+  requestBytes: number;
+  responseBytes: number;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    gateway?: GatewayCall;
+  }
+}
