@@ -99,6 +99,12 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 // an identity header only the gateway may set.
 const NOT_FORWARDED = new Set(['host', 'expect', CALLER_IDENTITY_HEADER]);
 
+function assertOptions({ timeouts, breaker, retries }: UpstreamClientOptions): void {
+  const positive: Array<[string, number]> = [['timeouts.connectMs', timeouts.connectMs], ['timeouts.headersMs', timeouts.headersMs], ['timeouts.bodyMs', timeouts.bodyMs], ['breaker.consecutiveFailures', breaker.consecutiveFailures], ['breaker.halfOpenAfterMs', breaker.halfOpenAfterMs]];
+  for (const [name, value] of positive) if (!(Number.isSafeInteger(value) && value > 0)) throw new RangeError(`upstream ${name} must be a positive integer`);
+  if (!(Number.isSafeInteger(retries) && retries >= 0)) throw new RangeError('upstream retries must be an integer, 0 or more');
+}
+
 /**
  * @example
  * ```ts
@@ -108,6 +114,7 @@ const NOT_FORWARDED = new Set(['host', 'expect', CALLER_IDENTITY_HEADER]);
  * ```
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  assertOptions(options);
   const random = options.random ?? Math.random;
   const pools = new Map<string, Pool>();
   const targets = new Map<string, Target>();
