@@ -25,6 +25,10 @@ import { UpstreamUnavailable } from './upstream-unavailable.ts';
  * already be reading, so there is nothing left to retry. POST and PATCH are never retried.
  */
 
+/**
+ * undici's timers tick about every half second to stay cheap, so a timeout fires up to about a
+ * second late: give them in whole seconds' worth, not in tens of milliseconds.
+ */
 export interface UpstreamTimeouts {
   /** Milliseconds to open a connection (TCP, and TLS for https upstreams). */
   connectMs: number;
@@ -70,7 +74,10 @@ export interface UpstreamResponse {
   status: number;
   /** Without hop-by-hop headers. */
   headers: Record<string, string | string[]>;
-  /** Streamed from the upstream: pipe it on, or destroy it, or the connection stays taken. */
+  /**
+   * Streamed from the upstream: pipe it on, or destroy it, or the connection stays taken. It errors
+   * (`UND_ERR_BODY_TIMEOUT`, a reset) when the upstream stalls or drops it midway.
+   */
   body: Readable;
   /** Milliseconds spent waiting on upstreams until these response headers, failed attempts included. */
   upstreamMs: number;
