@@ -1,0 +1,44 @@
+/*
+ * RFC 9110 §7.6.1: a proxy removes the headers that describe its own connection before it forwards
+ * a message, both ways: `Connection`, every header `Connection` names, and the connection-specific
+ * fields RFC 9110 and RFC 9112 list (`Keep-Alive`, `Proxy-Connection` still sent by old clients,
+ * `Proxy-Authenticate`, `Proxy-Authorization`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`).
+ * undici frames the body again on its own connection, so `Content-Length` stays.
+ */
+
+/** A header record as Node and undici give them: names in lower case, repeated fields as arrays. */
+export type HeaderRecord = Record<string, string | string[] | undefined>;
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function namedByConnection(connection: string | string[] | undefined): Set<string> {
+  if (connection === undefined) return new Set();
+  const values = Array.isArray(connection) ? connection : [connection];
+  return new Set(values.flatMap((value) => value.split(',')).map((token) => token.trim().toLowerCase()));
+}
+
+/**
+ * A copy of `headers` without hop-by-hop fields, names lower-cased, and without the fields named
+ * in `alsoRemove` (lower case).
+ */
+export function withoutHopByHop(headers: HeaderRecord, alsoRemove: ReadonlySet<string> = new Set()): Record<string, string | string[]> {
+  const named = namedByConnection(headers['connection']);
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named.has(lower) || alsoRemove.has(lower)) continue;
+    kept[lower] = value;
+  }
+  return kept;
+}
