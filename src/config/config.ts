@@ -32,6 +32,8 @@ export interface Config {
   /** The admin API's listener: localhost by default. */
   adminPort: number;
   adminHost: string;
+  /** The Open Banking APIs' access tokens: RFC 9068 JWTs or opaque references; see `defaults.accessTokenFormat`. */
+  accessTokenFormat: 'jwt' | 'opaque';
   /** Redis for the counters instances share (rate limits); absent means in memory, per instance. */
   redisUrl: string | undefined;
   /** What a rate-limited call gets while Redis cannot be reached; see `defaults.gateway.onRedisFailure`. */
@@ -123,6 +125,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     gatewayBaseUrl: env.GATEWAY_BASE_URL ?? `https://localhost:${env.GATEWAY_PORT}`,
     adminPort: env.ADMIN_PORT,
     adminHost: env.ADMIN_HOST,
+    accessTokenFormat: env.ACCESS_TOKEN_FORMAT,
     redisUrl: env.REDIS_URL,
     rateLimitOnRedisFailure: env.RATE_LIMIT_ON_REDIS_FAILURE,
     roles: [...new Set(env.ROLES)],

@@ -31,6 +31,17 @@ export const defaults = {
    */
   adminHost: '127.0.0.1',
 
+  /**
+   * What the Open Banking APIs' access tokens are. `jwt` (RFC 9068, signed PS256 with our keys,
+   * typ `at+jwt`): the gateway checks them against our JWKS without a store round trip, and any
+   * resource server of the bank can too. `opaque`: a random reference the resource server must
+   * look up (the gateway does, through a short cache) and that the introspection endpoint
+   * describes. The cost of `jwt`: oidc-provider cannot introspect or revoke a JWT access token by
+   * its value (RFC 7009 lets it decline), so such a token ends with its grant (the consent
+   * revoked, the refresh token revoked) or its expiry, `ttl.accessToken` (5 minutes). Default `jwt`.
+   */
+  accessTokenFormat: 'jwt' as 'jwt' | 'opaque',
+
   gateway: {
     /**
      * What a rate-limited call gets when Redis (the shared counters) cannot be reached: `open`
@@ -39,6 +50,51 @@ export const defaults = {
      * gateway's limits protect upstreams rather than money; choose `closed` where a quota is billed.
      */
     onRedisFailure: 'open' as 'open' | 'closed',
+
+    /**
+     * Upstream timeouts, seconds: opening a connection (default 2), waiting for the response
+     * headers (default 30) and between two chunks of the body (default 30). Past them the caller
+     * gets 504. undici checks them about every half second, so they may fire up to a second late.
+     * Lower `upstreamHeadersTimeout` for APIs that must answer fast; 30 s suits report-style calls.
+     */
+    upstreamConnectTimeout: 2,
+    upstreamHeadersTimeout: 30,
+    upstreamBodyTimeout: 30,
+
+    /**
+     * A target's circuit breaker opens after this many consecutive failures (connection errors,
+     * timeouts, 502/503/504; a 500 is the route's bug, not the target's). Default 5.
+     */
+    breakerFailures: 5,
+    /** Seconds an open breaker waits before letting one probe through. Default 10. */
+    breakerHalfOpenAfter: 10,
+    /**
+     * Further attempts of an idempotent call (GET, HEAD, OPTIONS, PUT, DELETE) whose target failed
+     * before answering, on another target when there is one. Default 1. POST and PATCH never retry.
+     */
+    upstreamRetries: 1,
+
+    /** Seconds the signed caller identity header is valid; it is used at once. Default 60. */
+    identityTtl: 60,
+
+    /** Largest request body the gateway forwards, bytes. Default 1 MiB; larger gets 413. */
+    maxBodyBytes: 1024 * 1024,
+
+    /**
+     * How long a checked API key, an application's subscriptions and a grant's standing are
+     * answered from memory, seconds. Default 60. Revocations and suspensions do not wait for it:
+     * their events (LISTEN/NOTIFY across instances) drop the entry at once; it only bounds how
+     * long a lost notification could matter. A key that did not check out is remembered 5 s
+     * (`credentialMissTtl`), to keep a guessing loop off the store.
+     */
+    credentialCacheTtl: 60,
+    credentialMissTtl: 5,
+
+    /**
+     * Seconds between full re-reads of the catalogue (APIs, routes, plans), on top of the reads
+     * every change triggers at once. Default 60: a safety net for a lost notification.
+     */
+    catalogueSafetyReload: 60,
   },
 
   /**

@@ -23,6 +23,7 @@ import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
 import { bridgeEventsAcrossInstances } from '../events/cross-instance-bridge.ts';
+import { grantLiveness, type GrantLiveness } from '../gateway/credentials/grant-liveness.ts';
 import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -55,6 +56,8 @@ export interface ServerContext {
   /** Keys of the directories trusted to sign software statements. */
   directories: TrustedDirectoryKeys;
   loginThrottle: LoginThrottle;
+  /** Whether a grant still stands, answered from memory and dropped by `grant.revoked`: JWT access tokens end with their grant. */
+  grants: GrantLiveness;
   /** Keys of their own, derived from the key-encryption key so that none equals another. */
   csrfSecret: Buffer;
   dashboardSessionSecret: Buffer;
@@ -85,6 +88,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const initialJwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
   const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
   const eventBridge = await bridgeEventsAcrossInstances(db, events, logger);
+  const grants = grantLiveness(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
@@ -107,6 +111,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     clientCertificate: (ctx) => getCertificate(ctx as KoaContextWithOIDC),
     directories,
     loginThrottle: createLoginThrottle(db, defaults.loginThrottle),
+    grants,
     csrfSecret: deriveKey(secrets, 'portcullis csrf tokens'),
     dashboardSessionSecret: deriveKey(secrets, 'portcullis dashboard sessions'),
     initialJwks,
@@ -116,6 +121,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
       return provider;
     },
     async close() {
+      grants.close();
       await eventBridge.close();
       if (relaxedDb !== db) await relaxedDb.destroy();
       if (!options.db) await db.destroy();

@@ -65,6 +65,7 @@ describe('loadConfig defaults', () => {
       gatewayBaseUrl: 'https://localhost:8445',
       adminPort: 8446,
       adminHost: '127.0.0.1',
+      accessTokenFormat: 'jwt',
       redisUrl: undefined,
       rateLimitOnRedisFailure: 'open',
       roles: ['auth', 'gateway', 'console'],
@@ -139,6 +140,7 @@ describe('loadConfig reads every variable', () => {
       ADMIN_TOKEN: adminToken,
       REDIS_URL: 'rediss://cache.internal:6380/2',
       RATE_LIMIT_ON_REDIS_FAILURE: 'closed',
+      ACCESS_TOKEN_FORMAT: 'opaque',
     };
     assert.deepEqual(Object.keys(env).sort(), Object.keys(envSchema.shape).sort(), 'this test sets every variable');
     const config = loadConfig(env);
@@ -157,7 +159,7 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
     assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret, adminToken });
     assert.deepEqual([config.gatewayPort, config.gatewayBaseUrl, config.adminPort, config.adminHost], [9445, 'https://api.bank.example', 9446, '10.0.0.5']);
-    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure], ['rediss://cache.internal:6380/2', 'closed']);
+    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure, config.accessTokenFormat], ['rediss://cache.internal:6380/2', 'closed', 'opaque']);
     assert.deepEqual(config.openBanking, { messageSigning: false, organisationId: '0015800001041REAAY', trustAnchor: 'directory.bank.example' });
     assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
     assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));

@@ -116,7 +116,7 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       registration: { enabled: true, initialAccessToken: false },
       registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
       rpInitiatedLogout: { enabled: true, logoutSource: renderLogout, postLogoutSuccessSource: renderLoggedOut },
-      resourceIndicators: openBankingResourceIndicators(openBankingResourceIndicator(config.mtlsBaseUrl), ttl.accessToken),
+      resourceIndicators: openBankingResourceIndicators(openBankingResourceIndicator(config.mtlsBaseUrl), ttl.accessToken, config.accessTokenFormat),
       mTLS: {
         enabled: true,
         certificateBoundAccessTokens: true,
@@ -141,6 +141,14 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       Session: ttl.session,
     },
     // Tokens outlive the browser session: they are tied to the customer's consent, not a login.
+    // What the gateway needs to enforce a customer's token without the store: its grant (revoked
+    // grants are refused by event) and the consent behind it.
+    extraTokenClaims: async (_ctx, token) => {
+      const grantId = 'grantId' in token && typeof token.grantId === 'string' ? token.grantId : undefined;
+      if (!grantId) return undefined;
+      const intentId = deps.intentIdOfGrant ? await reportStoreOutage(() => deps.intentIdOfGrant!(grantId)) : undefined;
+      return { grant_id: grantId, ...(intentId ? { openbanking_intent_id: intentId } : {}) };
+    },
     expiresWithSession: async () => false,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.kind === 'AuthorizationCode',
     // FAPI 2.0 §5.3.2.1: no refresh token rotation; refresh tokens are bound to the authenticated client.

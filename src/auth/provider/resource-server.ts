@@ -18,8 +18,9 @@ function requestedScopes(ctx: KoaContextWithOIDC): string[] {
  * request for Open Banking scopes (or RAR details) is for them even when it names no resource;
  * a request for `openid` alone gets a token for userinfo.
  */
-export function openBankingResourceIndicators(resourceIndicator: string, accessTokenTTL: number) {
-  const info: ResourceServer = { scope: OB_SCOPES.join(' '), audience: resourceIndicator, accessTokenFormat: 'opaque', accessTokenTTL };
+export function openBankingResourceIndicators(resourceIndicator: string, accessTokenTTL: number, accessTokenFormat: 'jwt' | 'opaque') {
+  // PS256: what UK Open Banking signs with, and what every partner library verifies.
+  const info: ResourceServer = { scope: OB_SCOPES.join(' '), audience: resourceIndicator, accessTokenFormat, accessTokenTTL, ...(accessTokenFormat === 'jwt' ? { jwt: { sign: { alg: 'PS256' } } } : {}) };
   return {
     enabled: true,
     async defaultResource(ctx: KoaContextWithOIDC, _client: Client, oneOf?: readonly string[]) {

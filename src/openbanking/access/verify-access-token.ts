@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 
 import { certificateThumbprint } from '../../pki/certificate-thumbprint.ts';
+import type { AccessTokenReader } from './access-token-reader.ts';
 import { ObError } from '../ob-error.ts';
 import { verifyDpopProof } from './verify-dpop-proof.ts';
 
@@ -24,6 +25,14 @@ export interface PartnerToken {
   /** Access tokens only: the grant (and so the consent) and the customer behind it. */
   grantId?: string;
   accountId?: string;
+  /** The consent a JWT access token names (`openbanking_intent_id`). */
+  consentId?: string;
+}
+
+/** Where tokens are read, and the replay cache DPoP proofs are checked against. */
+export interface TokenAccess {
+  tokens: AccessTokenReader;
+  provider: Pick<Provider, 'ReplayDetection'>;
 }
 
 export interface TokenRequirements {
@@ -59,7 +68,7 @@ function wrongKind(kinds: readonly PartnerTokenKind[]): ObError {
  * by its key (RFC 9449 §7). Sender-constraining is not optional: a token bound to nothing is
  * refused, although Portcullis never issues one.
  */
-export async function verifyAccessToken(provider: Provider, presented: PresentedCredentials, requirements: TokenRequirements): Promise<PartnerToken> {
+export async function verifyAccessToken(access: TokenAccess, presented: PresentedCredentials, requirements: TokenRequirements): Promise<PartnerToken> {
   const match = /^(Bearer|DPoP) ([\w.~+/-]+=*)$/i.exec(presented.authorization ?? '');
   if (!presented.authorization) {
     throw new ObError(401, [{ ErrorCode: 'UK.OBIE.Header.Missing', Message: 'An access token is required', Path: 'Authorization' }], {
@@ -70,7 +79,7 @@ export async function verifyAccessToken(provider: Provider, presented: Presented
   const scheme = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
   const value = match[2]!;
 
-  const token = await findToken(provider, value);
+  const token = await access.tokens.read(value);
   if (!token) throw invalidToken('unknown, expired or revoked token', scheme);
   if (token.aud !== requirements.audience && !(Array.isArray(token.aud) && token.aud.includes(requirements.audience))) {
     throw invalidToken('token not issued for this resource', scheme);
@@ -85,7 +94,7 @@ export async function verifyAccessToken(provider: Provider, presented: Presented
     } catch (error) {
       throw invalidToken(error instanceof Error ? error.message : 'invalid DPoP proof', 'DPoP');
     }
-    if (!(await provider.ReplayDetection.unique(token.clientId!, proof.jti, proof.replayableUntil))) throw invalidToken('DPoP proof replayed', 'DPoP');
+    if (!(await access.provider.ReplayDetection.unique(token.clientId, proof.jti, proof.replayableUntil))) throw invalidToken('DPoP proof replayed', 'DPoP');
   } else if (token['x5t#S256']) {
     if (scheme !== 'Bearer') throw invalidToken('certificate-bound token presented with the DPoP scheme');
     if (!presented.certificatePem || certificateThumbprint(presented.certificatePem) !== token['x5t#S256']) {
@@ -98,12 +107,9 @@ export async function verifyAccessToken(provider: Provider, presented: Presented
   // Said only to the token's holder, once the binding holds: which kind of token this endpoint needs.
   if (!requirements.kinds.includes(token.kind as PartnerTokenKind)) throw wrongKind(requirements.kinds);
 
-  const partnerToken: PartnerToken = { kind: token.kind as PartnerTokenKind, clientId: token.clientId!, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
-  if ('grantId' in token && typeof token.grantId === 'string') partnerToken.grantId = token.grantId;
-  if ('accountId' in token && typeof token.accountId === 'string') partnerToken.accountId = token.accountId;
+  const partnerToken: PartnerToken = { kind: token.kind, clientId: token.clientId, scopes: new Set(token.scope.split(' ').filter(Boolean)) };
+  if (token.grantId) partnerToken.grantId = token.grantId;
+  if (token.accountId) partnerToken.accountId = token.accountId;
+  if (token.consentId) partnerToken.consentId = token.consentId;
   return partnerToken;
-}
-
-async function findToken(provider: Provider, value: string) {
-  return (await provider.ClientCredentials.find(value)) ?? (await provider.AccessToken.find(value));
 }

@@ -24,7 +24,7 @@ function forbidden(message: string): ObError {
  */
 export function requirePartnerToken(deps: ObResourceDependencies, policy: PartnerTokenPolicy): Middleware {
   return async function checkPartnerToken(ctx, next) {
-    const token = await verifyAccessToken(deps.provider, {
+    const token = await verifyAccessToken({ tokens: deps.tokens, provider: deps.provider }, {
       authorization: ctx.get('authorization') || undefined,
       dpop: ctx.get('dpop') || undefined,
       certificatePem: deps.clientCertificate(ctx),

@@ -1,3 +1,5 @@
+import { publicJwks } from '../../auth/keys/public-jwks.ts';
+import { accessTokenReader } from '../../openbanking/access/access-token-reader.ts';
 import { openBankingResourceIndicator } from '../../auth/provider/resource-server.ts';
 import { consentRoutes } from '../../consent/consent.routes.ts';
 import { bankResponseSigner } from '../../openbanking/jws-signature/bank-response-signer.ts';
@@ -13,9 +15,12 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
   const { config, logger, bank } = context;
   const { openBanking } = config;
   const responseSigner = openBanking.messageSigning ? await bankResponseSigner(jwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined;
+  const publicKeys = publicJwks(jwks.keys);
+  const tokens = accessTokenReader({ provider, issuer: config.issuer, jwks: () => publicKeys, grantIsLive: context.grants.isLive, clock: context.clock });
   const consents = consentRoutes({
     consents: context.consents,
     provider,
+    tokens,
     baseUrl: config.mtlsBaseUrl,
     audience: openBankingResourceIndicator(config.mtlsBaseUrl),
     clientCertificate: context.clientCertificate,

@@ -9,7 +9,8 @@ import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcull
 
 let portcullis: TestPortcullis;
 before(async () => {
-  portcullis = await startTestPortcullis();
+  // Introspection and revocation of access tokens by value, which only opaque ones allow (JWT access tokens: jwt-access-tokens.int.test.ts).
+  portcullis = await startTestPortcullis({ ACCESS_TOKEN_FORMAT: 'opaque' });
 });
 after(() => portcullis?.close());
 

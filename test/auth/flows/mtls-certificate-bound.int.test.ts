@@ -14,7 +14,8 @@ import { tlsFetch } from '../../helpers/tls-fetch.ts';
 
 let portcullis: TestPortcullis;
 before(async () => {
-  portcullis = await startTestPortcullis();
+  // Introspection and revocation of access tokens by value, which only opaque ones allow (JWT access tokens: jwt-access-tokens.int.test.ts).
+  portcullis = await startTestPortcullis({ ACCESS_TOKEN_FORMAT: 'opaque' });
 });
 after(() => portcullis?.close());
 

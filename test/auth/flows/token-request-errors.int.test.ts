@@ -20,7 +20,8 @@ let client: { clientId: string; keys: PartnerKeys };
 let tokenUrl: string;
 let dpop: DpopKey;
 before(async () => {
-  portcullis = await startTestPortcullis();
+  // Introspection and revocation of access tokens by value, which only opaque ones allow (JWT access tokens: jwt-access-tokens.int.test.ts).
+  portcullis = await startTestPortcullis({ ACCESS_TOKEN_FORMAT: 'opaque' });
   fetchTls = tlsFetch(portcullis.caPem);
   fetchMtls = tlsFetch(portcullis.caPem, portcullis.sampleClient);
   client = await registerKeyClient(portcullis);

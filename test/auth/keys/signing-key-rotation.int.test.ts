@@ -30,7 +30,8 @@ test(`a running instance publishes rotated keys within one poll interval, signs 
   const store = await openIsolatedStore();
   t.after(() => store.close());
   if (store.databaseUrl) process.env.DATABASE_URL = store.databaseUrl;
-  const portcullis = await startTestPortcullis();
+  // Signed introspection responses show which key signs; only opaque access tokens are introspected.
+  const portcullis = await startTestPortcullis({ ACCESS_TOKEN_FORMAT: 'opaque' });
   t.after(() => portcullis.close());
 
   const fetchTls = tlsFetch(portcullis.caPem);

@@ -1,0 +1,96 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type Provider from 'oidc-provider';
+
+import type { Clock } from '../../shared/clock.ts';
+
+/** What a resource server needs to know of an access token, whatever its format. */
+export interface AccessTokenFacts {
+  kind: 'AccessToken' | 'ClientCredentials';
+  clientId: string;
+  scope: string;
+  aud: string | string[] | undefined;
+  jkt?: string;
+  'x5t#S256'?: string;
+  /** Customer tokens: the grant (revoked grants end their tokens) and the customer. */
+  grantId?: string;
+  accountId?: string;
+  /** The consent behind a customer's token (`openbanking_intent_id`), when the token names it. */
+  consentId?: string;
+  exp: number;
+}
+
+export interface AccessTokenReader {
+  /** The token a presented value is, if it is a live one of ours; undefined otherwise. */
+  read(value: string): Promise<AccessTokenFacts | undefined>;
+}
+
+export interface AccessTokenReaderOptions {
+  /** Opaque tokens are looked up in its token store. */
+  provider: Provider;
+  issuer: string;
+  /** Our public signing keys now (a rotation changes them). */
+  jwks: () => JSONWebKeySet;
+  /** Whether a grant still stands: a JWT outlives nothing its grant's revocation ended. */
+  grantIsLive: (grantId: string) => Promise<boolean>;
+  clock: Clock;
+}
+
+const stringOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+function factsOfJwt(claims: JWTPayload): AccessTokenFacts | undefined {
+  const clientId = stringOf(claims['client_id']);
+  if (!clientId || typeof claims.exp !== 'number') return undefined;
+  const grantId = stringOf(claims['grant_id']);
+  const cnf = (claims['cnf'] ?? {}) as Record<string, unknown>;
+  const facts: AccessTokenFacts = { kind: grantId ? 'AccessToken' : 'ClientCredentials', clientId, scope: stringOf(claims['scope']) ?? '', aud: claims.aud, exp: claims.exp };
+  const jkt = stringOf(cnf['jkt']);
+  const x5t = stringOf(cnf['x5t#S256']);
+  if (jkt) facts.jkt = jkt;
+  if (x5t) facts['x5t#S256'] = x5t;
+  if (grantId) {
+    facts.grantId = grantId;
+    if (claims.sub) facts.accountId = claims.sub;
+    const consentId = stringOf(claims['openbanking_intent_id']);
+    if (consentId) facts.consentId = consentId;
+  }
+  return facts;
+}
+
+/**
+ * Reads access tokens of both formats (`defaults.accessTokenFormat`): an RFC 9068 JWT is checked
+ * against our keys (`typ` at+jwt, our issuer, unexpired) and its grant asked whether it stands; an
+ * opaque token is looked up in the token store, which forgets revoked and expired ones.
+ */
+export function accessTokenReader(options: AccessTokenReaderOptions): AccessTokenReader {
+  let keys = { jwks: options.jwks(), getKey: createLocalJWKSet(options.jwks()) };
+  const keySet = () => {
+    const jwks = options.jwks();
+    if (jwks !== keys.jwks) keys = { jwks, getKey: createLocalJWKSet(jwks) };
+    return keys.getKey;
+  };
+  return {
+    async read(value) {
+      if (!value.includes('.')) {
+        const token = (await options.provider.ClientCredentials.find(value)) ?? (await options.provider.AccessToken.find(value));
+        if (!token?.clientId || typeof token.exp !== 'number') return undefined;
+        return {
+          kind: token.kind as AccessTokenFacts['kind'], clientId: token.clientId, scope: token.scope ?? '', aud: token.aud, exp: token.exp,
+          ...(token.jkt ? { jkt: token.jkt } : {}), ...(token['x5t#S256'] ? { 'x5t#S256': token['x5t#S256'] } : {}),
+          ...('grantId' in token && typeof token.grantId === 'string' ? { grantId: token.grantId } : {}),
+          ...('accountId' in token && typeof token.accountId === 'string' ? { accountId: token.accountId } : {}),
+        };
+      }
+      let claims: JWTPayload;
+      try {
+        if (decodeProtectedHeader(value).typ !== 'at+jwt') return undefined;
+        ({ payload: claims } = await jwtVerify(value, keySet(), { issuer: options.issuer, typ: 'at+jwt', currentDate: options.clock.now() }));
+      } catch {
+        return undefined;
+      }
+      const facts = factsOfJwt(claims);
+      if (!facts) return undefined;
+      if (facts.grantId && !(await options.grantIsLive(facts.grantId))) return undefined;
+      return facts;
+    },
+  };
+}
