@@ -1,31 +1,18 @@
 import type { Context, Middleware } from 'koa';
 
 import { Problem } from '../../shared/problem.ts';
-import type { GatewayApi } from '../catalogue/catalogue.types.ts';
+import type { GatewayApi, HttpMethod } from '../catalogue/catalogue.types.ts';
+import { UpstreamUnavailable } from '../upstream/upstream-unavailable.ts';
 import { DEFAULT_API_KEY_HEADER } from './authenticate-caller.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { countingBody } from './limit-request-body.ts';
 
-/** The header the caller's signed identity travels in; a caller's own is never passed on. */
-export const IDENTITY_HEADER = 'x-portcullis-identity';
-
-/** A failure of the upstream client, as `gateway/upstream` throws it. */
-interface UpstreamFailure {
-  reason: 'breaker_open' | 'timeout' | 'unreachable';
-  retryAfterSeconds: number;
-}
-
-function isUpstreamFailure(error: unknown): error is UpstreamFailure {
-  return typeof error === 'object' && error !== null && typeof (error as UpstreamFailure).retryAfterSeconds === 'number' && typeof (error as UpstreamFailure).reason === 'string';
-}
-
-/** What the upstream must not see: the caller's credentials (its identity goes signed instead) and any identity the caller forged. */
+/** What the upstream must not see: the caller's credentials (its identity goes signed instead; the upstream client drops any the caller forged). */
 function upstreamHeaders(ctx: Context, api: GatewayApi): Record<string, string | string[] | undefined> {
   const headers: Record<string, string | string[] | undefined> = { ...ctx.req.headers };
   delete headers['authorization'];
   delete headers['dpop'];
   delete headers['cookie'];
-  delete headers[IDENTITY_HEADER];
   if (api.authKind === 'api-key') delete headers[(api.settings.apiKeyHeader ?? DEFAULT_API_KEY_HEADER).toLowerCase()];
   headers['x-forwarded-for'] = ctx.ip;
   headers['x-forwarded-proto'] = 'https';
@@ -38,15 +25,15 @@ function hasBody(ctx: Context): boolean {
   return (ctx.request.length ?? 0) > 0 || ctx.get('Transfer-Encoding') !== '';
 }
 
-function failure(error: UpstreamFailure): Problem {
-  const headers = { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) };
+function failure(error: UpstreamUnavailable): Problem {
+  const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
   switch (error.reason) {
     case 'timeout':
-      return new Problem(504, 'upstream-timeout', 'The service behind this API did not answer in time', { headers });
+      return new Problem(504, 'upstream-timeout', 'The service behind this API did not answer in time', { headers, cause: error });
     case 'unreachable':
-      return new Problem(502, 'upstream-unavailable', 'The service behind this API could not be reached', { headers });
+      return new Problem(502, 'upstream-unavailable', 'The service behind this API could not be reached', { headers, cause: error });
     case 'breaker_open':
-      return new Problem(503, 'upstream-unavailable', 'The service behind this API is failing; calls are paused for a moment', { headers });
+      return new Problem(503, 'upstream-unavailable', 'The service behind this API is failing; calls are paused for a moment', { headers, cause: error });
   }
 }
 
@@ -65,24 +52,23 @@ export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity'
     ctx.res.once('close', () => {
       if (!ctx.res.writableFinished) abort.abort();
     });
-    const identity = await deps.signIdentity(call.caller!, { apiId: api.id, routeId: route.id }, api.name);
+    const identity = deps.signIdentity(call.caller!, { apiId: api.id, routeId: route.id });
     const body = hasBody(ctx) ? ctx.req.pipe(countingBody(deps.maxBodyBytes, (bytes) => { call.requestBytes = bytes; })) : undefined;
     let response;
     try {
       response = await deps.upstreams.forward({
-        upstreams: api.upstreams, method: ctx.method, path: `${call.upstreamPath}${ctx.search}`,
+        upstreams: api.upstreams, method: ctx.method as HttpMethod, path: `${call.upstreamPath}${ctx.search}`,
         headers: upstreamHeaders(ctx, api), identity, signal: abort.signal, ...(body ? { body } : {}),
       });
     } catch (error) {
-      if (error instanceof Problem) throw error;
-      if (isUpstreamFailure(error)) throw failure(error);
+      if (error instanceof UpstreamUnavailable) throw failure(error);
       throw error;
     }
     call.upstreamMs = response.upstreamMs;
     ctx.status = response.status;
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) ctx.set(name, value);
-    }
+    ctx.set(response.headers);
+    const length = Number(response.headers['content-length']);
+    if (Number.isFinite(length)) call.responseBytes = length;
     ctx.body = response.body;
   };
 }

@@ -1,9 +1,8 @@
-import type { Readable } from 'node:stream';
-
 import type { Logger } from '../../observability/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { GatewayApi, GatewayPlan, Upstream } from '../catalogue/catalogue.types.ts';
+import type { GatewayApi, GatewayPlan } from '../catalogue/catalogue.types.ts';
 import type { RouteTable } from '../routing/route-table.ts';
+import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { Caller } from './gateway-state.ts';
 
 /*
@@ -35,30 +34,11 @@ export interface Limits {
   consume(input: { applicationId: string; plan: GatewayPlan; routeId: string; routeLimits?: { perSecond?: number; perMinute?: number } }): Promise<LimitOutcome>;
 }
 
-export interface UpstreamRequest {
-  upstreams: Upstream[];
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body?: Readable | Buffer;
-  identity?: string;
-  signal?: AbortSignal;
-}
-
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Readable;
-  upstreamMs: number;
-  target: string;
-}
-
-export interface Upstreams {
-  forward(request: UpstreamRequest): Promise<UpstreamResponse>;
-}
-
-/** The caller's identity as the upstream receives it, in a header it can verify. */
-export type SignIdentity = (caller: Caller, call: { apiId: string; routeId: string }, audience: string) => Promise<string>;
+/**
+ * The caller's identity for the upstream, signed for whichever target the upstream client picks
+ * (its URL is the audience): given the call, a function of the target URL.
+ */
+export type SignIdentity = (caller: Caller, call: { apiId: string; routeId: string }) => (targetUrl: string) => string;
 
 /** What the record step hands to analytics and metrics, once the response is finished. */
 export interface CallFacts {
@@ -82,7 +62,7 @@ export interface GatewayDeps {
   routes(): RouteTable;
   credentials: Credentials;
   limits: Limits;
-  upstreams: Upstreams;
+  upstreams: Pick<UpstreamClient, 'forward'>;
   signIdentity: SignIdentity;
   /** Called once per call, after its response is finished (or the connection dropped). */
   record(facts: CallFacts): void;

@@ -1,0 +1,103 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+
+import type { JSONWebKeySet, JWK } from 'jose';
+import type { Knex } from 'knex';
+
+import { publicJwks } from '../auth/keys/public-jwks.ts';
+import type { Config } from '../config/config.ts';
+import { defaults } from '../config/defaults.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Clock } from '../shared/clock.ts';
+import { gatewayCredentials } from './credentials/gateway-credentials.ts';
+import { grantLiveness, type GrantLiveness } from './credentials/grant-liveness.ts';
+import type { Credentials, GatewayDeps, Limits, SignIdentity } from './pipeline/gateway-deps.ts';
+import { liveCatalogue, type LiveCatalogue } from './runtime/live-catalogue.ts';
+import { signCallerIdentity } from './upstream/caller-identity.ts';
+import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.ts';
+
+/*
+ * What a gateway process keeps for its whole life, across key rotations (which rebuild only the
+ * routes): the live catalogue, the credential and grant caches, the upstream pools and breakers,
+ * the limits, the records. Built once when the process runs the gateway role; closed last.
+ */
+
+export interface GatewayRuntime {
+  catalogue: LiveCatalogue;
+  credentials: Credentials;
+  grants: GrantLiveness;
+  upstreams: UpstreamClient;
+  limits: Limits;
+  /** Our signing keys now: public ones verify our JWTs, the ES256 one signs caller identities. */
+  useSigningKeys(keys: readonly JWK[]): void;
+  publicKeys(): JSONWebKeySet;
+  signIdentity: SignIdentity;
+  close(): Promise<void>;
+}
+
+export interface GatewayRuntimeInputs {
+  config: Config;
+  db: Knex;
+  events: EventBus;
+  clock: Clock;
+  logger: Logger;
+  keys: readonly JWK[];
+  limits: Limits & { close?(): Promise<void> | void };
+}
+
+function identityKey(keys: readonly JWK[]): { key: KeyObject; kid: string } {
+  const jwk = keys.find((key) => key.alg === 'ES256' && key.d && !key.key_ops?.includes('verify'));
+  if (!jwk?.kid) throw new Error('no ES256 signing key is active; the gateway signs caller identities with one');
+  return { key: createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }), kid: jwk.kid };
+}
+
+export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise<GatewayRuntime> {
+  const { config, db, events, clock, logger } = inputs;
+  const settings = defaults.gateway;
+  let jwks = publicJwks(inputs.keys);
+  let signer = identityKey(inputs.keys);
+  const catalogue = await liveCatalogue(db, events, logger, { safetyReloadMs: settings.catalogueSafetyReload * 1000 });
+  const credentials = gatewayCredentials({
+    context: { db, clock }, events,
+    times: { hitMs: settings.credentialCacheTtl * 1000, missMs: settings.credentialMissTtl * 1000 },
+    issuer: { issuer: config.issuer, jwks: () => jwks },
+  });
+  const grants = grantLiveness(db, events, clock, { ttlMs: settings.credentialCacheTtl * 1000 });
+  const upstreams = createUpstreamClient({
+    logger,
+    timeouts: { connectMs: settings.upstreamConnectTimeout * 1000, headersMs: settings.upstreamHeadersTimeout * 1000, bodyMs: settings.upstreamBodyTimeout * 1000 },
+    breaker: { consecutiveFailures: settings.breakerFailures, halfOpenAfterMs: settings.breakerHalfOpenAfter * 1000 },
+    retries: settings.upstreamRetries,
+    onBreakerStateChange: (upstream, state) => logger.warn({ upstream, state }, 'gateway.breaker_state'),
+  });
+
+  return {
+    catalogue, credentials, grants, upstreams, limits: inputs.limits,
+    useSigningKeys(keys) {
+      jwks = publicJwks(keys);
+      signer = identityKey(keys);
+    },
+    publicKeys: () => jwks,
+    signIdentity: (caller, call) => (targetUrl) => signCallerIdentity({
+      ...(caller.clientId ? { clientId: caller.clientId } : {}), ...(caller.applicationId ? { applicationId: caller.applicationId } : {}),
+      ...(caller.organisationId ? { organisationId: caller.organisationId } : {}), ...(caller.subject && caller.consentId ? { customerId: caller.subject } : {}),
+      ...(caller.consentId ? { consentId: caller.consentId } : {}), ...(caller.accountIds ? { accountIds: [...caller.accountIds] } : {}),
+      scopes: [...caller.scopes], apiId: call.apiId, routeId: call.routeId,
+    }, { key: signer.key, kid: signer.kid, alg: 'ES256', issuer: config.issuer, audience: targetUrl, ttlSeconds: settings.identityTtl, clock }),
+    async close() {
+      catalogue.close();
+      (credentials as { close?(): void }).close?.();
+      grants.close();
+      await inputs.limits.close?.();
+      await upstreams.close();
+    },
+  };
+}
+
+/** The pipeline's dependencies from the runtime. */
+export function gatewayDeps(runtime: GatewayRuntime, inputs: { config: Config; clock: Clock; logger: Logger; record: GatewayDeps['record'] }): GatewayDeps {
+  return {
+    routes: runtime.catalogue.current, credentials: runtime.credentials, limits: runtime.limits, upstreams: runtime.upstreams, signIdentity: runtime.signIdentity,
+    record: inputs.record, publicBaseUrl: inputs.config.gatewayBaseUrl, maxBodyBytes: defaults.gateway.maxBodyBytes, clock: inputs.clock, logger: inputs.logger,
+  };
+}
