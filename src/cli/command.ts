@@ -28,7 +28,7 @@ export interface CommandInput {
 export interface Command {
   /** The words that select it, e.g. `['keys', 'rotate']`. */
   words: readonly string[];
-  /** Its positional arguments as usage shows them, e.g. `['<file.json>']`; each is required. */
+  /** Its positional arguments as usage shows them, e.g. `['<file.json>']`: required, or optional when bracketed (`'[file.yaml]'`, after the required ones). */
   arguments: readonly string[];
   /** Boolean flags besides `--help`, each with its help line. */
   flags: Readonly<Record<string, { description: string }>>;

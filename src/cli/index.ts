@@ -8,6 +8,8 @@ import { clientsListCommand } from './clients-list.command.ts';
 import { clientsRegisterCommand } from './clients-register.command.ts';
 import { consentsRevokeCommand } from './consents-revoke.command.ts';
 import { consentsShowCommand } from './consents-show.command.ts';
+import { gatewayApplyCommand } from './gateway-apply.command.ts';
+import { gatewayExportCommand } from './gateway-export.command.ts';
 import { EXIT_CODES, parseArgsOptions, UsageError, type CliContext, type Command, type CommandInput } from './command.ts';
 import { keysListCommand } from './keys-list.command.ts';
 import { loadEnvironmentConfig } from './load-environment-config.ts';
@@ -21,7 +23,7 @@ import { commandHelp, listHelp, usageLine } from './render-help.ts';
  * command lives in its own `*.command.ts`.
  */
 
-const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand, consentsShowCommand, consentsRevokeCommand];
+const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand, consentsShowCommand, consentsRevokeCommand, gatewayApplyCommand, gatewayExportCommand];
 const GROUPS = new Set(COMMANDS.map((command) => command.words[0]));
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -49,7 +51,8 @@ function selectCommand(args: string[]): Selection {
     throw new UsageError(`${(error as Error).message}\n${seeHelp}`, { cause: error });
   }
   const positionals = strict.positionals.slice(command.words.length);
-  if (positionals.length !== command.arguments.length) {
+  const required = command.arguments.filter((argument) => !argument.startsWith('[')).length;
+  if (positionals.length < required || positionals.length > command.arguments.length) {
     const problem = positionals.length < command.arguments.length ? `missing ${command.arguments.slice(positionals.length).join(' ')}` : `unexpected argument: ${positionals[command.arguments.length]}`;
     throw new UsageError(`${problem}\n${seeHelp}`);
   }

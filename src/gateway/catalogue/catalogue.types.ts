@@ -114,3 +114,17 @@ export interface CatalogueSnapshot {
   apis: GatewayApi[];
   plans: GatewayPlan[];
 }
+
+export const SUBSCRIPTION_STATUSES = ['requested', 'active', 'refused', 'cancelled'] as const;
+/** `requested` waits for an operator; only `active` lets the application call the plan's APIs. */
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** An application's subscription to a plan. */
+export interface Subscription {
+  id: string;
+  applicationId: string;
+  planId: string;
+  status: SubscriptionStatus;
+  createdAt: Date;
+  statusUpdatedAt: Date;
+}

@@ -3,7 +3,7 @@ import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify,
 import type { EventBus } from '../../events/event-bus.ts';
 import type { ServiceContext } from '../../events/service-context.ts';
 import type { GatewayApi } from '../catalogue/catalogue.types.ts';
-import { findActiveSubscriptionPlanIds } from '../catalogue/catalogue.store.ts';
+import { findActiveSubscriptionPlanIds } from '../catalogue/catalogue.service.ts';
 import { hashApiKey } from '../consumers/api-key-format.ts';
 import { findApplicationByClientId, type ApplicationRow } from '../consumers/consumer.store.ts';
 import { authenticateApiKey, type ApiKeyCheck } from '../consumers/consumers.service.ts';

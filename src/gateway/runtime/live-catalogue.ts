@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { EventName } from '../../events/event-catalogue.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { loadCatalogue } from '../catalogue/catalogue.store.ts';
+import { loadCatalogue } from '../catalogue/catalogue.service.ts';
 import { buildRouteTable, type RouteTable } from '../routing/route-table.ts';
 
 /** The events after which the route table is read again. */
