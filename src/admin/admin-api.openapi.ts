@@ -118,8 +118,8 @@ const schemas = {
   ApiInput: { type: 'object', additionalProperties: false, required: ['name', 'version', 'basePath', 'authKind'], properties: { ...apiFields, routes: { type: 'array', items: ref('RouteInput') } } },
   Api: {
     type: 'object', additionalProperties: false,
-    required: ['id', 'name', 'version', 'basePath', 'authKind', 'lifecycle', 'upstreams', 'openapi', 'sunsetAt', 'successorApiId', 'settings', 'routes'],
-    properties: { id: { type: 'string' }, ...apiFields, lifecycle: { enum: ['draft', 'published', 'deprecated', 'retired'] }, sunsetAt: nullable(instant), successorApiId: nullable({ type: 'string' }), routes: { type: 'array', items: ref('Route') } },
+    required: ['id', 'name', 'version', 'basePath', 'authKind', 'lifecycle', 'upstreams', 'openapi', 'sunsetAt', 'deprecatedAt', 'successorApiId', 'settings', 'routes'],
+    properties: { id: { type: 'string' }, ...apiFields, lifecycle: { enum: ['draft', 'published', 'deprecated', 'retired'] }, sunsetAt: nullable(instant), deprecatedAt: { ...nullable(instant), description: 'When it was first deprecated: the date of its Deprecation header (RFC 9745).' }, successorApiId: nullable({ type: 'string' }), routes: { type: 'array', items: ref('Route') } },
   },
   LifecycleChange: {
     type: 'object', additionalProperties: false, required: ['to'],

@@ -89,7 +89,7 @@ export interface GatewayApi {
   openapi: Record<string, unknown> | null;
   sunsetAt: Date | null;
   /** When it was deprecated (the `Deprecation` header's date); set by the lifecycle move to `deprecated`. */
-  deprecatedAt?: Date | null;
+  deprecatedAt: Date | null;
   successorApiId: string | null;
   settings: ApiSettings;
   routes: GatewayRoute[];

@@ -10,7 +10,7 @@ const route = (apiId: string, method: GatewayRoute['method'], pathTemplate: stri
 function api(id: string, basePath: string, routes: Array<[GatewayRoute['method'], string]>, lifecycle: GatewayApi['lifecycle'] = 'published'): GatewayApi {
   return {
     id, name: id, version: 'v1', basePath, authKind: 'none', lifecycle, upstreams: [{ url: 'http://upstream.test', weight: 1 }], openapi: null,
-    sunsetAt: null, successorApiId: null, settings: {}, routes: routes.map(([method, path]) => route(id, method, path)),
+    sunsetAt: null, deprecatedAt: null, successorApiId: null, settings: {}, routes: routes.map(([method, path]) => route(id, method, path)),
   };
 }
 
