@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 
 import type { Knex } from 'knex';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
 
 import { createAnalytics } from '../../src/analytics/analytics.service.ts';
 import { createGatewayMetrics } from '../../src/analytics/gateway-metrics.ts';
@@ -12,8 +14,6 @@ import { openTestStore, storeKind } from '../helpers/store.ts';
 import { switchableStore } from '../helpers/switchable-store.ts';
 import { refusedDatabaseUrl } from '../helpers/unreachable-database.ts';
 import { callOf, newApiId, sparseOf, startAnalytics, storedRows } from './analytics-test-kit.ts';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 
 /*
  * Calls become per-minute rollups in process, and rollups add up in the store however many
