@@ -32,7 +32,11 @@ export interface AnalyticsOptions {
 }
 
 export interface Analytics {
-  /** Counts one call: constant time, no I/O; one short string and, first in a minute, one rollup allocated. */
+  /**
+   * Counts one call: constant time, no I/O. It allocates the key string and, first in a minute for
+   * its key, one rollup; prom-client's series update (which hashes its labels on every call) is
+   * most of its cost.
+   */
   record(call: CallRecord): void;
   /** Writes what was recorded so far; rejects when the store failed (the rows are kept for the next flush). */
   flush(): Promise<void>;
