@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+
 import type { Redis } from 'ioredis';
 
 import type { Clock } from '../../shared/clock.ts';
@@ -22,6 +24,10 @@ import { rateLimitHeaders, type ServiceLimit } from './rate-limit-headers.ts';
  * (Checking every counter before counting any would cost a round trip more, and two calls could
  * both pass the check and then both count, past the limit.) A refund lands on the window the call
  * was counted in, even once that window has ended, so it never gives a new window an extra call.
+ *
+ * When Redis fails, what it did count stays counted (open) or is taken back (closed). A count that
+ * timed out may still have reached Redis; it is reported and left alone, since taking back a count
+ * that never landed would give a call away.
  */
 
 /** Seconds a client is told to wait when the limits fail closed: long enough for ioredis to reconnect a few times. */
@@ -32,7 +38,7 @@ export interface RateLimitsOptions {
   redis?: Redis;
   /** Namespaces every counter's key: `<keyPrefix>:<application>:<plan>:<limit>:<window>`. */
   keyPrefix: string;
-  /** When Redis fails: `open` admits the call (uncounted), `closed` refuses it as `unavailable`. */
+  /** When Redis fails: `open` admits the call (uncounted where Redis failed), `closed` refuses it as `unavailable`. */
   onRedisFailure: 'open' | 'closed';
   /** Told of every call Redis failed to count (once per call), and of every refund it failed to make. */
   reportRedisFailure?: (error: unknown) => void;
@@ -41,9 +47,12 @@ export interface RateLimitsOptions {
 }
 
 export interface RateLimits {
-  /** Counts the call against every limit of its plan and route. Never rejects: a store failure is decided by `onRedisFailure`. */
+  /**
+   * Counts the call against every limit of its plan and route. A store failure is decided by
+   * `onRedisFailure`; it rejects only with a `RangeError` for a limit that is not a whole number of calls.
+   */
   consume(input: LimitInput): Promise<LimitOutcome>;
-  /** Closes the Redis client, if any. */
+  /** Closes the Redis client, if any, without waiting on a Redis that does not answer. */
   close(): Promise<void>;
 }
 
@@ -67,7 +76,8 @@ function assertFailsFast(redis: Redis): void {
  * The gateway's rate limits and quotas.
  *
  * @example
- * const limits = createRateLimits({ redis: connectLimitsRedis(url, logRedisError), keyPrefix: 'limits', onRedisFailure: 'open', reportRedisFailure: countFailure, clock: systemClock });
+ * const redis = connectLimitsRedis(url, { onError: (error) => logger.warn({ err: error }, 'limits redis') });
+ * const limits = createRateLimits({ redis, keyPrefix: 'limits', onRedisFailure: 'open', reportRedisFailure: countFailure, clock: systemClock });
  * const outcome = await limits.consume({ applicationId, plan, routeId: route.id, routeLimits: route.policy.limits });
  * if (!outcome.admitted) ... // 429 (rate, quota) or 503 (unavailable), with Retry-After
  */
@@ -120,8 +130,12 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       return { admitted: true, headers: rateLimitHeaders(policyFields, limits) };
     },
     async close() {
+      const { redis } = options;
+      if (!redis || redis.status === 'end') return;
+      const ended = once(redis, 'end');
       // Not QUIT, which waits for an answer a dead Redis never gives; called once the gateway has drained.
-      options.redis?.disconnect();
+      redis.disconnect();
+      await ended;
     },
   };
 }
