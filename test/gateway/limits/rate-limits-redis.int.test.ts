@@ -157,7 +157,7 @@ test('a Redis that goes silent mid-way: no call waits more than the timeout, non
   for (let call = 0; call < 5; call++) {
     const { outcome, ms } = await timed(() => limits.consume(input));
     assert.equal(outcome.admitted === false && outcome.reason, 'unavailable');
-    assert.ok(ms < 50, `a call once the connection was dropped answered in ${ms} ms`);
+    assert.ok(ms < 100, `a call once the connection was dropped answered in ${ms} ms`);
   }
   assert.equal(reported.length - before, calls + 5);
 
