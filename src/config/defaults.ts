@@ -95,6 +95,18 @@ export const defaults = {
      * every change triggers at once. Default 60: a safety net for a lost notification.
      */
     catalogueSafetyReload: 60,
+
+    /**
+     * Seconds between flushes of the analytics rollups (per minute, API, route, application, plan
+     * and status) to the store. Default 10: the portal's usage charts lag by at most this much.
+     */
+    analyticsFlushInterval: 10,
+    /**
+     * Rollup rows kept in memory while the store cannot take them; past it the oldest minutes go
+     * (counted in `portcullis_gateway_dropped_calls_total`). Default 50,000: hours of a busy
+     * gateway's rollups, some tens of MB.
+     */
+    analyticsMaxPendingRows: 50_000,
   },
 
   /**

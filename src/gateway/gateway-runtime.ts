@@ -2,6 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 
 import type { JSONWebKeySet, JWK } from 'jose';
 import type { Knex } from 'knex';
+import { Registry } from 'prom-client';
 
 import { publicJwks } from '../auth/keys/public-jwks.ts';
 import type { Config } from '../config/config.ts';
@@ -10,8 +11,14 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Clock } from '../shared/clock.ts';
 import { gatewayCredentials } from './credentials/gateway-credentials.ts';
-import { grantLiveness, type GrantLiveness } from './credentials/grant-liveness.ts';
+import type { GrantLiveness } from './credentials/grant-liveness.ts';
+import { createAnalytics, type Analytics } from '../analytics/analytics.service.ts';
+import { createGatewayMetrics, type GatewayMetrics } from '../analytics/gateway-metrics.ts';
+import { consentLookup, type ConsentLookup } from './openbanking/consent-lookup.ts';
+import { connectLimitsRedis } from './limits/limits-redis.ts';
+import { createRateLimits } from './limits/rate-limits.service.ts';
 import type { Credentials, GatewayDeps, Limits, SignIdentity } from './pipeline/gateway-deps.ts';
+import { recordGatewayCall } from './record-gateway-call.ts';
 import { liveCatalogue, type LiveCatalogue } from './runtime/live-catalogue.ts';
 import { signCallerIdentity } from './upstream/caller-identity.ts';
 import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.ts';
@@ -28,6 +35,11 @@ export interface GatewayRuntime {
   grants: GrantLiveness;
   upstreams: UpstreamClient;
   limits: Limits;
+  consents: ConsentLookup;
+  /** This process's metrics (`GET /metrics` on the admin listener). */
+  registry: Registry;
+  metrics: GatewayMetrics;
+  analytics: Analytics;
   /** Our signing keys now: public ones verify our JWTs, the ES256 one signs caller identities. */
   useSigningKeys(keys: readonly JWK[]): void;
   publicKeys(): JSONWebKeySet;
@@ -42,7 +54,7 @@ export interface GatewayRuntimeInputs {
   clock: Clock;
   logger: Logger;
   keys: readonly JWK[];
-  limits: Limits & { close?(): Promise<void> | void };
+  grants: GrantLiveness;
 }
 
 function identityKey(keys: readonly JWK[]): { key: KeyObject; kid: string } {
@@ -62,17 +74,28 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
     times: { hitMs: settings.credentialCacheTtl * 1000, missMs: settings.credentialMissTtl * 1000 },
     issuer: { issuer: config.issuer, jwks: () => jwks },
   });
-  const grants = grantLiveness(db, events, clock, { ttlMs: settings.credentialCacheTtl * 1000 });
+  const registry = new Registry();
+  const metrics = createGatewayMetrics(registry);
+  const analytics = createAnalytics({ db, clock, logger, flushIntervalMs: settings.analyticsFlushInterval * 1000, maxPendingRows: settings.analyticsMaxPendingRows, metrics });
+  const redis = config.redisUrl ? connectLimitsRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'gateway.limits_redis_error') }) : undefined;
+  const limits = createRateLimits({
+    ...(redis ? { redis } : {}), keyPrefix: 'portcullis:limits', onRedisFailure: config.rateLimitOnRedisFailure, clock,
+    reportRedisFailure: () => metrics.countRedisFailure(),
+  });
+  const consents = consentLookup(db, events, clock, { ttlMs: settings.credentialCacheTtl * 1000 });
   const upstreams = createUpstreamClient({
     logger,
     timeouts: { connectMs: settings.upstreamConnectTimeout * 1000, headersMs: settings.upstreamHeadersTimeout * 1000, bodyMs: settings.upstreamBodyTimeout * 1000 },
     breaker: { consecutiveFailures: settings.breakerFailures, halfOpenAfterMs: settings.breakerHalfOpenAfter * 1000 },
     retries: settings.upstreamRetries,
-    onBreakerStateChange: (upstream, state) => logger.warn({ upstream, state }, 'gateway.breaker_state'),
+    onBreakerStateChange: (upstream, state) => {
+      metrics.setBreakerState(upstream, state);
+      logger.warn({ upstream, state }, 'gateway.breaker_state');
+    },
   });
 
   return {
-    catalogue, credentials, grants, upstreams, limits: inputs.limits,
+    catalogue, credentials, grants: inputs.grants, upstreams, limits, consents, registry, metrics, analytics,
     useSigningKeys(keys) {
       jwks = publicJwks(keys);
       signer = identityKey(keys);
@@ -87,17 +110,18 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
     async close() {
       catalogue.close();
       (credentials as { close?(): void }).close?.();
-      grants.close();
-      await inputs.limits.close?.();
+      consents.close();
+      await limits.close();
       await upstreams.close();
+      await analytics.close().catch((error: unknown) => logger.error({ err: error }, 'gateway.analytics_lost_on_close'));
     },
   };
 }
 
 /** The pipeline's dependencies from the runtime. */
-export function gatewayDeps(runtime: GatewayRuntime, inputs: { config: Config; clock: Clock; logger: Logger; record: GatewayDeps['record'] }): GatewayDeps {
+export function gatewayDeps(runtime: GatewayRuntime, inputs: { config: Config; clock: Clock; logger: Logger }): GatewayDeps {
   return {
     routes: runtime.catalogue.current, credentials: runtime.credentials, limits: runtime.limits, upstreams: runtime.upstreams, signIdentity: runtime.signIdentity,
-    record: inputs.record, publicBaseUrl: inputs.config.gatewayBaseUrl, maxBodyBytes: defaults.gateway.maxBodyBytes, clock: inputs.clock, logger: inputs.logger,
+    record: recordGatewayCall(runtime.analytics, runtime.metrics, inputs.logger), publicBaseUrl: inputs.config.gatewayBaseUrl, maxBodyBytes: defaults.gateway.maxBodyBytes, clock: inputs.clock, logger: inputs.logger,
   };
 }

@@ -19,13 +19,13 @@ export type ObRoutes = (router: Router) => void;
  * in it, so that the table, not any one API, decides what is missing: a path no API has is 404,
  * a method a path lacks is 405 with `Allow`, both in OBErrorResponse1, after every API had its
  * chance (RFC 9110 §15.5.5-6; the Read/Write API answers endpoints a bank has not implemented with
- * 404). Every answer is JSON (an `Accept` that rules it out gets 406), FAPI headers are checked,
+ * 404); what the route table does not have goes to the gateway's catalogue. Every answer is JSON (an `Accept` that rules it out gets 406), FAPI headers are checked,
  * and every failure is rendered in the Open Banking form. Other paths pass through.
  */
-export function openBankingApi(logger: Logger, apis: readonly ObRoutes[]): Middleware {
+export function openBankingApi(logger: Logger, apis: readonly ObRoutes[], options: { unrouted?: Middleware } = {}): Middleware {
   const router = new Router();
   for (const addRoutes of apis) addRoutes(router);
-  const api = compose([renderObErrors(logger), requireJsonAccept, checkFapiHeaders, router.routes() as Middleware, refuseOtherMethods, router.allowedMethods() as Middleware, notImplemented]);
+  const api = compose([renderObErrors(logger), requireJsonAccept, checkFapiHeaders, router.routes() as Middleware, refuseOtherMethods, router.allowedMethods() as Middleware, notImplemented(options.unrouted)]);
   return async function openBankingApi(ctx, next) {
     if (!ctx.path.startsWith(OPEN_BANKING_PREFIX)) return next();
     await api(ctx, next);
@@ -42,8 +42,12 @@ const refuseOtherMethods: Middleware = async function refuseOtherMethods(ctx, ne
 };
 
 // Runs when no route handled the request. A path known for other methods is left to
-// allowedMethods, which marks it 405 once this returns; any other path is no API's.
-const notImplemented: Middleware = async function notImplemented(ctx) {
-  if (ctx.matched?.length) return;
-  throw new ObError(404, [{ ErrorCode: 'UK.OBIE.Resource.NotFound', Message: `${ctx.method} ${ctx.path} is not an endpoint of this bank` }]);
-};
+// allowedMethods, which marks it 405 once this returns; any other path goes to `unrouted` (the
+// gateway's catalogue of resource APIs), or else is no API's.
+function notImplemented(unrouted: Middleware | undefined): Middleware {
+  return async function notImplemented(ctx, next) {
+    if (ctx.matched?.length) return;
+    if (unrouted) return unrouted(ctx, next);
+    throw new ObError(404, [{ ErrorCode: 'UK.OBIE.Resource.NotFound', Message: `${ctx.method} ${ctx.path} is not an endpoint of this bank` }]);
+  };
+}

@@ -24,6 +24,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
 import { bridgeEventsAcrossInstances } from '../events/cross-instance-bridge.ts';
 import { grantLiveness, type GrantLiveness } from '../gateway/credentials/grant-liveness.ts';
+import { startGatewayRuntime, type GatewayRuntime } from '../gateway/gateway-runtime.ts';
 import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -58,6 +59,8 @@ export interface ServerContext {
   loginThrottle: LoginThrottle;
   /** Whether a grant still stands, answered from memory and dropped by `grant.revoked`: JWT access tokens end with their grant. */
   grants: GrantLiveness;
+  /** The gateway's long-lived parts (catalogue, caches, pools, limits, records), when this process runs the gateway role. */
+  gateway: GatewayRuntime | undefined;
   /** Keys of their own, derived from the key-encryption key so that none equals another. */
   csrfSecret: Buffer;
   dashboardSessionSecret: Buffer;
@@ -89,6 +92,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
   const eventBridge = await bridgeEventsAcrossInstances(db, events, logger);
   const grants = grantLiveness(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
+  const gateway = config.roles.includes('gateway') ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants }) : undefined;
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
@@ -112,6 +116,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     directories,
     loginThrottle: createLoginThrottle(db, defaults.loginThrottle),
     grants,
+    gateway,
     csrfSecret: deriveKey(secrets, 'portcullis csrf tokens'),
     dashboardSessionSecret: deriveKey(secrets, 'portcullis dashboard sessions'),
     initialJwks,
@@ -121,6 +126,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
       return provider;
     },
     async close() {
+      await gateway?.close();
       grants.close();
       await eventBridge.close();
       if (relaxedDb !== db) await relaxedDb.destroy();

@@ -1,4 +1,6 @@
 import type { GatewayApi, GatewayPlan, GatewayRoute } from '../catalogue/catalogue.types.ts';
+import type { ConsentView } from '../openbanking/filter-ob-response.ts';
+import type { ResourcePolicy } from '../openbanking/ob-account-permissions.ts';
 
 /** Who is calling, once authenticated: what authorisation, limits, the upstream and the records see. */
 export interface Caller {
@@ -28,6 +30,10 @@ export interface GatewayCall {
   upstreamPath: string;
   caller?: Caller;
   plan?: GatewayPlan;
+  /** The grant behind a customer's access token (Open Banking). */
+  grantId?: string | undefined;
+  /** Open Banking: the resource's policy and what the consent lets the partner see, for the response filter. */
+  obView?: { resource: ResourcePolicy; consent: ConsentView };
   /** Milliseconds until the upstream's response headers. */
   upstreamMs?: number;
   requestBytes: number;

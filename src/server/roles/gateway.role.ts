@@ -4,19 +4,24 @@ import { openBankingResourceIndicator } from '../../auth/provider/resource-serve
 import { consentRoutes } from '../../consent/consent.routes.ts';
 import { bankResponseSigner } from '../../openbanking/jws-signature/bank-response-signer.ts';
 import { openBankingApi } from '../../openbanking/open-banking-api.ts';
+import { gatewayDeps } from '../../gateway/gateway-runtime.ts';
+import { obGatewayPipeline } from '../../gateway/openbanking/ob-gateway-pipeline.ts';
+import { publicGatewayPipeline } from '../../gateway/pipeline/gateway-pipeline.ts';
+import { metricsEndpoint } from '../../observability/metrics-endpoint.ts';
+import { problemTypeBase } from '../error-family.ts';
 import type { Role } from './role.ts';
 
 /**
- * The `gateway` role: the `/open-banking/` route table on the mutual-TLS listener, where every
- * Open Banking API a partner calls registers its routes: the consent API now, the resource APIs
- * (accounts, payments, funds confirmation) with the gateway's pipeline next.
+ * The `gateway` role: on the mutual-TLS listener, the `/open-banking/` route table (the consent
+ * API, then the catalogue's `fapi` resource APIs through the gateway's Open Banking pipeline); on
+ * the public API listener, every other API of the catalogue; on the admin listener, `/metrics`.
  */
 export const gatewayRole: Role = async (context, { provider, jwks }) => {
   const { config, logger, bank } = context;
   const { openBanking } = config;
   const responseSigner = openBanking.messageSigning ? await bankResponseSigner(jwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined;
   const publicKeys = publicJwks(jwks.keys);
-  const tokens = accessTokenReader({ provider, issuer: config.issuer, jwks: () => publicKeys, grantIsLive: context.grants.isLive, clock: context.clock });
+  const tokens = accessTokenReader({ provider, issuer: config.issuer, jwks: () => publicKeys, grantIsLive: (grantId) => context.grants.isLive(grantId), clock: context.clock });
   const consents = consentRoutes({
     consents: context.consents,
     provider,
@@ -29,5 +34,15 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
     logger,
     messageSigning: { enabled: openBanking.messageSigning, trustAnchor: openBanking.trustAnchor, ...(responseSigner ? { responseSigner } : {}) },
   });
-  return { partner: [openBankingApi(logger, [consents])] };
+  const runtime = context.gateway!;
+  runtime.useSigningKeys(jwks.keys);
+  const deps = gatewayDeps(runtime, { config, clock: context.clock, logger });
+  const resources = obGatewayPipeline({
+    gateway: deps, access: { tokens, provider }, audience: openBankingResourceIndicator(config.mtlsBaseUrl), clientCertificate: context.clientCertificate, consents: runtime.consents,
+  });
+  return {
+    partner: [openBankingApi(logger, [consents], { unrouted: resources })],
+    public: [publicGatewayPipeline(deps, problemTypeBase(config.issuer))],
+    admin: [metricsEndpoint(runtime.registry)],
+  };
 };

@@ -1,0 +1,40 @@
+import type { Context, Middleware } from 'koa';
+
+import { verifyAccessToken, type TokenAccess } from '../../openbanking/access/verify-access-token.ts';
+import { ObError } from '../../openbanking/ob-error.ts';
+
+export interface FapiAuthenticationDeps {
+  access: TokenAccess;
+  /** The resource indicator Open Banking tokens are issued for. */
+  audience: string;
+  clientCertificate: (ctx: Context) => string | undefined;
+}
+
+/**
+ * Step 2 for `fapi` APIs: a sender-constrained access token from the customer's authorisation,
+ * issued by us for the Open Banking APIs, presented by its holder (the certificate it is bound to,
+ * or a DPoP proof by its key: `htm`, `htu`, `ath`, `iat`, a `jti` seen once). A JWT is checked
+ * against our keys with no store round trip; its grant's standing comes from memory.
+ */
+export function authenticateFapiCall(deps: FapiAuthenticationDeps): Middleware {
+  return async function authenticateFapiCall(ctx, next) {
+    const call = ctx.state.gateway!;
+    if (call.api!.authKind !== 'fapi') {
+      throw new ObError(404, [{ ErrorCode: 'UK.OBIE.Resource.NotFound', Message: `${ctx.method} ${ctx.path} is not an Open Banking endpoint of this bank` }]);
+    }
+    const token = await verifyAccessToken(deps.access, {
+      authorization: ctx.get('authorization') || undefined,
+      dpop: ctx.get('dpop') || undefined,
+      certificatePem: deps.clientCertificate(ctx),
+      method: ctx.method,
+      url: `${ctx.protocol}://${ctx.host}${ctx.path}`,
+    }, { kinds: ['AccessToken'], audience: deps.audience });
+    call.caller = {
+      clientId: token.clientId, scopes: token.scopes,
+      ...(token.accountId ? { subject: token.accountId } : {}),
+      ...(token.consentId ? { consentId: token.consentId } : {}),
+    };
+    call.grantId = token.grantId;
+    await next();
+  };
+}

@@ -1,0 +1,43 @@
+import type { Readable } from 'node:stream';
+
+import type { Middleware } from 'koa';
+
+import { ObError } from '../../openbanking/ob-error.ts';
+import { filterObResponse } from './filter-ob-response.ts';
+
+// An account list of a few thousand records is a few MB; anything past this is no OB response.
+const MAX_FILTERED_BYTES = 16 * 1024 * 1024;
+
+async function readJson(body: Readable): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_FILTERED_BYTES) {
+      body.destroy();
+      throw new Error(`upstream response over ${MAX_FILTERED_BYTES} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * Step 8 for Open Banking: a successful JSON answer is read whole (the one step that needs the
+ * body) and cut down to what the consent allows before it leaves. An upstream answer that is not
+ * JSON is the upstream's fault, and the partner gets a 502 rather than something unfiltered.
+ */
+export const filterObCall: Middleware = async function filterObCall(ctx, next) {
+  await next();
+  const view = ctx.state.gateway?.obView;
+  if (!view || ctx.status !== 200 || ctx.method === 'HEAD') return;
+  let body: unknown;
+  try {
+    body = await readJson(ctx.body as Readable);
+  } catch (error) {
+    throw new ObError(502, [{ ErrorCode: 'UK.OBIE.UnexpectedError', Message: 'The bank could not answer just now' }], { cause: error });
+  }
+  ctx.remove('Content-Length');
+  ctx.body = filterObResponse(body, view.resource, view.consent);
+  ctx.state.gateway!.responseBytes = 0;
+};

@@ -1,0 +1,27 @@
+import type { Analytics } from '../analytics/analytics.service.ts';
+import type { GatewayMetrics } from '../analytics/gateway-metrics.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { CallFacts } from './pipeline/gateway-deps.ts';
+
+/**
+ * Step 9: what happened to one call goes to the analytics rollups (and through them the metrics)
+ * and to the access log. Calls no API took (an unknown path) are counted under no API.
+ */
+export function recordGatewayCall(analytics: Analytics, metrics: GatewayMetrics, logger: Logger): (facts: CallFacts) => void {
+  return function recordGatewayCall(facts) {
+    const { api } = facts;
+    const upstreamMs = facts.upstreamMs;
+    analytics.record({
+      at: facts.at, apiId: api?.id ?? '', apiName: api?.name ?? '', apiVersion: api?.version ?? '', routeId: facts.routeId, routeTemplate: facts.routeTemplate,
+      method: facts.method, applicationId: facts.caller?.applicationId ?? null, planId: facts.plan?.id ?? null, clientId: facts.caller?.clientId ?? null,
+      consentId: facts.caller?.consentId ?? null, status: facts.status, totalMs: facts.totalMs, upstreamMs,
+      gatewayMs: Math.max(0, facts.totalMs - (upstreamMs ?? 0)), requestBytes: facts.requestBytes, responseBytes: facts.responseBytes,
+    });
+    if (facts.status === 429) metrics.countRateLimitRejection({ apiName: api?.name ?? '', apiVersion: api?.version ?? '', planId: facts.plan?.id ?? null });
+    logger.info({
+      interactionId: facts.interactionId, method: facts.method, api: api ? `${api.name} ${api.version}` : undefined, route: facts.routeTemplate ?? undefined,
+      status: facts.status, ms: Math.round(facts.totalMs * 100) / 100, upstreamMs: upstreamMs ?? undefined,
+      application: facts.caller?.applicationId, client: facts.caller?.clientId,
+    }, 'gateway.call');
+  };
+}
