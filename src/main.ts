@@ -32,7 +32,12 @@ if (urls.browser) {
 }
 if (urls.partner) {
   if (portcullis.roles.includes('auth')) lines.push(`  Partner mutual TLS (token, PAR, DCR):    ${config.mtlsBaseUrl}`);
-  if (portcullis.roles.includes('gateway')) lines.push(`  Open Banking APIs (consents):            ${config.mtlsBaseUrl}/open-banking/v3.1/{aisp,pisp,cbpii}/...`);
+  if (portcullis.roles.includes('gateway')) lines.push(`  Open Banking APIs (consents, resources): ${config.mtlsBaseUrl}/open-banking/v3.1/{aisp,pisp,cbpii}/...`);
+}
+if (urls.public) lines.push(`  Gateway, public APIs (API keys, OAuth):  ${config.gatewayBaseUrl}`);
+if (urls.admin) {
+  lines.push(`  Admin API (bearer ADMIN_TOKEN):          ${urls.admin}/admin/v1 (OpenAPI at /admin/v1/openapi.json; metrics at /metrics)`);
+  if (config.env !== 'production') lines.push(`  Admin token (development):               ${portcullis.secrets.adminToken}`);
 }
 lines.push(`  Store:                                   ${describeStoreLocation(config)}`);
 if (config.env !== 'production') {
