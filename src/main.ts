@@ -1,58 +1,45 @@
-import { ConfigError, loadConfig } from './config/config.ts';
-import { describeStoreLocation } from './db/store-location.ts';
-import { createLogger } from './observability/logger.ts';
-import { startPortcullis } from './server/start.ts';
+import cluster from 'node:cluster';
 
-let config;
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { startPortcullis } from './server/start.ts';
+import { startupSummary } from './server/startup-summary.ts';
+import { runWorkerPool } from './server/worker-pool.ts';
+
+function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(78);
+}
+
+/** Runs every role this process serves, prints (or, as a worker, reports) what it opened, and stops cleanly on a signal. */
+async function serve(config: Config, logger: Logger): Promise<void> {
+  const portcullis = await startPortcullis(config, logger).catch(exitOnConfigError);
+  const summary = startupSummary(config, portcullis, config.workers);
+  if (cluster.isWorker) process.send!({ type: 'portcullis.ready', summary });
+  else console.log(summary);
+
+  // A worker hears a terminal's Ctrl-C twice (its own, then the primary's): the second must not cut the first short.
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await portcullis.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(78);
+  exitOnConfigError(error);
 }
 const logger = createLogger(config.logLevel);
-let portcullis;
-try {
-  portcullis = await startPortcullis(config, logger);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(78);
-}
 
-const { urls } = portcullis;
-const lines = ['', `Portcullis is running (roles: ${portcullis.roles.join(', ')}).`];
-if (urls.browser) {
-  lines.push(
-    `  Browser (authorization, login, consent): ${config.issuer}`,
-    `  Discovery:                               ${config.issuer}/.well-known/openid-configuration`,
-    `  Customers' Connected apps:               ${config.issuer}/connected-apps`,
-  );
-}
-if (urls.partner) {
-  if (portcullis.roles.includes('auth')) lines.push(`  Partner mutual TLS (token, PAR, DCR):    ${config.mtlsBaseUrl}`);
-  if (portcullis.roles.includes('gateway')) lines.push(`  Open Banking APIs (consents, resources): ${config.mtlsBaseUrl}/open-banking/v3.1/{aisp,pisp,cbpii}/...`);
-}
-if (urls.public) lines.push(`  Gateway, public APIs (API keys, OAuth):  ${config.gatewayBaseUrl}`);
-if (urls.admin) {
-  lines.push(`  Admin API (bearer ADMIN_TOKEN):          ${urls.admin}/admin/v1 (OpenAPI at /admin/v1/openapi.json; metrics at /metrics)`);
-  if (config.env !== 'production') lines.push(`  Admin token (development):               ${portcullis.secrets.adminToken}`);
-}
-lines.push(`  Store:                                   ${describeStoreLocation(config)}`);
-if (config.env !== 'production') {
-  lines.push(
-    `  Dev CA (trust it to avoid TLS warnings): ${config.certsDir}/dev-ca.pem`,
-    `  Sample partner certificate:              ${config.certsDir}/sample-client.pem (+ .key)`,
-  );
-}
-lines.push(...portcullis.bankSummary);
-console.log(lines.join('\n'));
-
-async function shutdown(signal: string) {
-  logger.info({ signal }, 'shutting down');
-  await portcullis!.close();
-  process.exit(0);
-}
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+// WORKERS > 1: this process only supervises, and the workers share the listeners' ports.
+if (config.workers > 1 && cluster.isPrimary) await runWorkerPool<string>(config.workers, logger, (summary) => console.log(summary));
+else await serve(config, logger);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 import { defaults } from './defaults.ts';
@@ -32,6 +33,8 @@ export interface Config {
   /** The admin API's listener: localhost by default. */
   adminPort: number;
   adminHost: string;
+  /** Processes serving the listeners (Node cluster, one port each shared): `auto` is one per core. */
+  workers: number;
   /** The Open Banking APIs' access tokens: RFC 9068 JWTs or opaque references; see `defaults.accessTokenFormat`. */
   accessTokenFormat: 'jwt' | 'opaque';
   /** Redis for the counters instances share (rate limits); absent means in memory, per instance. */
@@ -107,6 +110,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       if (!given(name)) problems.push(`${name}: required when NODE_ENV=production`);
     }
   }
+  // The embedded PGlite store lives in one process; several workers must share a server.
+  if (given('WORKERS') && source['WORKERS'] !== '1' && !given('DATABASE_URL')) problems.push('WORKERS: more than one worker needs DATABASE_URL (the embedded store is one process\'s)');
   if (given('TLS_CERT_FILE') !== given('TLS_KEY_FILE')) problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both or neither');
   const trustsProxies = parsed.success ? parsed.data.TRUSTED_PROXIES.length > 0 : given('TRUSTED_PROXIES');
   if (given('CLIENT_CERT_HEADER') && !trustsProxies) problems.push('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate');
@@ -125,6 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     gatewayBaseUrl: env.GATEWAY_BASE_URL ?? `https://localhost:${env.GATEWAY_PORT}`,
     adminPort: env.ADMIN_PORT,
     adminHost: env.ADMIN_HOST,
+    workers: env.WORKERS === 'auto' ? availableParallelism() : env.WORKERS,
     accessTokenFormat: env.ACCESS_TOKEN_FORMAT,
     redisUrl: env.REDIS_URL,
     rateLimitOnRedisFailure: env.RATE_LIMIT_ON_REDIS_FAILURE,

@@ -55,6 +55,7 @@ export const envSchema = z.object({
   ADMIN_HOST: z.string().min(1).default(defaults.adminHost),
   GATEWAY_BASE_URL: httpsUrl.optional(),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  WORKERS: z.union([z.literal('auto'), positiveInteger(256)]).default(1),
   ACCESS_TOKEN_FORMAT: z.enum(['jwt', 'opaque']).default(defaults.accessTokenFormat),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_ON_REDIS_FAILURE: z.enum(['open', 'closed']).default(defaults.gateway.onRedisFailure),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -65,6 +66,7 @@ describe('loadConfig defaults', () => {
       gatewayBaseUrl: 'https://localhost:8445',
       adminPort: 8446,
       adminHost: '127.0.0.1',
+      workers: 1,
       accessTokenFormat: 'jwt',
       redisUrl: undefined,
       rateLimitOnRedisFailure: 'open',
@@ -141,6 +143,7 @@ describe('loadConfig reads every variable', () => {
       REDIS_URL: 'rediss://cache.internal:6380/2',
       RATE_LIMIT_ON_REDIS_FAILURE: 'closed',
       ACCESS_TOKEN_FORMAT: 'opaque',
+      WORKERS: '4',
     };
     assert.deepEqual(Object.keys(env).sort(), Object.keys(envSchema.shape).sort(), 'this test sets every variable');
     const config = loadConfig(env);
@@ -159,7 +162,7 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
     assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret, adminToken });
     assert.deepEqual([config.gatewayPort, config.gatewayBaseUrl, config.adminPort, config.adminHost], [9445, 'https://api.bank.example', 9446, '10.0.0.5']);
-    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure, config.accessTokenFormat], ['rediss://cache.internal:6380/2', 'closed', 'opaque']);
+    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure, config.accessTokenFormat, config.workers], ['rediss://cache.internal:6380/2', 'closed', 'opaque', 4]);
     assert.deepEqual(config.openBanking, { messageSigning: false, organisationId: '0015800001041REAAY', trustAnchor: 'directory.bank.example' });
     assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
     assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));
@@ -290,6 +293,13 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
       'COOKIE_KEYS: required when NODE_ENV=production',
       'CLIENT_CA_FILE: required when NODE_ENV=production',
     ));
+  });
+
+  test('WORKERS is a number of processes or auto, and more than one needs a PostgreSQL server', () => {
+    assert.deepEqual(acceptedValues('WORKERS', ['0', '-1', '2.5', 'all', '257']), []);
+    assert.equal(loadConfig({ WORKERS: 'auto', DATABASE_URL: 'postgres://u@h/db' }).workers, availableParallelism());
+    assert.equal(loadConfig({ WORKERS: '1' }).workers, 1);
+    assert.throws(() => loadConfig({ WORKERS: '2' }), configError("WORKERS: more than one worker needs DATABASE_URL (the embedded store is one process's)"));
   });
 
   test('ROLES names known roles, at least one', () => {
