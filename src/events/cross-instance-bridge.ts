@@ -48,7 +48,6 @@ export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logge
   const instance = randomUUID();
   const reconnectMs = options.reconnectMs ?? 1000;
   let closed = false;
-  let replaying = false;
   let listener: Client | undefined;
   let retry: NodeJS.Timeout | undefined;
 
@@ -62,13 +61,7 @@ export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logge
       return;
     }
     if (envelope.from === instance || !CROSS_INSTANCE_EVENTS.includes(envelope.name)) return;
-    // The bus calls listeners synchronously, so the flag covers exactly this re-emission.
-    replaying = true;
-    try {
-      bus.emit(envelope.name, envelope.payload as DomainEvents[typeof envelope.name]);
-    } finally {
-      replaying = false;
-    }
+    bus.emit(envelope.name, envelope.payload as DomainEvents[typeof envelope.name], { remote: true });
   };
 
   const connect = async (isReconnect: boolean): Promise<void> => {
@@ -100,8 +93,8 @@ export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logge
     retry.unref();
   };
 
-  const publishers = CROSS_INSTANCE_EVENTS.map((name) => bus.on(name, ({ payload }) => {
-    if (replaying) return;
+  const publishers = CROSS_INSTANCE_EVENTS.map((name) => bus.on(name, ({ payload, remote }) => {
+    if (remote) return;
     const envelope: Envelope = { from: instance, name, payload };
     // Not awaited by the emitter; a failure is the listener error the bus reports.
     return db.raw('select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(envelope)]).then(() => undefined);

@@ -5,8 +5,12 @@ export type EventListener<N extends EventName> = (event: DomainEvent<N>) => void
 
 /** The in-process bus domain events travel on (`event-catalogue.ts` lists them). */
 export interface EventBus {
-  /** Hands the event to every listener of `name`; never throws, never waits for them. */
-  emit<N extends EventName>(name: N, payload: DomainEvents[N]): void;
+  /**
+   * Hands the event to every listener of `name`; never throws, never waits for them. `remote`:
+   * another instance emitted it (the LISTEN/NOTIFY bridge re-emits it here), so listeners that
+   * act once for the whole deployment (the audit log) leave it to that instance.
+   */
+  emit<N extends EventName>(name: N, payload: DomainEvents[N], options?: { remote?: boolean }): void;
   /** Listens to `name` until the returned function is called. */
   on<N extends EventName>(name: N, listener: EventListener<N>): () => void;
 }
@@ -24,8 +28,8 @@ export interface EventBus {
 export function createEventBus(options: { clock: Clock; onListenerError: (error: unknown, event: DomainEvent) => void }): EventBus {
   const listeners = new Map<EventName, Set<EventListener<never>>>();
   return {
-    emit(name, payload) {
-      const event = { name, payload, at: options.clock.now() } as DomainEvent<typeof name>;
+    emit(name, payload, emitOptions) {
+      const event = { name, payload, at: options.clock.now(), remote: emitOptions?.remote === true } as DomainEvent<typeof name>;
       for (const listener of listeners.get(name) ?? []) {
         try {
           const outcome = (listener as EventListener<typeof name>)(event);

@@ -72,4 +72,6 @@ export interface DomainEvent<N extends EventName = EventName> {
   name: N;
   payload: DomainEvents[N];
   at: Date;
+  /** Emitted by another instance and carried here by the LISTEN/NOTIFY bridge. */
+  remote: boolean;
 }

@@ -65,6 +65,8 @@ test('an event emitted on one instance reaches the other within a second, once, 
   const [event] = b.heard as DomainEvent<'api_key.issued'>[];
   assert.equal(event!.name, 'api_key.issued');
   assert.deepEqual(event!.payload.replaces, { keyId: 'key-1', expiresAt });
+  assert.equal(event!.remote, true, 'marked as another instance\'s');
+  assert.equal(a.heard[0]!.remote, false);
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(a.heard.length, 1, 'the emitter heard it once, from its own bus');
   assert.equal(b.heard.length, 1, 'and the other once');

@@ -20,7 +20,7 @@ test('listeners of a name get its events, stamped by the bus clock; others do no
   events.on('client.deleted', () => assert.fail('not this one'));
   clock.advance(30);
   events.emit('consent.status_changed', revoked);
-  assert.deepEqual(seen, [{ name: 'consent.status_changed', payload: revoked, at: new Date('2026-12-04T10:00:30Z') }]);
+  assert.deepEqual(seen, [{ name: 'consent.status_changed', payload: revoked, at: new Date('2026-12-04T10:00:30Z'), remote: false }]);
 });
 
 test('a listener that throws, or rejects, is reported and keeps the event from no one', async () => {
