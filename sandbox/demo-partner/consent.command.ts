@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import * as oc from 'openid-client';
 
 import { pushAuthorization } from './authorize.ts';
@@ -53,9 +54,10 @@ export async function runConsent(session: PartnerSession, name: DemoConsentName)
       throw new DemoFailed(`the bank answered the authorization with ${error.error}`, Object.fromEntries(error.cause));
     });
 
-  // Introspection (RFC 7662) shows the partner what the bank bound the token to: `cnf` carries the
-  // SHA-256 thumbprint of the certificate presented at the token endpoint (RFC 8705 §3.1).
-  const introspection = await oc.tokenIntrospection(session.oauth, tokens.access_token);
+  // What the bank bound the token to: `cnf` carries the SHA-256 thumbprint of the certificate
+  // presented at the token endpoint (RFC 8705 §3.1). A JWT access token (RFC 9068) says so itself;
+  // an opaque one is asked about by introspection (RFC 7662).
+  const introspection = tokens.access_token.includes('.') ? decodeJwt(tokens.access_token) as { cnf?: Record<string, string> } : await oc.tokenIntrospection(session.oauth, tokens.access_token);
   say('\nThe customer came back with a code, redeemed at the token endpoint (POST /token over mutual TLS).');
   say(`  ID token openbanking_intent_id: ${String(tokens.claims()?.['openbanking_intent_id'])}`);
   say(`  access token: scope "${tokens.scope ?? ''}", expires in ${tokens.expires_in ?? '?'} s, bound to the certificate x5t#S256 ${introspection.cnf?.['x5t#S256'] ?? '(none)'}`);

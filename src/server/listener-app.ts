@@ -24,6 +24,12 @@ export interface ListenerAppOptions {
   pages: boolean;
   /** The error format of a path, for requests refused before any route sees them. */
   errorFamily: ErrorFamilyOf;
+  /**
+   * Refuses, at the edge, input our endpoints could not store (`rejectMalformedInput`), reading
+   * bodies whole to look. Off for the gateway's public listener: what it forwards is the
+   * upstream's to judge, and its bodies stream.
+   */
+  inspectInput: boolean;
   logger: Logger;
   /** The roles' routes on this listener, in order; what none of them answers is 404. */
   routes: readonly Middleware[];
@@ -46,7 +52,7 @@ export function listenerApp(options: ListenerAppOptions): Koa {
   // RFC 9112 §3.2 asks whether the client sent a Host before configuration replaces it.
   app.use(requireHostHeader(options.errorFamily, options.logger));
   app.use(pinPublicOrigin(options.publicUrl));
-  app.use(rejectMalformedInput(options.errorFamily, options.logger));
+  if (options.inspectInput) app.use(rejectMalformedInput(options.errorFamily, options.logger));
   if (options.pages) app.use(serveStylesheet);
   app.use(healthRoutes(options.db).routes());
   for (const routes of options.routes) app.use(routes);

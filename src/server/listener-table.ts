@@ -16,6 +16,8 @@ export interface ListenerSpec {
   tls: ServerOptions;
   pages: boolean;
   familyOf: ErrorFamilyOf;
+  /** See `ListenerAppOptions.inspectInput`. */
+  inspectInput: boolean;
 }
 
 /**
@@ -26,9 +28,9 @@ export interface ListenerSpec {
 export function listenerTable(config: Config, pki: ListenerPki): ListenerSpec[] {
   const problems = problemErrorFamily(config.issuer);
   return [
-    { name: 'browser', port: config.httpsPort, host: config.host, publicUrl: config.issuer, tls: browserTlsOptions(pki.server), pages: true, familyOf: browserErrorFamily },
-    { name: 'partner', port: config.mtlsPort, host: config.host, publicUrl: config.mtlsBaseUrl, tls: partnerTlsOptions(pki.server, pki.trustAnchors), pages: false, familyOf: partnerErrorFamily },
-    { name: 'public', port: config.gatewayPort, host: config.host, publicUrl: config.gatewayBaseUrl, tls: browserTlsOptions(pki.server), pages: false, familyOf: problems },
-    { name: 'admin', port: config.adminPort, host: config.adminHost, publicUrl: `https://localhost:${config.adminPort}`, tls: browserTlsOptions(pki.server), pages: false, familyOf: problems },
+    { name: 'browser', port: config.httpsPort, host: config.host, publicUrl: config.issuer, tls: browserTlsOptions(pki.server), pages: true, familyOf: browserErrorFamily, inspectInput: true },
+    { name: 'partner', port: config.mtlsPort, host: config.host, publicUrl: config.mtlsBaseUrl, tls: partnerTlsOptions(pki.server, pki.trustAnchors), pages: false, familyOf: partnerErrorFamily, inspectInput: true },
+    { name: 'public', port: config.gatewayPort, host: config.host, publicUrl: config.gatewayBaseUrl, tls: browserTlsOptions(pki.server), pages: false, familyOf: problems, inspectInput: false },
+    { name: 'admin', port: config.adminPort, host: config.adminHost, publicUrl: `https://localhost:${config.adminPort}`, tls: browserTlsOptions(pki.server), pages: false, familyOf: problems, inspectInput: true },
   ];
 }

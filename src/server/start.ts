@@ -63,7 +63,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
       used: routes.some((role) => role[listener.name]),
       handle: listenerApp({
         publicUrl: listener.publicUrl, pages: listener.pages, db: context.db, trustedProxies: context.trustedProxies, clientCertHeader: config.proxy.clientCertHeader, logger,
-        errorFamily: listener.familyOf, routes: routes.flatMap((role) => role[listener.name] ?? []),
+        errorFamily: listener.familyOf, inspectInput: listener.inspectInput, routes: routes.flatMap((role) => role[listener.name] ?? []),
       }).callback(),
     }]));
     return { provider, apps };

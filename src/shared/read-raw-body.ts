@@ -32,6 +32,12 @@ export function keepReadBody(req: IncomingMessage, text: string): void {
   (req as ReadRequest).body = text;
 }
 
+/** The body the edge has read already, if it read it (`keepReadBody`). */
+export function keptBody(req: IncomingMessage): string | undefined {
+  const kept = (req as ReadRequest).body;
+  return typeof kept === 'string' ? kept : undefined;
+}
+
 /**
  * Reads a request body of at most `limit` bytes as text; a larger one is refused, not truncated.
  * A body the edge has read already (`keepReadBody`) is taken from there.

@@ -21,7 +21,8 @@ const ALICE = { username: 'alice', password: 'alice-sandbox-pass' };
 let portcullis: TestPortcullis;
 let partner: ObPartner;
 before(async () => {
-  portcullis = await startTestPortcullis();
+  // Introspection shows every token's state and details; only opaque access tokens can be introspected (JWTs: test/gateway/openbanking/).
+  portcullis = await startTestPortcullis({ ACCESS_TOKEN_FORMAT: 'opaque' });
   partner = await obPartner(portcullis);
 });
 after(() => portcullis?.close());

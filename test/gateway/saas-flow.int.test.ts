@@ -154,3 +154,13 @@ test(`routing: unknown path 404, wrong method 405 with Allow, retired 410, draft
   await setTestApiLifecycle(app.db, app.events, retiring.id, 'draft');
   await eventually(async () => (await get(`/retiring-${suffix}/v1`)).status === 404);
 });
+
+test(`a request body streams to the upstream unchanged, far past the partner listener's 64 KiB, and past 1 MiB is 413 (${storeKind})`, async () => {
+  const { key } = await newSubscriber(freePlan);
+  const body = JSON.stringify({ alerts: 'x'.repeat(300 * 1024) });
+  const response = await get(`${v1}/alerts`, key, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  assert.equal(response.status, 200);
+  assert.equal(upstream.seen.at(-1)!.body, body);
+  const tooLarge = await get(`${v1}/alerts`, key, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1), headers: { 'content-type': 'text/plain' } });
+  assert.equal(tooLarge.status, 413);
+});

@@ -112,7 +112,8 @@ describe('both listeners', () => {
   const get = (url: string, headers?: Record<string, string>) => send(url, { headers, caPem: portcullis.caPem });
 
   before(async () => {
-    portcullis = await startTestPortcullis();
+    // The binding is read back by introspection, which only opaque access tokens allow.
+    portcullis = await startTestPortcullis({ ACCESS_TOKEN_FORMAT: 'opaque' });
     origins = [['browser', portcullis.urls.browser], ['partner', portcullis.urls.partner]];
   });
   after(() => portcullis?.close());
@@ -422,7 +423,8 @@ describe('when the store has been closed', () => {
   let browser: CustomerBrowser;
 
   before(async () => {
-    portcullis = await startTestPortcullis();
+    // The binding is read back by introspection, which only opaque access tokens allow.
+    portcullis = await startTestPortcullis({ ACCESS_TOKEN_FORMAT: 'opaque' });
     // An authorization under way, so that its interaction page needs the store afterwards.
     const authorizationUrl = await pushedAuthorization(portcullis);
     browser = new CustomerBrowser(tlsFetch(portcullis.caPem), [portcullis.urls.browser]);

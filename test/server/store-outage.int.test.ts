@@ -337,7 +337,7 @@ async function duringOutage(t: TestContext, kind: OutageKind, boundMs: number, s
 describe('a database outage', { skip }, () => {
   before(async () => {
     proxy = await startDatabaseProxy(databaseUrl!);
-    portcullis = await startTestPortcullis({}, { store: openStore({ databaseUrl: proxy.url }) });
+    portcullis = await startTestPortcullis({ ACCESS_TOKEN_FORMAT: 'opaque' }, { store: openStore({ databaseUrl: proxy.url }) });
     fetchMtls = tlsFetch(portcullis.caPem, portcullis.sampleClient);
     fetchTls = tlsFetch(portcullis.caPem);
     partner = await obPartner(portcullis, { roles: ['AISP'], scope: 'openid accounts' });

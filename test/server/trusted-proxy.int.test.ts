@@ -100,7 +100,8 @@ describe('behind a trusted TLS-terminating proxy', () => {
   let portcullis: TestPortcullis;
   let clientId: string;
   before(async () => {
-    portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '127.0.0.1', CLIENT_CERT_HEADER: HEADER });
+    // The binding is read back by introspection, which only opaque access tokens allow.
+    portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '127.0.0.1', CLIENT_CERT_HEADER: HEADER, ACCESS_TOKEN_FORMAT: 'opaque' });
     clientId = await registerSampleClient(portcullis);
   });
   after(() => portcullis?.close());
@@ -163,7 +164,7 @@ describe('reached directly, by a peer that is not the trusted proxy', () => {
   let clientId: string;
   let other: { certificatePem: string; privateKeyPem: string };
   before(async () => {
-    portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '10.9.9.9', CLIENT_CERT_HEADER: HEADER });
+    portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '10.9.9.9', CLIENT_CERT_HEADER: HEADER, ACCESS_TOKEN_FORMAT: 'opaque' });
     clientId = await registerSampleClient(portcullis);
     const ca = { certificatePem: portcullis.caPem, privateKeyPem: readFileSync(join(portcullis.certsDir, 'dev-ca.key'), 'utf8') };
     other = issueClientCertificate(ca, { commonName: 'other-tpp', organizationName: 'Other TPP Ltd', organizationalUnitName: '00158000OTHERTPP01', countryName: 'GB' });

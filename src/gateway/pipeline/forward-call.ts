@@ -1,6 +1,9 @@
+import type { Readable } from 'node:stream';
+
 import type { Context, Middleware } from 'koa';
 
 import { Problem } from '../../shared/problem.ts';
+import { keptBody } from '../../shared/read-raw-body.ts';
 import type { GatewayApi, HttpMethod } from '../catalogue/catalogue.types.ts';
 import { UpstreamUnavailable } from '../upstream/upstream-unavailable.ts';
 import { DEFAULT_API_KEY_HEADER } from './authenticate-caller.ts';
@@ -23,6 +26,17 @@ function upstreamHeaders(ctx: Context, api: GatewayApi): Record<string, string |
 function hasBody(ctx: Context): boolean {
   if (ctx.method === 'GET' || ctx.method === 'HEAD') return false;
   return (ctx.request.length ?? 0) > 0 || ctx.get('Transfer-Encoding') !== '';
+}
+
+/** The body to forward: what the listener's edge read already (partner listener), else the request streamed through a counter. */
+function requestBody(ctx: Context, limit: number, onBytes: (bytes: number) => void): Readable | Buffer | undefined {
+  const kept = keptBody(ctx.req);
+  if (kept !== undefined) {
+    const bytes = Buffer.from(kept);
+    onBytes(bytes.length);
+    return bytes;
+  }
+  return hasBody(ctx) ? ctx.req.pipe(countingBody(limit, onBytes)) : undefined;
 }
 
 function failure(error: UpstreamUnavailable): Problem {
@@ -53,7 +67,7 @@ export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity'
       if (!ctx.res.writableFinished) abort.abort();
     });
     const identity = deps.signIdentity(call.caller!, { apiId: api.id, routeId: route.id });
-    const body = hasBody(ctx) ? ctx.req.pipe(countingBody(deps.maxBodyBytes, (bytes) => { call.requestBytes = bytes; })) : undefined;
+    const body = call.bufferedBody ?? requestBody(ctx, deps.maxBodyBytes, (bytes) => { call.requestBytes = bytes; });
     let response;
     try {
       response = await deps.upstreams.forward({

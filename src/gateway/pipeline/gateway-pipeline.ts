@@ -11,6 +11,7 @@ import { limitCall } from './limit-call.ts';
 import { limitRequestBody } from './limit-request-body.ts';
 import { recordCall } from './record-call.ts';
 import { routeCall } from './route-call.ts';
+import { validateRequest } from './validate-request.ts';
 
 /**
  * The gateway's pipeline for the public API listener (issue 11, "one named step each, in this
@@ -29,6 +30,7 @@ export function publicGatewayPipeline(deps: GatewayDeps, problemTypeBase: string
     authoriseCall,
     limitCall(deps),
     limitRequestBody(deps),
+    validateRequest(deps),
     forwardCall(deps),
   ]);
 }

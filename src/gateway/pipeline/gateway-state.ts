@@ -34,6 +34,8 @@ export interface GatewayCall {
   grantId?: string | undefined;
   /** Open Banking: the resource's policy and what the consent lets the partner see, for the response filter. */
   obView?: { resource: ResourcePolicy; consent: ConsentView };
+  /** The request body, when a step had to read it whole (validation); forwarded as read. */
+  bufferedBody?: Buffer | undefined;
   /** Milliseconds until the upstream's response headers. */
   upstreamMs?: number;
   requestBytes: number;
