@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createEventBus } from '../events/event-bus.ts';
 import { systemClock } from '../shared/clock.ts';
 
+import { auditVerifyCommand } from './audit-verify.command.ts';
 import { clientsDeleteCommand } from './clients-delete.command.ts';
 import { clientsListCommand } from './clients-list.command.ts';
 import { clientsRegisterCommand } from './clients-register.command.ts';
@@ -23,7 +24,7 @@ import { commandHelp, listHelp, usageLine } from './render-help.ts';
  * command lives in its own `*.command.ts`.
  */
 
-const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand, consentsShowCommand, consentsRevokeCommand, gatewayApplyCommand, gatewayExportCommand];
+const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand, consentsShowCommand, consentsRevokeCommand, gatewayApplyCommand, gatewayExportCommand, auditVerifyCommand];
 const GROUPS = new Set(COMMANDS.map((command) => command.words[0]));
 
 const print = (text: string) => process.stdout.write(`${text}\n`);

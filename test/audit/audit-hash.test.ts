@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+
+import { toAuditFields, type AuditFields } from '../../src/audit/audit-entry.ts';
+import { GENESIS_HASH, hashAuditEntry } from '../../src/audit/audit-hash.ts';
+import { fixedClock } from '../helpers/fixed-clock.ts';
+
+const fields = toAuditFields({ kind: 'call', action: 'GET /accounts', actor: 'tpp-1', clientId: 'tpp-1', status: 200, payload: { b: 1, a: [true, null] } }, fixedClock('2026-12-04T21:00:00Z'));
+
+test('the hash is SHA-256 of the previous hash followed by the RFC 8785 JSON of the entry with its seq', () => {
+  const canonical = '{"action":"GET /accounts","actor":"tpp-1","apiId":null,"applicationId":null,"at":"2026-12-04T21:00:00.000Z","clientId":"tpp-1","consentId":null,"customerId":null,"kind":"call","payload":{"a":[true,null],"b":1},"route":null,"seq":1,"status":200}';
+  assert.equal(hashAuditEntry(GENESIS_HASH, 1, fields), createHash('sha256').update(GENESIS_HASH + canonical).digest('hex'));
+  assert.match(GENESIS_HASH, /^0{64}$/);
+});
+
+test('key order in the payload does not matter; every field, the seq and the previous hash do', () => {
+  const base = hashAuditEntry(GENESIS_HASH, 1, fields);
+  assert.equal(hashAuditEntry(GENESIS_HASH, 1, { ...fields, payload: { a: [true, null], b: 1 } }), base);
+  const changes: Array<Partial<AuditFields>> = [
+    { at: new Date('2026-12-04T21:00:00.001Z') }, { kind: 'admin' }, { action: 'GET /accounts/1' }, { actor: 'tpp-2' }, { apiId: 'api' }, { route: 'r' },
+    { applicationId: 'app' }, { clientId: null }, { customerId: 'c' }, { consentId: 'aac' }, { status: 201 }, { payload: { b: 1, a: [true] } },
+  ];
+  for (const change of changes) assert.notEqual(hashAuditEntry(GENESIS_HASH, 1, { ...fields, ...change }), base, JSON.stringify(change));
+  assert.notEqual(hashAuditEntry(GENESIS_HASH, 2, fields), base);
+  assert.notEqual(hashAuditEntry('1'.repeat(64), 1, fields), base);
+});

@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { AuditEntry } from '../../src/audit/audit-entry.ts';
+import { GENESIS_HASH } from '../../src/audit/audit-hash.ts';
+import { createAuditLog, type AuditLogOptions } from '../../src/audit/audit-log.ts';
+import { AuditUnavailable } from '../../src/audit/audit-unavailable.ts';
+import { verifyAuditChain } from '../../src/audit/verify-audit-chain.ts';
+import { openStore, type Knex } from '../../src/db/knex.ts';
+import { capturedLogger } from '../helpers/captured-logger.ts';
+import { startDatabaseProxy } from '../helpers/database-proxy.ts';
+import { fixedClock } from '../helpers/fixed-clock.ts';
+import { openIsolatedStore, type IsolatedStore } from '../helpers/isolated-store.ts';
+import { storeKind } from '../helpers/store.ts';
+import { refusedDatabaseUrl } from '../helpers/unreachable-database.ts';
+
+// The chain is the whole table's: on PostgreSQL this file gets a schema of its own, so that the
+// counts and the head it checks are its own.
+let store: IsolatedStore;
+let db: Knex;
+before(async () => {
+  store = await openIsolatedStore();
+  db = store.db;
+});
+after(() => store.close());
+
+const clock = fixedClock('2026-12-04T21:00:00Z');
+
+function auditLog(options: Partial<AuditLogOptions> = {}) {
+  const captured = capturedLogger();
+  const audit = createAuditLog({ db, clock, logger: captured.logger, batchSize: 10, flushIntervalMs: 60_000, queueLimit: 1000, ...options });
+  return { audit, ...captured };
+}
+
+/** An entry no other test has: its action is unique. */
+function entry(extra: Partial<AuditEntry> = {}): AuditEntry {
+  return { kind: 'call', action: `GET /t/${randomUUID()}`, actor: 'tpp-1', clientId: 'tpp-1', status: 200, ...extra };
+}
+
+async function storedActions(actions: string[]): Promise<string[]> {
+  const rows: Array<{ action: string }> = await db('audit_log').select('action').whereIn('action', actions).orderBy('seq');
+  return rows.map((row) => row.action);
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (const started = Date.now(); !(await condition()); await sleep(10)) {
+    if (Date.now() - started > 5000) assert.fail(`timed out waiting for ${what}`);
+  }
+}
+
+test(`entries are appended in batches, in order, each linked to the one before from the genesis hash, and the chain verifies (${storeKind})`, async () => {
+  const before = await verifyAuditChain(db);
+  assert.deepEqual(before, { count: 0, head: { seq: 0, hash: GENESIS_HASH }, problems: [], problemCount: 0 }, 'a fresh store');
+  const { audit } = auditLog({ batchSize: 2 });
+  const entries = [entry({ payload: { body: { Data: [1, 2] } } }), entry({ kind: 'admin', actor: 'ops-ann', status: undefined }), entry({ kind: 'event', actor: 'system' }), entry(), entry({ consentId: 'aac-1', customerId: 'cust-1' })];
+  for (const each of entries) audit.record(each);
+  await audit.flush();
+  assert.deepEqual(audit.stats(), { queued: 0, written: 5, writeFailures: 0, overLimit: 0, unwritten: 0 });
+
+  const rows: Array<{ seq: string | number; prev_hash: string; hash: string; action: string; actor: string; consent_id: string | null; payload: unknown }> = await db('audit_log').where('seq', '>', before.head.seq).orderBy('seq');
+  assert.deepEqual(rows.map((row) => row.action), entries.map((each) => each.action));
+  assert.deepEqual(rows.map((row) => Number(row.seq)), [1, 2, 3, 4, 5].map((n) => before.head.seq + n));
+  assert.equal(rows[0]!.prev_hash, before.head.hash);
+  for (let i = 1; i < rows.length; i += 1) assert.equal(rows[i]!.prev_hash, rows[i - 1]!.hash);
+  assert.deepEqual(rows[0]!.payload, { body: { Data: [1, 2] } });
+  assert.equal(rows[4]!.consent_id, 'aac-1');
+
+  const report = await verifyAuditChain(db, { pageSize: 2 });
+  assert.deepEqual(report, { count: before.count + 5, head: { seq: before.head.seq + 5, hash: rows[4]!.hash }, problems: [], problemCount: 0 });
+  assert.deepEqual(await db('audit_head').first('hash'), { hash: rows[4]!.hash });
+});
+
+test('a full batch is written at once; a partial one waits for flushIntervalMs, or for flush()', async () => {
+  const { audit } = auditLog({ batchSize: 3 });
+  const full = [entry(), entry(), entry()];
+  for (const each of full) audit.record(each);
+  await until(() => audit.stats().written === 3, 'the full batch');
+  assert.deepEqual(await storedActions(full.map((each) => each.action)), full.map((each) => each.action));
+
+  const partial = entry();
+  audit.record(partial);
+  await sleep(100);
+  assert.deepEqual(await storedActions([partial.action]), [], 'a minute to go before the partial batch is due');
+  assert.equal(audit.stats().queued, 1);
+  await audit.flush();
+  assert.deepEqual(await storedActions([partial.action]), [partial.action]);
+
+  const timed = auditLog({ batchSize: 3, flushIntervalMs: 30 });
+  const late = entry();
+  timed.audit.record(late);
+  await until(async () => (await storedActions([late.action])).length === 1, 'the timer to write a partial batch');
+  assert.deepEqual(timed.audit.stats(), { queued: 0, written: 1, writeFailures: 0, overLimit: 0, unwritten: 0 });
+});
+
+test('recordRequired resolves once its entry is committed, without waiting for the interval, together with what was queued before it', async () => {
+  const { audit } = auditLog({ batchSize: 50 });
+  const queued = entry();
+  audit.record(queued);
+  const required = Array.from({ length: 20 }, () => entry());
+  await Promise.all(required.map((each) => audit.recordRequired(each)));
+  const actions = [queued, ...required].map((each) => each.action);
+  assert.deepEqual(await storedActions(actions), actions);
+  assert.equal(audit.stats().queued, 0);
+  assert.equal((await verifyAuditChain(db)).problemCount, 0);
+});
+
+test('entries carry the clock\'s instant, or their own, to the millisecond, and the stored row hashes to its hash', async () => {
+  const { audit } = auditLog();
+  const own = new Date('2026-12-04T20:00:00.987Z');
+  const stamped = entry();
+  const dated = entry({ at: own, payload: { odd: 'a\u0000b', n: 0.1 + 0.2 } });
+  audit.record(stamped);
+  audit.record(dated);
+  await audit.flush();
+  const rows: Array<{ action: string; at: Date; payload: unknown }> = await db('audit_log').whereIn('action', [stamped.action, dated.action]).orderBy('seq');
+  assert.deepEqual(rows.map((row) => row.at), [clock.now(), own]);
+  assert.deepEqual(rows[1]!.payload, { odd: 'a\uFFFDb', n: 0.30000000000000004 });
+  assert.equal((await verifyAuditChain(db)).problemCount, 0);
+});
+
+test('close() writes what is queued; afterwards record logs the entry as unwritten and recordRequired refuses', async () => {
+  const { audit, lines } = auditLog();
+  const queued = [entry(), entry()];
+  for (const each of queued) audit.record(each);
+  await Promise.all([audit.close(), audit.close()]);
+  assert.deepEqual(await storedActions(queued.map((each) => each.action)), queued.map((each) => each.action));
+
+  const late = entry();
+  audit.record(late);
+  await assert.rejects(audit.recordRequired(entry()), (error: unknown) => error instanceof AuditUnavailable && /closed/.test(error.message));
+  assert.deepEqual(await storedActions([late.action]), []);
+  assert.deepEqual(audit.stats(), { queued: 0, written: 2, writeFailures: 0, overLimit: 0, unwritten: 1 });
+  const unwritten = lines.find((line) => line.msg === 'audit.unwritten');
+  assert.equal(unwritten?.level, 50);
+  assert.deepEqual((unwritten?.['entries'] as Array<{ action: string }>).map((each) => each.action), [late.action]);
+});
+
+test('a queue past queueLimit keeps every entry, logs audit.backlog once and counts each entry over the limit', async () => {
+  const { audit, lines, messages } = auditLog({ batchSize: 2, queueLimit: 3 });
+  const entries = Array.from({ length: 6 }, () => entry());
+  for (const each of entries) audit.record(each);
+  assert.equal(audit.stats().overLimit, 3);
+  assert.deepEqual(messages().filter((msg) => msg === 'audit.backlog'), ['audit.backlog']);
+  assert.equal(lines.find((line) => line.msg === 'audit.backlog')?.level, 50);
+  await audit.flush();
+  assert.deepEqual(await storedActions(entries.map((each) => each.action)), entries.map((each) => each.action));
+  assert.ok(messages().includes('audit.backlog_cleared'));
+  assert.deepEqual(audit.stats(), { queued: 0, written: 6, writeFailures: 0, overLimit: 3, unwritten: 0 });
+});
+
+test('options out of range are refused', () => {
+  const captured = capturedLogger();
+  const base = { db, clock, logger: captured.logger, batchSize: 10, flushIntervalMs: 100, queueLimit: 100 };
+  for (const batchSize of [0, 1001, 2.5]) assert.throws(() => createAuditLog({ ...base, batchSize }), { name: 'RangeError', message: /batchSize/ });
+  for (const flushIntervalMs of [0, -1, Number.NaN]) assert.throws(() => createAuditLog({ ...base, flushIntervalMs }), { name: 'RangeError', message: /flushIntervalMs/ });
+  assert.throws(() => createAuditLog({ ...base, queueLimit: 9 }), { name: 'RangeError', message: /queueLimit/ });
+});
+
+test(`the application's own connection cannot UPDATE, DELETE or TRUNCATE audit rows, nor move the head back or remove it (${storeKind})`, async () => {
+  const { audit } = auditLog();
+  const kept = entry();
+  await audit.recordRequired(kept);
+  const refused = { code: '42501', message: /append-only|only moves forward/ };
+  await assert.rejects(db('audit_log').where({ action: kept.action }).update({ actor: 'someone-else' }), refused);
+  await assert.rejects(db('audit_log').where({ action: kept.action }).delete(), refused);
+  await assert.rejects(db.raw('truncate audit_log'), refused);
+  await assert.rejects(db('audit_head').update({ seq: 0 }), refused);
+  await assert.rejects(db('audit_head').update({ seq: db.raw('seq'), hash: GENESIS_HASH }), refused);
+  await assert.rejects(db('audit_head').delete(), refused);
+  await assert.rejects(db.raw('truncate audit_head'), refused);
+  await assert.rejects(db('audit_head').insert({ id: false, seq: 0, hash: GENESIS_HASH }), /audit_head_one_row_check/);
+  assert.deepEqual(await db('audit_log').where({ action: kept.action }).select('actor'), [{ actor: 'tpp-1' }]);
+  assert.equal((await verifyAuditChain(db)).problemCount, 0);
+});
+
+for (const [what, unavailableStore] of [
+  ['a destroyed store', async () => {
+    const gone = process.env.DATABASE_URL ? openStore({ databaseUrl: process.env.DATABASE_URL }) : openStore({ pgliteDir: 'memory://' });
+    await gone.destroy();
+    return gone;
+  }],
+  ['a database that refuses connections', async () => openStore({ databaseUrl: await refusedDatabaseUrl() })],
+] as const) {
+  test(`recordRequired rejects with AuditUnavailable on ${what}; record keeps its entries and counts the failure (${storeKind})`, async (t) => {
+    const away = await unavailableStore();
+    t.after(() => away.destroy());
+    const captured = capturedLogger();
+    const audit = createAuditLog({ db: away, clock, logger: captured.logger, batchSize: 10, flushIntervalMs: 60_000, queueLimit: 100 });
+    audit.record(entry());
+    await assert.rejects(audit.recordRequired(entry()), (error: unknown) => error instanceof AuditUnavailable && error.cause instanceof Error);
+    assert.deepEqual(audit.stats(), { queued: 1, written: 0, writeFailures: 1, overLimit: 0, unwritten: 0 });
+    assert.equal(captured.lines.find((line) => line.msg === 'audit.write_failed')?.level, 50);
+    await assert.rejects(audit.flush(), AuditUnavailable);
+    assert.equal(audit.stats().queued, 1, 'still kept');
+  });
+}
+
+test(`entries recorded while writes fail are kept, retried, and written in order once the store recovers; required ones fail closed meanwhile (${storeKind})`, async () => {
+  const { audit, lines, messages } = auditLog({ batchSize: 2, flushIntervalMs: 30 });
+  // The store fails every append until the table is back: a real error from the real store.
+  await db.raw('alter table audit_head rename to audit_head_away');
+  const during = [entry(), entry(), entry()];
+  for (const each of during) audit.record(each);
+  await until(() => audit.stats().writeFailures >= 1, 'a failed write');
+  const refused = entry();
+  await assert.rejects(audit.recordRequired(refused), AuditUnavailable);
+  assert.equal(audit.stats().queued, 3);
+  assert.equal(lines.find((line) => line.msg === 'audit.write_failed')?.level, 50);
+  await sleep(100);
+  assert.ok(audit.stats().writeFailures >= 2, 'retried after flushIntervalMs');
+  assert.deepEqual(await storedActions(during.map((each) => each.action)), []);
+
+  await db.raw('alter table audit_head_away rename to audit_head');
+  await until(() => audit.stats().queued === 0, 'the retry to write the backlog');
+  assert.deepEqual(await storedActions([...during, refused].map((each) => each.action)), during.map((each) => each.action), 'the refused entry is not written later');
+  assert.ok(messages().includes('audit.recovered'));
+  assert.equal(audit.stats().written, 3);
+  assert.equal((await verifyAuditChain(db)).problemCount, 0);
+});
+
+test('through a real outage of PostgreSQL: required entries fail closed while it is away, the queued ones are written when it is back', { skip: process.env.DATABASE_URL ? false : 'needs PostgreSQL (DATABASE_URL): PGlite runs in this process, with no connection to lose' }, async (t) => {
+  const proxy = await startDatabaseProxy(store.databaseUrl!);
+  const through = openStore({ databaseUrl: proxy.url });
+  t.after(async () => {
+    await through.destroy();
+    await proxy.close();
+  });
+  const captured = capturedLogger();
+  const audit = createAuditLog({ db: through, clock, logger: captured.logger, batchSize: 10, flushIntervalMs: 30, queueLimit: 100 });
+  const first = entry();
+  await audit.recordRequired(first);
+
+  await proxy.cut('refused');
+  const during = [entry(), entry()];
+  for (const each of during) audit.record(each);
+  await assert.rejects(audit.recordRequired(entry()), (error: unknown) => error instanceof AuditUnavailable && error.cause !== undefined);
+  assert.equal(audit.stats().queued, 2);
+
+  await proxy.restore();
+  await until(() => audit.stats().queued === 0, 'the backlog after the outage');
+  assert.deepEqual(await storedActions([first, ...during].map((each) => each.action)), [first, ...during].map((each) => each.action));
+  await audit.close();
+  assert.equal((await verifyAuditChain(db)).problemCount, 0);
+});
