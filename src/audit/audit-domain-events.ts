@@ -20,8 +20,8 @@ function toAuditEntry(event: DomainEvent): AuditEntry {
 
 /**
  * Records every event of `names` on the bus as an audit entry of kind `event`, with the payload's
- * `actor` as its actor (`system` for events that name none) and the ids it carries as subjects.
- * Returns the function that stops listening.
+ * `actor` as its actor (`system` for events that name none) and the ids it carries as subjects;
+ * events carried from another instance are left to it. Returns the function that stops listening.
  *
  * Events reach the bus after their change committed, and `record` queues: an instance that dies
  * before its next flush loses the entries it held. Admin changes that must never be lost belong
@@ -31,7 +31,10 @@ function toAuditEntry(event: DomainEvent): AuditEntry {
  * const stop = auditDomainEvents(events, audit, ['consent.status_changed', 'api_key.revoked', 'application.status_changed']);
  */
 export function auditDomainEvents(bus: EventBus, audit: Pick<AuditLog, 'record'>, names: readonly EventName[]): () => void {
-  const stops = names.map((name) => bus.on(name, (event) => audit.record(toAuditEntry(event))));
+  // An event another instance emitted is that instance's to record: the chain holds it once.
+  const stops = names.map((name) => bus.on(name, (event) => {
+    if (!event.remote) audit.record(toAuditEntry(event));
+  }));
   return () => {
     for (const stop of stops) stop();
   };

@@ -110,6 +110,20 @@ export const defaults = {
   },
 
   /**
+   * The audit log (`src/audit/`): entries are appended in batches of up to `batchSize` (default
+   * 200), each batch one transaction; an entry waits at most `flushInterval` seconds for its batch
+   * (default 1), which is also the wait before a failed write is retried. Past `queueLimit` queued
+   * entries (default 100,000) the backlog is reported at error level; entries are kept all the
+   * same, never dropped. A call to an API marked `audit: required` waits for its entry's commit and
+   * fails closed (503) when it cannot be written.
+   */
+  audit: {
+    batchSize: 200,
+    flushInterval: 1,
+    queueLimit: 100_000,
+  },
+
+  /**
    * `BANK_INTEGRATION` outside production: the sandbox bank (`sandbox/sandbox-bank.ts`, its test
    * customers, the one-time code shown on the page, its accounts and test directory), resolved from
    * the working directory like the folders below. Production must name the bank's own module.

@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Clock } from '../shared/clock.ts';
 import { gatewayCredentials } from './credentials/gateway-credentials.ts';
 import type { GrantLiveness } from './credentials/grant-liveness.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { createAnalytics, type Analytics } from '../analytics/analytics.service.ts';
 import { createGatewayMetrics, type GatewayMetrics } from '../analytics/gateway-metrics.ts';
 import { consentLookup, type ConsentLookup } from './openbanking/consent-lookup.ts';
@@ -40,6 +41,7 @@ export interface GatewayRuntime {
   registry: Registry;
   metrics: GatewayMetrics;
   analytics: Analytics;
+  audit: AuditLog;
   /** Our signing keys now: public ones verify our JWTs, the ES256 one signs caller identities. */
   useSigningKeys(keys: readonly JWK[]): void;
   publicKeys(): JSONWebKeySet;
@@ -55,6 +57,7 @@ export interface GatewayRuntimeInputs {
   logger: Logger;
   keys: readonly JWK[];
   grants: GrantLiveness;
+  audit: AuditLog;
 }
 
 function identityKey(keys: readonly JWK[]): { key: KeyObject; kid: string } {
@@ -95,7 +98,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
   });
 
   return {
-    catalogue, credentials, grants: inputs.grants, upstreams, limits, consents, registry, metrics, analytics,
+    catalogue, credentials, grants: inputs.grants, upstreams, limits, consents, registry, metrics, analytics, audit: inputs.audit,
     useSigningKeys(keys) {
       jwks = publicJwks(keys);
       signer = identityKey(keys);
@@ -122,6 +125,6 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
 export function gatewayDeps(runtime: GatewayRuntime, inputs: { config: Config; clock: Clock; logger: Logger }): GatewayDeps {
   return {
     routes: runtime.catalogue.current, credentials: runtime.credentials, limits: runtime.limits, upstreams: runtime.upstreams, signIdentity: runtime.signIdentity,
-    record: recordGatewayCall(runtime.analytics, runtime.metrics, inputs.logger), publicBaseUrl: inputs.config.gatewayBaseUrl, maxBodyBytes: defaults.gateway.maxBodyBytes, clock: inputs.clock, logger: inputs.logger,
+    audit: runtime.audit, record: recordGatewayCall(runtime.analytics, runtime.metrics, runtime.audit, inputs.logger), publicBaseUrl: inputs.config.gatewayBaseUrl, maxBodyBytes: defaults.gateway.maxBodyBytes, clock: inputs.clock, logger: inputs.logger,
   };
 }

@@ -22,7 +22,10 @@ import { findConsentIdByGrant } from '../consent/consent.store.ts';
 import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
+import { auditDomainEvents } from '../audit/audit-domain-events.ts';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { bridgeEventsAcrossInstances } from '../events/cross-instance-bridge.ts';
+import { CROSS_INSTANCE_EVENTS } from '../events/event-catalogue.ts';
 import { grantLiveness, type GrantLiveness } from '../gateway/credentials/grant-liveness.ts';
 import { startGatewayRuntime, type GatewayRuntime } from '../gateway/gateway-runtime.ts';
 import { createEventBus, type EventBus } from '../events/event-bus.ts';
@@ -59,6 +62,8 @@ export interface ServerContext {
   loginThrottle: LoginThrottle;
   /** Whether a grant still stands, answered from memory and dropped by `grant.revoked`: JWT access tokens end with their grant. */
   grants: GrantLiveness;
+  /** The append-only, hash-chained audit log: domain events now, gateway calls of audited routes. */
+  audit: AuditLog;
   /** The gateway's long-lived parts (catalogue, caches, pools, limits, records), when this process runs the gateway role. */
   gateway: GatewayRuntime | undefined;
   /** Keys of their own, derived from the key-encryption key so that none equals another. */
@@ -91,8 +96,11 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const initialJwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
   const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
   const eventBridge = await bridgeEventsAcrossInstances(db, events, logger);
+  const audit = createAuditLog({ db, clock, logger, batchSize: defaults.audit.batchSize, flushIntervalMs: defaults.audit.flushInterval * 1000, queueLimit: defaults.audit.queueLimit });
+  // Every change the product announces (they are the events other instances hear of too).
+  const stopAuditingEvents = auditDomainEvents(events, audit, CROSS_INSTANCE_EVENTS);
   const grants = grantLiveness(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
-  const gateway = config.roles.includes('gateway') ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants }) : undefined;
+  const gateway = config.roles.includes('gateway') ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, audit }) : undefined;
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
@@ -116,6 +124,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     directories,
     loginThrottle: createLoginThrottle(db, defaults.loginThrottle),
     grants,
+    audit,
     gateway,
     csrfSecret: deriveKey(secrets, 'portcullis csrf tokens'),
     dashboardSessionSecret: deriveKey(secrets, 'portcullis dashboard sessions'),
@@ -128,6 +137,9 @@ export async function buildServerContext(config: Config, logger: Logger, options
     async close() {
       await gateway?.close();
       grants.close();
+      stopAuditingEvents();
+      // Flushed before the store closes: entries are never silently dropped.
+      await audit.close().catch((error: unknown) => logger.error({ err: error }, 'audit.lost_on_close'));
       await eventBridge.close();
       if (relaxedDb !== db) await relaxedDb.destroy();
       if (!options.db) await db.destroy();

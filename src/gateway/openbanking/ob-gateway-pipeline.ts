@@ -2,6 +2,7 @@ import type { Context, Middleware } from 'koa';
 import compose from 'koa-compose';
 
 import type { TokenAccess } from '../../openbanking/access/verify-access-token.ts';
+import { requireCallAudit } from '../pipeline/audit-call.ts';
 import type { GatewayDeps } from '../pipeline/gateway-deps.ts';
 import { forwardCall } from '../pipeline/forward-call.ts';
 import { limitCall } from '../pipeline/limit-call.ts';
@@ -26,7 +27,8 @@ export interface ObGatewayDeps {
  * The gateway's pipeline for the Open Banking resource APIs (`fapi` APIs of the catalogue) on the
  * mutual-TLS listener, inside the `/open-banking/` route table (which has already checked the
  * FAPI headers and `Accept`, and renders every error as OBErrorResponse1): route → authenticate
- * (sender-constrained token) → authorise (consent) → limit → protect → filter ← forward.
+ * (sender-constrained token) → authorise (consent) → limit → protect → audit (when required) →
+ * filter ← forward; every call of an Open Banking API is audited.
  */
 export function obGatewayPipeline(deps: ObGatewayDeps): Middleware {
   return compose([
@@ -37,6 +39,7 @@ export function obGatewayPipeline(deps: ObGatewayDeps): Middleware {
     authoriseConsent({ consents: deps.consents, clock: deps.gateway.clock }),
     limitCall(deps.gateway),
     limitRequestBody(deps.gateway),
+    requireCallAudit(deps.gateway),
     filterObCall,
     forwardCall(deps.gateway),
   ]);

@@ -1,9 +1,10 @@
+import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { GatewayApi, GatewayPlan } from '../catalogue/catalogue.types.ts';
 import type { RouteTable } from '../routing/route-table.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
-import type { Caller } from './gateway-state.ts';
+import type { Caller, GatewayCall } from './gateway-state.ts';
 
 /*
  * What the pipeline's steps work with, given once when the gateway is built (`gateway.ts`). Each
@@ -43,6 +44,8 @@ export type SignIdentity = (caller: Caller, call: { apiId: string; routeId: stri
 /** What the record step hands to analytics and metrics, once the response is finished. */
 export interface CallFacts {
   at: Date;
+  /** The call's state as the steps left it (for the audit entry). */
+  call: GatewayCall;
   api: GatewayApi | undefined;
   routeId: string | null;
   routeTemplate: string | null;
@@ -64,6 +67,8 @@ export interface GatewayDeps {
   limits: Limits;
   upstreams: Pick<UpstreamClient, 'forward'>;
   signIdentity: SignIdentity;
+  /** The audit log: required entries before forwarding (`requireCallAudit`). */
+  audit: Pick<AuditLog, 'recordRequired'>;
   /** Called once per call, after its response is finished (or the connection dropped). */
   record(facts: CallFacts): void;
   /** Where the successor of a deprecated API is linked from. */

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 
 import { renderProblems } from '../../shared/problem-response.ts';
+import { requireCallAudit } from './audit-call.ts';
 import { authenticateCaller } from './authenticate-caller.ts';
 import { authoriseCall } from './authorise-call.ts';
 import { allowCorsOrigin, answerCorsPreflight } from './cors.ts';
@@ -16,7 +17,8 @@ import { validateRequest } from './validate-request.ts';
 /**
  * The gateway's pipeline for the public API listener (issue 11, "one named step each, in this
  * order"): record (around everything), errors as problem details, CORS, then route →
- * authenticate → authorise → limit → protect → forward. Every path of the listener is the
+ * authenticate → authorise → limit → protect (body limit, OpenAPI validation) → audit (when
+ * required) → forward; the record step writes the audit entry of an audited route. Every path of the listener is the
  * gateway's: what no API routes is its 404.
  */
 export function publicGatewayPipeline(deps: GatewayDeps, problemTypeBase: string): Middleware {
@@ -31,6 +33,7 @@ export function publicGatewayPipeline(deps: GatewayDeps, problemTypeBase: string
     limitCall(deps),
     limitRequestBody(deps),
     validateRequest(deps),
+    requireCallAudit(deps),
     forwardCall(deps),
   ]);
 }

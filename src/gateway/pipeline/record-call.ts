@@ -17,7 +17,7 @@ export function recordCall(deps: Pick<GatewayDeps, 'record' | 'clock'>): Middlew
     ctx.res.once('close', () => {
       const totalMs = Number((process.hrtime.bigint() - call.startedAt) / 1000n) / 1000;
       deps.record({
-        at, api: call.api, routeId: call.route?.id ?? null, routeTemplate: call.route?.pathTemplate ?? null, method: ctx.method, caller: call.caller, plan: call.plan,
+        at, call, api: call.api, routeId: call.route?.id ?? null, routeTemplate: call.route?.pathTemplate ?? null, method: ctx.method, caller: call.caller, plan: call.plan,
         // A caller that went away before the response was finished is recorded as 499, as nginx does.
         status: ctx.res.writableFinished ? ctx.status : 499,
         totalMs, upstreamMs: call.upstreamMs ?? null, requestBytes: call.requestBytes, responseBytes: call.responseBytes || (ctx.response.length ?? 0),
