@@ -54,7 +54,7 @@ before(async () => {
   call = tlsFetch(app.caPem);
   await addTestApi(app.db, app.events, {
     basePath: base, authKind: 'none', upstreams: [{ url: upstream.url, weight: 1 }],
-    routes: [{ method: 'GET', path: '/entries', policy: { audit: 'on' } }, { method: 'POST', path: '/transfers', policy: { audit: 'required' } }, { method: 'GET', path: '/health' }],
+    routes: [{ method: 'GET', path: '/entries', policy: { audit: 'on' } }, { method: 'POST', path: '/transfers', policy: { audit: 'required', captureBodies: { redact: ['pin', 'token'] } } }, { method: 'GET', path: '/health' }],
   });
   await eventually(() => call(`${app.urls.public}${base}/health`).then((response) => response.status), (status) => status === 200);
 });
@@ -63,9 +63,9 @@ after(async () => {
   await upstream?.close();
 });
 
-const send = (path: string, method = 'GET') => {
+const send = (path: string, method = 'GET', body?: string) => {
   const interactionId = randomUUID();
-  return { interactionId, response: call(`${app.urls.public}${base}${path}`, { method, headers: { 'x-fapi-interaction-id': interactionId } }) };
+  return { interactionId, response: call(`${app.urls.public}${base}${path}`, { method, headers: { 'x-fapi-interaction-id': interactionId, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) }) };
 };
 
 test(`an audited route's call is in the audit log with its outcome; an unaudited one is not (${storeKind})`, async () => {
@@ -83,12 +83,13 @@ test(`an audited route's call is in the audit log with its outcome; an unaudited
   assert.deepEqual(await entriesOf(plain.interactionId), []);
 });
 
-test(`a required audit entry is committed before the upstream is called (${storeKind})`, async () => {
-  const required = send('/transfers', 'POST');
+test(`a required audit entry is committed before the upstream is called, and the bodies are captured redacted (${storeKind})`, async () => {
+  const required = send('/transfers', 'POST', JSON.stringify({ amount: '10.00', Pin: '1234', payee: { name: 'Ann', token: 'secret' } }));
   assert.equal((await required.response).status, 200);
   assert.equal(committedBeforeForward.get(required.interactionId), 1, 'the upstream found the admitted entry committed');
   const rows = await eventually(() => entriesOf(required.interactionId), (found) => found.length === 2);
   assert.deepEqual(rows.map((row) => [row.payload.phase, row.status]), [['admitted', null], ['answered', 200]]);
+  assert.deepEqual(rows[1].payload.bodies, { request: { amount: '10.00', Pin: '[redacted]', payee: { name: 'Ann', token: '[redacted]' } }, response: { ok: true } });
 });
 
 test(`domain events are audited, and the chain verifies (${storeKind})`, async () => {

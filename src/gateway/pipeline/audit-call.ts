@@ -25,7 +25,10 @@ export function callAuditEntry(call: GatewayCall, method: string, extra: { statu
     ...(caller?.applicationId ? { applicationId: caller.applicationId } : {}), ...(caller?.clientId ? { clientId: caller.clientId } : {}),
     ...(caller?.subject && caller.consentId ? { customerId: caller.subject } : {}), ...(caller?.consentId ? { consentId: caller.consentId } : {}),
     ...(extra.status === undefined ? {} : { status: extra.status }),
-    payload: { phase: extra.phase, interactionId: extra.interactionId, params: call.params, ...(caller?.accountIds ? { accountIds: caller.accountIds } : {}) },
+    payload: {
+      phase: extra.phase, interactionId: extra.interactionId, params: call.params, ...(caller?.accountIds ? { accountIds: caller.accountIds } : {}),
+      ...(call.captured ? { bodies: call.captured } : {}),
+    },
   };
 }
 

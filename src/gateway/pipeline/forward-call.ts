@@ -8,6 +8,7 @@ import type { GatewayApi, HttpMethod } from '../catalogue/catalogue.types.ts';
 import { UpstreamUnavailable } from '../upstream/upstream-unavailable.ts';
 import { DEFAULT_API_KEY_HEADER } from './authenticate-caller.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
+import { captureRequestBody, captureResponseBody } from './capture-bodies.ts';
 import { countingBody } from './limit-request-body.ts';
 
 /** What the upstream must not see: the caller's credentials (its identity goes signed instead; the upstream client drops any the caller forged). */
@@ -67,7 +68,7 @@ export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity'
       if (!ctx.res.writableFinished) abort.abort();
     });
     const identity = deps.signIdentity(call.caller!, { apiId: api.id, routeId: route.id });
-    const body = call.bufferedBody ?? requestBody(ctx, deps.maxBodyBytes, (bytes) => { call.requestBytes = bytes; });
+    const body = captureRequestBody(call, call.bufferedBody ?? requestBody(ctx, deps.maxBodyBytes, (bytes) => { call.requestBytes = bytes; }));
     let response;
     try {
       response = await deps.upstreams.forward({
@@ -83,6 +84,6 @@ export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity'
     ctx.set(response.headers);
     const length = Number(response.headers['content-length']);
     if (Number.isFinite(length)) call.responseBytes = length;
-    ctx.body = response.body;
+    ctx.body = captureResponseBody(response.body, call);
   };
 }

@@ -36,6 +36,8 @@ export interface GatewayCall {
   obView?: { resource: ResourcePolicy; consent: ConsentView };
   /** The request body, when a step had to read it whole (validation); forwarded as read. */
   bufferedBody?: Buffer | undefined;
+  /** Bodies captured for the audit entry (`captureBodies`), redacted. */
+  captured?: { request?: unknown; response?: unknown };
   /** Milliseconds until the upstream's response headers. */
   upstreamMs?: number;
   requestBytes: number;
