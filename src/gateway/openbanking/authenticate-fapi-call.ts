@@ -2,6 +2,12 @@ import type { Context, Middleware } from 'koa';
 
 import { verifyAccessToken, type TokenAccess } from '../../openbanking/access/verify-access-token.ts';
 import { ObError } from '../../openbanking/ob-error.ts';
+import { OB_PAYMENT_READS } from './ob-payment-resources.ts';
+
+// A partner reads a payment back with its client-credentials token (the Read/Write API's GETs of payment resources).
+function readsPayment(method: string, pathTemplate: string): boolean {
+  return method === 'GET' && OB_PAYMENT_READS.has(pathTemplate);
+}
 
 export interface FapiAuthenticationDeps {
   access: TokenAccess;
@@ -11,7 +17,8 @@ export interface FapiAuthenticationDeps {
 }
 
 /**
- * Step 2 for `fapi` APIs: a sender-constrained access token from the customer's authorisation,
+ * Step 2 for `fapi` APIs: a sender-constrained access token from the customer's authorisation (a
+ * client-credentials one to read a payment back),
  * issued by us for the Open Banking APIs, presented by its holder (the certificate it is bound to,
  * or a DPoP proof by its key: `htm`, `htu`, `ath`, `iat`, a `jti` seen once). A JWT is checked
  * against our keys with no store round trip; its grant's standing comes from memory.
@@ -28,7 +35,7 @@ export function authenticateFapiCall(deps: FapiAuthenticationDeps): Middleware {
       certificatePem: deps.clientCertificate(ctx),
       method: ctx.method,
       url: `${ctx.protocol}://${ctx.host}${ctx.path}`,
-    }, { kinds: ['AccessToken'], audience: deps.audience });
+    }, { kinds: readsPayment(ctx.method, call.route!.pathTemplate) ? ['ClientCredentials', 'AccessToken'] : ['AccessToken'], audience: deps.audience });
     call.caller = {
       clientId: token.clientId, scopes: token.scopes,
       ...(token.accountId ? { subject: token.accountId } : {}),

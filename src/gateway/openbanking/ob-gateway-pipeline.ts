@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import compose from 'koa-compose';
 
+import type { ServiceContext } from '../../events/service-context.ts';
 import type { TokenAccess } from '../../openbanking/access/verify-access-token.ts';
 import { requireCallAudit } from '../pipeline/audit-call.ts';
 import type { GatewayDeps } from '../pipeline/gateway-deps.ts';
@@ -11,6 +12,9 @@ import { recordCall } from '../pipeline/record-call.ts';
 import { routeCall } from '../pipeline/route-call.ts';
 import { authenticateFapiCall } from './authenticate-fapi-call.ts';
 import { authoriseConsent } from './authorise-consent.ts';
+import { authorisePayment } from './authorise-payment.ts';
+import { executePaymentOnce } from './execute-payment-once.ts';
+import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from './ob-payment-resources.ts';
 import type { ConsentLookup } from './consent-lookup.ts';
 import { filterObCall } from './filter-ob-call.ts';
 import { problemAsObError } from './problem-as-ob-error.ts';
@@ -21,6 +25,18 @@ export interface ObGatewayDeps {
   audience: string;
   clientCertificate: (ctx: Context) => string | undefined;
   consents: ConsentLookup;
+  /** Where payment submissions consume their consents. */
+  context: ServiceContext;
+}
+
+/** Step 3, by resource: account information against the consent's permissions, payments against their consent. */
+function authoriseObCall(deps: ObGatewayDeps): Middleware {
+  const accounts = authoriseConsent({ consents: deps.consents, clock: deps.gateway.clock });
+  const payments = authorisePayment({ consents: deps.consents, context: deps.context });
+  return function authoriseObCall(ctx, next) {
+    const template = ctx.state.gateway!.route!.pathTemplate;
+    return OB_PAYMENT_SUBMISSIONS.has(template) || OB_PAYMENT_READS.has(template) ? payments(ctx, next) : accounts(ctx, next);
+  };
 }
 
 /**
@@ -36,10 +52,11 @@ export function obGatewayPipeline(deps: ObGatewayDeps): Middleware {
     problemAsObError,
     routeCall(deps.gateway),
     authenticateFapiCall(deps),
-    authoriseConsent({ consents: deps.consents, clock: deps.gateway.clock }),
+    authoriseObCall(deps),
     limitCall(deps.gateway),
     limitRequestBody(deps.gateway),
     requireCallAudit(deps.gateway),
+    executePaymentOnce({ context: deps.context }),
     filterObCall,
     forwardCall(deps.gateway),
   ]);

@@ -1,6 +1,8 @@
 import type { GatewayApi, GatewayPlan, GatewayRoute } from '../catalogue/catalogue.types.ts';
 import type { ConsentView } from '../openbanking/filter-ob-response.ts';
 import type { ResourcePolicy } from '../openbanking/ob-account-permissions.ts';
+import type { PaymentSubmissionResource } from '../openbanking/ob-payment-resources.ts';
+import type { PaymentSubmissionBody } from '../openbanking/payment-submission.service.ts';
 
 /** Who is calling, once authenticated: what authorisation, limits, the upstream and the records see. */
 export interface Caller {
@@ -38,6 +40,8 @@ export interface GatewayCall {
   bufferedBody?: Buffer | undefined;
   /** Bodies captured for the audit entry (`captureBodies`), redacted. */
   captured?: { request?: unknown; response?: unknown };
+  /** Open Banking payment submissions: what `executePaymentOnce` submits. */
+  payment?: { submission: PaymentSubmissionResource; idempotencyKey: string; body: PaymentSubmissionBody; consentId: string };
   /** Milliseconds until the upstream's response headers. */
   upstreamMs?: number;
   requestBytes: number;

@@ -39,6 +39,7 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
   const deps = gatewayDeps(runtime, { config, clock: context.clock, logger });
   const resources = obGatewayPipeline({
     gateway: deps, access: { tokens, provider }, audience: openBankingResourceIndicator(config.mtlsBaseUrl), clientCertificate: context.clientCertificate, consents: runtime.consents,
+    context: { db: context.db, events: context.events, clock: context.clock },
   });
   return {
     partner: [openBankingApi(logger, [consents], { unrouted: resources })],

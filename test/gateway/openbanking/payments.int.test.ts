@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+
+import * as oc from 'openid-client';
+
+import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
+import { findConsent } from '../../../src/consent/consent.store.ts';
+import { domesticPaymentBody } from '../../consent/consent-bodies.ts';
+import { CustomerBrowser } from '../../helpers/customer-browser.ts';
+import { addTestApi } from '../../helpers/gateway-catalogue.ts';
+import { obPartner, type ObPartner } from '../../helpers/ob-partner.ts';
+import { REDIRECT_URI } from '../../helpers/partner-client.ts';
+import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
+import { storeKind } from '../../helpers/store.ts';
+import { tlsFetch } from '../../helpers/tls-fetch.ts';
+import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream-server.ts';
+
+/*
+ * Payments through the gateway (issue 11, step 3 for PIS): a submission must name the token's
+ * consent and repeat its Initiation and Risk exactly; it executes once (the consent becomes
+ * Consumed before the bank is called, whatever races for it); the same x-idempotency-key with the
+ * same body gets the bank's first answer again, with another body 400; when the bank gives no
+ * answer the same request may be sent again; a partner reads back only its own payments.
+ */
+
+const PIS_CONSENTS = CONSENT_KINDS['domestic-payment'].path;
+const PAYMENTS = '/open-banking/v3.1/pisp/domestic-payments';
+const ALICE = { username: 'alice', password: 'alice-sandbox-pass' };
+
+let app: TestPortcullis;
+let partner: ObPartner;
+let bank: UpstreamServer;
+let failNext = 0;
+const posted = () => bank.seen.filter((request) => request.method === 'POST').length;
+
+before(async () => {
+  bank = await startUpstreamServer((request, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (request.method === 'POST' && failNext > 0) {
+      failNext -= 1;
+      res.statusCode = 503;
+      return res.end('{"Code":"503 ServiceUnavailable"}');
+    }
+    if (request.method === 'POST') {
+      const body = JSON.parse(request.body) as { Data: { ConsentId: string; Initiation: unknown } };
+      res.statusCode = 201;
+      return res.end(JSON.stringify({ Data: { DomesticPaymentId: `dp-${body.Data.ConsentId}`, ConsentId: body.Data.ConsentId, Status: 'AcceptedSettlementInProcess', Initiation: body.Data.Initiation }, Links: { Self: 'x' }, Meta: {} }));
+    }
+    return res.end(JSON.stringify({ Data: { DomesticPaymentId: request.url!.split('/').at(-1), Status: 'AcceptedSettlementCompleted' } }));
+  });
+  app = await startTestPortcullis();
+  partner = await obPartner(app);
+  await addTestApi(app.db, app.events, {
+    name: `payments-${randomUUID()}`, basePath: '/open-banking/v3.1/pisp', authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
+    routes: [{ method: 'POST', path: '/domestic-payments', policy: { scopes: ['payments'] } }, { method: 'GET', path: '/domestic-payments/{DomesticPaymentId}', policy: { scopes: ['payments'] } }],
+  });
+});
+after(async () => {
+  await app?.close();
+  await bank?.close();
+});
+
+/** A domestic payment consent the customer authorised, and the customer's access token for it. */
+async function authorisedPayment(amount = '12.50'): Promise<{ consentId: string; token: string; consentBody: ReturnType<typeof domesticPaymentBody> }> {
+  const consentBody = domesticPaymentBody(amount);
+  const created = await partner.call('POST', PIS_CONSENTS, { body: consentBody, token: await partner.token('payments'), sign: true });
+  assert.equal(created.status, 201, created.text);
+  const consentId = created.json.Data.ConsentId as string;
+  const verifier = oc.randomPKCECodeVerifier();
+  const signed = await oc.buildAuthorizationUrlWithJAR(partner.config, {
+    redirect_uri: REDIRECT_URI, code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', scope: 'openid payments',
+    claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
+  }, { key: partner.keys.privateKey, kid: partner.keys.kid });
+  const url = await oc.buildAuthorizationUrlWithPAR(partner.config, signed.searchParams);
+  const callback = await new CustomerBrowser(tlsFetch(app.caPem), [app.urls.browser]).authorize(url, { ...ALICE, choices: { debtor: 'acc-0001-current' } });
+  const tokens = await oc.authorizationCodeGrant(partner.config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
+  return { consentId, token: tokens.access_token, consentBody };
+}
+
+const submission = (consentId: string, consentBody: ReturnType<typeof domesticPaymentBody>) => ({ Data: { ConsentId: consentId, Initiation: consentBody.Data.Initiation }, Risk: consentBody.Risk });
+const submit = (token: string, body: unknown, key: string) => partner.call('POST', PAYMENTS, { body, token, headers: { 'x-idempotency-key': key } });
+
+test(`a payment is made once: its consent is Consumed, a replay gets the first answer, another request is refused (${storeKind})`, async () => {
+  const { consentId, token, consentBody } = await authorisedPayment();
+  const before = posted();
+  const key = randomUUID();
+  const made = await submit(token, submission(consentId, consentBody), key);
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.json.Data.DomesticPaymentId, `dp-${consentId}`);
+  assert.equal(posted(), before + 1);
+  assert.equal((await findConsent(app.db, consentId))!.status, 'Consumed');
+
+  const replay = await submit(token, submission(consentId, consentBody), key);
+  assert.equal(replay.status, 201);
+  assert.deepEqual(replay.json, made.json);
+  assert.equal(replay.headers.get('x-idempotent-replay'), 'true');
+  assert.equal(posted(), before + 1, 'the bank was not asked again');
+
+  const otherBody = await submit(token, { ...submission(consentId, consentBody), Risk: { PaymentContextCode: 'Other' } }, key);
+  assert.equal(otherBody.status, 400);
+  assert.equal(otherBody.json.Errors[0].ErrorCode, 'UK.OBIE.Header.Invalid');
+
+  const again = await submit(token, submission(consentId, consentBody), randomUUID());
+  assert.equal(again.status, 403);
+  assert.equal(again.json.Errors[0].ErrorCode, 'UK.OBIE.Resource.InvalidConsentStatus');
+  assert.equal(posted(), before + 1);
+
+  const read = await partner.call('GET', `${PAYMENTS}/dp-${consentId}`, { token: await partner.token('payments') });
+  assert.equal(read.status, 200, read.text);
+  const stranger = await obPartner(app);
+  const foreign = await stranger.call('GET', `${PAYMENTS}/dp-${consentId}`, { token: await stranger.token('payments') });
+  assert.equal(foreign.status, 404, "another partner's payment is not found");
+});
+
+test(`a submission that differs from its consent is refused and pays nothing (${storeKind})`, async () => {
+  const { consentId, token, consentBody } = await authorisedPayment('30.00');
+  const before = posted();
+  const changed = submission(consentId, consentBody);
+  const tampered = { ...changed, Data: { ...changed.Data, Initiation: { ...changed.Data.Initiation, InstructedAmount: { Amount: '3000.00', Currency: 'GBP' } } } };
+  const refused = await submit(token, tampered, randomUUID());
+  assert.equal(refused.status, 400);
+  assert.deepEqual([refused.json.Errors[0].ErrorCode, refused.json.Errors[0].Path], ['UK.OBIE.Resource.ConsentMismatch', 'Data.Initiation']);
+  const otherConsent = await submit(token, { ...changed, Data: { ...changed.Data, ConsentId: 'pdc-not-this-one' } }, randomUUID());
+  assert.equal(otherConsent.status, 400);
+  assert.equal(otherConsent.json.Errors[0].Path, 'Data.ConsentId');
+  const noKey = await partner.call('POST', PAYMENTS, { body: changed, token, headers: { 'x-idempotency-key': '' } });
+  assert.equal(noKey.status, 400);
+  assert.equal(noKey.json.Errors[0].ErrorCode, 'UK.OBIE.Header.Missing');
+  assert.equal(posted(), before);
+  assert.equal((await findConsent(app.db, consentId))!.status, 'Authorised', 'still there to be paid as consented');
+  assert.equal((await submit(token, changed, randomUUID())).status, 201);
+});
+
+test(`submissions racing for one consent: exactly one payment (${storeKind})`, async () => {
+  const { consentId, token, consentBody } = await authorisedPayment('7.00');
+  const before = posted();
+  const answers = await Promise.all(Array.from({ length: 5 }, () => submit(token, submission(consentId, consentBody), randomUUID())));
+  assert.deepEqual(answers.map((answer) => answer.status).sort(), [201, 403, 403, 403, 403]);
+  assert.equal(posted(), before + 1);
+});
+
+test(`no answer from the bank: the same request, same key, may be sent again and pays once (${storeKind})`, async () => {
+  const { consentId, token, consentBody } = await authorisedPayment('8.00');
+  const key = randomUUID();
+  failNext = 1;
+  const failed = await submit(token, submission(consentId, consentBody), key);
+  assert.equal(failed.status, 503);
+  assert.equal((await submit(token, submission(consentId, consentBody), randomUUID())).status, 403, 'another key cannot pay the consumed consent');
+  const retried = await submit(token, submission(consentId, consentBody), key);
+  assert.equal(retried.status, 201, retried.text);
+  assert.equal(bank.seen.at(-1)!.headers['x-idempotency-key'], key, 'the bank core sees the same key, to dedup');
+});
+
+test(`a client-credentials token cannot make a payment (${storeKind})`, async () => {
+  const { consentId, consentBody } = await authorisedPayment('9.00');
+  const refused = await submit(await partner.token('payments'), submission(consentId, consentBody), randomUUID());
+  assert.equal(refused.status, 403);
+});
