@@ -1,8 +1,10 @@
 import type { Context, Middleware } from 'koa';
 import compose from 'koa-compose';
+import type Provider from 'oidc-provider';
 
 import type { ServiceContext } from '../../events/service-context.ts';
 import type { TokenAccess } from '../../openbanking/access/verify-access-token.ts';
+import type { MessageSigning } from '../../openbanking/http/ob-resource.deps.ts';
 import { requireCallAudit } from '../pipeline/audit-call.ts';
 import type { GatewayDeps } from '../pipeline/gateway-deps.ts';
 import { forwardCall } from '../pipeline/forward-call.ts';
@@ -13,6 +15,7 @@ import { routeCall } from '../pipeline/route-call.ts';
 import { authenticateFapiCall } from './authenticate-fapi-call.ts';
 import { authoriseConsent } from './authorise-consent.ts';
 import { authorisePayment } from './authorise-payment.ts';
+import { checkSubmissionSignature } from './check-submission-signature.ts';
 import { executePaymentOnce } from './execute-payment-once.ts';
 import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from './ob-payment-resources.ts';
 import type { ConsentLookup } from './consent-lookup.ts';
@@ -27,6 +30,9 @@ export interface ObGatewayDeps {
   consents: ConsentLookup;
   /** Where payment submissions consume their consents. */
   context: ServiceContext;
+  /** The partners' registrations (their keys, for message signatures). */
+  provider: Provider;
+  messageSigning: MessageSigning;
 }
 
 /** Step 3, by resource: account information against the consent's permissions, payments against their consent. */
@@ -53,6 +59,7 @@ export function obGatewayPipeline(deps: ObGatewayDeps): Middleware {
     routeCall(deps.gateway),
     authenticateFapiCall(deps),
     authoriseObCall(deps),
+    checkSubmissionSignature(deps),
     limitCall(deps.gateway),
     limitRequestBody(deps.gateway),
     requireCallAudit(deps.gateway),

@@ -22,7 +22,7 @@ function remoteKeySet(uri: string): ReturnType<typeof createRemoteJWKSet> {
  * the body by one of the partner's registered keys, naming it as `<org_id>/<software_id>`. With
  * signing off (`OB_MESSAGE_SIGNING=off`) the header is ignored.
  */
-export function verifyMessageSignature(deps: ObResourceDependencies): Middleware {
+export function verifyMessageSignature(deps: Pick<ObResourceDependencies, 'messageSigning'>): Middleware {
   return async function checkMessageSignature(ctx, next) {
     if (!deps.messageSigning.enabled) return next();
     const partner = ctx.state.partner!;

@@ -40,6 +40,7 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
   const resources = obGatewayPipeline({
     gateway: deps, access: { tokens, provider }, audience: openBankingResourceIndicator(config.mtlsBaseUrl), clientCertificate: context.clientCertificate, consents: runtime.consents,
     context: { db: context.db, events: context.events, clock: context.clock },
+    provider, messageSigning: { enabled: openBanking.messageSigning, trustAnchor: openBanking.trustAnchor },
   });
   return {
     partner: [openBankingApi(logger, [consents], { unrouted: resources })],

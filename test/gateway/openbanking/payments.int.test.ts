@@ -79,7 +79,7 @@ async function authorisedPayment(amount = '12.50'): Promise<{ consentId: string;
 }
 
 const submission = (consentId: string, consentBody: ReturnType<typeof domesticPaymentBody>) => ({ Data: { ConsentId: consentId, Initiation: consentBody.Data.Initiation }, Risk: consentBody.Risk });
-const submit = (token: string, body: unknown, key: string) => partner.call('POST', PAYMENTS, { body, token, headers: { 'x-idempotency-key': key } });
+const submit = (token: string, body: unknown, key: string) => partner.call('POST', PAYMENTS, { body, token, sign: true, headers: { 'x-idempotency-key': key } });
 
 test(`a payment is made once: its consent is Consumed, a replay gets the first answer, another request is refused (${storeKind})`, async () => {
   const { consentId, token, consentBody } = await authorisedPayment();
@@ -124,12 +124,26 @@ test(`a submission that differs from its consent is refused and pays nothing (${
   const otherConsent = await submit(token, { ...changed, Data: { ...changed.Data, ConsentId: 'pdc-not-this-one' } }, randomUUID());
   assert.equal(otherConsent.status, 400);
   assert.equal(otherConsent.json.Errors[0].Path, 'Data.ConsentId');
-  const noKey = await partner.call('POST', PAYMENTS, { body: changed, token, headers: { 'x-idempotency-key': '' } });
+  const noKey = await partner.call('POST', PAYMENTS, { body: changed, token, sign: true, headers: { 'x-idempotency-key': '' } });
   assert.equal(noKey.status, 400);
   assert.equal(noKey.json.Errors[0].ErrorCode, 'UK.OBIE.Header.Missing');
   assert.equal(posted(), before);
   assert.equal((await findConsent(app.db, consentId))!.status, 'Authorised', 'still there to be paid as consented');
   assert.equal((await submit(token, changed, randomUUID())).status, 201);
+});
+
+test(`an unsigned submission, or one signed over other bytes, is refused and pays nothing (${storeKind})`, async () => {
+  const { consentId, token, consentBody } = await authorisedPayment('11.00');
+  const before = posted();
+  const body = submission(consentId, consentBody);
+  const unsigned = await partner.call('POST', PAYMENTS, { body, token, headers: { 'x-idempotency-key': randomUUID() } });
+  assert.equal(unsigned.status, 400);
+  assert.equal(unsigned.json.Errors[0].ErrorCode, 'UK.OBIE.Signature.Missing');
+  const otherBytes = await partner.call('POST', PAYMENTS, { body, token, headers: { 'x-idempotency-key': randomUUID(), 'x-jws-signature': await partner.sign('{"Data":{}}') } });
+  assert.equal(otherBytes.status, 400);
+  assert.equal(otherBytes.json.Errors[0].ErrorCode, 'UK.OBIE.Signature.Invalid');
+  assert.equal(posted(), before);
+  assert.equal((await findConsent(app.db, consentId))!.status, 'Authorised');
 });
 
 test(`submissions racing for one consent: exactly one payment (${storeKind})`, async () => {
