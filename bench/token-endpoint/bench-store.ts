@@ -18,9 +18,9 @@ export interface BenchStore {
   dropSchema(): Promise<void>;
 }
 
-/** Creates a fresh schema for this run in `databaseUrl`'s database and migrates it. */
-export async function prepareBenchStore(databaseUrl: string): Promise<BenchStore> {
-  const schema = `bench_token_endpoint_${process.pid}`;
+/** Creates a fresh schema for this run (`<name>_<pid>`) in `databaseUrl`'s database and migrates it. */
+export async function prepareBenchStore(databaseUrl: string, name: string): Promise<BenchStore> {
+  const schema = `${name}_${process.pid}`;
   const url = new URL(databaseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
   const admin = openStore({ databaseUrl });

@@ -19,7 +19,7 @@ import { errorCount } from './side-totals.ts';
  */
 
 async function benchmark(options: BenchOptions): Promise<AlgorithmResult[]> {
-  const store = await prepareBenchStore(options.databaseUrl);
+  const store = await prepareBenchStore(options.databaseUrl, 'bench_token_endpoint');
   const workDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-'));
   const cpuProfDir = options.cpuProfDir ? resolve(options.cpuProfDir) : undefined;
   const servers: ServerProcess[] = [];

@@ -7,10 +7,13 @@ export type { Logger };
  * along on request objects are redacted at the source.
  */
 export function createLogger(level: string, pretty = process.stdout.isTTY): Logger {
-  return pino({
+  const options = {
     level,
     base: { service: 'portcullis' },
     redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers.dpop', '*.password', '*.client_assertion'],
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
-  });
+  };
+  if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
+  // The gateway logs every call: written asynchronously (pino flushes what is pending on exit),
+  // lines that come together leave in one write instead of a blocking write each.
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }

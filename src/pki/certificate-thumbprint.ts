@@ -11,5 +11,24 @@ import { createHash, X509Certificate } from 'node:crypto';
  * const cnf = { 'x5t#S256': certificateThumbprint(clientCertificatePem) };
  */
 export function certificateThumbprint(pemOrDer: string | Buffer): string {
+  if (typeof pemOrDer !== 'string') return thumbprintOf(pemOrDer);
+  let thumbprint = pemThumbprints.get(pemOrDer);
+  if (thumbprint === undefined) {
+    thumbprint = thumbprintOf(pemOrDer);
+    if (pemThumbprints.size >= REMEMBERED_PEMS) pemThumbprints.clear();
+    pemThumbprints.set(pemOrDer, thumbprint);
+  }
+  return thumbprint;
+}
+
+function thumbprintOf(pemOrDer: string | Buffer): string {
   return createHash('sha256').update(new X509Certificate(pemOrDer).raw).digest('base64url');
 }
+
+/*
+ * The gateway checks a certificate-bound token on every call, and partners present the same few
+ * certificates over and over: parsing one took a few per cent of a call's CPU. A PEM's thumbprint
+ * never changes, so the last ones are remembered (a bounded set, emptied when full).
+ */
+const REMEMBERED_PEMS = 1024;
+const pemThumbprints = new Map<string, string>();

@@ -41,8 +41,17 @@ export interface TestOverrides {
  */
 export async function testConfig(env: Record<string, string> = {}): Promise<{ workDir: string; config: Config }> {
   const workDir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
+  const config = loadConfig({ ...(await testEnvironment(workDir)), ...env });
+  return { workDir, config };
+}
+
+/**
+ * The variables a test instance runs with, in `workDir`: free ports, the suite's key-encryption
+ * key, fresh cookie and DPoP secrets and admin token. Also what a benchmark hands `src/main.ts`.
+ */
+export async function testEnvironment(workDir: string): Promise<Record<string, string>> {
   const [httpsPort, mtlsPort, gatewayPort, adminPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const config = loadConfig({
+  return {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HTTPS_PORT: String(httpsPort),
@@ -55,9 +64,7 @@ export async function testConfig(env: Record<string, string> = {}): Promise<{ wo
     KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
     COOKIE_KEYS: randomBytes(32).toString('base64url'),
     DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
-    ...env,
-  });
-  return { workDir, config };
+  };
 }
 
 /**

@@ -1,0 +1,85 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+
+export const SIDES = ['direct', 'passthrough', 'nginx', 'apikey', 'fapi'] as const;
+export type Side = (typeof SIDES)[number];
+
+export interface GatewayBenchOptions {
+  /** Requests in flight at once, each on its own keep-alive connection. Default 32. */
+  concurrency: number;
+  /** Measured closed-loop load per side and worker count, seconds. Default 20. */
+  seconds: number;
+  /** Unmeasured load per side before that, seconds. Default 3. */
+  warmup: number;
+  /** The measured load is cut into slices this long, the sides taking turns. Default 1. */
+  slice: number;
+  /** Paced load per side at half of the FAPI gateway's peak, seconds. Default 10. */
+  halfPeakSeconds: number;
+  /** Server processes per proxy: one worker, then every core (`--workers 1,all`). */
+  workers: number[];
+  /** The gateway's rate-limit counters: `redis` (exact across workers, as deployed) or `memory`. Default redis. */
+  limits: 'redis' | 'memory';
+  /** PostgreSQL for the gateway. Default `BENCH_DATABASE_URL`, else postgres://postgres@127.0.0.1:5432/test. */
+  databaseUrl: string;
+  redisUrl: string;
+}
+
+export const USAGE = `usage: npm run bench:gateway -- [--concurrency 32] [--seconds 20] [--warmup 3] [--slice 1]
+                               [--half-peak-seconds 10] [--workers 1,all] [--limits redis|memory]
+  PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
+  Redis: BENCH_REDIS_URL (default redis://127.0.0.1:6379)`;
+
+function positive(name: string, value: string, integer: boolean): number {
+  const number = Number(value);
+  if (!(number > 0) || (integer && !Number.isInteger(number))) throw new RangeError(`--${name} must be a positive ${integer ? 'integer' : 'number'}\n${USAGE}`);
+  return number;
+}
+
+// The benchmark only ever talks to this machine.
+function loopback(name: string, value: string, protocols: RegExp): string {
+  const url = URL.parse(value);
+  if (!url || !protocols.test(url.protocol)) throw new RangeError(`${name} must be a ${protocols.source} URL\n${USAGE}`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new RangeError(`${name} must point at a loopback address`);
+  return value;
+}
+
+function workerCounts(value: string): number[] {
+  const counts = value.split(',').map((entry) => (entry.trim() === 'all' ? availableParallelism() : positive('workers', entry.trim(), true)));
+  return [...new Set(counts)];
+}
+
+/** Reads the command line and environment; throws a `RangeError` with the usage on bad input. */
+export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayBenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      concurrency: { type: 'string', default: '32' },
+      seconds: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '3' },
+      slice: { type: 'string', default: '1' },
+      'half-peak-seconds': { type: 'string', default: '10' },
+      workers: { type: 'string', default: '1,all' },
+      limits: { type: 'string', default: 'redis' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (values.limits !== 'redis' && values.limits !== 'memory') throw new RangeError(`--limits must be redis or memory\n${USAGE}`);
+  const seconds = positive('seconds', values.seconds, false);
+  const slice = positive('slice', values.slice, false);
+  if (slice > seconds) throw new RangeError(`--slice must not exceed --seconds\n${USAGE}`);
+  return {
+    concurrency: positive('concurrency', values.concurrency, true),
+    seconds,
+    warmup: positive('warmup', values.warmup, false),
+    slice,
+    halfPeakSeconds: positive('half-peak-seconds', values['half-peak-seconds'], false),
+    workers: workerCounts(values.workers),
+    limits: values.limits,
+    databaseUrl: loopback('BENCH_DATABASE_URL', env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', /^postgres(ql)?:$/),
+    redisUrl: loopback('BENCH_REDIS_URL', env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', /^rediss?:$/),
+  };
+}

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+
+import { Agent, request } from 'undici';
+
+import type { BenchChild } from './child-process.ts';
+
+const MAIN = new URL('../../src/main.ts', import.meta.url);
+
+/**
+ * Sides (d) and (e): the product as an operator starts it (`src/main.ts`, WORKERS processes
+ * sharing the ports), on the store the setup prepared. Its access log goes where a container's
+ * stdout would, here nowhere; ready once `probe` answers 200.
+ */
+export async function startGateway(env: Record<string, string>, workers: number, probe: { url: string; headers: Record<string, string>; caPem: string }): Promise<BenchChild> {
+  const child = spawn(process.execPath, [MAIN.pathname], { env: { ...process.env, ...env, WORKERS: String(workers) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const dispatcher = new Agent({ connect: { ca: probe.caPem } });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`the gateway exited (${child.exitCode}) before it answered`);
+      const status = await request(probe.url, { headers: probe.headers, dispatcher }).then(async (answer) => {
+        await answer.body.dump();
+        return answer.statusCode;
+      }, () => 0);
+      if (status === 200) break;
+      if (attempt > 600) throw new Error(`the gateway did not answer 200 within a minute (last ${status})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (error) {
+    child.kill('SIGTERM');
+    await exited;
+    throw error;
+  } finally {
+    await dispatcher.close();
+  }
+  return {
+    url: '',
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

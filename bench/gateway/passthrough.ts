@@ -1,0 +1,64 @@
+import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+import { Pool } from 'undici';
+
+import { announceReady } from './child-process.ts';
+
+/*
+ * Baseline (b): the least a Node proxy can do (`node passthrough.ts <certsDir> <upstream> <port> <workers>`).
+ * TLS with the gateway's own certificate and key, an undici keep-alive pool to the upstream,
+ * hop-by-hop headers dropped, bodies streamed both ways; nothing else. With several workers they
+ * share the port through `cluster`, as the gateway's do.
+ */
+
+const [certsDir, upstream, port, workers] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])];
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
+
+function endToEnd(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) kept[name] = value;
+  return kept;
+}
+
+function serve(): void {
+  const pool = new Pool(upstream, { connections: 256, keepAliveTimeout: 120_000 });
+  const server = createServer({ cert: readFileSync(join(certsDir, 'server.pem')), key: readFileSync(join(certsDir, 'server.key')) }, async (request, response) => {
+    try {
+      const answer = await pool.request({
+        method: request.method as 'GET',
+        path: request.url!,
+        headers: endToEnd(request.headers),
+        body: request.method === 'GET' || request.method === 'HEAD' ? null : request,
+      });
+      response.writeHead(answer.statusCode, endToEnd(answer.headers));
+      await pipeline(answer.body, response);
+    } catch {
+      if (!response.headersSent) response.writeHead(502);
+      response.end();
+    }
+  });
+  server.keepAliveTimeout = 120_000;
+  server.listen(port, '127.0.0.1', () => {
+    if (cluster.isWorker) process.send!({ type: 'listening' });
+    else announceReady(`https://localhost:${port}`);
+  });
+}
+
+if (workers > 1 && cluster.isPrimary) {
+  let listening = 0;
+  for (let i = 0; i < workers; i++) {
+    cluster.fork().on('message', (message: { type: string }) => {
+      if (message.type === 'listening' && ++listening === workers) announceReady(`https://localhost:${port}`);
+    });
+  }
+  process.on('SIGTERM', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
+    process.exit(0);
+  });
+} else {
+  serve();
+}

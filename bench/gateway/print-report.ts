@@ -1,0 +1,52 @@
+import type { GatewayBenchOptions, Side } from './bench-options.ts';
+import { ratio, type SideFigures } from './side-figures.ts';
+
+export interface RunFigures {
+  workers: number;
+  closedLoop: Map<Side, SideFigures>;
+  /** Calls per second of the paced phase: half of (e)'s closed-loop throughput. */
+  halfPeak: number;
+  paced: Map<Side, SideFigures>;
+}
+
+const LABELS: Record<Side, string> = {
+  direct: '(a) upstream direct',
+  passthrough: '(b) undici pass-through',
+  nginx: '(c) nginx proxy_pass',
+  apikey: '(d) gateway, API key',
+  fapi: '(e) gateway, FAPI',
+};
+
+const TARGETS: Array<{ over: Side; under: Side; target?: number }> = [
+  { over: 'apikey', under: 'passthrough', target: 0.85 },
+  { over: 'fapi', under: 'passthrough', target: 0.7 },
+  { over: 'fapi', under: 'nginx' },
+];
+
+const ms = (value: number) => value.toFixed(2).padStart(8);
+const errors = (figures: SideFigures) => Object.values(figures.errors).reduce((sum, count) => sum + count, 0);
+const letter = (side: Side) => LABELS[side].slice(1, 2);
+
+export function formatRun(run: RunFigures, options: GatewayBenchOptions): string {
+  const lines = [`\n## ${run.workers} worker${run.workers > 1 ? 's' : ''} per proxy (gateway WORKERS=${run.workers}, pass-through processes and nginx worker_processes alike)`];
+  lines.push(`${'side'.padEnd(26)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
+  for (const [side, figures] of run.closedLoop) {
+    lines.push(`${LABELS[side].padEnd(26)}${Math.round(figures.perSecond).toString().padStart(9)} ${ms(figures.p50)} ${ms(figures.p99)}${errors(figures).toString().padStart(8)}`);
+  }
+  for (const { over, under, target } of TARGETS) {
+    const a = run.closedLoop.get(over);
+    const b = run.closedLoop.get(under);
+    if (!a || !b) continue;
+    const r = ratio(a, b);
+    const verdict = target === undefined ? '' : r.value >= target ? ` (target ≥ ${target}: met)` : ` (target ≥ ${target}: NOT met)`;
+    lines.push(`${letter(over)}/${letter(under)} = ${r.value.toFixed(2)}, slices ${r.low.toFixed(2)}–${r.high.toFixed(2)}${verdict}`);
+  }
+  const baseline = run.paced.get('passthrough')!;
+  lines.push(`paced at ${Math.round(run.halfPeak)} req/s (half of (e)'s peak), ${options.halfPeakSeconds} s each:`);
+  for (const [side, figures] of run.paced) {
+    const added = side === 'passthrough' ? '' : `, p99 added over (b) ${(figures.p99 - baseline.p99).toFixed(2)} ms${side === 'fapi' ? ((figures.p99 - baseline.p99) <= 2 ? ' (target ≤ 2 ms: met)' : ' (target ≤ 2 ms: NOT met)') : ''}`;
+    const late = figures.late ? `, ${figures.late} calls sent late (every connection busy)` : '';
+    lines.push(`  ${LABELS[side].padEnd(24)} ${Math.round(figures.perSecond)} req/s, p50 ${figures.p50.toFixed(2)} ms, p99 ${figures.p99.toFixed(2)} ms${added}${late}`);
+  }
+  return lines.join('\n');
+}

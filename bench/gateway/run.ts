@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+
+import { freePort } from '../../test/helpers/free-port.ts';
+import { prepareBenchStore } from '../token-endpoint/bench-store.ts';
+import { parseGatewayBenchOptions, SIDES, type GatewayBenchOptions, type Side } from './bench-options.ts';
+import { startChild, type BenchChild } from './child-process.ts';
+import { openLoadSession, type LoadSession, type LoadTarget, type SliceResult } from './drive-load.ts';
+import { startGateway } from './gateway-process.ts';
+import { CUSTOMER_ACCOUNTS, OB_PATH, SAAS_PATH, setUpGateway, type GatewaySetup } from './gateway-setup.ts';
+import { nginxInstalled, startNginx } from './nginx.ts';
+import { obAccountsBody } from './ob-accounts-body.ts';
+import { formatRun, type RunFigures } from './print-report.ts';
+import { sideFigures } from './side-figures.ts';
+
+/*
+ * Gateway benchmark (`npm run bench:gateway`): the same upstream called (a) directly, (b) through
+ * a bare undici pass-through, (c) through nginx, (d) through the gateway with an API key, plan
+ * limits and analytics, (e) through the gateway with FAPI enforcement (certificate-bound JWT,
+ * consent, rate limit, audit, analytics); closed-loop in interleaved slices, then paced at half
+ * of (e)'s peak for the latency it adds. See bench/README.md.
+ */
+
+// An access token lives 300 s; take a fresh one well before.
+const TOKEN_REFRESH_MS = 120_000;
+
+interface Sides {
+  children: BenchChild[];
+  targets: Partial<Record<Side, LoadTarget>>;
+}
+
+async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, upstream: BenchChild, workers: number): Promise<Sides> {
+  const caPem = readFileSync(join(setup.certsDir, 'dev-ca.pem'), 'utf8');
+  const client = { certificatePem: readFileSync(join(setup.certsDir, 'sample-client.pem'), 'utf8'), privateKeyPem: readFileSync(join(setup.certsDir, 'sample-client.key'), 'utf8') };
+  const base = { concurrency: options.concurrency, minBytes: 1500, headers: { accept: 'application/json' } };
+  const children: BenchChild[] = [];
+  const targets: Sides['targets'] = { direct: { ...base, url: `${upstream.url}${OB_PATH}` } };
+  try {
+    const passthrough = await startChild('passthrough', './passthrough.ts', [setup.certsDir, upstream.url, String(await freePort()), String(workers)]);
+    children.push(passthrough);
+    targets.passthrough = { ...base, url: `${passthrough.url}${OB_PATH}`, tls: { caPem } };
+    if (nginxInstalled()) {
+      const nginx = await startNginx(setup.certsDir, upstream.url, await freePort(), workers);
+      children.push(nginx);
+      targets.nginx = { ...base, url: `${nginx.url}${OB_PATH}`, tls: { caPem } };
+    }
+    const apikeyHeaders = { ...base.headers, 'x-api-key': setup.apiKey };
+    children.push(await startGateway(setup.env, workers, { url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, caPem }));
+    targets.apikey = { ...base, url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, tls: { caPem } };
+    targets.fapi = { ...base, url: `${setup.urls.partner}${OB_PATH}`, headers: { ...base.headers, authorization: `Bearer ${await setup.accessToken()}` }, tls: { caPem, ...client } };
+    return { children, targets };
+  } catch (error) {
+    await Promise.allSettled(children.map((child) => child.stop()));
+    throw error;
+  }
+}
+
+/** Keeps the FAPI side's token fresh between slices (never inside one). */
+function tokenKeeper(setup: GatewaySetup, session: LoadSession | undefined) {
+  let fetchedAt = performance.now();
+  return async () => {
+    if (!session || performance.now() - fetchedAt < TOKEN_REFRESH_MS) return;
+    session.setHeader('authorization', `Bearer ${await setup.accessToken()}`);
+    fetchedAt = performance.now();
+  };
+}
+
+async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstream: BenchChild, workers: number): Promise<RunFigures> {
+  const { children, targets } = await startSides(options, setup, upstream, workers);
+  const sides = SIDES.filter((side) => targets[side]);
+  const sessions = new Map(sides.map((side) => [side, openLoadSession(targets[side]!)]));
+  const keepFresh = tokenKeeper(setup, sessions.get('fapi'));
+  try {
+    for (const side of sides) await sessions.get(side)!.runSlice(options.warmup * 1000);
+    const sliceMs = options.slice * 1000;
+    const slices = new Map<Side, SliceResult[]>(sides.map((side) => [side, []]));
+    const rounds = Math.ceil(options.seconds / options.slice);
+    for (let round = 0; round < rounds; round++) {
+      // Each round starts one side later, so that no side always follows the same neighbour.
+      const order = sides.map((_, index) => sides[(index + round) % sides.length]!);
+      for (const side of order) slices.get(side)!.push(await sessions.get(side)!.runSlice(sliceMs));
+      await keepFresh();
+    }
+    const closedLoop = new Map([...slices].map(([side, taken]) => [side, sideFigures(taken, sliceMs)]));
+
+    const halfPeak = closedLoop.get('fapi')!.perSecond / 2;
+    const paced = new Map<Side, SliceResult[]>((['passthrough', 'apikey', 'fapi'] as const).map((side) => [side, []]));
+    const pacedRounds = Math.ceil(options.halfPeakSeconds / options.slice);
+    for (let round = 0; round < pacedRounds; round++) {
+      const order = [...paced.keys()];
+      for (let index = 0; index < order.length; index++) {
+        const side = order[(index + round) % order.length]!;
+        paced.get(side)!.push(await sessions.get(side)!.runPaced(sliceMs, halfPeak));
+      }
+      await keepFresh();
+    }
+    return { workers, closedLoop, halfPeak, paced: new Map([...paced].map(([side, taken]) => [side, sideFigures(taken, sliceMs)])) };
+  } finally {
+    await Promise.allSettled([...sessions.values()].map((session) => session.close()));
+    await Promise.allSettled(children.map((child) => child.stop()));
+  }
+}
+
+async function benchmark(options: GatewayBenchOptions): Promise<RunFigures[]> {
+  const store = await prepareBenchStore(options.databaseUrl, 'bench_gateway');
+  let upstream: BenchChild | undefined;
+  let setup: GatewaySetup | undefined;
+  try {
+    upstream = await startChild('upstream', './upstream.ts', [obAccountsBody(CUSTOMER_ACCOUNTS, `https://localhost${OB_PATH}`)]);
+    setup = await setUpGateway(store.databaseUrl, upstream.url, options.limits === 'redis' ? options.redisUrl : undefined);
+    console.log('# set up: an api-key API with its plan and key; the Open Banking accounts API; a partner and a consent the customer authorised');
+    const runs: RunFigures[] = [];
+    for (const workers of options.workers) {
+      console.log(`# measuring with ${workers} worker${workers > 1 ? 's' : ''} per proxy...`);
+      const run = await measure(options, setup, upstream, workers);
+      console.log(formatRun(run, options));
+      runs.push(run);
+    }
+    return runs;
+  } finally {
+    await upstream?.stop();
+    setup?.remove();
+    await store.dropSchema();
+  }
+}
+
+let options: GatewayBenchOptions;
+try {
+  options = parseGatewayBenchOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
+console.log('# gateway: GET of a fixed 1.5 KB Open Banking accounts body from one local HTTP upstream, keep-alive, closed loop');
+console.log(`# ${options.concurrency} connections; per side ${options.warmup} s warm-up, ${options.seconds} s measured in ${options.slice} s slices taken in turns; then ${options.halfPeakSeconds} s each paced at half of (e)'s peak`);
+console.log(`# this machine: ${availableParallelism()} cores, shared by the load generator, the upstream and the proxy under test; gateway rate limits in ${options.limits}${nginxInstalled() ? '' : '; nginx not installed: (c) skipped'}`);
+process.once('SIGINT', () => console.error('# interrupted: cleaning up'));
+
+try {
+  const runs = await benchmark(options);
+  const failed = runs.flatMap((run) => [...run.closedLoop, ...run.paced].filter(([, figures]) => Object.keys(figures.errors).length > 0).map(([side, figures]) => ({ workers: run.workers, side, figures })));
+  for (const { workers, side, figures } of failed) console.error(`ERROR: ${workers} worker(s), ${side}: ${JSON.stringify(figures.errors)}; first: ${figures.errorSample}`);
+  if (failed.length) process.exitCode = 1;
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+}
