@@ -71,15 +71,28 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   let handlers = await buildHandlers(context.initialJwks);
 
   const servers: Server[] = [];
+  const closeServers = async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  };
   const urls: Portcullis['urls'] = {};
-  for (const listener of listeners) {
-    if (!handlers.apps.get(listener.name)?.used) continue;
-    const server = createListener(listener.tls, (req, res) => handlers.apps.get(listener.name)!.handle(req, res), { limits: config.listeners, familyOf: listener.familyOf, logger });
-    // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
-    // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
-    if (listener.name === 'partner') server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
-    servers.push(server);
-    urls[listener.name] = `https://localhost:${await listen(server, listener.port, listener.host)}`;
+  try {
+    for (const listener of listeners) {
+      if (!handlers.apps.get(listener.name)?.used) continue;
+      const server = createListener(listener.tls, (req, res) => handlers.apps.get(listener.name)!.handle(req, res), { limits: config.listeners, familyOf: listener.familyOf, logger });
+      // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
+      // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
+      if (listener.name === 'partner') server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
+      servers.push(server);
+      urls[listener.name] = `https://localhost:${await listen(server, listener.port, listener.host)}`;
+    }
+  } catch (error) {
+    // A port already taken: nothing of this instance may stay behind (listeners, reloads, store).
+    await closeServers();
+    await context.close();
+    throw error;
   }
   const stopSweeper = startSweeper(context.db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') });
   const stopKeyWatch = watchSigningKeys(context.db, context.initialJwks, {
@@ -109,10 +122,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     async close() {
       await stopKeyWatch();
       await stopSweeper();
-      for (const server of servers) {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      }
+      await closeServers();
       await context.close();
     },
   };

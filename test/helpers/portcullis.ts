@@ -67,6 +67,23 @@ export async function testEnvironment(workDir: string): Promise<Record<string, s
   };
 }
 
+// Test files run in parallel: a port free when picked may be taken by another file's server before ours binds it.
+const PORT_RACE_ATTEMPTS = 3;
+
+async function startOnFreePorts(env: Record<string, string>, overrides: TestOverrides, db: Knex) {
+  for (let attempt = 1; ; attempt++) {
+    const { workDir, config } = await testConfig(env);
+    config.listeners = { ...config.listeners, ...overrides.listeners };
+    try {
+      return { workDir, config, portcullis: await startPortcullis(config, createLogger(config.logLevel, false), { db }) };
+    } catch (error) {
+      rmSync(workDir, { recursive: true, force: true });
+      const portTaken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!portTaken || attempt === PORT_RACE_ATTEMPTS) throw error;
+    }
+  }
+}
+
 /**
  * Boots the real product on free ports, with a private certs/data folder and the test store.
  * `env` adds or overrides environment variables (e.g. trusted proxies); `overrides.listeners`
@@ -74,10 +91,8 @@ export async function testEnvironment(workDir: string): Promise<Record<string, s
  * already), and is closed with the app.
  */
 export async function startTestPortcullis(env: Record<string, string> = {}, overrides: TestOverrides = {}): Promise<TestPortcullis> {
-  const { workDir, config } = await testConfig(env);
-  config.listeners = { ...config.listeners, ...overrides.listeners };
   const db = overrides.store ?? await openTestStore();
-  const portcullis = await startPortcullis(config, createLogger(config.logLevel, false), { db });
+  const { workDir, config, portcullis } = await startOnFreePorts(env, overrides, db);
   const certsDir = config.certsDir;
   const { browser = '', partner = '', ...others } = portcullis.urls;
   return {
