@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+import type { AuditLogStats } from '../audit/audit-log.ts';
 import type { CallRecord } from './call-record.ts';
 
 /*
@@ -38,10 +39,28 @@ export interface GatewayMetrics {
   countRateLimitRejection(call: { apiName: string; apiVersion: string; planId: string | null }): void;
   /** Redis did not answer a rate-limit check (the call was then let through or refused, by config). */
   countRedisFailure(): void;
-  countAuditWriteFailure(): void;
   countAnalyticsFlushFailure(): void;
   countDroppedCalls(reason: DroppedCallReason, calls: number): void;
   setAnalyticsFlushedAt(at: Date): void;
+}
+
+/** Totals the audit log keeps itself, copied into counters as they are scraped. */
+function auditSeries(registers: Registry[], stats: () => AuditLogStats): void {
+  const totals: Array<[string, string, keyof AuditLogStats]> = [
+    ['portcullis_audit_written_total', 'Audit entries appended to the chain.', 'written'],
+    ['portcullis_audit_write_failures_total', 'Audit batches whose write failed (entries kept queued, or refused when required).', 'writeFailures'],
+    ['portcullis_audit_over_limit_total', 'Audit entries recorded while the queue was past its limit.', 'overLimit'],
+    ['portcullis_audit_unwritten_total', 'Audit entries that never reached the store and were logged instead.', 'unwritten'],
+  ];
+  for (const [name, help, field] of totals) {
+    new Counter({ name, help, registers, collect() {
+      this.reset();
+      this.inc(stats()[field]);
+    } });
+  }
+  new Gauge({ name: 'portcullis_audit_queued', help: 'Audit entries waiting to be written.', registers, collect() {
+    this.set(stats().queued);
+  } });
 }
 
 const BREAKER_VALUES: Readonly<Record<BreakerState, number>> = { closed: 0, 'half-open': 1, open: 2 };
@@ -52,7 +71,12 @@ const UPSTREAM_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 
 const ROUTE_LABELS = ['api', 'version', 'route', 'method'] as const;
 
-export function createGatewayMetrics(registry: Registry): GatewayMetrics {
+/**
+ * `auditStats`: the audit log's own counters (see `AuditLogStats`), read when /metrics is
+ * scraped, so that a write failure, an overfull queue or an entry that never reached the store is
+ * visible where operators alert, not only in the log.
+ */
+export function createGatewayMetrics(registry: Registry, options: { auditStats?: () => AuditLogStats } = {}): GatewayMetrics {
   const registers = [registry];
   const requests = new Counter({ name: 'portcullis_gateway_requests_total', help: 'Calls answered, by API, route template, method, status class and application.', labelNames: [...ROUTE_LABELS, 'status_class', 'application'], registers });
   const gatewayLatency = new Histogram({ name: 'portcullis_gateway_latency_seconds', help: "The gateway's own time per call: total minus the time waiting on upstreams.", labelNames: ROUTE_LABELS, buckets: GATEWAY_BUCKETS, registers });
@@ -61,7 +85,8 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const breakerState = new Gauge({ name: 'portcullis_gateway_upstream_breaker_state', help: 'Circuit breaker per upstream origin: 0 closed, 1 half-open, 2 open.', labelNames: ['upstream'], registers });
   const rateLimitRejections = new Counter({ name: 'portcullis_gateway_rate_limit_rejections_total', help: 'Calls refused with 429, by API and plan.', labelNames: ['api', 'version', 'plan'], registers });
   const redisFailures = new Counter({ name: 'portcullis_gateway_redis_failures_total', help: 'Rate-limit checks Redis failed to answer.', registers });
-  const auditWriteFailures = new Counter({ name: 'portcullis_audit_write_failures_total', help: 'Audit batches that could not be written.', registers });
+  const { auditStats } = options;
+  if (auditStats) auditSeries(registers, auditStats);
   const flushFailures = new Counter({ name: 'portcullis_analytics_flush_failures_total', help: 'Analytics flushes that failed; their rollups are kept for the next one.', registers });
   const droppedCalls = new Counter({ name: 'portcullis_analytics_dropped_calls_total', help: 'Calls left out of the analytics rollups, by reason (invalid, closed, buffer_full).', labelNames: ['reason'], registers });
   const flushedAt = new Gauge({ name: 'portcullis_analytics_last_flush_timestamp_seconds', help: 'When analytics rollups were last written.', registers });
@@ -84,7 +109,6 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     countUpstreamError: (upstream, kind) => upstreamErrors.labels(upstream, kind).inc(),
     countRateLimitRejection: (call) => rateLimitRejections.labels(call.apiName, call.apiVersion, call.planId ?? '').inc(),
     countRedisFailure: () => redisFailures.inc(),
-    countAuditWriteFailure: () => auditWriteFailures.inc(),
     countAnalyticsFlushFailure: () => flushFailures.inc(),
     countDroppedCalls: (reason, calls) => droppedCalls.labels(reason).inc(calls),
     setAnalyticsFlushedAt: (at) => flushedAt.set(at.getTime() / 1000),

@@ -45,7 +45,7 @@ export const defaults = {
   gateway: {
     /**
      * What a rate-limited call gets when Redis (the shared counters) cannot be reached: `open`
-     * admits it (availability first; every such call counts in `portcullis_rate_limit_redis_failures_total`),
+     * admits it (availability first; every such call counts in `portcullis_gateway_redis_failures_total`),
      * `closed` refuses it with 503 and `Retry-After` (limits first). Default `open`, as a
      * gateway's limits protect upstreams rather than money; choose `closed` where a quota is billed.
      */

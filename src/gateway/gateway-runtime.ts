@@ -78,7 +78,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
     issuer: { issuer: config.issuer, jwks: () => jwks },
   });
   const registry = new Registry();
-  const metrics = createGatewayMetrics(registry);
+  const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats() });
   const analytics = createAnalytics({ db, clock, logger, flushIntervalMs: settings.analyticsFlushInterval * 1000, maxPendingRows: settings.analyticsMaxPendingRows, metrics });
   const redis = config.redisUrl ? connectLimitsRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'gateway.limits_redis_error') }) : undefined;
   const limits = createRateLimits({
