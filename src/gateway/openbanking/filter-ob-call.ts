@@ -4,22 +4,13 @@ import type { Middleware } from 'koa';
 
 import { ObError } from '../../openbanking/ob-error.ts';
 import { filterObResponse } from './filter-ob-response.ts';
+import { readUpstreamBody } from './read-upstream-body.ts';
 
 // An account list of a few thousand records is a few MB; anything past this is no OB response.
 const MAX_FILTERED_BYTES = 16 * 1024 * 1024;
 
 async function readJson(body: Readable): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FILTERED_BYTES) {
-      body.destroy();
-      throw new Error(`upstream response over ${MAX_FILTERED_BYTES} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  return JSON.parse((await readUpstreamBody(body, MAX_FILTERED_BYTES)).toString('utf8'));
 }
 
 /**

@@ -21,6 +21,7 @@ import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from './ob-payment-resources
 import type { ConsentLookup } from './consent-lookup.ts';
 import { filterObCall } from './filter-ob-call.ts';
 import { problemAsObError } from './problem-as-ob-error.ts';
+import { signPaymentResponse } from './sign-payment-response.ts';
 
 export interface ObGatewayDeps {
   gateway: GatewayDeps;
@@ -50,11 +51,12 @@ function authoriseObCall(deps: ObGatewayDeps): Middleware {
  * mutual-TLS listener, inside the `/open-banking/` route table (which has already checked the
  * FAPI headers and `Accept`, and renders every error as OBErrorResponse1): route → authenticate
  * (sender-constrained token) → authorise (consent) → limit → protect → audit (when required) →
- * filter ← forward; every call of an Open Banking API is audited.
+ * filter ← forward; every call of an Open Banking API is audited, and payment answers are signed.
  */
 export function obGatewayPipeline(deps: ObGatewayDeps): Middleware {
   return compose([
     recordCall(deps.gateway),
+    signPaymentResponse({ messageSigning: deps.messageSigning, logger: deps.gateway.logger }),
     problemAsObError,
     routeCall(deps.gateway),
     authenticateFapiCall(deps),

@@ -20,6 +20,7 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
   const { config, logger, bank } = context;
   const { openBanking } = config;
   const responseSigner = openBanking.messageSigning ? await bankResponseSigner(jwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined;
+  const messageSigning = { enabled: openBanking.messageSigning, trustAnchor: openBanking.trustAnchor, ...(responseSigner ? { responseSigner } : {}) };
   const publicKeys = publicJwks(jwks.keys);
   const tokens = accessTokenReader({ provider, issuer: config.issuer, jwks: () => publicKeys, grantIsLive: (grantId) => context.grants.isLive(grantId), clock: context.clock });
   const consents = consentRoutes({
@@ -32,7 +33,7 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
     accounts: bank.accounts,
     revokeGrant: context.revokeGrant,
     logger,
-    messageSigning: { enabled: openBanking.messageSigning, trustAnchor: openBanking.trustAnchor, ...(responseSigner ? { responseSigner } : {}) },
+    messageSigning,
   });
   const runtime = context.gateway!;
   runtime.useSigningKeys(jwks.keys);
@@ -40,7 +41,7 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
   const resources = obGatewayPipeline({
     gateway: deps, access: { tokens, provider }, audience: openBankingResourceIndicator(config.mtlsBaseUrl), clientCertificate: context.clientCertificate, consents: runtime.consents,
     context: { db: context.db, events: context.events, clock: context.clock },
-    provider, messageSigning: { enabled: openBanking.messageSigning, trustAnchor: openBanking.trustAnchor },
+    provider, messageSigning,
   });
   return {
     partner: [openBankingApi(logger, [consents], { unrouted: resources })],

@@ -9,7 +9,8 @@ import { findConsent } from '../../../src/consent/consent.store.ts';
 import { domesticPaymentBody } from '../../consent/consent-bodies.ts';
 import { CustomerBrowser } from '../../helpers/customer-browser.ts';
 import { addTestApi } from '../../helpers/gateway-catalogue.ts';
-import { obPartner, type ObPartner } from '../../helpers/ob-partner.ts';
+import { openIsolatedStore, type IsolatedStore } from '../../helpers/isolated-store.ts';
+import { obPartner, verifyBankSignature, type ObPartner } from '../../helpers/ob-partner.ts';
 import { REDIRECT_URI } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { storeKind } from '../../helpers/store.ts';
@@ -29,6 +30,7 @@ const PAYMENTS = '/open-banking/v3.1/pisp/domestic-payments';
 const ALICE = { username: 'alice', password: 'alice-sandbox-pass' };
 
 let app: TestPortcullis;
+let store: IsolatedStore;
 let partner: ObPartner;
 let bank: UpstreamServer;
 let failNext = 0;
@@ -49,7 +51,9 @@ before(async () => {
     }
     return res.end(JSON.stringify({ Data: { DomesticPaymentId: request.url!.split('/').at(-1), Status: 'AcceptedSettlementCompleted' } }));
   });
-  app = await startTestPortcullis();
+  // The payment APIs' base path is one per catalogue: a store of this file's own.
+  store = await openIsolatedStore();
+  app = await startTestPortcullis({}, { store: store.db });
   partner = await obPartner(app);
   await addTestApi(app.db, app.events, {
     name: `payments-${randomUUID()}`, basePath: '/open-banking/v3.1/pisp', authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
@@ -58,6 +62,7 @@ before(async () => {
 });
 after(async () => {
   await app?.close();
+  await store?.close();
   await bank?.close();
 });
 
@@ -170,4 +175,21 @@ test(`a client-credentials token cannot make a payment (${storeKind})`, async ()
   const { consentId, consentBody } = await authorisedPayment('9.00');
   const refused = await submit(await partner.token('payments'), submission(consentId, consentBody), randomUUID());
   assert.equal(refused.status, 403);
+});
+
+test(`the bank signs every payment answer through the gateway, errors and replays included (${storeKind})`, async () => {
+  const { consentId, token, consentBody } = await authorisedPayment('5.00');
+  const key = randomUUID();
+  const answers = {
+    made: await submit(token, submission(consentId, consentBody), key),
+    replay: await submit(token, submission(consentId, consentBody), key),
+    refused: await submit(token, submission(consentId, consentBody), randomUUID()),
+    read: await partner.call('GET', `${PAYMENTS}/dp-${consentId}`, { token: await partner.token('payments') }),
+  };
+  assert.deepEqual(Object.values(answers).map((answer) => answer.status), [201, 201, 403, 200]);
+  for (const [name, answer] of Object.entries(answers)) {
+    await assert.doesNotReject(verifyBankSignature(app, answer), `${name}: a valid x-jws-signature over the bytes sent`);
+  }
+  const tampered = { ...answers.made, text: answers.made.text.replace('"Status"', '"status"') };
+  await assert.rejects(verifyBankSignature(app, tampered), 'the signature covers the exact bytes');
 });
