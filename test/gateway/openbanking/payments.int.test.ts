@@ -6,7 +6,8 @@ import * as oc from 'openid-client';
 
 import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
 import { findConsent } from '../../../src/consent/consent.store.ts';
-import { domesticPaymentBody } from '../../consent/consent-bodies.ts';
+import { domesticPaymentBody, scheduledPaymentBody, standingOrderBody } from '../../consent/consent-bodies.ts';
+import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from '../../../src/gateway/openbanking/ob-payment-resources.ts';
 import { CustomerBrowser } from '../../helpers/customer-browser.ts';
 import { addTestApi } from '../../helpers/gateway-catalogue.ts';
 import { openIsolatedStore, type IsolatedStore } from '../../helpers/isolated-store.ts';
@@ -25,7 +26,7 @@ import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream
  * answer the same request may be sent again; a partner reads back only its own payments.
  */
 
-const PIS_CONSENTS = CONSENT_KINDS['domestic-payment'].path;
+type PaymentKind = 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-standing-order';
 const PAYMENTS = '/open-banking/v3.1/pisp/domestic-payments';
 const ALICE = { username: 'alice', password: 'alice-sandbox-pass' };
 
@@ -46,8 +47,9 @@ before(async () => {
     }
     if (request.method === 'POST') {
       const body = JSON.parse(request.body) as { Data: { ConsentId: string; Initiation: unknown } };
+      const resource = OB_PAYMENT_SUBMISSIONS.get(request.url!)!;
       res.statusCode = 201;
-      return res.end(JSON.stringify({ Data: { DomesticPaymentId: `dp-${body.Data.ConsentId}`, ConsentId: body.Data.ConsentId, Status: 'AcceptedSettlementInProcess', Initiation: body.Data.Initiation }, Links: { Self: 'x' }, Meta: {} }));
+      return res.end(JSON.stringify({ Data: { [resource.idField]: `dp-${body.Data.ConsentId}`, ConsentId: body.Data.ConsentId, Status: 'AcceptedSettlementInProcess', Initiation: body.Data.Initiation }, Links: { Self: 'x' }, Meta: {} }));
     }
     return res.end(JSON.stringify({ Data: { DomesticPaymentId: request.url!.split('/').at(-1), Status: 'AcceptedSettlementCompleted' } }));
   });
@@ -57,7 +59,7 @@ before(async () => {
   partner = await obPartner(app);
   await addTestApi(app.db, app.events, {
     name: `payments-${randomUUID()}`, basePath: '/open-banking/v3.1/pisp', authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
-    routes: [{ method: 'POST', path: '/domestic-payments', policy: { scopes: ['payments'] } }, { method: 'GET', path: '/domestic-payments/{DomesticPaymentId}', policy: { scopes: ['payments'] } }],
+    routes: [...OB_PAYMENT_SUBMISSIONS.keys(), ...OB_PAYMENT_READS.keys()].map((path) => ({ method: path.includes('{') ? 'GET' : 'POST', path, policy: { scopes: ['payments'] } })),
   });
 });
 after(async () => {
@@ -67,9 +69,9 @@ after(async () => {
 });
 
 /** A domestic payment consent the customer authorised, and the customer's access token for it. */
-async function authorisedPayment(amount = '12.50'): Promise<{ consentId: string; token: string; consentBody: ReturnType<typeof domesticPaymentBody> }> {
-  const consentBody = domesticPaymentBody(amount);
-  const created = await partner.call('POST', PIS_CONSENTS, { body: consentBody, token: await partner.token('payments'), sign: true });
+async function authorisedPayment(amount = '12.50', kind: PaymentKind = 'domestic-payment'): Promise<{ consentId: string; token: string; consentBody: ReturnType<typeof domesticPaymentBody> }> {
+  const consentBody = kind === 'domestic-payment' ? domesticPaymentBody(amount) : kind === 'domestic-scheduled-payment' ? scheduledPaymentBody() : standingOrderBody();
+  const created = await partner.call('POST', CONSENT_KINDS[kind].path, { body: consentBody, token: await partner.token('payments'), sign: true });
   assert.equal(created.status, 201, created.text);
   const consentId = created.json.Data.ConsentId as string;
   const verifier = oc.randomPKCECodeVerifier();
@@ -80,7 +82,7 @@ async function authorisedPayment(amount = '12.50'): Promise<{ consentId: string;
   const url = await oc.buildAuthorizationUrlWithPAR(partner.config, signed.searchParams);
   const callback = await new CustomerBrowser(tlsFetch(app.caPem), [app.urls.browser]).authorize(url, { ...ALICE, choices: { debtor: 'acc-0001-current' } });
   const tokens = await oc.authorizationCodeGrant(partner.config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
-  return { consentId, token: tokens.access_token, consentBody };
+  return { consentId, token: tokens.access_token, consentBody: consentBody as ReturnType<typeof domesticPaymentBody> };
 }
 
 const submission = (consentId: string, consentBody: ReturnType<typeof domesticPaymentBody>) => ({ Data: { ConsentId: consentId, Initiation: consentBody.Data.Initiation }, Risk: consentBody.Risk });
@@ -193,3 +195,29 @@ test(`the bank signs every payment answer through the gateway, errors and replay
   const tampered = { ...answers.made, text: answers.made.text.replace('"Status"', '"status"') };
   await assert.rejects(verifyBankSignature(app, tampered), 'the signature covers the exact bytes');
 });
+
+for (const [path, resource] of [...OB_PAYMENT_SUBMISSIONS].filter(([, { kind }]) => kind !== 'domestic-payment')) {
+  test(`a ${resource.kind} is made once through ${path}, and read back by its ${resource.idField} (${storeKind})`, async () => {
+    const { consentId, token, consentBody } = await authorisedPayment(undefined, resource.kind as PaymentKind);
+    const before = posted();
+    const body = { Data: { ConsentId: consentId, Initiation: consentBody.Data.Initiation }, Risk: consentBody.Risk };
+    const submitTo = (idempotencyKey: string) => partner.call('POST', `/open-banking/v3.1/pisp${path}`, { body, token, sign: true, headers: { 'x-idempotency-key': idempotencyKey } });
+    const made = await submitTo(randomUUID());
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.json.Data[resource.idField], `dp-${consentId}`);
+    assert.equal((await findConsent(app.db, consentId))!.status, 'Consumed');
+    const again = await submitTo(randomUUID());
+    assert.equal(again.status, 403);
+    assert.equal(again.json.Errors[0].ErrorCode, 'UK.OBIE.Resource.InvalidConsentStatus');
+    assert.equal(posted(), before + 1);
+    const read = await partner.call('GET', `/open-banking/v3.1/pisp${path}/dp-${consentId}`, { token: await partner.token('payments') });
+    assert.equal(read.status, 200, read.text);
+    // A domestic payment's consent, submitted in full to this resource: the consent is of another kind.
+    const domestic = await authorisedPayment('1.00');
+    const wrongKind = await partner.call('POST', `/open-banking/v3.1/pisp${path}`, { body: submission(domestic.consentId, domestic.consentBody), token: domestic.token, sign: true, headers: { 'x-idempotency-key': randomUUID() } });
+    assert.equal(wrongKind.status, 400);
+    assert.deepEqual([wrongKind.json.Errors[0].ErrorCode, wrongKind.json.Errors[0].Path], ['UK.OBIE.Resource.ConsentMismatch', 'Data.ConsentId']);
+    assert.equal((await findConsent(app.db, domestic.consentId))!.status, 'Authorised', 'the domestic consent is still there to be paid');
+    assert.equal(posted(), before + 1);
+  });
+}
