@@ -26,7 +26,8 @@ import { discover, registerKeyClient } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { storeKind } from '../../helpers/store.ts';
 import { tlsFetch, type TlsIdentity } from '../../helpers/tls-fetch.ts';
-import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream-server.ts';
+import type { UpstreamServer } from '../../helpers/upstream-server.ts';
+import { refusingUrl } from '../upstream/upstream-servers.ts';
 
 /*
  * The Open Banking accounts flow through the gateway (issue 11, steps 2, 3 and 8 for AIS): a
@@ -54,14 +55,13 @@ let otherCertificate: TlsIdentity;
 
 before(async () => {
   bank = await startObBankUpstream();
-  const down = await startUpstreamServer();
-  await down.close();
+  const down = await refusingUrl();
   app = await startTestPortcullis();
   send = tlsFetch(app.caPem);
   partner = await obPartner(app);
   const routes = ['/accounts', '/accounts/{AccountId}', '/accounts/{AccountId}/balances', '/accounts/{AccountId}/transactions'].map((path) => ({ method: 'GET', path, policy: { scopes: ['accounts'] } }));
   await addTestApi(app.db, app.events, { name: `accounts-${randomUUID()}`, basePath: AISP, authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }], routes });
-  await addTestApi(app.db, app.events, { name: `accounts-${randomUUID()}`, version: 'v4', basePath: AISP_DOWN, authKind: 'fapi', upstreams: [{ url: down.url, weight: 1 }], routes });
+  await addTestApi(app.db, app.events, { name: `accounts-${randomUUID()}`, version: 'v4', basePath: AISP_DOWN, authKind: 'fapi', upstreams: [{ url: down, weight: 1 }], routes });
   const ca = { certificatePem: app.caPem, privateKeyPem: readFileSync(join(app.certsDir, 'dev-ca.key'), 'utf8') };
   otherCertificate = issueClientCertificate(ca, { commonName: 'other-tpp', organizationName: 'Other TPP Ltd', organizationalUnitName: '00158000OTHERTPP01', countryName: 'GB' });
 });
