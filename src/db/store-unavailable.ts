@@ -2,7 +2,8 @@
  * The one place that tells a store outage (the database is down, restarting, unreachable, out of
  * connections, or silent past our timeouts) from every other failure. Each error family's renderer
  * asks it, so that an outage answers 503 with Retry-After everywhere, and nothing else does: a bug
- * stays a 500, and a client's mistake keeps its 4xx even when a store error is its cause.
+ * stays a 500, a client's mistake keeps its 4xx even when a store error is its cause, and the
+ * gateway's word on an upstream (502, 504) keeps its status though a refused socket caused it.
  */
 
 /**
@@ -60,15 +61,19 @@ function isDriverMessage(message: string): boolean {
   return DRIVER_MESSAGES.has(message) || (separator >= 0 && DRIVER_MESSAGES.has(message.slice(separator + 3)));
 }
 
-function isClientError(error: Inspectable): boolean {
+// RFC 9110 §15.6.3, §15.6.5: a 502 or 504 says an upstream failed, so the socket error under it is the upstream's.
+const UPSTREAM_STATUSES = new Set([502, 504]);
+
+/** Whose failure it is was decided already: the client's (4xx) or an upstream's (502, 504). */
+function isDecidedElsewhere(error: Inspectable): boolean {
   const status = error.statusCode ?? error.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
+  return typeof status === 'number' && ((status >= 400 && status < 500) || UPSTREAM_STATUSES.has(status));
 }
 
 /**
  * True when `error` (or what caused it) means the store could not be reached or could not serve
  * now: the caller should answer 503 with `Retry-After`. Never true for an error that already says
- * the client was wrong (a 4xx), whatever its cause.
+ * the client was wrong (a 4xx) or an upstream failed (502, 504), whatever its cause.
  *
  * @example
  * ```ts
@@ -79,7 +84,7 @@ export function isStoreUnavailable(error: unknown): boolean {
   let current = error;
   for (let depth = 0; depth <= MAX_CAUSES && typeof current === 'object' && current !== null; depth += 1) {
     const inspectable = current as Inspectable;
-    if (isClientError(inspectable)) return false;
+    if (isDecidedElsewhere(inspectable)) return false;
     if (isOutageItself(inspectable)) return true;
     current = inspectable.cause;
   }

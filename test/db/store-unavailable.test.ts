@@ -69,6 +69,16 @@ describe(`isStoreUnavailable (${storeKind})`, () => {
     assert.equal(isStoreUnavailable(Object.assign(new Error('Connection terminated'), { status: 404 })), false);
   });
 
+  it("never turns an upstream's failure into an outage: a 502 or 504 over a refused or reset socket is the upstream's", () => {
+    for (const status of [502, 504]) {
+      for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']) {
+        const upstream = Object.assign(new Error('upstream unreachable', { cause: new Error('attempt failed', { cause: systemError(code) }) }), { status });
+        assert.equal(isStoreUnavailable(new ObError(status, [{ ErrorCode: 'UK.OBIE.UnexpectedError', Message: 'x' }], { cause: upstream })), false, `${status} ${code}`);
+      }
+    }
+    assert.equal(isStoreUnavailable(Object.assign(new Error('unavailable', { cause: systemError('ECONNREFUSED') }), { statusCode: 503 })), true, 'a 503 over a refused socket may be the store');
+  });
+
   it('is false for bugs, other failures and things that are not errors', () => {
     assert.equal(isStoreUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')")), false);
     assert.equal(isStoreUnavailable(new Error('relation "consents" does not exist')), false);

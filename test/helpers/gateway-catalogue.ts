@@ -61,3 +61,13 @@ export async function subscribeTestApplication(db: Knex, events: EventBus, appli
   await db('subscriptions').insert({ id, application_id: applicationId, plan_id: planId, status: 'active' });
   events.emit('subscription.status_changed', { subscriptionId: id, applicationId, planId, status: 'active', actor: 'ops' });
 }
+
+/**
+ * A base path for an Open Banking API of one test file's own, `/open-banking/v3.1/aisp-1a2b3c4d`:
+ * base paths are unique in the catalogue, and on PostgreSQL every test file shares one, side by
+ * side. The resource paths under it are the Read/Write API's, as the gateway reads them relative to
+ * the base path.
+ */
+export function ownObBasePath(api: 'aisp' | 'pisp', version = 'v3.1'): string {
+  return `/open-banking/${version}/${api}-${randomUUID().slice(0, 8)}`;
+}

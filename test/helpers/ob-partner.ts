@@ -7,7 +7,7 @@ import { signResponseBody } from '../../src/openbanking/jws-signature/sign-respo
 import { verifyRequestSignature } from '../../src/openbanking/jws-signature/verify-request-signature.ts';
 import { discover, registerKeyClient, type PartnerKeys } from './partner-client.ts';
 import type { TestPortcullis } from './portcullis.ts';
-import { tlsFetch } from './tls-fetch.ts';
+import { tlsFetch, type TlsIdentity } from './tls-fetch.ts';
 
 export const TEST_ORG_ID = 'org-test-tpp';
 
@@ -19,6 +19,8 @@ export interface ObCall {
   token?: string;
   /** Sign the body with the partner's key as `x-jws-signature`. */
   sign?: boolean;
+  /** Present this client certificate instead of the partner's own, or none (`null`). */
+  certificate?: TlsIdentity | null;
 }
 
 export interface ObAnswer {
@@ -69,7 +71,8 @@ export async function obPartner(portcullis: TestPortcullis, options: { roles?: s
       }
       Object.assign(headers, call.headers);
       for (const [name, value] of Object.entries(headers)) if (value === '') delete headers[name];
-      const response = await fetchMtls(`${portcullis.urls.partner}${path}`, { method, headers, body: text });
+      const send = call.certificate === undefined ? fetchMtls : tlsFetch(portcullis.caPem, call.certificate ?? undefined);
+      const response = await send(`${portcullis.urls.partner}${path}`, { method, headers, body: text });
       const responseText = await response.text();
       return { status: response.status, headers: response.headers, text: responseText, json: responseText ? JSON.parse(responseText) : undefined };
     },
