@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { CatalogueInvalid, type FieldIssue } from './catalogue-errors.ts';
-import { AUTH_KINDS, HTTP_METHODS, LIFECYCLES } from './catalogue.types.ts';
+import { AUTH_KINDS, HTTP_METHODS, LIFECYCLES, OMITTED_PARTS_MEMBER } from './catalogue.types.ts';
 
 /*
  * What the catalogue's services accept, checked at their edge: the shapes the tables cannot check
@@ -61,7 +61,11 @@ const origin = z.string().max(300).refine((value) => {
 
 const upstream = z.strictObject({ url: httpUrl({ query: false }), weight: positiveInt(10_000) });
 
-const aggregatePart = z.strictObject({ name: z.string().min(1).max(100), method: z.literal('GET'), path: pathTemplate });
+const aggregatePart = z.strictObject({
+  name: z.string().min(1).max(100).refine((name) => name !== OMITTED_PARTS_MEMBER, `"${OMITTED_PARTS_MEMBER}" lists the parts left out of the answer`),
+  method: z.literal('GET'),
+  path: pathTemplate,
+});
 
 const routePolicy = z.strictObject({
   scopes: z.array(z.string().min(1).max(200)).max(50).optional(),

@@ -3,19 +3,13 @@ import type { Readable } from 'node:stream';
 import type { Middleware } from 'koa';
 
 import type { ServiceContext } from '../../events/service-context.ts';
+import { readUpstreamBody } from '../upstream/read-upstream-body.ts';
 import { beginPaymentSubmission, failPaymentSubmission, finishPaymentSubmission } from './payment-submission.service.ts';
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
 async function readAnswer(body: Readable): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_ANSWER_BYTES) throw new Error(`payment answer over ${MAX_ANSWER_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readUpstreamBody(body, MAX_ANSWER_BYTES)).toString('utf8');
   try {
     return JSON.parse(text);
   } catch {
