@@ -296,6 +296,7 @@ describe('a part slower than its upstream timeout', () => {
   let base: string;
   let slowUpstream: UpstreamServer;
   const answering: Array<() => void> = [];
+  const hungUp: number[] = [];
   let closeAll = async () => {};
 
   const api = (id: string, basePath: string, routes: GatewayApi['routes'], upstreamUrl?: string): GatewayApi => ({
@@ -304,8 +305,12 @@ describe('a part slower than its upstream timeout', () => {
   });
 
   before(async () => {
-    // Answers /quick at once and holds /stalled until the test ends.
-    slowUpstream = await startUpstreamServer((request, res) => (request.url === '/quick' ? json(res, 200, { quick: true }) : answering.push(() => res.destroy())));
+    // Answers /quick at once and holds /stalled until the test ends, noting when the gateway hangs up on it.
+    slowUpstream = await startUpstreamServer((request, res) => {
+      if (request.url === '/quick') return json(res, 200, { quick: true });
+      res.once('close', () => hungUp.push(performance.now()));
+      answering.push(() => res.destroy());
+    });
     const routes = buildRouteTable({
       plans: [],
       apis: [
@@ -361,5 +366,24 @@ describe('a part slower than its upstream timeout', () => {
     const deadline = Date.now() + 1000;
     while (records.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(records.map((facts) => [facts.routeId, facts.status]).sort(), [['omit', 200], ['quick', 200], ['stalled', 504]]);
+  });
+
+  test('a caller that goes away takes its parts\' upstream calls with it', async () => {
+    records.length = 0;
+    const stalledBefore = slowUpstream.seen.filter((request) => request.url === '/stalled').length;
+    const hungUpBefore = hungUp.length;
+    const leaving = new AbortController();
+    const calling = fetch(`${base}/front/omit`, { signal: leaving.signal }).catch((error: unknown) => error);
+    while (slowUpstream.seen.filter((request) => request.url === '/stalled').length === stalledBefore) await new Promise((resolve) => setTimeout(resolve, 5));
+    const leftAt = performance.now();
+    leaving.abort();
+    await calling;
+    while (hungUp.length === hungUpBefore) {
+      assert.ok(performance.now() - leftAt < HEADERS_TIMEOUT_MS / 2, 'the part\'s upstream call ends with its caller, not at its timeout');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const deadline = Date.now() + 1000;
+    while (records.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(records.find((facts) => facts.routeId === 'omit')?.status, 499);
   });
 });
