@@ -119,6 +119,12 @@ export const apiInputSchema = z.strictObject({
   if (api.upstreams.length === 0 && !composite) ctx.addIssue({ code: 'custom', path: ['upstreams'], message: 'needs at least one upstream unless every route is an aggregate' });
   if (api.settings.oauth2 && api.authKind !== 'oauth2') ctx.addIssue({ code: 'custom', path: ['settings', 'oauth2'], message: 'only for an oauth2 API' });
   if (api.settings.apiKeyHeader && api.authKind !== 'api-key') ctx.addIssue({ code: 'custom', path: ['settings', 'apiKeyHeader'], message: 'only for an api-key API' });
+  // The Open Banking pipeline has no aggregate step: such a route would be forwarded as if it were plain.
+  if (api.authKind === 'fapi') {
+    api.routes.forEach((route, index) => {
+      if (route.policy.aggregate) ctx.addIssue({ code: 'custom', path: ['routes', index, 'policy', 'aggregate'], message: 'composite routes are served on the public listener, not for a fapi API' });
+    });
+  }
   // Two templates that differ only in parameter names match the same requests.
   const seen = new Map<string, number>();
   api.routes.forEach((route, index) => {
