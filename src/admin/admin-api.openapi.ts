@@ -67,7 +67,7 @@ const routePolicy = {
     aggregate: {
       type: 'object', additionalProperties: false, required: ['parts', 'onPartFailure'],
       properties: {
-        parts: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['name', 'method', 'path'], properties: { name: { type: 'string' }, method: { const: 'GET' }, path: { type: 'string' } } } },
+        parts: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['name', 'method', 'path'], properties: { name: { type: 'string', not: { const: '_errors' } }, method: { const: 'GET' }, path: { type: 'string' } } } },
         onPartFailure: { enum: ['fail', 'omit'] },
       },
     },

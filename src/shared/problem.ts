@@ -20,6 +20,7 @@ export const PROBLEM_TYPES = {
   'quota-exceeded': 'Quota exhausted',
   'upstream-unavailable': 'The service behind this API is unavailable',
   'upstream-timeout': 'The service behind this API did not answer in time',
+  'part-failed': 'A part of this composite route failed',
   unavailable: 'Temporarily unavailable',
   'internal-error': 'Internal error',
 } as const;
@@ -30,6 +31,7 @@ export type ProblemSlug = keyof typeof PROBLEM_TYPES;
  * A failure to answer as problem details. `detail` is client-safe (never internal state); 5xx
  * problems are not exposed, so only their title leaves us, and what happened goes in `cause`.
  * `extensions` are extra members (RFC 9457 §3.2), e.g. `errors` for a failed validation.
+ * `expose` lets a 5xx whose detail and extensions were written for the caller say them.
  */
 export class Problem extends Error {
   readonly status: number;
@@ -39,13 +41,13 @@ export class Problem extends Error {
   readonly headers: Readonly<Record<string, string>>;
   readonly extensions: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, slug: ProblemSlug, detail?: string, options: { cause?: unknown; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {}) {
+  constructor(status: number, slug: ProblemSlug, detail?: string, options: { cause?: unknown; headers?: Record<string, string>; extensions?: Record<string, unknown>; expose?: boolean } = {}) {
     super(detail ?? PROBLEM_TYPES[slug], options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'Problem';
     this.status = status;
     this.slug = slug;
     this.detail = detail;
-    this.expose = status < 500;
+    this.expose = options.expose ?? status < 500;
     this.headers = options.headers ?? {};
     this.extensions = options.extensions ?? {};
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { CatalogueInvalid, type FieldIssue } from './catalogue-errors.ts';
-import { AUTH_KINDS, HTTP_METHODS, LIFECYCLES } from './catalogue.types.ts';
+import { AUTH_KINDS, HTTP_METHODS, LIFECYCLES, OMITTED_PARTS_MEMBER } from './catalogue.types.ts';
 
 /*
  * What the catalogue's services accept, checked at their edge: the shapes the tables cannot check
@@ -61,7 +61,11 @@ const origin = z.string().max(300).refine((value) => {
 
 const upstream = z.strictObject({ url: httpUrl({ query: false }), weight: positiveInt(10_000) });
 
-const aggregatePart = z.strictObject({ name: z.string().min(1).max(100), method: z.literal('GET'), path: pathTemplate });
+const aggregatePart = z.strictObject({
+  name: z.string().min(1).max(100).refine((name) => name !== OMITTED_PARTS_MEMBER, `"${OMITTED_PARTS_MEMBER}" lists the parts left out of the answer`),
+  method: z.literal('GET'),
+  path: pathTemplate,
+});
 
 const routePolicy = z.strictObject({
   scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
@@ -115,6 +119,12 @@ export const apiInputSchema = z.strictObject({
   if (api.upstreams.length === 0 && !composite) ctx.addIssue({ code: 'custom', path: ['upstreams'], message: 'needs at least one upstream unless every route is an aggregate' });
   if (api.settings.oauth2 && api.authKind !== 'oauth2') ctx.addIssue({ code: 'custom', path: ['settings', 'oauth2'], message: 'only for an oauth2 API' });
   if (api.settings.apiKeyHeader && api.authKind !== 'api-key') ctx.addIssue({ code: 'custom', path: ['settings', 'apiKeyHeader'], message: 'only for an api-key API' });
+  // The Open Banking pipeline has no aggregate step: such a route would be forwarded as if it were plain.
+  if (api.authKind === 'fapi') {
+    api.routes.forEach((route, index) => {
+      if (route.policy.aggregate) ctx.addIssue({ code: 'custom', path: ['routes', index, 'policy', 'aggregate'], message: 'composite routes are served on the public listener, not for a fapi API' });
+    });
+  }
   // Two templates that differ only in parameter names match the same requests.
   const seen = new Map<string, number>();
   api.routes.forEach((route, index) => {

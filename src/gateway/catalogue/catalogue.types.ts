@@ -30,6 +30,9 @@ export interface ClaimRule {
   equalsParam: string;
 }
 
+/** The member of a composite route's body that lists the parts left out (`onPartFailure: 'omit'`); no part takes its name. */
+export const OMITTED_PARTS_MEMBER = '_errors';
+
 /** One part of a composite route: another route of the same gateway, called with the caller's identity. */
 export interface AggregatePart {
   /** The key its JSON lands under in the merged body. */

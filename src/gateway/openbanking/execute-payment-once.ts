@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 import type { Middleware } from 'koa';
 
 import type { ServiceContext } from '../../events/service-context.ts';
+import { readUpstreamBody } from '../upstream/read-upstream-body.ts';
 import { beginPaymentSubmission, failPaymentSubmission, finishPaymentSubmission } from './payment-submission.service.ts';
-import { readUpstreamBody } from './read-upstream-body.ts';
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
 

@@ -3,15 +3,11 @@ import type { Readable } from 'node:stream';
 import type { Middleware } from 'koa';
 
 import { ObError } from '../../openbanking/ob-error.ts';
+import { readUpstreamBody } from '../upstream/read-upstream-body.ts';
 import { filterObResponse } from './filter-ob-response.ts';
-import { readUpstreamBody } from './read-upstream-body.ts';
 
 // An account list of a few thousand records is a few MB; anything past this is no OB response.
 const MAX_FILTERED_BYTES = 16 * 1024 * 1024;
-
-async function readJson(body: Readable): Promise<unknown> {
-  return JSON.parse((await readUpstreamBody(body, MAX_FILTERED_BYTES)).toString('utf8'));
-}
 
 /**
  * Step 8 for Open Banking: a successful JSON answer is read whole (the one step that needs the
@@ -24,7 +20,7 @@ export const filterObCall: Middleware = async function filterObCall(ctx, next) {
   if (!view || ctx.status !== 200 || ctx.method === 'HEAD') return;
   let body: unknown;
   try {
-    body = await readJson(ctx.body as Readable);
+    body = JSON.parse((await readUpstreamBody(ctx.body as Readable, MAX_FILTERED_BYTES)).toString('utf8'));
   } catch (error) {
     throw new ObError(502, [{ ErrorCode: 'UK.OBIE.UnexpectedError', Message: 'The bank could not answer just now' }], { cause: error });
   }

@@ -21,6 +21,7 @@ const CODES: Readonly<Record<ProblemSlug, ObErrorCode>> = {
   'quota-exceeded': 'UK.OBIE.UnexpectedError',
   'upstream-unavailable': 'UK.OBIE.UnexpectedError',
   'upstream-timeout': 'UK.OBIE.UnexpectedError',
+  'part-failed': 'UK.OBIE.UnexpectedError',
   unavailable: 'UK.OBIE.UnexpectedError',
   'internal-error': 'UK.OBIE.UnexpectedError',
 };

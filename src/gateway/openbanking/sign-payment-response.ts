@@ -6,8 +6,9 @@ import type { MessageSigning } from '../../openbanking/http/ob-resource.deps.ts'
 import { signResponseBody } from '../../openbanking/jws-signature/sign-response-body.ts';
 import { renderObErrors } from '../../openbanking/ob-error-response.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { readUpstreamBody } from '../upstream/read-upstream-body.ts';
 import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from './ob-payment-resources.ts';
-import { readUpstreamBody } from './read-upstream-body.ts';
+
 
 // A payment resource is a few KB; the bank signs what it sends, so it must hold it whole.
 const MAX_SIGNED_BYTES = 1024 * 1024;

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 
 import { renderProblems } from '../../shared/problem-response.ts';
+import { aggregateCall, refuseNestedAggregate } from './aggregate-call.ts';
 import { requireCallAudit } from './audit-call.ts';
 import { authenticateCaller } from './authenticate-caller.ts';
 import { authoriseCall } from './authorise-call.ts';
@@ -18,15 +19,13 @@ import { validateRequest } from './validate-request.ts';
  * The gateway's pipeline for the public API listener (issue 11, "one named step each, in this
  * order"): record (around everything), errors as problem details, CORS, then route →
  * authenticate → authorise → limit → protect (body limit, OpenAPI validation) → audit (when
- * required) → forward; the record step writes the audit entry of an audited route. Every path of the listener is the
- * gateway's: what no API routes is its 404.
+ * required) → aggregate (a composite route) or forward; the record step writes the audit entry of
+ * an audited route. Every path of the listener is the gateway's: what no API routes is its 404.
+ * A composite route's parts go through the same steps as a direct call, each recorded on its own.
  */
 export function publicGatewayPipeline(deps: GatewayDeps, problemTypeBase: string): Middleware {
-  return compose([
-    recordCall(deps),
-    renderProblems(deps.logger, problemTypeBase, 'gateway.error'),
-    allowCorsOrigin,
-    answerCorsPreflight(deps),
+  const renderErrors = renderProblems(deps.logger, problemTypeBase, 'gateway.error');
+  const callSteps = [
     routeCall(deps),
     authenticateCaller(deps),
     authoriseCall,
@@ -34,6 +33,15 @@ export function publicGatewayPipeline(deps: GatewayDeps, problemTypeBase: string
     limitRequestBody(deps),
     validateRequest(deps),
     requireCallAudit(deps),
+  ];
+  const partSteps = compose([renderErrors, ...callSteps, refuseNestedAggregate, forwardCall(deps)]);
+  return compose([
+    recordCall(deps),
+    renderErrors,
+    allowCorsOrigin,
+    answerCorsPreflight(deps),
+    ...callSteps,
+    aggregateCall(deps, partSteps),
     forwardCall(deps),
   ]);
 }

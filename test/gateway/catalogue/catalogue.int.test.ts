@@ -115,6 +115,8 @@ test('what the tables cannot check is refused field by field, and nothing is wri
     [{ routes: [{ method: 'POST', pathTemplate: '/x', policy: { aggregate: { parts: [{ name: 'a', method: 'GET', path: '/y' }], onPartFailure: 'fail' } } }] }, 'routes[0].method', /must be GET/],
     [{ routes: [{ method: 'GET', pathTemplate: '/x/{id}', policy: { aggregate: { parts: [{ name: 'a', method: 'GET', path: '/y/{other}' }], onPartFailure: 'fail' } } }] }, 'routes[0].policy.aggregate.parts[0].path', /\{other\} is not a parameter/],
     [{ routes: [{ method: 'GET', pathTemplate: '/x', policy: { aggregate: { parts: [{ name: 'a', method: 'GET', path: '/y' }, { name: 'a', method: 'GET', path: '/z' }], onPartFailure: 'fail' } } }] }, 'routes[0].policy.aggregate.parts[1].name', /twice/],
+    [{ routes: [{ method: 'GET', pathTemplate: '/x', policy: { aggregate: { parts: [{ name: '_errors', method: 'GET', path: '/y' }], onPartFailure: 'omit' } } }] }, 'routes[0].policy.aggregate.parts[0].name', /lists the parts left out/],
+    [{ authKind: 'fapi', routes: [{ method: 'GET', pathTemplate: '/x', policy: { aggregate: { parts: [{ name: 'a', method: 'GET', path: '/y' }], onPartFailure: 'fail' } } }] }, 'routes[0].policy.aggregate', /public listener/],
     [{ settings: { oauth2: { issuer: 'https://as.example', jwksUri: 'https://as.example/jwks', audience: 'x' } } }, 'settings.oauth2', /only for an oauth2 API/],
     [{ settings: { corsOrigins: ['https://app.example/path'] } }, 'settings.corsOrigins[0]', /origin/],
     [{ openapi: { swagger: '2.0' } }, 'openapi', /OpenAPI 3/],
