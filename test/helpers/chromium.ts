@@ -6,10 +6,12 @@
  * Where Chromium is missing, a developer's `npm test` skips only the browser tests and says so
  * loudly; under `CI=true` the same test fails, so a missing browser can never pass unnoticed.
  */
+import assert from 'node:assert/strict';
 import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,10 +58,24 @@ export function browserTest(name: string, options: JourneyOptions, fn: (page: Pa
   });
 }
 
-/** Writes a full-page PNG of what the customer sees to `test/artifacts/<name>.png`, for review. */
+/**
+ * Writes a full-page PNG of what the customer sees to `test/artifacts/<name>.png`, for review,
+ * and fails the test if axe-core finds a WCAG 2.1 A or AA violation on the page as it stands:
+ * every page a journey stops to look at is checked for accessibility too.
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   // Playwright creates the folder (and any folders in `name`) itself.
   await page.screenshot({ path: fileURLToPath(new URL(`${name}.png`, artifacts)), fullPage: true });
+  await assertAccessible(page, name);
+}
+
+const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Fails with each axe-core violation (rule, impact, the elements) of the page as it stands. */
+export async function assertAccessible(page: Page, name: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_AA).analyze();
+  const found = violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help}; at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  assert.deepEqual(found, [], `${name}: accessibility violations`);
 }
 
 let browser: Browser | undefined;
