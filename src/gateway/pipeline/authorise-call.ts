@@ -18,7 +18,8 @@ export const authoriseCall: Middleware = async function authoriseCall(ctx, next)
   }
   for (const rule of policy.claims ?? []) {
     const claim = caller.claims?.[rule.claim];
-    if (claim === undefined || String(claim) !== call.params[rule.equalsParam]) {
+    // Only a string or a number is compared: an array or object has a text form (`['c1']` is "c1") but is no such value.
+    if ((typeof claim !== 'string' && typeof claim !== 'number') || String(claim) !== call.params[rule.equalsParam]) {
       throw new Problem(403, 'forbidden', `The token's ${rule.claim} does not match the {${rule.equalsParam}} of this path`);
     }
   }

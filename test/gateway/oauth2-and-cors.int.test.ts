@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+
+import type { JSONWebKeySet } from 'jose';
+
+import { verifyCallerIdentity } from '../../src/gateway/upstream/caller-identity.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { addTestApi } from '../helpers/gateway-catalogue.ts';
+import { startJwtIssuer, type JwtIssuer } from '../helpers/jwt-issuer.ts';
+import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { storeKind } from '../helpers/store.ts';
+import { tlsFetch } from '../helpers/tls-fetch.ts';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.ts';
+
+/*
+ * `oauth2` APIs on the public listener, trusting another authorization server by its JWKS URL: a
+ * JWT bearer is checked for its signature, issuer, audience and expiry, then the route's scopes
+ * (`scope` or `scp`) and claim rules (the token's `org` must be the `{clinicId}` of the path), each
+ * refusal with its status, challenge and problem details; and CORS per API, for browser clients of
+ * the origins the API lists: preflights answered or not, headers on actual responses, errors
+ * included.
+ */
+
+const suffix = randomUUID().slice(0, 8);
+const base = `/clinics-${suffix}/v3`;
+const closed = `/closed-${suffix}/v1`;
+const AUDIENCE = `clinics-${suffix}`;
+const ALLOWED = 'https://app.example';
+
+let app: TestPortcullis;
+let upstream: UpstreamServer;
+let issuer: JwtIssuer;
+let call: typeof fetch;
+
+const token = (claims: Record<string, unknown> = {}, options: { audience?: string; foreignKey?: boolean } = {}) =>
+  issuer.token(options.audience ?? AUDIENCE, { claims: { scope: 'patients:read', org: 'c1', ...claims }, ...(options.foreignKey ? { foreignKey: true } : {}) });
+const send = (path: string, headers: Record<string, string> = {}, method = 'GET') => call(`${app.urls.public}${path}`, { method, headers });
+const bearer = async (path: string, jwt: string | Promise<string>, headers: Record<string, string> = {}) => send(path, { authorization: `Bearer ${await jwt}`, ...headers });
+
+async function refusal(response: Response, status: number, detail: string, challenge: string | null): Promise<void> {
+  assert.equal(response.status, status);
+  assert.equal(response.headers.get('www-authenticate'), challenge);
+  assert.equal(response.headers.get('content-type'), 'application/problem+json');
+  const body = await response.json() as Record<string, unknown>;
+  assert.equal(body['status'], status);
+  assert.equal(body['type'], `${app.config.issuer}/docs/problems/${status === 401 ? 'unauthenticated' : 'forbidden'}`);
+  assert.equal(body['detail'], detail);
+}
+
+before(async () => {
+  upstream = await startUpstreamServer();
+  issuer = await startJwtIssuer();
+  app = await startTestPortcullis();
+  call = tlsFetch(app.caPem);
+  const upstreams = [{ url: upstream.url, weight: 1 }];
+  const oauth2 = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audience: AUDIENCE };
+  await addTestApi(app.db, app.events, {
+    basePath: base, authKind: 'oauth2', upstreams, settings: { oauth2, corsOrigins: [ALLOWED, 'https://admin.example'] },
+    routes: [
+      { method: 'GET', path: '/clinics/{clinicId}/patients', policy: { scopes: ['patients:read'], claims: [{ claim: 'org', equalsParam: 'clinicId' }] } },
+      { method: 'POST', path: '/clinics/{clinicId}/notes', policy: { scopes: ['notes:write'] } },
+    ],
+  });
+  await addTestApi(app.db, app.events, { basePath: closed, authKind: 'oauth2', upstreams, settings: { oauth2 }, routes: [{ method: 'GET', path: '/things' }] });
+  const deadline = Date.now() + 3000;
+  while ((await send(`${closed}/things`)).status !== 401) {
+    assert.ok(Date.now() < deadline, 'the APIs are routed');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+});
+after(async () => {
+  await app?.close();
+  await upstream?.close();
+  await issuer?.close();
+});
+
+test(`a token of the configured issuer, for this audience, with the scope and the clinic's org, goes through (${storeKind})`, async () => {
+  const jwt = await token();
+  const response = await bearer(`${base}/clinics/c1/patients?page=2`, jwt);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { method: 'GET', url: '/clinics/c1/patients?page=2' });
+  const seen = upstream.seen.at(-1)!;
+  assert.equal(seen.headers['authorization'], undefined, 'the token stays at the gateway');
+  const gatewayKeys = await (await call(`${app.urls.browser}/jwks`)).json() as JSONWebKeySet;
+  const identity = await verifyCallerIdentity(seen.headers['x-portcullis-identity'] as string, { jwks: gatewayKeys, issuer: app.config.issuer, audience: upstream.url, clock: systemClock });
+  const claims = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { client_id: string };
+  assert.equal(identity.clientId, claims.client_id);
+  assert.deepEqual(identity.scopes, ['patients:read']);
+
+  assert.equal((await bearer(`${base}/clinics/c1/patients`, token({ scope: undefined, scp: ['patients:read', 'other'] }))).status, 200, 'scopes as an `scp` array');
+  assert.equal((await bearer(`${base}/clinics/42/patients`, token({ org: 42 }))).status, 200, 'a numeric claim compared as text');
+  assert.equal(issuer.jwksFetches(), 1, 'the issuer\'s keys are fetched once and cached');
+});
+
+test(`missing or unusable tokens are 401 with the Bearer challenge, and never reach the upstream (${storeKind})`, async () => {
+  const before = upstream.seen.length;
+  const patients = `${base}/clinics/c1/patients`;
+  await refusal(await send(patients), 401, 'A bearer token is required', 'Bearer');
+  await refusal(await send(patients, { authorization: 'Basic dXNlcjpwdw==' }), 401, 'The Authorization header is not a bearer token',
+    'Bearer error="invalid_request", error_description="The Authorization header is not a bearer token"');
+  const invalid = 'Bearer error="invalid_token", error_description="The access token is not valid"';
+  await refusal(await bearer(patients, token({ iss: 'https://someone-else.example' })), 401, 'The access token is not valid', invalid);
+  await refusal(await bearer(patients, token({}, { foreignKey: true })), 401, 'The access token is not valid', invalid);
+  await refusal(await bearer(patients, 'not.a.jwt'), 401, 'The access token is not valid', invalid);
+  const [header, , signature] = (await token()).split('.');
+  const forged = Buffer.from(JSON.stringify({ iss: issuer.issuer, aud: AUDIENCE, scope: 'patients:read', org: 'c1', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+  await refusal(await bearer(patients, `${header}.${forged}.${signature}`), 401, 'The access token is not valid', invalid);
+  await refusal(await bearer(patients, token({ exp: undefined })), 401, 'The access token is not valid', invalid);
+  await refusal(await bearer(patients, token({}, { audience: 'another-api' })), 401, 'The access token is not for this API',
+    'Bearer error="invalid_token", error_description="The access token is not for this API"');
+  const past = Math.floor(Date.now() / 1000) - 60;
+  await refusal(await bearer(patients, token({ iat: past - 300, exp: past })), 401, 'The access token has expired',
+    'Bearer error="invalid_token", error_description="The access token has expired"');
+  assert.equal(upstream.seen.length, before);
+});
+
+test(`a token without the route's scope is 403 insufficient_scope naming it (${storeKind})`, async () => {
+  const before = upstream.seen.length;
+  await refusal(await bearer(`${base}/clinics/c1/patients`, token({ scope: 'notes:write' })), 403, 'This route needs the scope patients:read',
+    'Bearer error="insufficient_scope", scope="patients:read"');
+  const notes = await call(`${app.urls.public}${base}/clinics/c1/notes`, { method: 'POST', headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' }, body: '{}' });
+  await refusal(notes, 403, 'This route needs the scope notes:write', 'Bearer error="insufficient_scope", scope="notes:write"');
+  assert.equal(upstream.seen.length, before);
+});
+
+test(`a claim rule holds the caller to its own records: org must be the path's {clinicId} (${storeKind})`, async () => {
+  const before = upstream.seen.length;
+  const detail = "The token's org does not match the {clinicId} of this path";
+  await refusal(await bearer(`${base}/clinics/c2/patients`, token({ org: 'c1' })), 403, detail, null);
+  await refusal(await bearer(`${base}/clinics/c1/patients`, token({ org: undefined })), 403, detail, null);
+  await refusal(await bearer(`${base}/clinics/c1/patients`, token({ org: ['c1'] })), 403, detail, null);
+  await refusal(await bearer(`${base}/clinics/${encodeURIComponent('[object Object]')}/patients`, token({ org: {} })), 403, detail, null);
+  assert.equal(upstream.seen.length, before);
+  assert.equal((await bearer(`${base}/clinics/c2/patients`, token({ org: 'c2' }))).status, 200);
+});
+
+test(`CORS preflights: an origin the API lists gets what it asked for; any other gets nothing (${storeKind})`, async () => {
+  const before = upstream.seen.length;
+  const preflight = (path: string, origin: string, method = 'GET', headers = 'authorization, content-type') =>
+    send(path, { origin, 'access-control-request-method': method, 'access-control-request-headers': headers }, 'OPTIONS');
+
+  const allowed = await preflight(`${base}/clinics/c1/patients`, ALLOWED);
+  assert.equal(allowed.status, 204);
+  assert.equal(allowed.headers.get('access-control-allow-origin'), ALLOWED);
+  assert.equal(allowed.headers.get('access-control-allow-methods'), 'GET');
+  assert.equal(allowed.headers.get('access-control-allow-headers'), 'authorization, content-type');
+  assert.equal(allowed.headers.get('access-control-max-age'), '600');
+  assert.equal(allowed.headers.get('access-control-allow-credentials'), null, 'credentials travel in headers, never cookies');
+  assert.match(allowed.headers.get('vary') ?? '', /Origin/);
+  const post = await preflight(`${base}/clinics/c1/notes`, 'https://admin.example', 'POST');
+  assert.equal(post.status, 204);
+  assert.equal(post.headers.get('access-control-allow-origin'), 'https://admin.example');
+  assert.equal(post.headers.get('access-control-allow-methods'), 'POST');
+
+  for (const [path, origin] of [[`${base}/clinics/c1/patients`, 'https://evil.example'], [`${base}/clinics/c1/patients`, 'http://app.example'], [`${closed}/things`, ALLOWED]] as const) {
+    const denied = await preflight(path, origin);
+    assert.equal(denied.status, 405, `${origin} ${path}: routed as any OPTIONS`);
+    assert.equal(denied.headers.get('access-control-allow-origin'), null, `${origin} ${path}`);
+    assert.equal(denied.headers.get('access-control-allow-methods'), null, `${origin} ${path}`);
+  }
+  // A listed origin asking for what the API does not route: the refusal is readable, the preflight fails.
+  for (const [path, method, status] of [[`${base}/nowhere`, 'GET', 404], [`${base}/clinics/c1/patients`, 'DELETE', 405]] as const) {
+    const refused = await preflight(path, ALLOWED, method);
+    assert.equal(refused.status, status, `${method} ${path}`);
+    assert.equal(refused.headers.get('access-control-allow-methods'), null, `${method} ${path}`);
+  }
+  assert.equal(upstream.seen.length, before, 'preflights never reach the upstream');
+});
+
+test(`CORS on actual responses: an allowed origin gets Allow-Origin and the exposed headers, errors included (${storeKind})`, async () => {
+  const ok = await bearer(`${base}/clinics/c1/patients`, token(), { origin: ALLOWED });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get('access-control-allow-origin'), ALLOWED);
+  assert.equal(ok.headers.get('access-control-expose-headers'), 'RateLimit, RateLimit-Policy, Retry-After, Deprecation, Sunset, Link, x-fapi-interaction-id');
+  assert.match(ok.headers.get('vary') ?? '', /Origin/);
+  assert.equal(ok.headers.get('access-control-allow-credentials'), null);
+
+  const refused = await send(`${base}/clinics/c1/patients`, { origin: ALLOWED });
+  assert.equal(refused.status, 401);
+  assert.equal(refused.headers.get('access-control-allow-origin'), ALLOWED, 'the browser may read why it was refused');
+
+  const other = await bearer(`${base}/clinics/c1/patients`, token(), { origin: 'https://evil.example' });
+  assert.equal(other.status, 200, 'CORS binds browsers, not the gateway');
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
+  assert.equal(other.headers.get('access-control-expose-headers'), null);
+  assert.equal((await bearer(`${closed}/things`, token(), { origin: ALLOWED })).headers.get('access-control-allow-origin'), null, 'an API that lists no origins');
+  assert.equal((await bearer(`${base}/clinics/c1/patients`, token())).headers.get('access-control-allow-origin'), null, 'no Origin, no CORS');
+});
