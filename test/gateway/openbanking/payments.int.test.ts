@@ -2,18 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import * as oc from 'openid-client';
-
 import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
 import { findConsent } from '../../../src/consent/consent.store.ts';
 import { domesticPaymentBody } from '../../consent/consent-bodies.ts';
-import { CustomerBrowser } from '../../helpers/customer-browser.ts';
 import { addTestApi } from '../../helpers/gateway-catalogue.ts';
 import { obPartner, type ObPartner } from '../../helpers/ob-partner.ts';
-import { REDIRECT_URI } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { storeKind } from '../../helpers/store.ts';
-import { tlsFetch } from '../../helpers/tls-fetch.ts';
 import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream-server.ts';
 
 /*
@@ -26,7 +21,6 @@ import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream
 
 const PIS_CONSENTS = CONSENT_KINDS['domestic-payment'].path;
 const PAYMENTS = '/open-banking/v3.1/pisp/domestic-payments';
-const ALICE = { username: 'alice', password: 'alice-sandbox-pass' };
 
 let app: TestPortcullis;
 let partner: ObPartner;
@@ -67,14 +61,7 @@ async function authorisedPayment(amount = '12.50'): Promise<{ consentId: string;
   const created = await partner.call('POST', PIS_CONSENTS, { body: consentBody, token: await partner.token('payments'), sign: true });
   assert.equal(created.status, 201, created.text);
   const consentId = created.json.Data.ConsentId as string;
-  const verifier = oc.randomPKCECodeVerifier();
-  const signed = await oc.buildAuthorizationUrlWithJAR(partner.config, {
-    redirect_uri: REDIRECT_URI, code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', scope: 'openid payments',
-    claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
-  }, { key: partner.keys.privateKey, kid: partner.keys.kid });
-  const url = await oc.buildAuthorizationUrlWithPAR(partner.config, signed.searchParams);
-  const callback = await new CustomerBrowser(tlsFetch(app.caPem), [app.urls.browser]).authorize(url, { ...ALICE, choices: { debtor: 'acc-0001-current' } });
-  const tokens = await oc.authorizationCodeGrant(partner.config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
+  const tokens = await partner.authorise(consentId, 'payments', { choices: { debtor: 'acc-0001-current' } });
   return { consentId, token: tokens.access_token, consentBody };
 }
 
