@@ -9,12 +9,9 @@ import { openStore } from '../../src/db/knex.ts';
 import { createApplication, createOrganisation, issueApiKey } from '../../src/gateway/consumers/consumers.service.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { accountAccessBody } from '../../test/consent/consent-bodies.ts';
-import { CustomerBrowser } from '../../test/helpers/customer-browser.ts';
 import { addTestApi, addTestPlan, subscribeTestApplication } from '../../test/helpers/gateway-catalogue.ts';
 import { obPartner } from '../../test/helpers/ob-partner.ts';
-import { REDIRECT_URI } from '../../test/helpers/partner-client.ts';
 import { startTestPortcullis, testEnvironment } from '../../test/helpers/portcullis.ts';
-import { tlsFetch } from '../../test/helpers/tls-fetch.ts';
 
 /*
  * What the gateway sides need before the load starts, made through the product itself (an
@@ -30,7 +27,6 @@ import { tlsFetch } from '../../test/helpers/tls-fetch.ts';
 export const SAAS_PATH = '/bench-saas/v1/accounts';
 export const OB_PATH = '/open-banking/v3.1/aisp/accounts';
 export const CUSTOMER_ACCOUNTS = ['acc-0001-current', 'acc-0001-savings'];
-const ALICE = { username: 'alice', password: 'alice-sandbox-pass' };
 // Limits the run spends from on every call but never reaches.
 const UNREACHED = 1_000_000_000;
 
@@ -65,7 +61,7 @@ export async function setUpGateway(databaseUrl: string, upstreamUrl: string, red
       routes: [{ method: 'GET', path: '/accounts', policy: { scopes: ['accounts'], limits: { perSecond: UNREACHED } } }],
     });
     const partner = await obPartner(app);
-    const refreshToken = await authoriseAccounts(app, partner);
+    const refreshToken = await authoriseAccounts(partner);
     return {
       env,
       certsDir: env.CERTS_DIR!,
@@ -82,19 +78,12 @@ export async function setUpGateway(databaseUrl: string, upstreamUrl: string, red
 }
 
 /** The partner's consent for the customer's accounts, authorised on the real pages; returns the refresh token. */
-async function authoriseAccounts(app: Awaited<ReturnType<typeof startTestPortcullis>>, partner: Awaited<ReturnType<typeof obPartner>>): Promise<string> {
+async function authoriseAccounts(partner: Awaited<ReturnType<typeof obPartner>>): Promise<string> {
   const created = await partner.call('POST', CONSENT_KINDS['account-access'].path, { body: accountAccessBody(), token: await partner.token('accounts') });
   if (created.status !== 201) throw new Error(`consent not created: ${created.status} ${created.text}`);
   const consentId = created.json.Data.ConsentId as string;
-  const verifier = oc.randomPKCECodeVerifier();
-  const signed = await oc.buildAuthorizationUrlWithJAR(partner.config, {
-    redirect_uri: REDIRECT_URI, code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', scope: 'openid accounts',
-    claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
-  }, { key: partner.keys.privateKey, kid: partner.keys.kid });
-  const url = await oc.buildAuthorizationUrlWithPAR(partner.config, signed.searchParams);
   const choices = Object.fromEntries(CUSTOMER_ACCOUNTS.map((accountId) => [`account:${accountId}`, 'yes']));
-  const callback = await new CustomerBrowser(tlsFetch(app.caPem), [app.urls.browser]).authorize(url, { ...ALICE, choices });
-  const tokens = await oc.authorizationCodeGrant(partner.config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
+  const tokens = await partner.authorise(consentId, 'accounts', { choices });
   if (!tokens.refresh_token) throw new Error('the authorization gave no refresh token');
   return tokens.refresh_token;
 }

@@ -12,7 +12,7 @@ export const clientsDeleteCommand: Command = {
     'It revokes nothing else: grants, access and refresh tokens and consents issued to the client are left in the store until they expire. Revoke them first if they must stop working now.',
   ].join('\n\n'),
   async run({ config, print, events }, { positionals: [clientId] }) {
-    if (!(await withStore(config, (db) => deleteClientByOps({ db, events }, clientId!)))) throw new CommandFailed(`no client ${clientId} is registered`);
+    if (!(await withStore({ config, events }, (db) => deleteClientByOps({ db, events }, clientId!)))) throw new CommandFailed(`no client ${clientId} is registered`);
     print(`Deleted client ${clientId}.`);
   },
 };

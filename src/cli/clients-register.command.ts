@@ -40,7 +40,7 @@ export const clientsRegisterCommand: Command = {
   async run({ config, print, note, events }, { positionals: [file], flags }) {
     const metadata = await readMetadata(file!);
     const secrets = resolveSecrets(config, note);
-    const stored = await withStore(config, async (db) => {
+    const stored = await withStore({ config, events }, async (db) => {
       const provider = await buildProvider(config, secrets, db);
       try {
         return await registerClientByOps({ db, events, provider }, metadata, { replace: flags['replace'] === true });

@@ -20,7 +20,7 @@ export const keysRotateCommand: Command = {
   async run({ config, print, note, events }, { flags }) {
     const { keyEncryptionKey } = resolveSecrets(config, note);
     const activationDelaySeconds = flags['now'] ? 0 : defaults.keyActivationDelay;
-    const rotated = await withStore(config, (db) => rotateSigningKeys(db, keyEncryptionKey, { activationDelaySeconds, events }));
+    const rotated = await withStore({ config, events }, (db) => rotateSigningKeys(db, keyEncryptionKey, { activationDelaySeconds, events }));
     print(formatTable(['ALG', 'KID', 'SIGNS FROM'], rotated.map((key) => [key.alg, key.kid, formatInstant(key.activatesAt)])));
     if (rotated.some((key) => key.pending)) {
       note(`The new keys are published now, for verification only, and sign from SIGNS FROM (keyActivationDelay: ${activationDelaySeconds} s), once partners' cached JWKS hold them. For a compromised key, use --now.`);

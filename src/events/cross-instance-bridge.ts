@@ -13,6 +13,7 @@ import { CROSS_INSTANCE_EVENTS, type DomainEvents, type EventName } from './even
  * other instance re-emits it on its own bus, where its caches listen. Notifications are delivered
  * within milliseconds to every connected listener; one that was disconnected missed what was
  * said meanwhile, so on reconnecting it emits `events.resynced` for caches to drop everything.
+ * A process that only changes the store (the CLI) announces without listening.
  *
  * The embedded PGlite store runs in one process, whose bus already reaches every listener.
  */
@@ -38,13 +39,53 @@ interface KnexClientInternals {
 }
 
 export interface EventBridge {
+  /** Stops, once the notifications under way have been sent. */
   close(): Promise<void>;
+}
+
+function onPostgres(db: Knex): boolean {
+  return (db.client as unknown as KnexClientInternals).config.client === 'pg';
+}
+
+/**
+ * Announces what `bus` emits to every instance listening on `db` (PostgreSQL), without listening
+ * itself: what a process that changes the store but serves nothing (the CLI) needs for running
+ * instances to learn of its changes. `close()` waits for the notifications under way, so that a
+ * process may exit right after; on PGlite it does nothing.
+ *
+ * @example
+ * const announcer = announceEventsToOtherInstances(db, events);
+ * try { await applyGatewayChanges({ db, events, clock, actor: 'ops' }, desired, options); } finally { await announcer.close(); }
+ */
+export function announceEventsToOtherInstances(db: Knex, bus: EventBus): EventBridge {
+  if (!onPostgres(db)) return { close: async () => {} };
+  return announce(db, bus, randomUUID());
+}
+
+function announce(db: Knex, bus: EventBus, instance: string): EventBridge {
+  const sending = new Set<Promise<void>>();
+  const stops = CROSS_INSTANCE_EVENTS.map((name) => bus.on(name, ({ payload, remote }) => {
+    if (remote) return;
+    const envelope: Envelope = { from: instance, name, payload };
+    // Not awaited by the emitter; a failure is the listener error the bus reports.
+    const sent = db.raw('select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(envelope)]).then(() => undefined);
+    const settle = () => void sending.delete(sent);
+    sent.then(settle, settle);
+    sending.add(sent);
+    return sent;
+  }));
+  return {
+    async close() {
+      for (const stop of stops) stop();
+      await Promise.allSettled(sending);
+    },
+  };
 }
 
 /** Bridges `bus` across instances on `db` (PostgreSQL); on PGlite it does nothing. */
 export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logger: Logger, options: { reconnectMs?: number } = {}): Promise<EventBridge> {
+  if (!onPostgres(db)) return { close: async () => {} };
   const client = db.client as unknown as KnexClientInternals;
-  if (client.config.client !== 'pg') return { close: async () => {} };
   const instance = randomUUID();
   const reconnectMs = options.reconnectMs ?? 1000;
   let closed = false;
@@ -93,19 +134,13 @@ export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logge
     retry.unref();
   };
 
-  const publishers = CROSS_INSTANCE_EVENTS.map((name) => bus.on(name, ({ payload, remote }) => {
-    if (remote) return;
-    const envelope: Envelope = { from: instance, name, payload };
-    // Not awaited by the emitter; a failure is the listener error the bus reports.
-    return db.raw('select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(envelope)]).then(() => undefined);
-  }));
-
+  const publisher = announce(db, bus, instance);
   await connect(false);
   return {
     async close() {
       closed = true;
       clearTimeout(retry);
-      for (const stop of publishers) stop();
+      await publisher.close();
       if (listener) {
         const connection = listener;
         listener = undefined;

@@ -5,11 +5,15 @@ import * as oc from 'openid-client';
 
 import { signResponseBody } from '../../src/openbanking/jws-signature/sign-response-body.ts';
 import { verifyRequestSignature } from '../../src/openbanking/jws-signature/verify-request-signature.ts';
-import { discover, registerKeyClient, type PartnerKeys } from './partner-client.ts';
+import { CustomerBrowser } from './customer-browser.ts';
+import { discover, REDIRECT_URI, registerKeyClient, type PartnerKeys } from './partner-client.ts';
 import type { TestPortcullis } from './portcullis.ts';
 import { tlsFetch, type TlsIdentity } from './tls-fetch.ts';
 
 export const TEST_ORG_ID = 'org-test-tpp';
+
+/** The sandbox customer who authorises partners' consents unless a test names another. */
+export const ALICE = { username: 'alice', password: 'alice-sandbox-pass' };
 
 export interface ObCall {
   body?: unknown;
@@ -56,6 +60,21 @@ export async function obPartner(portcullis: TestPortcullis, options: { roles?: s
     /** A fresh client-credentials access token. */
     async token(scope: string): Promise<string> {
       return (await oc.clientCredentialsGrant(config, { scope })).access_token;
+    },
+    /**
+     * The customer's authorisation of `consentId` (Alice's, approving what the page offers unless
+     * `choices` says otherwise) through the real login and consent pages: a signed request object
+     * naming the consent, pushed (PAR), with PKCE; the code exchanged for the tokens.
+     */
+    async authorise(consentId: string, scope: string, options: { customer?: { username: string; password: string }; choices?: Record<string, string> } = {}) {
+      const verifier = oc.randomPKCECodeVerifier();
+      const signed = await oc.buildAuthorizationUrlWithJAR(config, {
+        redirect_uri: REDIRECT_URI, code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', scope: `openid ${scope}`,
+        claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
+      }, { key: keys.privateKey, kid: keys.kid });
+      const url = await oc.buildAuthorizationUrlWithPAR(config, signed.searchParams);
+      const callback = await new CustomerBrowser(tlsFetch(portcullis.caPem), [portcullis.urls.browser]).authorize(url, { ...(options.customer ?? ALICE), ...(options.choices ? { choices: options.choices } : {}) });
+      return oc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
     },
     /** Signs `body` as this partner would for `x-jws-signature`. */
     sign(body: string): Promise<string> {

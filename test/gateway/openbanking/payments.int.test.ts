@@ -2,20 +2,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import * as oc from 'openid-client';
-
 import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
 import { findConsent } from '../../../src/consent/consent.store.ts';
 import { domesticPaymentBody, scheduledPaymentBody, standingOrderBody } from '../../consent/consent-bodies.ts';
 import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from '../../../src/gateway/openbanking/ob-payment-resources.ts';
-import { CustomerBrowser } from '../../helpers/customer-browser.ts';
 import { addTestApi } from '../../helpers/gateway-catalogue.ts';
 import { openIsolatedStore, type IsolatedStore } from '../../helpers/isolated-store.ts';
 import { obPartner, verifyBankSignature, type ObPartner } from '../../helpers/ob-partner.ts';
-import { REDIRECT_URI } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { storeKind } from '../../helpers/store.ts';
-import { tlsFetch } from '../../helpers/tls-fetch.ts';
 import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream-server.ts';
 
 /*
@@ -28,7 +23,6 @@ import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream
 
 type PaymentKind = 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-standing-order';
 const PAYMENTS = '/open-banking/v3.1/pisp/domestic-payments';
-const ALICE = { username: 'alice', password: 'alice-sandbox-pass' };
 
 let app: TestPortcullis;
 let store: IsolatedStore;
@@ -74,14 +68,7 @@ async function authorisedPayment(amount = '12.50', kind: PaymentKind = 'domestic
   const created = await partner.call('POST', CONSENT_KINDS[kind].path, { body: consentBody, token: await partner.token('payments'), sign: true });
   assert.equal(created.status, 201, created.text);
   const consentId = created.json.Data.ConsentId as string;
-  const verifier = oc.randomPKCECodeVerifier();
-  const signed = await oc.buildAuthorizationUrlWithJAR(partner.config, {
-    redirect_uri: REDIRECT_URI, code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', scope: 'openid payments',
-    claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
-  }, { key: partner.keys.privateKey, kid: partner.keys.kid });
-  const url = await oc.buildAuthorizationUrlWithPAR(partner.config, signed.searchParams);
-  const callback = await new CustomerBrowser(tlsFetch(app.caPem), [app.urls.browser]).authorize(url, { ...ALICE, choices: { debtor: 'acc-0001-current' } });
-  const tokens = await oc.authorizationCodeGrant(partner.config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
+  const tokens = await partner.authorise(consentId, 'payments', { choices: { debtor: 'acc-0001-current' } });
   return { consentId, token: tokens.access_token, consentBody: consentBody as ReturnType<typeof domesticPaymentBody> };
 }
 

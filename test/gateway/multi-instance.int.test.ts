@@ -1,0 +1,313 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
+import { runCli } from '../cli/run-cli.ts';
+import { accountAccessBody } from '../consent/consent-bodies.ts';
+import { obPartner } from '../helpers/ob-partner.ts';
+import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { storeKind } from '../helpers/store.ts';
+import { tlsFetch } from '../helpers/tls-fetch.ts';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.ts';
+
+/*
+ * Issue 11's cross-instance guarantees, with two real instances on one PostgreSQL database (and one
+ * Redis), as two processes behind a load balancer run: they share the issuer, the partner URL and
+ * the PKI, and each runs its own LISTEN/NOTIFY bridge. A revoked key, a suspended application and a
+ * revoked consent are refused by the other instance within a second; a rate limit holds exactly
+ * across both; the catalogue changes under load without failing a call; and what the CLI applies
+ * reaches a running instance within a second.
+ */
+
+const skip = storeKind !== 'postgresql' && 'two instances share a store only on PostgreSQL (LISTEN/NOTIFY); embedded PGlite belongs to one process';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const AIS_CONSENTS = CONSENT_KINDS['account-access'].path;
+
+let a: TestPortcullis;
+let b: TestPortcullis;
+let upstream: UpstreamServer;
+let canary: UpstreamServer;
+let bank: UpstreamServer;
+let fetchTls: typeof fetch;
+const cliDir = mkdtempSync(join(tmpdir(), 'portcullis-multi-'));
+
+before(async () => {
+  if (skip) return;
+  upstream = await startUpstreamServer();
+  canary = await startUpstreamServer();
+  bank = await startUpstreamServer((_request, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ Data: { Account: [{ AccountId: 'acc-0001-current', Currency: 'GBP', AccountType: 'Personal', AccountSubType: 'CurrentAccount' }] }, Links: { Self: 'x' }, Meta: {} }));
+  });
+  a = await startTestPortcullis({ REDIS_URL });
+  b = await startTestPortcullis({
+    REDIS_URL, ISSUER: a.config.issuer, MTLS_BASE_URL: a.config.mtlsBaseUrl, GATEWAY_BASE_URL: a.config.gatewayBaseUrl, CERTS_DIR: a.certsDir,
+  });
+  fetchTls = tlsFetch(a.caPem);
+});
+after(async () => {
+  await b?.close();
+  await a?.close();
+  for (const server of [upstream, canary, bank]) await server?.close();
+  rmSync(cliDir, { recursive: true, force: true });
+});
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+async function answer(response: Response): Promise<Answer> {
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** The admin API of `instance`, with its token. */
+async function admin(instance: TestPortcullis, method: string, path: string, body?: unknown): Promise<Answer> {
+  const response = await fetchTls(`${instance.urls.admin}/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${instance.secrets.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const result = await answer(response);
+  assert.ok(result.status < 300, `${method} ${path}: ${result.status} ${JSON.stringify(result.body)}`);
+  return result;
+}
+
+/** A GET on the public API listener of `instance`. */
+const call = async (instance: TestPortcullis, path: string, key?: string) => answer(await fetchTls(`${instance.urls.public}${path}`, { headers: key ? { 'x-api-key': key } : {} }));
+
+/** Polls `check` until it holds and returns how long that took, ms; fails past `withinMs`. */
+async function within(withinMs: number, check: () => Promise<boolean>): Promise<number> {
+  const start = performance.now();
+  while (!(await check())) {
+    if (performance.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return performance.now() - start;
+}
+
+const tag = () => randomBytes(5).toString('hex');
+
+/** An API of A's making, published once `beforePublishing` is done. */
+async function publishedApi(input: { name: string; basePath: string; authKind: 'api-key' | 'fapi'; upstreams: Array<{ url: string; weight: number }>; routes: Array<{ method: 'GET'; pathTemplate: string; policy?: { scopes: string[] } }> }, beforePublishing = async (_apiId: string) => {}) {
+  const full = { ...input, version: 'v1' };
+  const { id } = (await admin(a, 'POST', '/apis', full)).body as { id: string };
+  await beforePublishing(id);
+  await admin(a, 'POST', `/apis/${id}/lifecycle`, { to: 'published' });
+  return { id, input: full };
+}
+
+/**
+ * An `api-key` API with `routes` (GET), and a plan of `ratePerMinute` over it made before it is
+ * published: an instance that routes the API knows the plan, read with it.
+ */
+async function keyApi(routes: string[], ratePerMinute: number) {
+  const name = `multi-${tag()}`;
+  let planId = '';
+  const api = await publishedApi(
+    { name, basePath: `/${name}/v1`, authKind: 'api-key', upstreams: [{ url: upstream.url, weight: 1 }], routes: routes.map((path) => ({ method: 'GET', pathTemplate: path })) },
+    async (apiId) => {
+      planId = (await admin(a, 'POST', '/plans', { name, selfService: true, apiIds: [apiId], ratePerMinute })).body.id;
+    },
+  );
+  return { ...api, basePath: api.input.basePath, planId, planName: name };
+}
+
+/** An application subscribed to `planId`, with a key, all through A's admin API. */
+async function subscriber(planId: string) {
+  const organisation = (await admin(a, 'POST', '/organisations', { name: `Org ${tag()}` })).body;
+  const application = (await admin(a, 'POST', '/applications', { organisationId: organisation.id, name: 'multi-instance app' })).body;
+  assert.equal((await admin(a, 'POST', '/subscriptions', { applicationId: application.id, planId })).body.status, 'active');
+  const issued = (await admin(a, 'POST', `/applications/${application.id}/keys`)).body;
+  return { applicationId: application.id as string, key: issued.key as string, keyId: issued.id as string };
+}
+
+function assertProblem(refused: Answer, status: number, slug: string, detail: string): void {
+  assert.equal(refused.status, status, JSON.stringify(refused.body));
+  assert.equal(refused.headers.get('content-type'), 'application/problem+json');
+  assert.equal(refused.body.type, `${a.config.issuer}/docs/problems/${slug}`);
+  assert.equal(refused.body.status, status);
+  assert.equal(refused.body.detail, detail);
+}
+
+test(`a key revoked on A is refused by B within a second (${storeKind})`, { skip }, async () => {
+  const api = await keyApi(['/items/{id}'], 10_000);
+  const { key, keyId } = await subscriber(api.planId);
+  await within(1000, async () => (await call(b, `${api.basePath}/items/1`, key)).status === 200);
+  assert.equal((await call(a, `${api.basePath}/items/1`, key)).status, 200, 'both instances admit it, and B has it cached');
+
+  await admin(a, 'POST', `/keys/${keyId}/revoke`);
+  const tookMs = await within(1000, async () => (await call(b, `${api.basePath}/items/1`, key)).status !== 200);
+  assert.ok(tookMs < 1000, `${tookMs} ms`);
+  const refused = await call(b, `${api.basePath}/items/1`, key);
+  assertProblem(refused, 401, 'unauthenticated', 'The API key is not valid');
+  assert.equal(refused.headers.get('www-authenticate'), 'ApiKey');
+  assert.equal((await call(a, `${api.basePath}/items/1`, key)).status, 401);
+});
+
+test(`an application suspended on A is refused by B within a second, and reactivated on B is admitted by A within a second (${storeKind})`, { skip }, async () => {
+  const api = await keyApi(['/items/{id}'], 10_000);
+  const { applicationId, key } = await subscriber(api.planId);
+  await within(1000, async () => (await call(b, `${api.basePath}/items/2`, key)).status === 200);
+  assert.equal((await call(a, `${api.basePath}/items/2`, key)).status, 200);
+
+  await admin(a, 'POST', `/applications/${applicationId}/suspend`);
+  const suspendedMs = await within(1000, async () => (await call(b, `${api.basePath}/items/2`, key)).status !== 200);
+  assert.ok(suspendedMs < 1000, `${suspendedMs} ms`);
+  assertProblem(await call(b, `${api.basePath}/items/2`, key), 403, 'forbidden', 'The application this key belongs to is suspended');
+  assert.equal((await call(a, `${api.basePath}/items/2`, key)).status, 403, 'A holds the refusal now');
+
+  // The other way: B's bridge announces, A's listens.
+  await admin(b, 'POST', `/applications/${applicationId}/reactivate`);
+  const reactivatedMs = await within(1000, async () => (await call(a, `${api.basePath}/items/2`, key)).status === 200);
+  assert.ok(reactivatedMs < 1000, `${reactivatedMs} ms`);
+});
+
+test(`a consent the partner revokes on A is refused by B's Open Banking gateway within a second (${storeKind})`, { skip }, async () => {
+  const name = `multi-${tag()}`;
+  const api = await publishedApi({
+    name, basePath: `/open-banking/${name}/aisp`, authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
+    routes: [{ method: 'GET', pathTemplate: '/accounts', policy: { scopes: ['accounts'] } }],
+  });
+  const partner = await obPartner(a);
+  const created = await partner.call('POST', AIS_CONSENTS, { body: accountAccessBody(), token: await partner.token('accounts') });
+  assert.equal(created.status, 201, created.text);
+  const consentId = created.json.Data.ConsentId as string;
+  const { access_token: token } = await partner.authorise(consentId, 'accounts');
+
+  const onB = tlsFetch(a.caPem, a.sampleClient);
+  const accountsOnB = async () => answer(await onB(`${b.urls.partner}${api.input.basePath}/accounts`, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } }));
+  await within(1000, async () => (await accountsOnB()).status === 200);
+  assert.deepEqual((await accountsOnB()).body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc-0001-current']);
+
+  const revoked = await partner.call('DELETE', `${AIS_CONSENTS}/${consentId}`, { token: await partner.token('accounts') });
+  assert.equal(revoked.status, 204, revoked.text);
+  const tookMs = await within(1000, async () => (await accountsOnB()).status !== 200);
+  assert.ok(tookMs < 1000, `${tookMs} ms`);
+  const refused = await accountsOnB();
+  assert.equal(refused.status, 401, JSON.stringify(refused.body));
+  assert.equal(refused.body.Errors[0].ErrorCode, 'UK.OBIE.Header.Invalid');
+});
+
+test(`two instances on one Redis admit exactly a plan's 20 calls a minute among 60 concurrent ones (${storeKind})`, { skip }, async () => {
+  const api = await keyApi(['/items/{id}'], 20);
+  const { key } = await subscriber(api.planId);
+  // Both route the API (a call without a key counts nothing), and so know its plan, read with it.
+  for (const instance of [a, b]) await within(1000, async () => (await call(instance, `${api.basePath}/items/0`)).status === 401);
+  // The minute window is the calendar's: a burst across its end would count in two.
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_050 - intoMinute));
+  const forwardedBefore = upstream.seen.length;
+
+  const answers = await Promise.all(Array.from({ length: 60 }, (_, index) => call(index % 2 ? b : a, `${api.basePath}/items/${index}`, key)));
+  const admitted = answers.filter((one) => one.status === 200);
+  const refused = answers.filter((one) => one.status !== 200);
+  assert.equal(admitted.length, 20, `admitted: ${admitted.length}`);
+  assert.equal(upstream.seen.length - forwardedBefore, 20, 'only admitted calls reach the upstream');
+  for (const one of refused) {
+    assertProblem(one, 429, 'rate-limited', 'Too many requests; slow down');
+    const retryAfter = Number(one.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${retryAfter}`);
+    assert.equal(one.headers.get('ratelimit-policy'), '"per-minute";q=20;w=60');
+    assert.match(one.headers.get('ratelimit') ?? '', /^"per-minute";r=0;t=\d+$/);
+  }
+});
+
+test(`B keeps serving every call while A changes the API and its plan, and routes each change within a second (${storeKind})`, { skip }, async () => {
+  const api = await keyApi(['/load'], 1_000_000);
+  const { key } = await subscriber(api.planId);
+  await within(1000, async () => (await call(b, `${api.basePath}/load`, key)).status === 200);
+
+  const outcomes: Array<number | string> = [];
+  let loading = true;
+  const loops = Array.from({ length: 8 }, async () => {
+    while (loading) {
+      try {
+        const response = await fetchTls(`${b.urls.public}${api.basePath}/load`, { headers: { 'x-api-key': key } });
+        await response.arrayBuffer();
+        outcomes.push(response.status);
+      } catch (error) {
+        outcomes.push(`${(error as Error).message}: ${String((error as Error).cause)}`);
+      }
+    }
+  });
+
+  const started = performance.now();
+  const seenMs: number[] = [];
+  const routes = ['/load'];
+  let ratePerMinute = 1_000_000;
+  const replaceApi = (upstreams: Array<{ url: string; weight: number }>) => admin(a, 'PUT', `/apis/${api.id}`, {
+    ...api.input, upstreams, routes: routes.map((path) => ({ method: 'GET', pathTemplate: path })),
+  });
+  for (let round = 1; performance.now() - started < 2000; round += 1) {
+    routes.push(`/added-${round}`);
+    await replaceApi(api.input.upstreams);
+    seenMs.push(await within(1000, async () => (await call(b, `${api.basePath}/added-${round}`, key)).status === 200));
+
+    ratePerMinute -= 1;
+    await admin(a, 'PUT', `/plans/${api.planId}`, { name: api.planName, selfService: true, apiIds: [api.id], ratePerMinute });
+    seenMs.push(await within(1000, async () => (await call(b, `${api.basePath}/load`, key)).headers.get('ratelimit-policy')?.includes(`q=${ratePerMinute};`) === true));
+
+    const canaryBefore = canary.seen.length;
+    await replaceApi([...api.input.upstreams, { url: canary.url, weight: 1 }]);
+    seenMs.push(await within(1000, async () => canary.seen.length > canaryBefore));
+    await replaceApi(api.input.upstreams);
+  }
+  loading = false;
+  await Promise.all(loops);
+
+  assert.ok(seenMs.length >= 3 && seenMs.every((ms) => ms < 1000), `each change seen within a second: ${seenMs.map(Math.round).join(', ')} ms`);
+  assert.ok(outcomes.length > 100, `a steady load: ${outcomes.length} calls`);
+  const failed = outcomes.filter((outcome) => outcome !== 200);
+  assert.deepEqual(failed, [], `${failed.length} of ${outcomes.length} calls failed`);
+});
+
+test(`what \`gateway apply\` writes from the CLI is served by a running instance within a second (${storeKind})`, { skip }, async () => {
+  const name = `multi-cli-${tag()}`;
+  const basePath = `/${name}/v1`;
+  const SUNSET = new Date('2099-01-01T00:00:00Z');
+  const file = (lifecycle: string) => {
+    const path = join(cliDir, `${name}-${lifecycle}.yaml`);
+    writeFileSync(path, [
+      'apis:',
+      `  - name: ${name}`,
+      '    version: v1',
+      `    basePath: ${basePath}`,
+      '    authKind: none',
+      `    lifecycle: ${lifecycle}`,
+      ...(lifecycle === 'deprecated' ? [`    sunsetAt: ${SUNSET.toISOString()}`] : []),
+      '    upstreams:',
+      `      - { url: "${upstream.url}", weight: 1 }`,
+      '    routes:',
+      '      - method: GET',
+      '        pathTemplate: /hello',
+      'plans: []',
+      '',
+    ].join('\n'));
+    return path;
+  };
+  // The running instances' store, and the CLI's own secrets and certificates; --no-delete keeps other tests' APIs.
+  const apply = async (path: string) => {
+    const result = await runCli(['gateway', 'apply', path, '--no-delete'], {
+      PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout;
+  };
+  assert.equal((await call(b, `${basePath}/hello`)).status, 404);
+
+  assert.match(await apply(file('published')), new RegExp(`^\\+ api ${name} v1\\n`));
+  const publishedMs = await within(1000, async () => (await call(b, `${basePath}/hello`)).status === 200);
+  assert.ok(publishedMs < 1000, `${publishedMs} ms`);
+  assert.deepEqual((await call(b, `${basePath}/hello`)).body, { method: 'GET', url: '/hello' });
+
+  assert.match(await apply(file('deprecated')), /lifecycle published → deprecated/);
+  const deprecatedMs = await within(1000, async () => (await call(b, `${basePath}/hello`)).headers.get('sunset') === SUNSET.toUTCString());
+  assert.ok(deprecatedMs < 1000, `${deprecatedMs} ms`);
+});
