@@ -13,8 +13,8 @@ export const auditVerifyCommand: Command = {
     'CHANGED: an entry\'s contents do not match its hash. REMOVED: entries are missing, in the middle or at the tail. INSERTED: an entry out of sequence or past the head. BROKEN_LINK: an entry does not link to the one before it, so something between them was removed, inserted or replaced and the chain rewritten after it.',
     'Someone able to rewrite the tables with DDL can recompute every hash. Keep the head hash printed here somewhere outside the database: if a later run does not pass through it (the same hash at the same sequence number), the chain was rewritten.',
   ].join('\n\n'),
-  async run({ config, print, events }) {
-    const report = await withStore({ config, events }, (db) => verifyAuditChain(db));
+  async run({ config, print, events, clock }) {
+    const report = await withStore({ config, events, clock }, (db) => verifyAuditChain(db));
     if (report.problemCount === 0) {
       print(`OK: ${report.count} entries, head ${report.head.seq} ${report.head.hash}`);
       return;

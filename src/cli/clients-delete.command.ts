@@ -11,8 +11,8 @@ export const clientsDeleteCommand: Command = {
     'Deletes the client\'s registration: from then on it can no longer authenticate, so it cannot obtain, refresh or introspect tokens.',
     'It revokes nothing else: grants, access and refresh tokens and consents issued to the client are left in the store until they expire. Revoke them first if they must stop working now.',
   ].join('\n\n'),
-  async run({ config, print, events }, { positionals: [clientId] }) {
-    if (!(await withStore({ config, events }, (db) => deleteClientByOps({ db, events }, clientId!)))) throw new CommandFailed(`no client ${clientId} is registered`);
+  async run({ config, print, events, clock }, { positionals: [clientId] }) {
+    if (!(await withStore({ config, events, clock }, (db) => deleteClientByOps({ db, events }, clientId!)))) throw new CommandFailed(`no client ${clientId} is registered`);
     print(`Deleted client ${clientId}.`);
   },
 };

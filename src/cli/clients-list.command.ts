@@ -13,8 +13,8 @@ export const clientsListCommand: Command = {
   flags: {},
   summary: 'list the registered clients',
   description: 'Lists every registered client, oldest first: client_id, client_name, token endpoint authentication method, FAPI profile, software_id (for clients registered with a software statement) and when it was registered.',
-  async run({ config, print, events }) {
-    const clients = await withStore({ config, events }, listRegisteredClients);
+  async run({ config, print, events, clock }) {
+    const clients = await withStore({ config, events, clock }, listRegisteredClients);
     if (clients.length === 0) {
       print('No clients registered.');
       return;

@@ -37,10 +37,10 @@ export const clientsRegisterCommand: Command = {
     'Metadata the policy refuses fails with oidc-provider\'s error and description, e.g. "invalid_client_metadata: ...". A client_id that is already registered is refused unless --replace is given.',
     'Example file:\n  {\n    "client_id": "tpp-example",\n    "client_name": "Example TPP",\n    "redirect_uris": ["https://tpp.example/callback"],\n    "token_endpoint_auth_method": "private_key_jwt",\n    "jwks_uri": "https://tpp.example/jwks.json"\n  }',
   ].join('\n\n'),
-  async run({ config, print, note, events }, { positionals: [file], flags }) {
+  async run({ config, print, note, events, clock }, { positionals: [file], flags }) {
     const metadata = await readMetadata(file!);
     const secrets = resolveSecrets(config, note);
-    const stored = await withStore({ config, events }, async (db) => {
+    const stored = await withStore({ config, events, clock }, async (db) => {
       const provider = await buildProvider(config, secrets, db);
       try {
         return await registerClientByOps({ db, events, provider }, metadata, { replace: flags['replace'] === true });

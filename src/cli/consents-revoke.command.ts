@@ -14,7 +14,7 @@ export const consentsRevokeCommand: Command = {
     'Its grant and every code, access and refresh token issued under it are revoked in the same step; introspection reports them inactive at once. The change is recorded in the consent\'s history as made by ops.',
   ].join('\n\n'),
   async run({ config, print, events, clock }, { positionals: [consentId] }) {
-    const ended = await withStore({ config, events }, async (db) => {
+    const ended = await withStore({ config, events, clock }, async (db) => {
       try {
         return await endConsent({ db, events, clock }, consentId!, 'ops', revokeGrantTokens, 'revoked by bank operations');
       } catch (error) {

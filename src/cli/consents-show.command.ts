@@ -9,8 +9,8 @@ export const consentsShowCommand: Command = {
   flags: {},
   summary: 'show a consent and every status it has had',
   description: 'Shows a consent: its kind, partner (client_id), status, customer, grant, the accounts shared or paid from, when it expires, and its status history with who made each change (partner, customer, ops or system).',
-  async run({ config, print, events }, { positionals: [consentId] }) {
-    const found = await withStore({ config, events }, (db) => consentWithHistory(db, consentId!));
+  async run({ config, print, events, clock }, { positionals: [consentId] }) {
+    const found = await withStore({ config, events, clock }, (db) => consentWithHistory(db, consentId!));
     if (!found) throw new CommandFailed(`no consent ${consentId}`);
     const { consent, history } = found;
     print(formatTable(['FIELD', 'VALUE'], [

@@ -30,7 +30,7 @@ export const gatewayApplyCommand: Command = {
       throw new CommandFailed(`cannot read ${file}: ${(cause as Error).message}`, { cause });
     }
     const options = { delete: flags['no-delete'] !== true };
-    const changes = await withStore({ config, events }, async (db) => {
+    const changes = await withStore({ config, events, clock }, async (db) => {
       try {
         const desired = readGatewayFile(text, file!);
         if (flags['dry-run']) return planGatewayChanges(await loadCatalogue(db), desired, options);

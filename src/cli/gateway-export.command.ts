@@ -11,8 +11,8 @@ export const gatewayExportCommand: Command = {
   flags: {},
   summary: 'write the gateway catalogue as a declarative YAML file',
   description: 'Writes every API (with routes, policies and lifecycle) and plan as a declarative file, to the file given or else to stdout: the file `gateway apply` reads, and that, applied back, changes nothing. Ids are replaced by natural keys; API keys, organisations, applications and subscriptions are not written.',
-  async run({ config, print, events }, { positionals: [file] }) {
-    const yaml = exportGatewayFile(await withStore({ config, events }, (db) => loadCatalogue(db)));
+  async run({ config, print, events, clock }, { positionals: [file] }) {
+    const yaml = exportGatewayFile(await withStore({ config, events, clock }, (db) => loadCatalogue(db)));
     if (file === undefined) {
       print(yaml.trimEnd());
       return;

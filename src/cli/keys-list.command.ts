@@ -21,8 +21,8 @@ export const keysListCommand: Command = {
     'A pending key is published, for verification only, and signs from ACTIVATES AT, so that partners\' cached JWKS know it first; an active key signs; a retired key signs nothing more but stays published for retiredKeyGrace after RETIRES AT, so that what it signed still verifies. "(ended)" marks one no longer published. The status is read against the database clock, as the servers read it.',
     'Needs no key-encryption key: private parts are not read.',
   ].join('\n\n'),
-  async run({ config, print, events }) {
-    const keys = await withStore({ config, events }, (db) => describeSigningKeys(db, config.retiredKeyGrace));
+  async run({ config, print, events, clock }) {
+    const keys = await withStore({ config, events, clock }, (db) => describeSigningKeys(db, config.retiredKeyGrace));
     if (keys.length === 0) {
       print('No signing keys yet: `npm start` or `keys rotate` creates them.');
       return;

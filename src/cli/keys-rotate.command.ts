@@ -17,10 +17,10 @@ export const keysRotateCommand: Command = {
     `Instances running on PostgreSQL publish the new keys within ${SIGNING_KEY_POLL_SECONDS} s, and sign with them within ${SIGNING_KEY_POLL_SECONDS} s of SIGNS FROM, without a restart. On PGlite, start Portcullis again afterwards: it publishes them, and signs with them from SIGNS FROM on.`,
     'Fails, changing nothing, when KEY_ENCRYPTION_KEY cannot open the current keys (outside production the development key in DATA_DIR/dev-secrets.json is used, as by `npm start`).',
   ].join('\n\n'),
-  async run({ config, print, note, events }, { flags }) {
+  async run({ config, print, note, events, clock }, { flags }) {
     const { keyEncryptionKey } = resolveSecrets(config, note);
     const activationDelaySeconds = flags['now'] ? 0 : defaults.keyActivationDelay;
-    const rotated = await withStore({ config, events }, (db) => rotateSigningKeys(db, keyEncryptionKey, { activationDelaySeconds, events }));
+    const rotated = await withStore({ config, events, clock }, (db) => rotateSigningKeys(db, keyEncryptionKey, { activationDelaySeconds, events }));
     print(formatTable(['ALG', 'KID', 'SIGNS FROM'], rotated.map((key) => [key.alg, key.kid, formatInstant(key.activatesAt)])));
     if (rotated.some((key) => key.pending)) {
       note(`The new keys are published now, for verification only, and sign from SIGNS FROM (keyActivationDelay: ${activationDelaySeconds} s), once partners' cached JWKS hold them. For a compromised key, use --now.`);

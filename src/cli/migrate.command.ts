@@ -9,8 +9,8 @@ export const migrateCommand: Command = {
   flags: {},
   summary: 'apply pending migrations to the store',
   description: 'Applies every pending migration in migrations/ to the store `npm start` uses: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR. Prints the migrations it ran. Running it again changes nothing.',
-  async run({ config, print, events }) {
-    const applied = await withStore({ config, events }, migrateToLatest);
+  async run({ config, print, events, clock }) {
+    const applied = await withStore({ config, events, clock }, migrateToLatest);
     if (applied.length === 0) print(`${describeStoreLocation(config)} is up to date.`);
     else print(`Applied ${applied.length} migration(s) to ${describeStoreLocation(config)}:\n${applied.map((name) => `  ${name}`).join('\n')}`);
   },

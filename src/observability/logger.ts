@@ -17,3 +17,8 @@ export function createLogger(level: string, pretty = process.stdout.isTTY): Logg
   // lines that come together leave in one write instead of a blocking write each.
   return pino(options, pino.destination({ dest: 1, sync: false }));
 }
+
+/** A command-line tool's log: warnings and errors only, on stderr, since its stdout is its result. */
+export function createCliLogger(): Logger {
+  return pino({ level: 'warn', base: { service: 'portcullis-cli' } }, pino.destination({ dest: 2, sync: true }));
+}

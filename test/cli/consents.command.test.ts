@@ -43,6 +43,9 @@ test('consents revoke ends an authorised consent for ops and revokes the tokens 
     assert.equal((await findConsent(db, consentId))!.status, 'Revoked');
     assert.deepEqual((await listStatusHistory(db, consentId)).map((change) => change.actor), ['partner', 'customer', 'ops']);
     assert.equal(await db('oidc_tokens').first('id').where({ id: tokenId }), undefined);
+    // An ops change from the command line is in the audit chain like one through the admin API.
+    const audited: Array<{ action: string; actor: string }> = await db('audit_log').select('action', 'actor').where({ consent_id: consentId }).orderBy('seq');
+    assert.deepEqual(audited, [{ action: 'consent.status_changed', actor: 'ops' }]);
   });
 
   const shown = await workspace().run(['consents', 'show', consentId]);
