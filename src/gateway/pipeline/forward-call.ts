@@ -11,13 +11,25 @@ import type { GatewayDeps } from './gateway-deps.ts';
 import { captureRequestBody, captureResponseBody } from './capture-bodies.ts';
 import { countingBody } from './limit-request-body.ts';
 
-/** What the upstream must not see: the caller's credentials (its identity goes signed instead; the upstream client drops any the caller forged). */
+const CREDENTIALS = ['authorization', 'dpop', 'cookie'];
+const withheldByApi = new WeakMap<GatewayApi, ReadonlySet<string>>();
+
+/** The caller's credentials, which the upstream must not see: its identity goes signed instead. */
+function withheldHeaders(api: GatewayApi): ReadonlySet<string> {
+  let withheld = withheldByApi.get(api);
+  if (!withheld) {
+    withheld = new Set(api.authKind === 'api-key' ? [...CREDENTIALS, (api.settings.apiKeyHeader ?? DEFAULT_API_KEY_HEADER).toLowerCase()] : CREDENTIALS);
+    withheldByApi.set(api, withheld);
+  }
+  return withheld;
+}
+
+/** The caller's headers but its credentials, with where the call came from (the upstream client drops any identity the caller forged). */
 function upstreamHeaders(ctx: Context, api: GatewayApi): Record<string, string | string[] | undefined> {
-  const headers: Record<string, string | string[] | undefined> = { ...ctx.req.headers };
-  delete headers['authorization'];
-  delete headers['dpop'];
-  delete headers['cookie'];
-  if (api.authKind === 'api-key') delete headers[(api.settings.apiKeyHeader ?? DEFAULT_API_KEY_HEADER).toLowerCase()];
+  const withheld = withheldHeaders(api);
+  const received = ctx.req.headers;
+  const headers: Record<string, string | string[] | undefined> = {};
+  for (const name in received) if (!withheld.has(name)) headers[name] = received[name];
   headers['x-forwarded-for'] = ctx.ip;
   headers['x-forwarded-proto'] = 'https';
   headers['x-forwarded-host'] = ctx.host;

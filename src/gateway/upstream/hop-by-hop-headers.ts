@@ -21,20 +21,27 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-function namedByConnection(connection: string | string[] | undefined): Set<string> {
-  if (connection === undefined) return new Set();
-  const values = Array.isArray(connection) ? connection : [connection];
-  return new Set(values.flatMap((value) => value.split(',')).map((token) => token.trim().toLowerCase()));
+const NONE: ReadonlySet<string> = new Set();
+
+function namedByConnection(connection: string | string[] | undefined): ReadonlySet<string> {
+  // What nearly every message says; both options are hop-by-hop already. Every call asks twice.
+  if (connection === undefined || connection === 'keep-alive' || connection === 'close') return NONE;
+  const named = new Set<string>();
+  for (const value of Array.isArray(connection) ? connection : [connection]) {
+    for (const token of value.split(',')) named.add(token.trim().toLowerCase());
+  }
+  return named;
 }
 
 /**
  * A copy of `headers` without hop-by-hop fields, names lower-cased, and without the fields named
  * in `alsoRemove` (lower case).
  */
-export function withoutHopByHop(headers: HeaderRecord, alsoRemove: ReadonlySet<string> = new Set()): Record<string, string | string[]> {
+export function withoutHopByHop(headers: HeaderRecord, alsoRemove: ReadonlySet<string> = NONE): Record<string, string | string[]> {
   const named = namedByConnection(headers['connection']);
   const kept: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || named.has(lower) || alsoRemove.has(lower)) continue;

@@ -106,6 +106,13 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 // an identity header only the gateway may set.
 const NOT_FORWARDED = new Set(['host', 'expect', CALLER_IDENTITY_HEADER]);
 
+/** The private copy of the caller's headers, addressed to this attempt's target (a retry may pick another). */
+function withTarget(headers: Record<string, string | string[]>, host: string, identity: string | undefined): Record<string, string | string[]> {
+  headers['host'] = host;
+  if (identity !== undefined) headers[CALLER_IDENTITY_HEADER] = identity;
+  return headers;
+}
+
 function assertOptions({ timeouts, breaker, retries }: UpstreamClientOptions): void {
   const positive: Array<[string, number]> = [['timeouts.connectMs', timeouts.connectMs], ['timeouts.headersMs', timeouts.headersMs], ['timeouts.bodyMs', timeouts.bodyMs], ['breaker.consecutiveFailures', breaker.consecutiveFailures], ['breaker.halfOpenAfterMs', breaker.halfOpenAfterMs]];
   for (const [name, value] of positive) if (!(Number.isSafeInteger(value) && value > 0)) throw new RangeError(`upstream ${name} must be a positive integer`);
@@ -192,7 +199,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             return await target.pool.request({
               method: request.method,
               path: target.pathPrefix + request.path,
-              headers: identity === undefined ? { ...headers, host: target.host } : { ...headers, host: target.host, [CALLER_IDENTITY_HEADER]: identity },
+              headers: withTarget(headers, target.host, identity),
               body: request.body ?? null,
               signal: request.signal ?? null,
             });
