@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '../observability/logger.ts';
 import type { Clock } from '../shared/clock.ts';
 import { toAuditFields, type AuditEntry, type AuditFields, type AuditRecord } from './audit-entry.ts';
-import { hashAuditEntry } from './audit-hash.ts';
+import { canonicalAuditFields, chainAuditEntry } from './audit-hash.ts';
 import { appendAuditRecords, lockAuditChain, readAuditHead } from './audit-log.store.ts';
 import { AuditUnavailable } from './audit-unavailable.ts';
 
@@ -69,6 +69,8 @@ export interface AuditLog {
 interface Queued {
   id: number;
   fields: AuditFields;
+  /** `canonicalAuditFields(fields)`, made as the entry comes rather than all at once when its batch goes. */
+  canonical: string;
   required?: { resolve(): void; reject(error: AuditUnavailable): void };
 }
 
@@ -85,9 +87,9 @@ async function appendBatch(db: Knex, batch: readonly Queued[]): Promise<void> {
     const head = await readAuditHead(trx);
     if (!head) throw new Error('audit_head is missing: the chain has no head to extend');
     let { seq, hash: prevHash } = head;
-    const records = batch.map(({ fields }): AuditRecord => {
+    const records = batch.map(({ fields, canonical }): AuditRecord => {
       seq += 1;
-      const record = { ...fields, seq, prevHash, hash: hashAuditEntry(prevHash, seq, fields) };
+      const record = { ...fields, seq, prevHash, hash: chainAuditEntry(prevHash, seq, canonical) };
       prevHash = record.hash;
       return record;
     });
@@ -200,14 +202,14 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         logger.error({ entries: [fields] }, 'audit.unwritten');
         return;
       }
-      enqueue({ fields });
+      enqueue({ fields, canonical: canonicalAuditFields(fields) });
       if (queue.length >= batchSize && !failing) void startDrain();
       else schedule();
     },
     async recordRequired(entry) {
       const fields = toAuditFields(entry, clock);
       if (closed) throw new AuditUnavailable('the audit log is closed');
-      const written = new Promise<void>((resolve, reject) => enqueue({ fields, required: { resolve, reject } }));
+      const written = new Promise<void>((resolve, reject) => enqueue({ fields, canonical: canonicalAuditFields(fields), required: { resolve, reject } }));
       void startDrain();
       return written;
     },

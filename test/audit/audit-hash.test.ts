@@ -25,3 +25,9 @@ test('key order in the payload does not matter; every field, the seq and the pre
   assert.notEqual(hashAuditEntry(GENESIS_HASH, 2, fields), base);
   assert.notEqual(hashAuditEntry('1'.repeat(64), 1, fields), base);
 });
+
+test('the seq goes before the last member even when the payload holds the same text, or the status is null', () => {
+  const tricky = toAuditFields({ kind: 'admin', action: 'api.updated', actor: 'ops', payload: { note: ',"status":500}', status: 1 } }, fixedClock('2026-12-04T21:00:00Z'));
+  const canonical = '{"action":"api.updated","actor":"ops","apiId":null,"applicationId":null,"at":"2026-12-04T21:00:00.000Z","clientId":null,"consentId":null,"customerId":null,"kind":"admin","payload":{"note":",\\"status\\":500}","status":1},"route":null,"seq":42,"status":null}';
+  assert.equal(hashAuditEntry(GENESIS_HASH, 42, tricky), createHash('sha256').update(GENESIS_HASH + canonical).digest('hex'));
+});

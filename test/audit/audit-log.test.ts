@@ -72,6 +72,20 @@ test(`entries are appended in batches, in order, each linked to the one before f
   assert.deepEqual(await db('audit_head').first('hash'), { hash: rows[4]!.hash });
 });
 
+test(`text that array literals must escape is stored as given and still hashes to its entry (${storeKind})`, async () => {
+  const awkward = 'a "quoted", {braced} \\ back\\slashed, NULL, \u00e9t\u00e9 \u{1F600}, tab\tnewline\n';
+  const { audit } = auditLog();
+  const entries = [entry({ actor: awkward, route: 'NULL', consentId: '', payload: { note: awkward, list: [awkward, null, 1.5], 'key "x"': { '': true } } }), entry({ apiId: '{"a":1}', status: undefined, payload: 'just text' })];
+  for (const each of entries) audit.record(each);
+  await audit.flush();
+  const rows: Array<{ actor: string; route: string | null; consent_id: string | null; api_id: string | null; status: number | null; payload: unknown }> = await db('audit_log').whereIn('action', entries.map((each) => each.action)).orderBy('seq');
+  assert.deepEqual(rows.map(({ actor, route, consent_id, api_id, status, payload }) => ({ actor, route, consent_id, api_id, status, payload })), [
+    { actor: awkward, route: 'NULL', consent_id: '', api_id: null, status: 200, payload: { note: awkward, list: [awkward, null, 1.5], 'key "x"': { '': true } } },
+    { actor: 'tpp-1', route: null, consent_id: null, api_id: '{"a":1}', status: null, payload: 'just text' },
+  ]);
+  assert.deepEqual((await verifyAuditChain(db)).problems, []);
+});
+
 test('a full batch is written at once; a partial one waits for flushIntervalMs, or for flush()', async () => {
   const { audit } = auditLog({ batchSize: 3 });
   const full = [entry(), entry(), entry()];
