@@ -43,6 +43,14 @@ export interface AccessTokenReaderOptions {
  */
 const REMEMBERED_TOKENS = 10_000;
 
+/*
+ * An opaque token is a reference the store answers for; its answer is kept this long, so that a
+ * partner's burst of calls costs one lookup. Revoking a token deletes it from the store: within
+ * this time every instance refuses it, with no event needed. Its grant is asked on every call, as
+ * a JWT's is.
+ */
+const OPAQUE_TOKEN_CACHE_MS = 500;
+
 const stringOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 function factsOfJwt(claims: JWTPayload): AccessTokenFacts | undefined {
@@ -66,8 +74,9 @@ function factsOfJwt(claims: JWTPayload): AccessTokenFacts | undefined {
 
 /**
  * Reads access tokens of both formats (`defaults.accessTokenFormat`): an RFC 9068 JWT is checked
- * against our keys (`typ` at+jwt, our issuer, unexpired) and its grant asked whether it stands; an
- * opaque token is looked up in the token store, which forgets revoked and expired ones.
+ * against our keys (`typ` at+jwt, our issuer, unexpired); an opaque token is looked up in the
+ * token store, which forgets revoked and expired ones (kept for `OPAQUE_TOKEN_CACHE_MS`). Either
+ * way its grant is asked whether it stands.
  */
 export function accessTokenReader(options: AccessTokenReaderOptions): AccessTokenReader {
   let keys = { jwks: options.jwks(), getKey: createLocalJWKSet(options.jwks()) };
@@ -96,17 +105,38 @@ export function accessTokenReader(options: AccessTokenReaderOptions): AccessToke
     verified.set(value, facts);
   }
 
+  const looked = new Map<string, { facts: AccessTokenFacts | undefined; until: number }>();
+
+  async function lookUpOpaque(value: string): Promise<AccessTokenFacts | undefined> {
+    const token = (await options.provider.ClientCredentials.find(value)) ?? (await options.provider.AccessToken.find(value));
+    if (!token?.clientId || typeof token.exp !== 'number') return undefined;
+    return {
+      kind: token.kind as AccessTokenFacts['kind'], clientId: token.clientId, scope: token.scope ?? '', aud: token.aud, exp: token.exp,
+      ...(token.jkt ? { jkt: token.jkt } : {}), ...(token['x5t#S256'] ? { 'x5t#S256': token['x5t#S256'] } : {}),
+      ...('grantId' in token && typeof token.grantId === 'string' ? { grantId: token.grantId } : {}),
+      ...('accountId' in token && typeof token.accountId === 'string' ? { accountId: token.accountId } : {}),
+    };
+  }
+
+  /** The store's answer for an opaque token, at most `OPAQUE_TOKEN_CACHE_MS` old, while the token is unexpired. */
+  async function readOpaque(value: string): Promise<AccessTokenFacts | undefined> {
+    // Machine time: how fresh the store's answer is has nothing to do with the tokens' clock.
+    const now = performance.now();
+    let entry = looked.get(value);
+    if (!entry || entry.until <= now) {
+      if (looked.size >= REMEMBERED_TOKENS) looked.clear();
+      entry = { facts: await lookUpOpaque(value), until: now + OPAQUE_TOKEN_CACHE_MS };
+      looked.set(value, entry);
+    }
+    return entry.facts && entry.facts.exp > epochSeconds(options.clock) ? entry.facts : undefined;
+  }
+
   return {
     async read(value) {
       if (!value.includes('.')) {
-        const token = (await options.provider.ClientCredentials.find(value)) ?? (await options.provider.AccessToken.find(value));
-        if (!token?.clientId || typeof token.exp !== 'number') return undefined;
-        return {
-          kind: token.kind as AccessTokenFacts['kind'], clientId: token.clientId, scope: token.scope ?? '', aud: token.aud, exp: token.exp,
-          ...(token.jkt ? { jkt: token.jkt } : {}), ...(token['x5t#S256'] ? { 'x5t#S256': token['x5t#S256'] } : {}),
-          ...('grantId' in token && typeof token.grantId === 'string' ? { grantId: token.grantId } : {}),
-          ...('accountId' in token && typeof token.accountId === 'string' ? { accountId: token.accountId } : {}),
-        };
+        const facts = await readOpaque(value);
+        if (facts?.grantId && !(await options.grantIsLive(facts.grantId))) return undefined;
+        return facts;
       }
       let facts = alreadyVerified(value);
       if (!facts) {
