@@ -8,6 +8,8 @@ export interface ChildReady {
 
 export interface BenchChild {
   url: string;
+  /** The server's process (its workers are its children): for the CPU it uses. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export function startChild(name: string, entry: string, args: string[]): Promise
     child.once('message', (message: ChildReady) => {
       resolve({
         url: message.url,
+        pid: child.pid!,
         async stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;

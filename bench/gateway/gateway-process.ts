@@ -35,6 +35,7 @@ export async function startGateway(env: Record<string, string>, workers: number,
   }
   return {
     url: '',
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -83,6 +83,7 @@ export async function startNginx(certsDir: string, upstreamUrl: string, port: nu
   }
   return {
     url: `https://localhost:${port}`,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGQUIT');
       await exited;

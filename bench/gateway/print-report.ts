@@ -29,9 +29,10 @@ const letter = (side: Side) => LABELS[side].slice(1, 2);
 
 export function formatRun(run: RunFigures, options: GatewayBenchOptions): string {
   const lines = [`\n## ${run.workers} worker${run.workers > 1 ? 's' : ''} per proxy (gateway WORKERS=${run.workers}, pass-through processes and nginx worker_processes alike)`];
-  lines.push(`${'side'.padEnd(26)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
+  lines.push(`${'side'.padEnd(26)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'proxy CPU µs/call'.padStart(19)}`);
   for (const [side, figures] of run.closedLoop) {
-    lines.push(`${LABELS[side].padEnd(26)}${Math.round(figures.perSecond).toString().padStart(9)} ${ms(figures.p50)} ${ms(figures.p99)}${errors(figures).toString().padStart(8)}`);
+    const cpu = figures.cpuPerCallUs === undefined ? '' : Math.round(figures.cpuPerCallUs).toString().padStart(19);
+    lines.push(`${LABELS[side].padEnd(26)}${Math.round(figures.perSecond).toString().padStart(9)} ${ms(figures.p50)} ${ms(figures.p99)}${errors(figures).toString().padStart(8)}${cpu}`);
   }
   for (const { over, under, target } of TARGETS) {
     const a = run.closedLoop.get(over);
@@ -39,7 +40,8 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
     if (!a || !b) continue;
     const r = ratio(a, b);
     const verdict = target === undefined ? '' : r.value >= target ? ` (target ≥ ${target}: met)` : ` (target ≥ ${target}: NOT met)`;
-    lines.push(`${letter(over)}/${letter(under)} = ${r.value.toFixed(2)}, slices ${r.low.toFixed(2)}–${r.high.toFixed(2)}${verdict}`);
+    const cpu = a.cpuPerCallUs !== undefined && b.cpuPerCallUs !== undefined ? `; by proxy CPU per call ${(b.cpuPerCallUs / a.cpuPerCallUs).toFixed(2)} (the ratio were each proxy alone on its cores)` : '';
+    lines.push(`${letter(over)}/${letter(under)} = ${r.value.toFixed(2)}, slices ${r.low.toFixed(2)}–${r.high.toFixed(2)}${verdict}${cpu}`);
   }
   const baseline = run.paced.get('passthrough')!;
   lines.push(`paced at ${Math.round(run.halfPeak)} req/s (half of (e)'s peak), ${options.halfPeakSeconds} s each:`);

@@ -10,6 +10,7 @@ import { openLoadSession, type LoadSession, type LoadTarget, type SliceResult } 
 import { startGateway } from './gateway-process.ts';
 import { CUSTOMER_ACCOUNTS, OB_PATH, SAAS_PATH, setUpGateway, type GatewaySetup } from './gateway-setup.ts';
 import { nginxInstalled, startNginx } from './nginx.ts';
+import { processCpuAvailable, treeCpuMs } from './process-cpu.ts';
 import { obAccountsBody } from './ob-accounts-body.ts';
 import { formatRun, type RunFigures } from './print-report.ts';
 import { sideFigures } from './side-figures.ts';
@@ -28,6 +29,8 @@ const TOKEN_REFRESH_MS = 120_000;
 interface Sides {
   children: BenchChild[];
   targets: Partial<Record<Side, LoadTarget>>;
+  /** Each proxy's process ((d) and (e) share the gateway's); none for (a), which has no proxy. */
+  pids: Partial<Record<Side, number>>;
 }
 
 async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, upstream: BenchChild, workers: number): Promise<Sides> {
@@ -36,20 +39,26 @@ async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, ups
   const base = { concurrency: options.concurrency, minBytes: 1500, headers: { accept: 'application/json' } };
   const children: BenchChild[] = [];
   const targets: Sides['targets'] = { direct: { ...base, url: `${upstream.url}${OB_PATH}` } };
+  const pids: Sides['pids'] = {};
   try {
     const passthrough = await startChild('passthrough', './passthrough.ts', [setup.certsDir, upstream.url, String(await freePort()), String(workers)]);
     children.push(passthrough);
     targets.passthrough = { ...base, url: `${passthrough.url}${OB_PATH}`, tls: { caPem } };
+    pids.passthrough = passthrough.pid;
     if (nginxInstalled()) {
       const nginx = await startNginx(setup.certsDir, upstream.url, await freePort(), workers);
       children.push(nginx);
       targets.nginx = { ...base, url: `${nginx.url}${OB_PATH}`, tls: { caPem } };
+      pids.nginx = nginx.pid;
     }
     const apikeyHeaders = { ...base.headers, 'x-api-key': setup.apiKey };
-    children.push(await startGateway(setup.env, workers, { url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, caPem }));
+    const gateway = await startGateway(setup.env, workers, { url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, caPem });
+    children.push(gateway);
+    pids.apikey = gateway.pid;
+    pids.fapi = gateway.pid;
     targets.apikey = { ...base, url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, tls: { caPem } };
     targets.fapi = { ...base, url: `${setup.urls.partner}${OB_PATH}`, headers: { ...base.headers, authorization: `Bearer ${await setup.accessToken()}` }, tls: { caPem, ...client } };
-    return { children, targets };
+    return { children, targets, pids };
   } catch (error) {
     await Promise.allSettled(children.map((child) => child.stop()));
     throw error;
@@ -67,7 +76,7 @@ function tokenKeeper(setup: GatewaySetup, session: LoadSession | undefined) {
 }
 
 async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstream: BenchChild, workers: number): Promise<RunFigures> {
-  const { children, targets } = await startSides(options, setup, upstream, workers);
+  const { children, targets, pids } = await startSides(options, setup, upstream, workers);
   const sides = SIDES.filter((side) => targets[side]);
   const sessions = new Map(sides.map((side) => [side, openLoadSession(targets[side]!)]));
   const keepFresh = tokenKeeper(setup, sessions.get('fapi'));
@@ -75,14 +84,21 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
     for (const side of sides) await sessions.get(side)!.runSlice(options.warmup * 1000);
     const sliceMs = options.slice * 1000;
     const slices = new Map<Side, SliceResult[]>(sides.map((side) => [side, []]));
+    // CPU the side's proxy used in its measured slices (the sides take turns, so each slice's is its own).
+    const cpuMs = new Map<Side, number>();
     const rounds = Math.ceil(options.seconds / options.slice);
     for (let round = 0; round < rounds; round++) {
       // Each round starts one side later, so that no side always follows the same neighbour.
       const order = sides.map((_, index) => sides[(index + round) % sides.length]!);
-      for (const side of order) slices.get(side)!.push(await sessions.get(side)!.runSlice(sliceMs));
+      for (const side of order) {
+        const pid = processCpuAvailable ? pids[side] : undefined;
+        const cpuBefore = pid === undefined ? 0 : treeCpuMs(pid);
+        slices.get(side)!.push(await sessions.get(side)!.runSlice(sliceMs));
+        if (pid !== undefined) cpuMs.set(side, (cpuMs.get(side) ?? 0) + treeCpuMs(pid) - cpuBefore);
+      }
       await keepFresh();
     }
-    const closedLoop = new Map([...slices].map(([side, taken]) => [side, sideFigures(taken, sliceMs)]));
+    const closedLoop = new Map([...slices].map(([side, taken]) => [side, sideFigures(taken, sliceMs, cpuMs.get(side))]));
 
     const halfPeak = closedLoop.get('fapi')!.perSecond / 2;
     const paced = new Map<Side, SliceResult[]>((['passthrough', 'apikey', 'fapi'] as const).map((side) => [side, []]));

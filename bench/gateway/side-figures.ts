@@ -10,6 +10,8 @@ export interface SideFigures {
   late: number;
   /** Calls per second in each slice, in the order taken (for the spread of the ratios). */
   slices: number[];
+  /** Microseconds of the proxy's CPU per call answered, when it was measured. */
+  cpuPerCallUs: number | undefined;
 }
 
 function percentile(sorted: number[], fraction: number): number {
@@ -17,7 +19,7 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
-export function sideFigures(slices: SliceResult[], sliceMs: number): SideFigures {
+export function sideFigures(slices: SliceResult[], sliceMs: number, proxyCpuMs?: number): SideFigures {
   const latencies = slices.flatMap((slice) => slice.latencies).sort((a, b) => a - b);
   const errors: Record<string, number> = {};
   for (const slice of slices) for (const [key, count] of Object.entries(slice.errors)) errors[key] = (errors[key] ?? 0) + count;
@@ -30,6 +32,7 @@ export function sideFigures(slices: SliceResult[], sliceMs: number): SideFigures
     errorSample: slices.find((slice) => slice.errorSample)?.errorSample,
     late: slices.reduce((sum, slice) => sum + slice.late, 0),
     slices: slices.map((slice) => slice.ok / (sliceMs / 1000)),
+    cpuPerCallUs: proxyCpuMs === undefined || ok === 0 ? undefined : (proxyCpuMs * 1000) / ok,
   };
 }
 
