@@ -11,6 +11,7 @@ import { verifyAuditChain } from '../../src/audit/verify-audit-chain.ts';
 import { openStore, type Knex } from '../../src/db/knex.ts';
 import { capturedLogger } from '../helpers/captured-logger.ts';
 import { startDatabaseProxy } from '../helpers/database-proxy.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { fixedClock } from '../helpers/fixed-clock.ts';
 import { openIsolatedStore, type IsolatedStore } from '../helpers/isolated-store.ts';
 import { storeKind } from '../helpers/store.ts';
@@ -42,12 +43,6 @@ function entry(extra: Partial<AuditEntry> = {}): AuditEntry {
 async function storedActions(actions: string[]): Promise<string[]> {
   const rows: Array<{ action: string }> = await db('audit_log').select('action').whereIn('action', actions).orderBy('seq');
   return rows.map((row) => row.action);
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (const started = Date.now(); !(await condition()); await sleep(10)) {
-    if (Date.now() - started > 5000) assert.fail(`timed out waiting for ${what}`);
-  }
 }
 
 test(`entries are appended in batches, in order, each linked to the one before from the genesis hash, and the chain verifies (${storeKind})`, async () => {
@@ -90,7 +85,7 @@ test('a full batch is written at once; a partial one waits for flushIntervalMs, 
   const { audit } = auditLog({ batchSize: 3 });
   const full = [entry(), entry(), entry()];
   for (const each of full) audit.record(each);
-  await until(() => audit.stats().written === 3, 'the full batch');
+  await eventually(() => audit.stats().written === 3, { withinMs: 5000, what: 'the full batch' });
   assert.deepEqual(await storedActions(full.map((each) => each.action)), full.map((each) => each.action));
 
   const partial = entry();
@@ -104,7 +99,7 @@ test('a full batch is written at once; a partial one waits for flushIntervalMs, 
   const timed = auditLog({ batchSize: 3, flushIntervalMs: 30 });
   const late = entry();
   timed.audit.record(late);
-  await until(async () => (await storedActions([late.action])).length === 1, 'the timer to write a partial batch');
+  await eventually(async () => (await storedActions([late.action])).length === 1, { withinMs: 5000, what: 'the timer to write a partial batch' });
   assert.deepEqual(timed.audit.stats(), { queued: 0, written: 1, writeFailures: 0, overLimit: 0, unwritten: 0 });
 });
 
@@ -217,7 +212,7 @@ test(`entries recorded while writes fail are kept, retried, and written in order
   await db.raw('alter table audit_head rename to audit_head_away');
   const during = [entry(), entry(), entry()];
   for (const each of during) audit.record(each);
-  await until(() => audit.stats().writeFailures >= 1, 'a failed write');
+  await eventually(() => audit.stats().writeFailures >= 1, { withinMs: 5000, what: 'a failed write' });
   const refused = entry();
   await assert.rejects(audit.recordRequired(refused), AuditUnavailable);
   assert.equal(audit.stats().queued, 3);
@@ -227,7 +222,7 @@ test(`entries recorded while writes fail are kept, retried, and written in order
   assert.deepEqual(await storedActions(during.map((each) => each.action)), []);
 
   await db.raw('alter table audit_head_away rename to audit_head');
-  await until(() => audit.stats().queued === 0, 'the retry to write the backlog');
+  await eventually(() => audit.stats().queued === 0, { withinMs: 5000, what: 'the retry to write the backlog' });
   assert.deepEqual(await storedActions([...during, refused].map((each) => each.action)), during.map((each) => each.action), 'the refused entry is not written later');
   assert.ok(messages().includes('audit.recovered'));
   assert.equal(audit.stats().written, 3);
@@ -253,7 +248,7 @@ test('through a real outage of PostgreSQL: required entries fail closed while it
   assert.equal(audit.stats().queued, 2);
 
   await proxy.restore();
-  await until(() => audit.stats().queued === 0, 'the backlog after the outage');
+  await eventually(() => audit.stats().queued === 0, { withinMs: 5000, what: 'the backlog after the outage' });
   assert.deepEqual(await storedActions([first, ...during].map((each) => each.action)), [first, ...during].map((each) => each.action));
   await audit.close();
   assert.equal((await verifyAuditChain(db)).problemCount, 0);

@@ -8,6 +8,7 @@ import { announceEventsToOtherInstances, bridgeEventsAcrossInstances, type Event
 import type { DomainEvent, EventName } from '../../src/events/event-catalogue.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { openTestStore, storeKind } from '../helpers/store.ts';
 
 /*
@@ -36,15 +37,6 @@ async function instance(): Promise<Instance> {
   return { db, bus, bridge, heard };
 }
 
-async function until(condition: () => boolean, withinMs: number): Promise<number> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return Date.now() - start;
-}
-
 let a: Instance;
 let b: Instance;
 before(async () => {
@@ -61,7 +53,7 @@ after(async () => {
 test('an event emitted on one instance reaches the other within a second, once, with its dates', { skip }, async () => {
   const expiresAt = new Date('2026-12-04T12:00:00.000Z');
   a.bus.emit('api_key.issued', { keyId: 'key-2', applicationId: 'app-1', prefix: 'abcdefgh', replaces: { keyId: 'key-1', expiresAt } });
-  const tookMs = await until(() => b.heard.length === 1, 1000);
+  const tookMs = await eventually(() => b.heard.length === 1, { withinMs: 1000, everyMs: 5 });
   assert.ok(tookMs < 1000);
   const [event] = b.heard as DomainEvent<'api_key.issued'>[];
   assert.equal(event!.name, 'api_key.issued');
@@ -76,9 +68,9 @@ test('an event emitted on one instance reaches the other within a second, once, 
 test('a listener whose connection is cut reconnects, says it may have missed events, and hears the next ones', { skip }, async () => {
   b.heard.length = 0;
   await a.db.raw("select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN portcullis_events' and pid <> pg_backend_pid()");
-  await until(() => b.heard.some((event) => event.name === 'events.resynced'), 3000);
+  await eventually(() => b.heard.some((event) => event.name === 'events.resynced'), { withinMs: 3000, everyMs: 5 });
   a.bus.emit('api_key.revoked', { keyId: 'key-2', applicationId: 'app-1', prefix: 'abcdefgh' });
-  await until(() => b.heard.some((event) => event.name === 'api_key.revoked'), 1000);
+  await eventually(() => b.heard.some((event) => event.name === 'api_key.revoked'), { withinMs: 1000, everyMs: 5 });
 });
 
 test('an announcer that closes right after emitting has been heard: close waits for its notifications', { skip }, async () => {
@@ -89,7 +81,7 @@ test('an announcer that closes right after emitting has been heard: close waits 
   for (const keyId of ['key-3', 'key-4', 'key-5']) bus.emit('api_key.revoked', { keyId, applicationId: 'app-1', prefix: 'abcdefgh' });
   await announcer.close();
   await db.destroy();
-  await until(() => b.heard.length === 3, 1000);
+  await eventually(() => b.heard.length === 3, { withinMs: 1000, everyMs: 5 });
   assert.deepEqual(b.heard.map((event) => (event as DomainEvent<'api_key.revoked'>).payload.keyId), ['key-3', 'key-4', 'key-5']);
   bus.emit('api_key.revoked', { keyId: 'key-6', applicationId: 'app-1', prefix: 'abcdefgh' });
   await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,6 +7,7 @@ import { openStore } from '../../src/db/knex.ts';
 import { createApplication, createOrganisation, setApplicationState } from '../../src/gateway/consumers/consumers.service.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { startDatabaseProxy, type DatabaseProxy } from '../helpers/database-proxy.ts';
+import { pollUntil } from '../helpers/eventually.ts';
 import { addTestApi } from '../helpers/gateway-catalogue.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { storeKind } from '../helpers/store.ts';
@@ -27,18 +28,11 @@ const base = `/ledger-${randomUUID().slice(0, 8)}/v1`;
 // What the audit log held for an interaction when the upstream was called.
 const committedBeforeForward = new Map<string, number>();
 
+// Audit entries are written within the flush interval (a second); a test waits longer before failing.
+const SOON = { withinMs: 4000, everyMs: 50 };
+
 async function entriesOf(interactionId: string) {
   return app.db('audit_log').select('kind', 'action', 'status', 'payload').whereRaw("payload->>'interactionId' = ?", [interactionId]).orderBy('seq');
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, withinMs = 4000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    assert.ok(Date.now() - start < withinMs, `not within ${withinMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 before(async () => {
@@ -56,7 +50,7 @@ before(async () => {
     basePath: base, authKind: 'none', upstreams: [{ url: upstream.url, weight: 1 }],
     routes: [{ method: 'GET', path: '/entries', policy: { audit: 'on' } }, { method: 'POST', path: '/transfers', policy: { audit: 'required', captureBodies: { redact: ['pin', 'token'] } } }, { method: 'GET', path: '/health' }],
   });
-  await eventually(() => call(`${app.urls.public}${base}/health`).then((response) => response.status), (status) => status === 200);
+  await pollUntil(() => call(`${app.urls.public}${base}/health`).then((response) => response.status), (status) => status === 200, SOON);
 });
 after(async () => {
   await app?.close();
@@ -71,7 +65,7 @@ const send = (path: string, method = 'GET', body?: string) => {
 test(`an audited route's call is in the audit log with its outcome; an unaudited one is not (${storeKind})`, async () => {
   const audited = send('/entries');
   assert.equal((await audited.response).status, 200);
-  const rows = await eventually(() => entriesOf(audited.interactionId), (found) => found.length === 1);
+  const { value: rows } = await pollUntil(() => entriesOf(audited.interactionId), (found) => found.length === 1, SOON);
   assert.equal(rows[0].kind, 'call');
   assert.equal(rows[0].action, `GET ${base}/entries`);
   assert.equal(rows[0].status, 200);
@@ -87,7 +81,7 @@ test(`a required audit entry is committed before the upstream is called, and the
   const required = send('/transfers', 'POST', JSON.stringify({ amount: '10.00', Pin: '1234', payee: { name: 'Ann', token: 'secret' } }));
   assert.equal((await required.response).status, 200);
   assert.equal(committedBeforeForward.get(required.interactionId), 1, 'the upstream found the admitted entry committed');
-  const rows = await eventually(() => entriesOf(required.interactionId), (found) => found.length === 2);
+  const { value: rows } = await pollUntil(() => entriesOf(required.interactionId), (found) => found.length === 2, SOON);
   assert.deepEqual(rows.map((row) => [row.payload.phase, row.status]), [['admitted', null], ['answered', 200]]);
   assert.deepEqual(rows[1].payload.bodies, { request: { amount: '10.00', Pin: '[redacted]', payee: { name: 'Ann', token: '[redacted]' } }, response: { ok: true } });
 });
@@ -97,9 +91,10 @@ test(`domain events are audited, and the chain verifies (${storeKind})`, async (
   const organisation = await createOrganisation(context, { name: `Ledger ${randomUUID()}` });
   const application = await createApplication(context, { organisationId: organisation.id, name: 'books' });
   await setApplicationState(context, application.id, 'suspended');
-  const rows = await eventually(
+  const { value: rows } = await pollUntil(
     () => app.db('audit_log').select('action', 'application_id').where({ kind: 'event', application_id: application.id }).orderBy('seq'),
     (found) => found.length === 2,
+    SOON,
   );
   assert.deepEqual(rows.map((row) => row.action), ['application.created', 'application.status_changed']);
   const report = await verifyAuditChain(app.db);
@@ -112,7 +107,7 @@ test('an audit-required call fails closed while the audit log cannot be written;
   const cut = await startTestPortcullis({}, { store: openStore({ databaseUrl: proxy.url }) });
   t.after(() => cut.close());
   const fetchCut = tlsFetch(cut.caPem);
-  await eventually(() => fetchCut(`${cut.urls.public}${base}/health`).then((response) => response.status), (status) => status === 200);
+  await pollUntil(() => fetchCut(`${cut.urls.public}${base}/health`).then((response) => response.status), (status) => status === 200, SOON);
   const seen = upstream.seen.length;
   await proxy.cut('refused');
   try {

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 
 import { createApplication, createOrganisation, issueApiKey, revokeApplicationKey, setApplicationState } from '../../src/gateway/consumers/consumers.service.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { addTestApi, addTestPlan, setTestApiLifecycle, subscribeTestApplication } from '../helpers/gateway-catalogue.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { storeKind } from '../helpers/store.ts';
@@ -40,15 +41,6 @@ async function newSubscriber(planId: string) {
 
 const get = (path: string, key?: string, init: RequestInit = {}) => call(`${app.urls.public}${path}`, { ...init, headers: { ...(key ? { 'x-api-key': key } : {}), ...(init.headers as Record<string, string> | undefined) } });
 
-async function eventually(check: () => Promise<boolean>, withinMs = 1000): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Date.now() - start;
-}
-
 before(async () => {
   upstream = await startUpstreamServer();
   app = await startTestPortcullis();
@@ -68,7 +60,7 @@ after(async () => {
 
 test(`a free-plan application calls until its daily quota answers 429 with the RateLimit headers (${storeKind})`, async () => {
   const { key } = await newSubscriber(freePlan);
-  await eventually(async () => (await get(`${v1}/forecasts/london`, key)).status !== 404);
+  await eventually(async () => (await get(`${v1}/forecasts/london`, key)).status !== 404, { withinMs: 1000 });
   const seenBefore = upstream.seen.length;
   let admitted = 1;
   let response: Response;
@@ -120,11 +112,11 @@ test(`refusals: no key, a wrong key, a revoked key and a suspended application, 
 
   assert.equal((await get(`${v1}/forecasts/oslo`, key)).status, 200, 'cached now');
   await setApplicationState(context(), application.id, 'suspended');
-  await eventually(async () => (await get(`${v1}/forecasts/oslo`, key)).status === 403);
+  await eventually(async () => (await get(`${v1}/forecasts/oslo`, key)).status === 403, { withinMs: 1000 });
   await setApplicationState(context(), application.id, 'active');
-  await eventually(async () => (await get(`${v1}/forecasts/oslo`, key)).status === 200);
+  await eventually(async () => (await get(`${v1}/forecasts/oslo`, key)).status === 200, { withinMs: 1000 });
   await revokeApplicationKey(context(), keyId);
-  await eventually(async () => (await get(`${v1}/forecasts/oslo`, key)).status === 401);
+  await eventually(async () => (await get(`${v1}/forecasts/oslo`, key)).status === 401, { withinMs: 1000 });
 });
 
 test(`an application without a subscription to a plan covering the API is refused (${storeKind})`, async () => {
@@ -148,11 +140,11 @@ test(`routing: unknown path 404, wrong method 405 with Allow, retired 410, draft
 
   const upstreams = [{ url: upstream.url, weight: 100 }];
   const retiring = await addTestApi(app.db, app.events, { basePath: `/retiring-${suffix}/v1`, authKind: 'none', upstreams, routes: [{ method: 'GET', path: '/' }] });
-  await eventually(async () => (await get(`/retiring-${suffix}/v1`)).status === 200);
+  await eventually(async () => (await get(`/retiring-${suffix}/v1`)).status === 200, { withinMs: 1000 });
   await setTestApiLifecycle(app.db, app.events, retiring.id, 'retired');
-  await eventually(async () => (await get(`/retiring-${suffix}/v1`)).status === 410);
+  await eventually(async () => (await get(`/retiring-${suffix}/v1`)).status === 410, { withinMs: 1000 });
   await setTestApiLifecycle(app.db, app.events, retiring.id, 'draft');
-  await eventually(async () => (await get(`/retiring-${suffix}/v1`)).status === 404);
+  await eventually(async () => (await get(`/retiring-${suffix}/v1`)).status === 404, { withinMs: 1000 });
 });
 
 test(`a request body streams to the upstream unchanged, far past the partner listener's 64 KiB, and past 1 MiB is 413 (${storeKind})`, async () => {

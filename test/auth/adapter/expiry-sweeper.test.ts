@@ -6,15 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { startSweeper } from '../../../src/auth/adapter/expiry-sweeper.ts';
 import { createStoreAdapter } from '../../../src/auth/adapter/store-adapter.ts';
 import { openStore, type Knex } from '../../../src/db/knex.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await delay(10);
-  }
-}
 
 describe(`startSweeper (${storeKind})`, () => {
   let db: Knex;
@@ -32,7 +25,7 @@ describe(`startSweeper (${storeKind})`, () => {
     const errors: unknown[] = [];
 
     const stopSweeper = startSweeper(db, { intervalSeconds: 0.01, batchSize: 100, onError: (error) => errors.push(error) });
-    await waitFor(async () => (await db('oidc_tokens').select('id').where({ id: expired })).length === 0, 'the expired row to go');
+    await eventually(async () => (await db('oidc_tokens').select('id').where({ id: expired })).length === 0, { withinMs: 15_000, what: 'the expired row to go' });
     await stopSweeper();
 
     assert.deepEqual(errors, []);
@@ -47,7 +40,7 @@ describe(`startSweeper (${storeKind})`, () => {
       // PGlite's first query waits for its WASM start-up, which must not eat the sweep deadline.
       await empty.raw('select 1');
       const stopSweeper = startSweeper(empty, { intervalSeconds: 0.01, batchSize: 100, onError: (error) => errors.push(error) });
-      await waitFor(async () => errors.length >= 2, 'two failed sweeps');
+      await eventually(async () => errors.length >= 2, { withinMs: 15_000, what: 'two failed sweeps' });
       await stopSweeper();
       const reported = errors.length;
       await delay(50);

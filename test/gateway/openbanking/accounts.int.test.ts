@@ -17,6 +17,7 @@ import { issueClientCertificate } from '../../../src/pki/issue-client-certificat
 import { systemClock } from '../../../src/shared/clock.ts';
 import { accountAccessBody, domesticPaymentBody } from '../../consent/consent-bodies.ts';
 import { CustomerBrowser } from '../../helpers/customer-browser.ts';
+import { pollUntil } from '../../helpers/eventually.ts';
 import { addTestApi, ownObBasePath } from '../../helpers/gateway-catalogue.ts';
 import { ACCOUNTS, startObBankUpstream } from '../../helpers/ob-bank-upstream.ts';
 import { consentAuthorization } from '../../helpers/ob-authorization.ts';
@@ -127,18 +128,6 @@ async function reissued(token: string, claims: JWTPayload, key?: CryptoKey): Pro
   return new SignJWT({ ...decodeJwt(token), ...claims }).setProtectedHeader(header as { alg: string }).sign(signingKey);
 }
 
-/** Calls until the call is refused, which must happen within `ms`; returns the refusal. */
-async function refusedWithin(ms: number, call: () => Promise<ObAnswer>): Promise<ObAnswer> {
-  const start = Date.now();
-  for (;;) {
-    const answer = await call();
-    const elapsed = Date.now() - start;
-    if (elapsed > ms) assert.fail(`answered ${answer.status} after ${elapsed} ms`);
-    if (answer.status !== 200) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe(`reading accounts through the gateway (${storeKind})`, () => {
   test('GET /accounts lists only the accounts the customer chose, with their Detail fields; every read of the consent works', async () => {
     const { consentId, token } = await authorisedAccounts();
@@ -244,7 +233,7 @@ describe(`refusals by the consent (${storeKind})`, () => {
     assert.equal((await get('/accounts', token)).status, 200);
     const deleted = await partner.call('DELETE', `${AIS_CONSENTS}/${consentId}`, { token: await partner.token('accounts') });
     assert.equal(deleted.status, 204, deleted.text);
-    assertRefused(await refusedWithin(1000, () => get('/accounts', token)), 401, { ErrorCode: 'UK.OBIE.Header.Invalid', Message: 'The access token is not valid: unknown, expired or revoked token', Path: 'Authorization' });
+    assertRefused((await pollUntil(() => get('/accounts', token), (answer) => answer.status !== 200, { withinMs: 1000, what: 'a refusal' })).value, 401, { ErrorCode: 'UK.OBIE.Header.Invalid', Message: 'The access token is not valid: unknown, expired or revoked token', Path: 'Authorization' });
     assert.equal((await findConsent(app.db, consentId))!.status, 'Revoked');
   });
 
@@ -257,7 +246,7 @@ describe(`refusals by the consent (${storeKind})`, () => {
     assert.match(list.page!.html, new RegExp(`/connected-apps/${consentId}/revoke`));
     const confirm = (await customer.open(new URL(`/connected-apps/${consentId}/revoke`, app.urls.browser))).page!;
     await customer.submit(confirm, `/connected-apps/${consentId}/revoke`);
-    assertRefused(await refusedWithin(1000, () => get('/accounts', token)), 401, { ErrorCode: 'UK.OBIE.Header.Invalid', Message: 'The access token is not valid: unknown, expired or revoked token', Path: 'Authorization' });
+    assertRefused((await pollUntil(() => get('/accounts', token), (answer) => answer.status !== 200, { withinMs: 1000, what: 'a refusal' })).value, 401, { ErrorCode: 'UK.OBIE.Header.Invalid', Message: 'The access token is not valid: unknown, expired or revoked token', Path: 'Authorization' });
     assert.equal((await findConsent(app.db, consentId))!.status, 'Revoked');
   });
 

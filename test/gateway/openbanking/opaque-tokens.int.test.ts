@@ -6,9 +6,10 @@ import * as oc from 'openid-client';
 
 import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
 import { accountAccessBody } from '../../consent/consent-bodies.ts';
+import { pollUntil } from '../../helpers/eventually.ts';
 import { addTestApi, ownObBasePath } from '../../helpers/gateway-catalogue.ts';
 import { ACCOUNTS, startObBankUpstream } from '../../helpers/ob-bank-upstream.ts';
-import { obPartner, type ObAnswer, type ObPartner } from '../../helpers/ob-partner.ts';
+import { obPartner, type ObPartner } from '../../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { storeKind } from '../../helpers/store.ts';
 import type { UpstreamServer } from '../../helpers/upstream-server.ts';
@@ -49,17 +50,6 @@ async function authorisedToken(): Promise<{ consentId: string; token: string }> 
 
 const accounts = (token: string) => partner.call('GET', `${AISP}/accounts`, { token });
 
-/** Calls until the answer is no longer 200, which must happen within `ms`. */
-async function refusedWithin(ms: number, call: () => Promise<ObAnswer>): Promise<ObAnswer> {
-  const start = Date.now();
-  for (;;) {
-    const answer = await call();
-    if (answer.status !== 200) return answer;
-    assert.ok(Date.now() - start <= ms, `still answered 200 after ${Date.now() - start} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 test(`an opaque customer token reads the chosen accounts, and once revoked is refused within 1 s (${storeKind})`, async () => {
   const { token } = await authorisedToken();
   const read = await accounts(token);
@@ -67,7 +57,7 @@ test(`an opaque customer token reads the chosen accounts, and once revoked is re
   assert.deepEqual(read.json.Data.Account.map((account: { AccountId: string }) => account.AccountId), [ACCOUNTS.current]);
 
   await oc.tokenRevocation(partner.config, token, { token_type_hint: 'access_token' });
-  const refused = await refusedWithin(1000, () => accounts(token));
+  const refused = (await pollUntil(() => accounts(token), (answer) => answer.status !== 200, { withinMs: 1000, what: 'a refusal' })).value;
   assert.equal(refused.status, 401, refused.text);
   assert.equal(refused.json.Errors[0].ErrorCode, 'UK.OBIE.Header.Invalid');
 });
@@ -77,7 +67,7 @@ test(`an opaque customer token whose consent the partner revokes (and the grant 
   assert.equal((await accounts(token)).status, 200);
   const deleted = await partner.call('DELETE', `${AIS_CONSENTS}/${consentId}`, { token: await partner.token('accounts') });
   assert.equal(deleted.status, 204, deleted.text);
-  const refused = await refusedWithin(1000, () => accounts(token));
+  const refused = (await pollUntil(() => accounts(token), (answer) => answer.status !== 200, { withinMs: 1000, what: 'a refusal' })).value;
   assert.equal(refused.status, 401, refused.text);
   assert.equal(refused.json.Errors[0].ErrorCode, 'UK.OBIE.Header.Invalid');
 });
