@@ -75,7 +75,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
   const credentials = gatewayCredentials({
     context: { db, clock }, events,
     times: { hitMs: settings.credentialCacheTtl * 1000, missMs: settings.credentialMissTtl * 1000 },
-    issuer: { issuer: config.issuer, jwks: () => jwks },
+    issuer: { issuer: config.issuer, jwks: () => jwks }, grants: inputs.grants,
   });
   const registry = new Registry();
   const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats() });

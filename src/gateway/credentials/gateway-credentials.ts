@@ -9,6 +9,7 @@ import { findApplicationByClientId, type ApplicationRow } from '../consumers/con
 import { authenticateApiKey, type ApiKeyCheck } from '../consumers/consumers.service.ts';
 import type { Authenticated, Credentials } from '../pipeline/gateway-deps.ts';
 import { ExpiringCache } from './expiring-cache.ts';
+import type { GrantLiveness } from './grant-liveness.ts';
 
 /*
  * The gateway's credential checks with their hot caches, so that the happy path needs no store
@@ -38,6 +39,8 @@ export interface GatewayCredentialsOptions {
   times: CredentialCacheTimes;
   /** Our own issuer and its public keys now (a rotation changes them): tokens we issued are checked without fetching anything. */
   issuer: { issuer: string; jwks: () => JSONWebKeySet };
+  /** Whether a grant of ours still stands (one cache for every kind of API that takes our tokens). */
+  grants: Pick<GrantLiveness, 'isLive'>;
 }
 
 export function gatewayCredentials(options: GatewayCredentialsOptions): Credentials & { close(): void } {
@@ -74,15 +77,15 @@ export function gatewayCredentials(options: GatewayCredentialsOptions): Credenti
     }),
   ];
 
-  const keySetFor = (api: GatewayApi): { getKey: JWTVerifyGetKey; issuer: string; audience: string | undefined } => {
+  const keySetFor = (api: GatewayApi): { getKey: JWTVerifyGetKey; issuer: string; audience: string | undefined; ours: boolean } => {
     const settings = api.settings.oauth2;
-    if (!settings || settings.issuer === options.issuer.issuer) return { getKey: ownKeys, issuer: options.issuer.issuer, audience: settings?.audience };
+    if (!settings || settings.issuer === options.issuer.issuer) return { getKey: ownKeys, issuer: options.issuer.issuer, audience: settings?.audience, ours: true };
     let getKey = remoteKeySets.get(settings.jwksUri);
     if (!getKey) {
       getKey = createRemoteJWKSet(new URL(settings.jwksUri), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
       remoteKeySets.set(settings.jwksUri, getKey);
     }
-    return { getKey, issuer: settings.issuer, audience: settings.audience };
+    return { getKey, issuer: settings.issuer, audience: settings.audience, ours: false };
   };
 
   const applicationOfClient = async (clientId: string): Promise<ApplicationRow | undefined> => {
@@ -113,7 +116,7 @@ export function gatewayCredentials(options: GatewayCredentialsOptions): Credenti
     },
 
     async bearer(api, token): Promise<Authenticated> {
-      const { getKey, issuer, audience } = keySetFor(api);
+      const { getKey, issuer, audience, ours } = keySetFor(api);
       let claims: JWTPayload;
       try {
         ({ payload: claims } = await jwtVerify(token, getKey, { issuer, ...(audience ? { audience } : {}), clockTolerance: 5, currentDate: context.clock.now(), requiredClaims: ['exp'] }));
@@ -123,6 +126,11 @@ export function gatewayCredentials(options: GatewayCredentialsOptions): Credenti
         if (error instanceof joseErrors.JOSEError) return { refused: 'invalid', description: 'The access token is not valid' };
         throw error;
       }
+      // A token of ours ends with its grant (a consent ended, a refresh token revoked), long before
+      // its `exp`; `grant.revoked` from any instance reaches grant liveness at once. RFC 6750 §3.1
+      // counts a revoked token as invalid, and it is answered as one.
+      const grantId = ours ? claims['grant_id'] : undefined;
+      if (typeof grantId === 'string' && !(await options.grants.isLive(grantId))) return { refused: 'revoked', description: 'The access token is not valid' };
       const clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : typeof claims['azp'] === 'string' ? claims['azp'] : undefined;
       const application = clientId ? await applicationOfClient(clientId) : undefined;
       if (application?.status === 'suspended') return { refused: 'suspended', description: 'The application this client belongs to is suspended' };
