@@ -19,8 +19,9 @@ import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-se
  * An `oauth2` API whose issuer is our own authorization server takes our access tokens (RFC 9068
  * JWTs) as they are, and ends with them: once their grant is revoked (the partner revokes the
  * refresh token, or withdraws the consent) they are refused within a second, as any invalid token
- * is (401, `invalid_token`, problem details), though their `exp` is minutes away. The second
- * instance's side of this is in `multi-instance.int.test.ts`.
+ * is (401, `invalid_token`, problem details), though their `exp` is minutes away. Our other JWTs
+ * (an ID token) are not access tokens, and are refused. The second instance's side of this is in
+ * `multi-instance.int.test.ts`.
  */
 
 const AIS_CONSENTS = CONSENT_KINDS['account-access'].path;
@@ -111,4 +112,10 @@ test(`our access token whose consent the partner withdraws is refused by an oaut
   const withdrawn = await partner.call('DELETE', `${AIS_CONSENTS}/${consentId}`, { token: await partner.token('accounts') });
   assert.equal(withdrawn.status, 204, withdrawn.text);
   await assertInvalidToken(await refusedWithinASecond(() => statements(tokens.access_token)));
+});
+
+test(`an ID token of ours is not an access token: an oauth2 API of our issuer refuses it (${storeKind})`, async () => {
+  const { tokens } = await authorised();
+  assert.equal((await send(`${ANY_OF_OURS}/things`, tokens.access_token)).status, 200);
+  await assertInvalidToken(await send(`${ANY_OF_OURS}/things`, tokens.id_token!));
 });

@@ -119,7 +119,9 @@ export function gatewayCredentials(options: GatewayCredentialsOptions): Credenti
       const { getKey, issuer, audience, ours } = keySetFor(api);
       let claims: JWTPayload;
       try {
-        ({ payload: claims } = await jwtVerify(token, getKey, { issuer, ...(audience ? { audience } : {}), clockTolerance: 5, currentDate: context.clock.now(), requiredClaims: ['exp'] }));
+        // Our keys sign more than access tokens (ID tokens, caller identities, signed responses):
+        // only an RFC 9068 one is taken (§4: `typ` at+jwt). Other issuers' tokens may not say it.
+        ({ payload: claims } = await jwtVerify(token, getKey, { issuer, ...(audience ? { audience } : {}), ...(ours ? { typ: 'at+jwt' } : {}), clockTolerance: 5, currentDate: context.clock.now(), requiredClaims: ['exp'] }));
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) return { refused: 'expired', description: 'The access token has expired' };
         if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') return { refused: 'wrong_audience', description: 'The access token is not for this API' };
