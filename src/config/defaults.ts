@@ -173,12 +173,12 @@ export const defaults = {
   /**
    * How long a client's registration is reused from memory before it is read from the store again,
    * seconds. Default 10. oidc-provider looks the client up on every token request; the cache takes
-   * that read off the store. The cost: a client updated or deleted by another instance (or by the
-   * CLI) is still served here, as it was, for up to this long; changes made through this instance
-   * (dynamic client registration management) are seen at once. Unknown client ids are never
-   * cached, so a new registration works everywhere at once. Keep it short: a deleted partner
-   * keeps getting tokens for this long. 0 turns the cache off. Read by `startPortcullis` straight
-   * from here, as policy rather than a per-deployment setting.
+   * that read off the store. A client updated or deleted anywhere (this instance, another one, the
+   * CLI) is dropped from it at once, by its `client.*` event (LISTEN/NOTIFY across instances), so
+   * this only bounds how long a lost notification could matter: a deleted partner would keep
+   * getting tokens for this long. Unknown client ids are never cached, so a new registration works
+   * everywhere at once. 0 turns the cache off. Read by `startPortcullis` straight from here, as
+   * policy rather than a per-deployment setting.
    */
   clientCacheTtl: 10,
 

@@ -103,7 +103,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const gateway = config.roles.includes('gateway') ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, audit }) : undefined;
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
-  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb });
+  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb, events });
   const trustedProxies = new Set(config.proxy.trusted);
   const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
   return {

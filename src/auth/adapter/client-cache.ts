@@ -6,10 +6,12 @@ import type { AdapterPayload } from 'oidc-provider';
  * are kept; an unknown client_id is asked of the store every time, so that a stream of made-up
  * ids cannot fill memory, and a client registered anywhere is usable at once.
  *
- * What it costs: a client updated or deleted by another process (another instance, the CLI) is
- * seen here only when its entry expires, up to `ttlSeconds` later. Changes made through this
- * process's adapter drop the entry at once. A lookup that was already reading the store when a
- * change was made does not store what it read, since it may be the version from before.
+ * Changes made through this process's adapter drop the entry at once; those made elsewhere
+ * (another instance, the CLI, ops services that write the table themselves) drop it when their
+ * event arrives (`forget-changed-clients.ts`). What it costs: a change whose event is lost is seen
+ * here only when its entry expires, up to `ttlSeconds` later. A lookup that was already reading
+ * the store when a change was made does not store what it read, since it may be the version from
+ * before.
  *
  * Entries are returned as stored, not copied, as oidc-provider's own in-memory adapter does: the
  * provider builds its `Client` from them and does not change them.
@@ -74,5 +76,11 @@ export class ClientCache {
   forget(clientId: string): void {
     this.#changes += 1;
     this.#entries.delete(clientId);
+  }
+
+  /** Drops every client, and whatever lookups in flight would have stored. */
+  forgetAll(): void {
+    this.#changes += 1;
+    this.#entries.clear();
   }
 }

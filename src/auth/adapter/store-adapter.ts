@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import type { Adapter, AdapterFactory } from 'oidc-provider';
 
+import type { EventBus } from '../../events/event-bus.ts';
 import { ClientAdapter } from './client.adapter.ts';
 import { ClientCache } from './client-cache.ts';
+import { forgetChangedClients } from './forget-changed-clients.ts';
 import { OutageReportingAdapter } from './outage-reporting.adapter.ts';
 import { PayloadTableAdapter } from './payload-table.adapter.ts';
 import { payloadTableFor } from './payload-tables.ts';
@@ -17,6 +19,12 @@ export interface StoreAdapterOptions {
    * every lookup reads the store, as a short-lived process like the CLI wants.
    */
   clientCacheTtl?: number;
+  /**
+   * The bus on which client changes made elsewhere arrive (other instances and the CLI over
+   * LISTEN/NOTIFY, ops services in this process): each drops the client from the cache at once.
+   * Absent, only changes made through this factory's adapters do, and others wait for the TTL.
+   */
+  events?: EventBus;
   /**
    * A pool that commits without waiting for the disk (`openRelaxedCommitStore`), for the two rows
    * written on every token request whose loss in a PostgreSQL crash is harmless or within accepted
@@ -44,11 +52,12 @@ export interface StoreAdapterOptions {
  *
  * @example
  * ```ts
- * const provider = new Provider(issuer, { adapter: createStoreAdapter(db, { clientCacheTtl: 10 }), ...configuration });
+ * const provider = new Provider(issuer, { adapter: createStoreAdapter(db, { clientCacheTtl: 10, events }), ...configuration });
  * ```
  */
-export function createStoreAdapter(db: Knex, { clientCacheTtl = 0, relaxedDb = db }: StoreAdapterOptions = {}): AdapterFactory {
+export function createStoreAdapter(db: Knex, { clientCacheTtl = 0, relaxedDb = db, events }: StoreAdapterOptions = {}): AdapterFactory {
   const clientCache = new ClientCache({ ttlSeconds: clientCacheTtl, maxEntries: CLIENT_CACHE_ENTRIES });
+  if (events) forgetChangedClients(clientCache, events);
   const tableAdapterFor = (model: string): Adapter => {
     if (model === 'Client') return new ClientAdapter(db, clientCache);
     if (model === 'ReplayDetection') return new ReplayDetectionAdapter(relaxedDb);

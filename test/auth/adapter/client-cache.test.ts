@@ -45,6 +45,17 @@ describe('ClientCache', () => {
     assert.deepEqual(cache.get('tpp-1'), { client_id: 'tpp-1' });
   });
 
+  it('forgets every client at once, and what lookups in flight read', () => {
+    const { cache } = frozenCache();
+    cache.set('tpp-1', { client_id: 'tpp-1' }, cache.stamp());
+    cache.set('tpp-2', { client_id: 'tpp-2' }, cache.stamp());
+    const stamp = cache.stamp();
+    cache.forgetAll();
+    cache.set('tpp-3', { client_id: 'tpp-3' }, stamp);
+
+    assert.deepEqual(['tpp-1', 'tpp-2', 'tpp-3'].map((id) => cache.get(id)), [undefined, undefined, undefined]);
+  });
+
   it('drops the least recently used client beyond maxEntries', () => {
     const { cache } = frozenCache(10, 2);
     cache.set('a', { client_id: 'a' }, cache.stamp());

@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { createStoreAdapter } from '../../../src/auth/adapter/store-adapter.ts';
 import type { Knex } from '../../../src/db/knex.ts';
+import { createEventBus, type EventBus } from '../../../src/events/event-bus.ts';
+import { systemClock } from '../../../src/shared/clock.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
 import { statementsDuring } from '../../helpers/count-statements.ts';
 
@@ -90,7 +92,7 @@ describe(`Client adapter (${storeKind})`, () => {
       assert.equal(await cached.find(clientId), undefined);
     });
 
-    it('sees a change made behind its back (another instance, the CLI) only when the entry expires', async () => {
+    it('without the bus, sees a change made behind its back (another instance, the CLI) only when the entry expires', async () => {
       const clientId = randomUUID();
       await cached.upsert(clientId, { client_id: clientId, client_name: 'First' });
       await cached.find(clientId);
@@ -98,6 +100,55 @@ describe(`Client adapter (${storeKind})`, () => {
       await db('oidc_clients').where({ client_id: clientId }).delete();
       assert.equal((await cached.find(clientId))?.client_name, 'First');
       assert.equal(await clients.find(clientId), undefined);
+    });
+  });
+
+  describe('with a cache TTL and the bus client changes are announced on', () => {
+    let events: EventBus;
+    let cached: ReturnType<ReturnType<typeof createStoreAdapter>>;
+    before(() => {
+      events = createEventBus({ clock: systemClock, onListenerError: (error) => assert.fail(error as Error) });
+      cached = createStoreAdapter(db, { clientCacheTtl: 10, events })('Client');
+    });
+
+    /** A client the cache holds, as `client_name` 'First'. */
+    async function cachedClient(): Promise<string> {
+      const clientId = randomUUID();
+      await cached.upsert(clientId, { client_id: clientId, client_name: 'First' });
+      assert.equal((await cached.find(clientId))?.client_name, 'First');
+      return clientId;
+    }
+    const renameBehindItsBack = (clientId: string, name: string) => db('oidc_clients').where({ client_id: clientId }).update({ metadata: JSON.stringify({ client_id: clientId, client_name: name }) });
+
+    it('drops a client changed behind its back (another instance, the CLI) as soon as the change is announced', async () => {
+      const clientId = await cachedClient();
+      await renameBehindItsBack(clientId, 'Second');
+      assert.equal((await cached.find(clientId))?.client_name, 'First', 'held until announced');
+      events.emit('client.updated', { clientId, via: 'ops' }, { remote: true });
+      assert.equal((await cached.find(clientId))?.client_name, 'Second');
+
+      await renameBehindItsBack(clientId, 'Third');
+      events.emit('client.registered', { clientId, via: 'ops' }, { remote: true });
+      assert.equal((await cached.find(clientId))?.client_name, 'Third');
+
+      await db('oidc_clients').where({ client_id: clientId }).delete();
+      events.emit('client.deleted', { clientId, via: 'ops' }, { remote: true });
+      assert.equal(await cached.find(clientId), undefined);
+    });
+
+    it('keeps the other clients it holds', async () => {
+      const [changed, other] = [await cachedClient(), await cachedClient()];
+      events.emit('client.deleted', { clientId: changed, via: 'registration' }, { remote: true });
+      assert.equal(await statementsDuring(db, () => cached.find(other)), 0);
+    });
+
+    it('drops every client when the link to the other instances comes back (events.resynced)', async () => {
+      const [first, second] = [await cachedClient(), await cachedClient()];
+      await renameBehindItsBack(first, 'Renamed');
+      await db('oidc_clients').where({ client_id: second }).delete();
+      events.emit('events.resynced', {});
+      assert.equal((await cached.find(first))?.client_name, 'Renamed');
+      assert.equal(await cached.find(second), undefined);
     });
   });
 });

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 
 import * as oc from 'openid-client';
 
+import { deleteClientByOps } from '../../../src/auth/clients/clients.service.ts';
 import { certificateThumbprint } from '../../../src/pki/certificate-thumbprint.ts';
 import { discover, registerKeyClient } from '../../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
@@ -40,4 +41,14 @@ test('a scope the client is not registered for is refused with invalid_scope', a
   const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
   const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
   await assert.rejects(oc.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP }), (error: { error?: string }) => error.error === 'invalid_scope');
+});
+
+test('a client deleted by ops (the path the CLI takes, writing the table itself) gets no token from the next request on, though the server held its registration', async () => {
+  const { clientId, keys } = await registerKeyClient(portcullis);
+  const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
+  const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));
+  assert.ok((await oc.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP })).access_token, 'a token, and the registration in the client cache');
+
+  assert.equal(await deleteClientByOps({ db: portcullis.db, events: portcullis.events }, clientId), true);
+  await assert.rejects(oc.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP }), (error: { error?: string; status?: number }) => error.error === 'invalid_client' && error.status === 401);
 });
