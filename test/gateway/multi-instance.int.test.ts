@@ -5,11 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import * as oc from 'openid-client';
+
+import { openBankingResourceIndicator } from '../../src/auth/provider/resource-server.ts';
 import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { accountAccessBody } from '../consent/consent-bodies.ts';
 import { obPartner } from '../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { clientAssertion, postForm } from '../helpers/raw-oauth.ts';
 import { storeKind } from '../helpers/store.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.ts';
@@ -17,9 +21,10 @@ import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-se
 /*
  * Issue 11's cross-instance guarantees, with two real instances on one PostgreSQL database (and one
  * Redis), as two processes behind a load balancer run: they share the issuer, the partner URL and
- * the PKI, and each runs its own LISTEN/NOTIFY bridge. A revoked key, a suspended application and a
- * revoked consent are refused by the other instance within a second; a rate limit holds exactly
- * across both; the catalogue changes under load without failing a call; and what the CLI applies
+ * the PKI, and each runs its own LISTEN/NOTIFY bridge. A revoked key, a suspended application, a
+ * revoked consent and a revoked grant (for an `oauth2` API of our issuer) are refused by the other
+ * instance within a second; a rate limit holds exactly across both; the catalogue changes under
+ * load without failing a call; and what the CLI applies or deletes (a gateway file, a client)
  * reaches a running instance within a second.
  */
 
@@ -95,7 +100,7 @@ async function within(withinMs: number, check: () => Promise<boolean>): Promise<
 const tag = () => randomBytes(5).toString('hex');
 
 /** An API of A's making, published once `beforePublishing` is done. */
-async function publishedApi(input: { name: string; basePath: string; authKind: 'api-key' | 'fapi'; upstreams: Array<{ url: string; weight: number }>; routes: Array<{ method: 'GET'; pathTemplate: string; policy?: { scopes: string[] } }> }, beforePublishing = async (_apiId: string) => {}) {
+async function publishedApi(input: { name: string; basePath: string; authKind: 'api-key' | 'fapi' | 'oauth2'; settings?: Record<string, unknown>; upstreams: Array<{ url: string; weight: number }>; routes: Array<{ method: 'GET'; pathTemplate: string; policy?: { scopes: string[] } }> }, beforePublishing = async (_apiId: string) => {}) {
   const full = { ...input, version: 'v1' };
   const { id } = (await admin(a, 'POST', '/apis', full)).body as { id: string };
   await beforePublishing(id);
@@ -193,6 +198,56 @@ test(`a consent the partner revokes on A is refused by B's Open Banking gateway 
   const refused = await accountsOnB();
   assert.equal(refused.status, 401, JSON.stringify(refused.body));
   assert.equal(refused.body.Errors[0].ErrorCode, 'UK.OBIE.Header.Invalid');
+});
+
+test(`a token of ours whose grant is revoked on A is refused by B's oauth2 API of our issuer within a second (${storeKind})`, { skip }, async () => {
+  const name = `multi-${tag()}`;
+  const oauth2 = { issuer: a.config.issuer, jwksUri: `${a.config.issuer}/jwks`, audience: openBankingResourceIndicator(a.config.mtlsBaseUrl) };
+  const api = await publishedApi({
+    name, basePath: `/${name}/v1`, authKind: 'oauth2', settings: { oauth2 }, upstreams: [{ url: upstream.url, weight: 1 }],
+    routes: [{ method: 'GET', pathTemplate: '/statements', policy: { scopes: ['accounts'] } }],
+  });
+  const partner = await obPartner(a);
+  const created = await partner.call('POST', AIS_CONSENTS, { body: accountAccessBody(), token: await partner.token('accounts') });
+  assert.equal(created.status, 201, created.text);
+  const tokens = await partner.authorise(created.json.Data.ConsentId as string, 'accounts');
+
+  const statements = async (instance: TestPortcullis) => answer(await fetchTls(`${instance.urls.public}${api.input.basePath}/statements`, { headers: { authorization: `Bearer ${tokens.access_token}` } }));
+  await within(1000, async () => (await statements(b)).status === 200);
+  assert.equal((await statements(a)).status, 200, 'both instances admit it, and B holds its grant as standing');
+
+  // The partner revokes its refresh token at A: oidc-provider revokes the grant, and A announces it.
+  await oc.tokenRevocation(partner.config, tokens.refresh_token!, { token_type_hint: 'refresh_token' });
+  const tookMs = await within(1000, async () => (await statements(b)).status !== 200);
+  assert.ok(tookMs < 1000, `${tookMs} ms`);
+  const refused = await statements(b);
+  assertProblem(refused, 401, 'unauthenticated', 'The access token is not valid');
+  assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="invalid_token", error_description="The access token is not valid"');
+  assert.equal((await statements(a)).status, 401);
+});
+
+test(`a client the CLI deletes gets no more tokens from B, which held its registration, within a second (${storeKind})`, { skip }, async () => {
+  const partner = await obPartner(a);
+  // The load balancer sends the partner's token requests to B; the client assertion names the shared issuer.
+  const tokenEndpoint = new URL(new URL(partner.config.serverMetadata().mtls_endpoint_aliases!.token_endpoint!).pathname, b.urls.partner).href;
+  const fetchMtls = tlsFetch(a.caPem, a.sampleClient);
+  const tokenFromB = async () => postForm(fetchMtls, tokenEndpoint, {
+    grant_type: 'client_credentials', scope: 'accounts', client_id: partner.clientId,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await clientAssertion(partner.keys, partner.clientId, a.config.issuer),
+  });
+  const issued = await tokenFromB();
+  assert.equal(issued.status, 200, JSON.stringify(issued.body));
+  assert.equal((await tokenFromB()).status, 200, 'B holds the registration in its client cache');
+
+  const deleted = await runCli(['clients', 'delete', partner.clientId], {
+    PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
+  });
+  assert.equal(deleted.code, 0, deleted.stderr);
+  const tookMs = await within(1000, async () => (await tokenFromB()).status !== 200);
+  assert.ok(tookMs < 1000, `${tookMs} ms`);
+  const refused = await tokenFromB();
+  assert.equal(refused.status, 401, JSON.stringify(refused.body));
+  assert.equal(refused.body['error'], 'invalid_client');
 });
 
 test(`two instances on one Redis admit exactly a plan's 20 calls a minute among 60 concurrent ones (${storeKind})`, { skip }, async () => {
