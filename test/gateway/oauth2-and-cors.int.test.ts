@@ -6,6 +6,7 @@ import type { JSONWebKeySet } from 'jose';
 
 import { verifyCallerIdentity } from '../../src/gateway/upstream/caller-identity.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { addTestApi } from '../helpers/gateway-catalogue.ts';
 import { startJwtIssuer, type JwtIssuer } from '../helpers/jwt-issuer.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
@@ -63,11 +64,7 @@ before(async () => {
     ],
   });
   await addTestApi(app.db, app.events, { basePath: closed, authKind: 'oauth2', upstreams, settings: { oauth2 }, routes: [{ method: 'GET', path: '/things' }] });
-  const deadline = Date.now() + 3000;
-  while ((await send(`${closed}/things`)).status !== 401) {
-    assert.ok(Date.now() < deadline, 'the APIs are routed');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(async () => (await send(`${closed}/things`)).status === 401, { withinMs: 3000, what: 'the APIs routed' });
 });
 after(async () => {
   await app?.close();

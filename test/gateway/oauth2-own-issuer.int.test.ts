@@ -7,7 +7,7 @@ import * as oc from 'openid-client';
 import { openBankingResourceIndicator } from '../../src/auth/provider/resource-server.ts';
 import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
 import { accountAccessBody } from '../consent/consent-bodies.ts';
-import { pollUntil } from '../helpers/eventually.ts';
+import { eventually, pollUntil } from '../helpers/eventually.ts';
 import { addTestApi } from '../helpers/gateway-catalogue.ts';
 import { obPartner, type ObPartner } from '../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
@@ -46,11 +46,7 @@ before(async () => {
   const oauth2 = { issuer: app.config.issuer, jwksUri: `${app.config.issuer}/jwks`, audience: openBankingResourceIndicator(app.config.mtlsBaseUrl) };
   await addTestApi(app.db, app.events, { basePath: STATEMENTS, authKind: 'oauth2', upstreams, settings: { oauth2 }, routes: [{ method: 'GET', path: '/statements', policy: { scopes: ['accounts'] } }] });
   await addTestApi(app.db, app.events, { basePath: ANY_OF_OURS, authKind: 'oauth2', upstreams, routes: [{ method: 'GET', path: '/things' }] });
-  const deadline = Date.now() + 3000;
-  while ((await statements('')).status !== 401 || (await send(`${ANY_OF_OURS}/things`, '')).status !== 401) {
-    assert.ok(Date.now() < deadline, 'the APIs are routed');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(async () => (await statements('')).status === 401 && (await send(`${ANY_OF_OURS}/things`, '')).status === 401, { withinMs: 3000, what: 'the APIs routed' });
 });
 after(async () => {
   await app?.close();
