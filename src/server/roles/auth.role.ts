@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
 
+import { firstUseCheck } from '../../auth/adapter/first-use-check.ts';
 import { checkDpopNonceFirst } from '../../auth/dpop/check-dpop-nonce-first.ts';
 import { ROUTES } from '../../auth/provider/routes.ts';
 import { acceptSoftwareStatement } from '../../auth/registration/accept-software-statement.ts';
-import { registrationReplayCheck } from '../../auth/registration/registration-replay.ts';
 import { dashboardRoutes } from '../../consent/dashboard/dashboard.routes.ts';
 import { authorizationJourneyRoutes } from '../../consent/journey/authorization-journey.routes.ts';
 import { consentJourney } from '../../consent/journey/consent-journey.ts';
@@ -21,7 +21,7 @@ import type { Role } from './role.ts';
  */
 export const authRole: Role = async (context, { provider }) => {
   const { config, logger, bank, secrets } = context;
-  const registration = acceptSoftwareStatement(ROUTES.registration, { directories: context.directories, issuer: config.issuer, isFirstUse: registrationReplayCheck(context.adapter('ReplayDetection'), context.clock), clock: context.clock }, logger);
+  const registration = acceptSoftwareStatement(ROUTES.registration, { directories: context.directories, issuer: config.issuer, isFirstUse: firstUseCheck(context.adapter('ReplayDetection'), context.clock, 'registration'), clock: context.clock }, logger);
   const dpopNonceFirst = checkDpopNonceFirst(secrets.dpopNonceSecret, logger);
   const journey = consentJourney(context.consents, bank.accounts, context.revokeGrant);
   const oauthEndpoints: Middleware[] = [registration, postOnlyEndpoints, dpopNonceFirst, delegateToProvider(provider)];
