@@ -25,10 +25,19 @@ export interface VerifiedDpopProof {
 }
 
 /**
+ * A sound proof signed by another key than the token is bound to: RFC 9449 §7.1 answers it as an
+ * invalid token (its binding fails, "Invalid DPoP key binding"), where any other fault of the proof
+ * is `invalid_dpop_proof`.
+ */
+export class DpopKeyMismatch extends Error {
+  override name = 'DpopKeyMismatch';
+}
+
+/**
  * Verifies a DPoP proof presented with a DPoP-bound access token at a resource server
  * (RFC 9449 §4.3, §7.1): signed by the key the token is bound to, for this method and URL, for this
  * token (`ath`), fresh. Resolves the `jti` for the caller's replay check; throws a message fit for
- * `error_description` when anything is off.
+ * `error_description` when anything is off (a `DpopKeyMismatch` when only the key is).
  */
 export async function verifyDpopProof(check: DpopProofCheck): Promise<VerifiedDpopProof> {
   let verified;
@@ -48,7 +57,7 @@ export async function verifyDpopProof(check: DpopProofCheck): Promise<VerifiedDp
   if (typeof payload.htu !== 'string' || stripQuery(payload.htu) !== check.url) throw new Error('DPoP proof htu mismatch');
   if (payload.ath !== createHash('sha256').update(check.accessToken).digest('base64url')) throw new Error('DPoP proof ath mismatch');
   if (typeof payload.jti !== 'string' || payload.jti.length === 0) throw new Error('DPoP proof has no jti');
-  if ((await calculateJwkThumbprint(protectedHeader.jwk!)) !== check.jkt) throw new Error('DPoP proof key does not match the token binding');
+  if ((await calculateJwkThumbprint(protectedHeader.jwk!)) !== check.jkt) throw new DpopKeyMismatch('DPoP proof key does not match the token binding');
   return { jti: payload.jti, replayableUntil: payload.iat! + PROOF_MAX_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS };
 }
 
