@@ -4,6 +4,7 @@ import type { JSONWebKeySet, JWK } from 'jose';
 import type { Knex } from 'knex';
 import { Registry } from 'prom-client';
 
+import type { FirstUseCheck } from '../auth/adapter/first-use-check.ts';
 import { publicJwks } from '../auth/keys/public-jwks.ts';
 import type { Config } from '../config/config.ts';
 import { defaults } from '../config/defaults.ts';
@@ -57,6 +58,8 @@ export interface GatewayRuntimeInputs {
   logger: Logger;
   keys: readonly JWK[];
   grants: GrantLiveness;
+  /** The replay check for the DPoP proofs `oauth2` APIs take. */
+  isFirstProof: FirstUseCheck;
   audit: AuditLog;
 }
 
@@ -75,7 +78,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
   const credentials = gatewayCredentials({
     context: { db, clock }, events,
     times: { hitMs: settings.credentialCacheTtl * 1000, missMs: settings.credentialMissTtl * 1000 },
-    issuer: { issuer: config.issuer, jwks: () => jwks }, grants: inputs.grants,
+    issuer: { issuer: config.issuer, jwks: () => jwks }, grants: inputs.grants, isFirstProof: inputs.isFirstProof,
   });
   const registry = new Registry();
   const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats() });

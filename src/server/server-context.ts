@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Context } from 'koa';
 
+import { firstUseCheck } from '../auth/adapter/first-use-check.ts';
 import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
 import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
 import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
@@ -100,10 +101,12 @@ export async function buildServerContext(config: Config, logger: Logger, options
   // Every change the product announces (they are the events other instances hear of too).
   const stopAuditingEvents = auditDomainEvents(events, audit, CROSS_INSTANCE_EVENTS);
   const grants = grantLiveness(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
-  const gateway = config.roles.includes('gateway') ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, audit }) : undefined;
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb, events });
+  const gateway = config.roles.includes('gateway')
+    ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit })
+    : undefined;
   const trustedProxies = new Set(config.proxy.trusted);
   const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
   return {

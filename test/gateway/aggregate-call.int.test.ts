@@ -18,6 +18,7 @@ import { createUpstreamClient } from '../../src/gateway/upstream/upstream-client
 import { systemClock } from '../../src/shared/clock.ts';
 import { addTestApi } from '../helpers/gateway-catalogue.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { accessTokenHash, dpopKey, dpopProof } from '../helpers/raw-oauth.ts';
 import { storeKind } from '../helpers/store.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
 import { startUpstreamServer, type SeenRequest, type UpstreamServer } from '../helpers/upstream-server.ts';
@@ -285,8 +286,26 @@ test(`the composite route's own authentication comes first: no token is 401 and 
   const before = upstream.seen.length;
   const response = await get(`${summary}/clinics/c1/overview`);
   assert.equal(response.status, 401);
-  assert.equal(response.headers.get('www-authenticate'), 'Bearer');
+  assert.equal(response.headers.get('www-authenticate'), 'Bearer, DPoP algs="PS256 ES256 EdDSA"');
   assert.equal(upstream.seen.length, before);
+});
+
+test(`a DPoP-bound token's proof for the composite call stands for its parts; replayed, it is 401 and no part is called (${storeKind})`, async () => {
+  const key = await dpopKey();
+  const jwt = await sign({ scope: 'clinics:read doctors:read', org: 'c1', client_id: `app-${randomUUID()}`, cnf: { jkt: key.thumbprint } });
+  const path = `${summary}/clinics/c1/overview`;
+  const proof = await dpopProof(key, 'GET', `${app.config.gatewayBaseUrl}${path}`, { ath: accessTokenHash(jwt) });
+  const withProof = () => call(`${app.urls.public}${path}`, { headers: { authorization: `DPoP ${jwt}`, dpop: proof } });
+  const before = upstream.seen.length;
+  const response = await withProof();
+  assert.equal(response.status, 200, await response.clone().text());
+  assert.deepEqual(await response.json(), { clinic: { id: 'c1', name: 'Clinic c1' }, doctors: [{ name: 'Dr Okafor' }, { name: 'Dr Lund' }] });
+  assert.equal(upstream.seen.length, before + 2);
+
+  const replayed = await withProof();
+  assert.equal(replayed.status, 401);
+  assert.equal(replayed.headers.get('www-authenticate'), 'DPoP error="invalid_dpop_proof", error_description="DPoP proof replayed", algs="PS256 ES256 EdDSA"');
+  assert.equal(upstream.seen.length, before + 2);
 });
 
 describe('a part slower than its upstream timeout', () => {

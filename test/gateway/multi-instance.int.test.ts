@@ -11,6 +11,7 @@ import { openBankingResourceIndicator } from '../../src/auth/provider/resource-s
 import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { accountAccessBody } from '../consent/consent-bodies.ts';
+import { dpopPartner } from '../helpers/dpop-partner.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { obPartner } from '../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
@@ -24,9 +25,9 @@ import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-se
  * Redis), as two processes behind a load balancer run: they share the issuer, the partner URL and
  * the PKI, and each runs its own LISTEN/NOTIFY bridge. A revoked key, a suspended application, a
  * revoked consent and a revoked grant (for an `oauth2` API of our issuer) are refused by the other
- * instance within a second; a rate limit holds exactly across both; the catalogue changes under
- * load without failing a call; and what the CLI applies or deletes (a gateway file, a client)
- * reaches a running instance within a second.
+ * instance within a second; a DPoP proof one took is a replay to the other; a rate limit holds
+ * exactly across both; the catalogue changes under load without failing a call; and what the CLI
+ * applies or deletes (a gateway file, a client) reaches a running instance within a second.
  */
 
 const skip = storeKind !== 'postgresql' && 'two instances share a store only on PostgreSQL (LISTEN/NOTIFY); embedded PGlite belongs to one process';
@@ -187,19 +188,26 @@ test(`a consent the partner revokes on A is refused by B's Open Banking gateway 
   assert.equal(refused.body.Errors[0].ErrorCode, 'UK.OBIE.Header.Invalid');
 });
 
-test(`a token of ours whose grant is revoked on A is refused by B's oauth2 API of our issuer within a second (${storeKind})`, { skip }, async () => {
+/** A published `oauth2` API of our issuer for the Open Banking resource's tokens, and a DPoP partner with a token for it Alice authorised. */
+async function oursWithToken() {
   const name = `multi-${tag()}`;
   const oauth2 = { issuer: a.config.issuer, jwksUri: `${a.config.issuer}/jwks`, audience: openBankingResourceIndicator(a.config.mtlsBaseUrl) };
   const api = await publishedApi({
     name, basePath: `/${name}/v1`, authKind: 'oauth2', settings: { oauth2 }, upstreams: [{ url: upstream.url, weight: 1 }],
     routes: [{ method: 'GET', pathTemplate: '/statements', policy: { scopes: ['accounts'] } }],
   });
-  const partner = await obPartner(a);
-  const created = await partner.call('POST', AIS_CONSENTS, { body: accountAccessBody(), token: await partner.token('accounts') });
-  assert.equal(created.status, 201, created.text);
-  const tokens = await partner.authorise(created.json.Data.ConsentId as string, 'accounts');
+  const partner = await dpopPartner(a);
+  const { tokens } = await partner.authorisedAccountAccess();
+  // Both instances answer at the one public URL the load balancer gives them, which the proofs name.
+  const url = `${a.config.gatewayBaseUrl}${api.input.basePath}/statements`;
+  const statements = async (instance: TestPortcullis, proof?: string) => answer(await fetchTls(`${instance.urls.public}${api.input.basePath}/statements`, {
+    headers: { authorization: `DPoP ${tokens.access_token}`, dpop: proof ?? await partner.proof('GET', url, tokens.access_token) },
+  }));
+  return { partner, tokens, url, statements };
+}
 
-  const statements = async (instance: TestPortcullis) => answer(await fetchTls(`${instance.urls.public}${api.input.basePath}/statements`, { headers: { authorization: `Bearer ${tokens.access_token}` } }));
+test(`a token of ours whose grant is revoked on A is refused by B's oauth2 API of our issuer within a second (${storeKind})`, { skip }, async () => {
+  const { partner, tokens, statements } = await oursWithToken();
   await eventually(async () => (await statements(b)).status === 200, { withinMs: 1000, what: 'B admitting the token' });
   assert.equal((await statements(a)).status, 200, 'both instances admit it, and B holds its grant as standing');
 
@@ -208,8 +216,21 @@ test(`a token of ours whose grant is revoked on A is refused by B's oauth2 API o
   await eventually(async () => (await statements(b)).status !== 200, { withinMs: 1000, what: "B refusing the revoked grant's token" });
   const refused = await statements(b);
   assertProblem(refused, 401, 'unauthenticated', 'The access token is not valid');
-  assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="invalid_token", error_description="The access token is not valid"');
+  assert.equal(refused.headers.get('www-authenticate'), 'DPoP error="invalid_token", error_description="The access token is not valid", algs="PS256 ES256 EdDSA"');
   assert.equal((await statements(a)).status, 401);
+});
+
+test(`a DPoP proof A took is refused by B as replayed, and the other way round (${storeKind})`, { skip }, async () => {
+  const { partner, tokens, url, statements } = await oursWithToken();
+  await eventually(async () => (await statements(b)).status === 200, { withinMs: 1000, what: 'B admitting the token' });
+  const replayed = 'DPoP proof replayed';
+  for (const [first, second] of [[a, b], [b, a]] as const) {
+    const proof = await partner.proof('GET', url, tokens.access_token);
+    assert.equal((await statements(first, proof)).status, 200);
+    const refused = await statements(second, proof);
+    assertProblem(refused, 401, 'unauthenticated', replayed);
+    assert.equal(refused.headers.get('www-authenticate'), `DPoP error="invalid_dpop_proof", error_description="${replayed}", algs="PS256 ES256 EdDSA"`);
+  }
 });
 
 test(`a client the CLI deletes gets no more tokens from B, which held its registration, within a second (${storeKind})`, { skip }, async () => {

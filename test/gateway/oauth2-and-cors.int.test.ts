@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:https';
 import { after, before, test } from 'node:test';
 
 import type { JSONWebKeySet } from 'jose';
@@ -10,16 +11,20 @@ import { eventually } from '../helpers/eventually.ts';
 import { addTestApi } from '../helpers/gateway-catalogue.ts';
 import { startJwtIssuer, type JwtIssuer } from '../helpers/jwt-issuer.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { accessTokenHash, dpopKey, dpopProof, type DpopKey } from '../helpers/raw-oauth.ts';
 import { storeKind } from '../helpers/store.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.ts';
 
 /*
  * `oauth2` APIs on the public listener, trusting another authorization server by its JWKS URL: a
- * JWT bearer is checked for its signature, issuer, audience and expiry, then the route's scopes
- * (`scope` or `scp`) and claim rules (the token's `org` must be the `{clinicId}` of the path), each
- * refusal with its status, challenge and problem details; and CORS per API, for browser clients of
- * the origins the API lists: preflights answered or not, headers on actual responses, errors
+ * JWT access token is checked for its signature, issuer, audience and expiry, then for its holder
+ * when it is bound (`cnf`): a DPoP-bound one needs the DPoP scheme and one proof for this method
+ * and public URL, this token, by its key, fresh and unseen (RFC 9449 §7); a certificate-bound one
+ * cannot be checked without a client certificate and is refused. Then the route's scopes (`scope`
+ * or `scp`) and claim rules (the token's `org` must be the `{clinicId}` of the path). Each refusal
+ * has its status, challenge and problem details. And CORS per API, for browser clients of the
+ * origins the API lists: preflights answered or not, headers on actual responses, errors
  * included.
  */
 
@@ -28,6 +33,7 @@ const base = `/clinics-${suffix}/v3`;
 const closed = `/closed-${suffix}/v1`;
 const AUDIENCE = `clinics-${suffix}`;
 const ALLOWED = 'https://app.example';
+const ALGS = 'algs="PS256 ES256 EdDSA"';
 
 let app: TestPortcullis;
 let upstream: UpstreamServer;
@@ -93,9 +99,9 @@ test(`a token of the configured issuer, for this audience, with the scope and th
 test(`missing or unusable tokens are 401 with the Bearer challenge, and never reach the upstream (${storeKind})`, async () => {
   const before = upstream.seen.length;
   const patients = `${base}/clinics/c1/patients`;
-  await refusal(await send(patients), 401, 'A bearer token is required', 'Bearer');
-  await refusal(await send(patients, { authorization: 'Basic dXNlcjpwdw==' }), 401, 'The Authorization header is not a bearer token',
-    'Bearer error="invalid_request", error_description="The Authorization header is not a bearer token"');
+  await refusal(await send(patients), 401, 'An access token is required', `Bearer, DPoP ${ALGS}`);
+  await refusal(await send(patients, { authorization: 'Basic dXNlcjpwdw==' }), 401, 'The Authorization header holds no Bearer or DPoP access token',
+    'Bearer error="invalid_request", error_description="The Authorization header holds no Bearer or DPoP access token"');
   const invalid = 'Bearer error="invalid_token", error_description="The access token is not valid"';
   await refusal(await bearer(patients, token({ iss: 'https://someone-else.example' })), 401, 'The access token is not valid', invalid);
   await refusal(await bearer(patients, token({}, { foreignKey: true })), 401, 'The access token is not valid', invalid);
@@ -109,6 +115,100 @@ test(`missing or unusable tokens are 401 with the Bearer challenge, and never re
   const past = Math.floor(Date.now() / 1000) - 60;
   await refusal(await bearer(patients, token({ iat: past - 300, exp: past })), 401, 'The access token has expired',
     'Bearer error="invalid_token", error_description="The access token has expired"');
+  assert.equal(upstream.seen.length, before);
+});
+
+const patients = `${base}/clinics/c1/patients`;
+/** A token of the issuer bound to `key` (RFC 9449 §6.1), with the default claims over `claims`. */
+const boundToken = (key: DpopKey, claims: Record<string, unknown> = {}) => token({ cnf: { jkt: key.thumbprint }, ...claims });
+/** A proof by `key` for `method` and the public URL of `path`, with `jwt`; `claims` change what it says. */
+const proof = (key: DpopKey, jwt: string, path = patients, claims: Record<string, unknown> = {}, method = 'GET') =>
+  dpopProof(key, method, `${app.config.gatewayBaseUrl}${path}`, { ath: accessTokenHash(jwt), ...claims });
+/** GET `path` with `jwt` under the DPoP scheme, and `dpop` when given. */
+const withProof = (path: string, jwt: string, dpop?: string) => send(path, { authorization: `DPoP ${jwt}`, ...(dpop ? { dpop } : {}) });
+
+/** GET `path` with these headers, a header given twice sent on two lines (fetch would join them into one). */
+function sendLines(path: string, headers: Record<string, string | string[]>): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const sent = request(`${app.urls.public}${path}`, { ca: app.caPem, headers }, async (answer) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of answer) chunks.push(chunk as Buffer);
+      const received = new Headers(Object.entries(answer.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : [])));
+      resolve(new Response(Buffer.concat(chunks), { status: answer.statusCode!, headers: received }));
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
+
+test(`a DPoP-bound token goes through with the DPoP scheme and a fresh proof for this method and URL; an unbound one as a bearer token (${storeKind})`, async () => {
+  const key = await dpopKey();
+  const jwt = await boundToken(key);
+  // RFC 9449 §4.3: htu is compared without its query.
+  const read = await withProof(`${patients}?page=2`, jwt, await proof(key, jwt, `${patients}?page=2`));
+  assert.equal(read.status, 200, await read.clone().text());
+  assert.deepEqual(await read.json(), { method: 'GET', url: '/clinics/c1/patients?page=2' });
+  const seen = upstream.seen.at(-1)!;
+  assert.deepEqual([seen.headers['authorization'], seen.headers['dpop']], [undefined, undefined], 'the token and its proof stay at the gateway');
+
+  const notesToken = await boundToken(key, { scope: 'notes:write' });
+  const notes = await call(`${app.urls.public}${base}/clinics/c1/notes`, {
+    method: 'POST', body: '{}',
+    headers: { authorization: `DPoP ${notesToken}`, dpop: await proof(key, notesToken, `${base}/clinics/c1/notes`, {}, 'POST'), 'content-type': 'application/json' },
+  });
+  assert.equal(notes.status, 200, await notes.clone().text());
+  assert.equal((await bearer(patients, token())).status, 200, 'a token bound to nothing, as a bearer token');
+});
+
+test(`a DPoP-bound token without its holder's proof is 401: invalid_dpop_proof for the proof, invalid_token for the token or its key (${storeKind})`, async () => {
+  const key = await dpopKey();
+  const jwt = await boundToken(key);
+  const proofRefused = (detail: string) => [401, detail, `DPoP error="invalid_dpop_proof", error_description="${detail}", ${ALGS}`] as const;
+  const tokenRefused = (detail: string) => [401, detail, `DPoP error="invalid_token", error_description="${detail}", ${ALGS}`] as const;
+  const before = upstream.seen.length;
+
+  // RFC 9449 §7.2: as a bearer token it is refused, proof or not.
+  await refusal(await bearer(patients, jwt, { dpop: await proof(key, jwt) }), ...tokenRefused('The access token is DPoP-bound: send it with the DPoP scheme and a DPoP proof'));
+  await refusal(await withProof(patients, jwt), ...proofRefused('DPoP proof missing'));
+  await refusal(await sendLines(patients, { authorization: `DPoP ${jwt}`, dpop: [await proof(key, jwt), await proof(key, jwt)] }), ...proofRefused('more than one DPoP header'));
+  await refusal(await withProof(patients, jwt, await proof(key, jwt, `${base}/clinics/c2/patients`)), ...proofRefused('DPoP proof htu mismatch'));
+  await refusal(await withProof(patients, jwt, await dpopProof(key, 'GET', `${app.urls.browser}${patients}`, { ath: accessTokenHash(jwt) })), ...proofRefused('DPoP proof htu mismatch'));
+  await refusal(await withProof(patients, jwt, await proof(key, jwt, patients, {}, 'POST')), ...proofRefused('DPoP proof htm mismatch'));
+  await refusal(await withProof(patients, jwt, await proof(key, jwt, patients, { ath: accessTokenHash(await boundToken(key)) })), ...proofRefused('DPoP proof ath mismatch'));
+  await refusal(await withProof(patients, jwt, await proof(key, jwt, patients, { iat: Math.floor(Date.now() / 1000) - 600 })), ...proofRefused('invalid DPoP proof (ERR_JWT_EXPIRED)'));
+  const [header, , signature] = (await proof(key, jwt)).split('.');
+  const forged = `${header}.${(await proof(key, jwt, `${base}/clinics/c2/patients`)).split('.')[1]}.${signature}`;
+  await refusal(await withProof(patients, jwt, forged), ...proofRefused('invalid DPoP proof (ERR_JWS_SIGNATURE_VERIFICATION_FAILED)'));
+  await refusal(await withProof(patients, jwt, await proof(await dpopKey(), jwt)), ...tokenRefused('DPoP proof key does not match the token binding'));
+  assert.equal(upstream.seen.length, before, 'no refused call reaches the upstream');
+
+  const jti = randomUUID();
+  const once = await proof(key, jwt, patients, { jti });
+  assert.equal((await withProof(patients, jwt, once)).status, 200);
+  await refusal(await withProof(patients, jwt, once), ...proofRefused('DPoP proof replayed'));
+  await refusal(await withProof(patients, jwt, await proof(key, jwt, patients, { jti, iat: Math.floor(Date.now() / 1000) - 1 })), ...proofRefused('DPoP proof replayed'));
+  assert.equal(upstream.seen.length, before + 1);
+});
+
+test(`a token bound to a certificate, or by a method the gateway does not know, is 401 invalid_token saying so; an unbound one under the DPoP scheme is told to use Bearer (${storeKind})`, async () => {
+  const key = await dpopKey();
+  const certificate = 'The access token is bound to a TLS client certificate, which this listener cannot check (it asks for none)';
+  const unknown = 'The access token is bound to a key this gateway cannot check';
+  const x5t = accessTokenHash('a client certificate');
+  const before = upstream.seen.length;
+
+  await refusal(await bearer(patients, token({ cnf: { 'x5t#S256': x5t } })), 401, certificate, `Bearer error="invalid_token", error_description="${certificate}"`);
+  const both = await token({ cnf: { jkt: key.thumbprint, 'x5t#S256': x5t } });
+  await refusal(await withProof(patients, both, await proof(key, both)), 401, certificate, `DPoP error="invalid_token", error_description="${certificate}", ${ALGS}`);
+  await refusal(await bearer(patients, token({ cnf: { jwk: key.publicJwk } })), 401, unknown, `Bearer error="invalid_token", error_description="${unknown}"`);
+  await refusal(await bearer(patients, token({ cnf: { jkt: key.thumbprint, kid: 'k1' } })), 401, unknown, `Bearer error="invalid_token", error_description="${unknown}"`);
+  await refusal(await bearer(patients, token({ cnf: key.thumbprint })), 401, unknown, `Bearer error="invalid_token", error_description="${unknown}"`);
+
+  const unbound = await token();
+  const useBearer = 'The access token is not DPoP-bound: send it with the Bearer scheme';
+  await refusal(await withProof(patients, unbound, await proof(key, unbound)), 401, useBearer, `Bearer error="invalid_token", error_description="${useBearer}"`);
+  await refusal(await withProof(patients, await token({}, { foreignKey: true }), await proof(key, unbound)), 401, 'The access token is not valid',
+    `DPoP error="invalid_token", error_description="The access token is not valid", ${ALGS}`);
   assert.equal(upstream.seen.length, before);
 });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 
@@ -28,6 +28,11 @@ export async function dpopKey(): Promise<DpopKey> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const publicJwk = await exportJWK(publicKey);
   return { privateKey, publicJwk, thumbprint: await calculateJwkThumbprint(publicJwk) };
+}
+
+/** The `ath` a DPoP proof sent with `accessToken` carries (RFC 9449 §4.2): its SHA-256, base64url. */
+export function accessTokenHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest('base64url');
 }
 
 /** A DPoP proof (RFC 9449 §4.2); every claim can be overridden to make it wrong. */

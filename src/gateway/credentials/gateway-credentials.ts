@@ -1,5 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
+import type { FirstUseCheck } from '../../auth/adapter/first-use-check.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { ServiceContext } from '../../events/service-context.ts';
 import type { GatewayApi } from '../catalogue/catalogue.types.ts';
@@ -8,6 +9,7 @@ import { hashApiKey } from '../consumers/api-key-format.ts';
 import { findApplicationByClientId, type ApplicationRow } from '../consumers/consumer.store.ts';
 import { authenticateApiKey, type ApiKeyCheck } from '../consumers/consumers.service.ts';
 import type { Authenticated, Credentials } from '../pipeline/gateway-deps.ts';
+import { checkTokenHolder } from './check-token-holder.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import type { GrantLiveness } from './grant-liveness.ts';
 
@@ -41,6 +43,8 @@ export interface GatewayCredentialsOptions {
   issuer: { issuer: string; jwks: () => JSONWebKeySet };
   /** Whether a grant of ours still stands (one cache for every kind of API that takes our tokens). */
   grants: Pick<GrantLiveness, 'isLive'>;
+  /** The replay check for DPoP proofs, shared by every instance (`jti`s keyed by the proof's key thumbprint). */
+  isFirstProof: FirstUseCheck;
 }
 
 export function gatewayCredentials(options: GatewayCredentialsOptions): Credentials & { close(): void } {
@@ -115,7 +119,8 @@ export function gatewayCredentials(options: GatewayCredentialsOptions): Credenti
       return { caller: { applicationId: application.id, organisationId: application.organisation_id, keyId, scopes: new Set() } };
     },
 
-    async bearer(api, token): Promise<Authenticated> {
+    async bearer(api, presented): Promise<Authenticated> {
+      const { token } = presented;
       const { getKey, issuer, audience, ours } = keySetFor(api);
       let claims: JWTPayload;
       try {
@@ -128,6 +133,9 @@ export function gatewayCredentials(options: GatewayCredentialsOptions): Credenti
         if (error instanceof joseErrors.JOSEError) return { refused: 'invalid', description: 'The access token is not valid' };
         throw error;
       }
+      // Whoever is not the holder learns nothing more of the token (its grant, its application).
+      const unproven = await checkTokenHolder(claims, presented, options.isFirstProof);
+      if (unproven) return unproven;
       // A token of ours ends with its grant (a consent ended, a refresh token revoked), long before
       // its `exp`; `grant.revoked` from any instance reaches grant liveness at once. RFC 6750 §3.1
       // counts a revoked token as invalid, and it is answered as one.

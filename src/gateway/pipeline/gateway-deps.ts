@@ -12,16 +12,44 @@ import type { Caller, GatewayCall } from './gateway-state.ts';
  * small stand-in.
  */
 
-/** Why a presented credential was refused; told apart only where the caller may know. */
-export type CredentialRefusal = 'unknown' | 'suspended' | 'invalid' | 'expired' | 'wrong_audience' | 'revoked';
+/**
+ * Why a presented credential was refused; told apart only where the caller may know. An access
+ * token's holder may fail to prove it holds it: `wrong_scheme` (a DPoP-bound token sent as a bearer
+ * one, or the reverse), `unverifiable_binding` (bound to something this listener cannot check),
+ * `invalid_proof` (the DPoP proof), `wrong_key` (a proof by another key than the token's).
+ */
+export type CredentialRefusal =
+  | 'unknown' | 'suspended' | 'invalid' | 'expired' | 'wrong_audience' | 'revoked'
+  | 'wrong_scheme' | 'unverifiable_binding' | 'invalid_proof' | 'wrong_key';
 
-export type Authenticated = { caller: Caller } | { refused: CredentialRefusal; description: string };
+/** The HTTP authentication schemes an access token travels in (RFC 6750 §2.1, RFC 9449 §7.1). */
+export type TokenScheme = 'Bearer' | 'DPoP';
+
+export type Authenticated =
+  | { caller: Caller }
+  /** `scheme`: the challenge to answer with, when it is not the one the token came in. */
+  | { refused: CredentialRefusal; description: string; scheme?: TokenScheme };
+
+/** An access token as a request presents it, with what proves its holder sent it. */
+export interface PresentedToken {
+  scheme: TokenScheme;
+  token: string;
+  /**
+   * The request's DPoP proofs (RFC 9449 §4.3 accepts exactly one) and the method and public URL
+   * they must name; `proven` for a composite route's part, whose caller proved it on the
+   * composite call.
+   */
+  possession: { proofs: readonly string[]; method: string; url: string } | 'proven';
+}
 
 export interface Credentials {
   /** `api-key`: the key from the API's header, checked by its hash (cached). */
   apiKey(presented: string): Promise<Authenticated>;
-  /** `oauth2`: a JWT bearer token from the API's issuer (ours unless configured). */
-  bearer(api: GatewayApi, token: string): Promise<Authenticated>;
+  /**
+   * `oauth2`: a JWT access token from the API's issuer (ours unless configured), presented by its
+   * holder when it is bound to a key (`cnf`).
+   */
+  bearer(api: GatewayApi, presented: PresentedToken): Promise<Authenticated>;
   /** The plans an application is actively subscribed to (cached). */
   subscribedPlanIds(applicationId: string): Promise<readonly string[]>;
 }

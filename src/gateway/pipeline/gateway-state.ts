@@ -51,5 +51,10 @@ export interface GatewayCall {
 declare module 'koa' {
   interface DefaultState {
     gateway?: GatewayCall;
+    /**
+     * The access token this request's caller proved to hold (a DPoP proof is for one request): a
+     * composite route's parts, requests of the gateway's own making, take it as proven.
+     */
+    provenAccessToken?: string;
   }
 }

@@ -6,7 +6,9 @@ import type { Context } from 'koa';
  * A composite route's part is made as a request of its own to the gateway, so that the same steps
  * as a direct call judge it. It is the caller's request in all that says who calls and from where
  * (credentials, the address and forwarding headers, trace context, the interaction id), as a GET of
- * the part's path with nothing that would change what the part answers or how it is encoded.
+ * the part's path with nothing that would change what the part answers or how it is encoded. A
+ * DPoP proof names the composite call's method and URL, not the part's: the caller proved there
+ * that it holds its token, and the part carries that on (`provenAccessToken`).
  */
 
 // A part has no body; its answer is read and parsed here, so it comes whole, fresh and unencoded.
@@ -37,5 +39,6 @@ export function partContext(ctx: Context, path: string): Context {
   req.push(null);
   const part = ctx.app.createContext(req, new ServerResponse(req));
   if (ctx.state.fapiInteractionId) part.state.fapiInteractionId = ctx.state.fapiInteractionId;
+  if (ctx.state.provenAccessToken) part.state.provenAccessToken = ctx.state.provenAccessToken;
   return part;
 }
