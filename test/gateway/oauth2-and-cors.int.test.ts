@@ -24,8 +24,8 @@ import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-se
  * cannot be checked without a client certificate and is refused. Then the route's scopes (`scope`
  * or `scp`) and claim rules (the token's `org` must be the `{clinicId}` of the path). Each refusal
  * has its status, challenge and problem details. And CORS per API, for browser clients of the
- * origins the API lists: preflights answered or not, headers on actual responses, errors
- * included.
+ * origins the API lists: preflights answered or not (a `DPoP` header allowed), headers on actual
+ * responses, errors included.
  */
 
 const suffix = randomUUID().slice(0, 8);
@@ -245,6 +245,9 @@ test(`CORS preflights: an origin the API lists gets what it asked for; any other
   assert.equal(allowed.headers.get('access-control-max-age'), '600');
   assert.equal(allowed.headers.get('access-control-allow-credentials'), null, 'credentials travel in headers, never cookies');
   assert.match(allowed.headers.get('vary') ?? '', /Origin/);
+  const withDpop = await preflight(`${base}/clinics/c1/patients`, ALLOWED, 'GET', 'authorization, dpop');
+  assert.equal(withDpop.status, 204);
+  assert.equal(withDpop.headers.get('access-control-allow-headers'), 'authorization, dpop', 'a DPoP proof may be sent');
   const post = await preflight(`${base}/clinics/c1/notes`, 'https://admin.example', 'POST');
   assert.equal(post.status, 204);
   assert.equal(post.headers.get('access-control-allow-origin'), 'https://admin.example');
@@ -269,13 +272,20 @@ test(`CORS on actual responses: an allowed origin gets Allow-Origin and the expo
   const ok = await bearer(`${base}/clinics/c1/patients`, token(), { origin: ALLOWED });
   assert.equal(ok.status, 200);
   assert.equal(ok.headers.get('access-control-allow-origin'), ALLOWED);
-  assert.equal(ok.headers.get('access-control-expose-headers'), 'RateLimit, RateLimit-Policy, Retry-After, Deprecation, Sunset, Link, x-fapi-interaction-id');
+  assert.equal(ok.headers.get('access-control-expose-headers'), 'RateLimit, RateLimit-Policy, Retry-After, Deprecation, Sunset, Link, WWW-Authenticate, x-fapi-interaction-id');
   assert.match(ok.headers.get('vary') ?? '', /Origin/);
   assert.equal(ok.headers.get('access-control-allow-credentials'), null);
 
   const refused = await send(`${base}/clinics/c1/patients`, { origin: ALLOWED });
   assert.equal(refused.status, 401);
   assert.equal(refused.headers.get('access-control-allow-origin'), ALLOWED, 'the browser may read why it was refused');
+  const key = await dpopKey();
+  const jwt = await boundToken(key);
+  const unproven = await send(`${base}/clinics/c1/patients`, { origin: ALLOWED, authorization: `DPoP ${jwt}` });
+  assert.equal(unproven.status, 401);
+  assert.equal(unproven.headers.get('access-control-allow-origin'), ALLOWED);
+  assert.match(unproven.headers.get('access-control-expose-headers') ?? '', /(^|, )WWW-Authenticate(,|$)/, 'and read the DPoP challenge');
+  assert.equal(unproven.headers.get('www-authenticate'), `DPoP error="invalid_dpop_proof", error_description="DPoP proof missing", ${ALGS}`);
 
   const other = await bearer(`${base}/clinics/c1/patients`, token(), { origin: 'https://evil.example' });
   assert.equal(other.status, 200, 'CORS binds browsers, not the gateway');

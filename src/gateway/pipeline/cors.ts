@@ -5,10 +5,12 @@ import type { GatewayDeps } from './gateway-deps.ts';
 
 /*
  * CORS (Fetch standard) per API, for browser clients of the origins its settings list. Credentials
- * travel in headers (API keys, bearer tokens), never cookies, so credentialed CORS is never allowed.
+ * travel in headers (API keys, access tokens and their DPoP proofs), never cookies, so credentialed
+ * CORS is never allowed. A preflight allows the request headers it asks for, `DPoP` among them.
  */
 
-const EXPOSED = 'RateLimit, RateLimit-Policy, Retry-After, Deprecation, Sunset, Link, x-fapi-interaction-id';
+// WWW-Authenticate: a browser client reads there why its token or DPoP proof was refused (RFC 9449 §7.1).
+const EXPOSED = 'RateLimit, RateLimit-Policy, Retry-After, Deprecation, Sunset, Link, WWW-Authenticate, x-fapi-interaction-id';
 const PREFLIGHT_MAX_AGE = '600';
 
 function allowedOrigin(ctx: Context, api: GatewayApi | undefined): string | undefined {
