@@ -10,7 +10,7 @@ import { findApplicationByClientId, type ApplicationRow } from '../consumers/con
 import { authenticateApiKey, type ApiKeyCheck } from '../consumers/consumers.service.ts';
 import type { Authenticated, Credentials } from '../pipeline/gateway-deps.ts';
 import { checkTokenHolder } from './check-token-holder.ts';
-import { ExpiringCache } from './expiring-cache.ts';
+import { ExpiringCache } from '../../shared/expiring-cache.ts';
 import type { GrantLiveness } from './grant-liveness.ts';
 
 /*

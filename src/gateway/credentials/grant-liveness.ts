@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 import type { EventBus } from '../../events/event-bus.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { ExpiringCache } from './expiring-cache.ts';
+import { ExpiringCache } from '../../shared/expiring-cache.ts';
 
 /** Grants still standing: the store keeps a grant until it is revoked (`revokeGrantTokens` deletes it). */
 async function grantStands(db: Knex, grantId: string): Promise<boolean> {

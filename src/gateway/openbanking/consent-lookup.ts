@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { findConsent, findConsentIdByGrant, type Consent } from '../../consent/consent.store.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { ExpiringCache } from '../credentials/expiring-cache.ts';
+import { ExpiringCache } from '../../shared/expiring-cache.ts';
 
 export interface ConsentLookup {
   /** The consent by its id (what a JWT access token names), from memory when it can. */

@@ -2,6 +2,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import type Provider from 'oidc-provider';
 
 import { epochSeconds, type Clock } from '../../shared/clock.ts';
+import { ExpiringCache } from '../../shared/expiring-cache.ts';
 
 /** What a resource server needs to know of an access token, whatever its format. */
 export interface AccessTokenFacts {
@@ -105,7 +106,9 @@ export function accessTokenReader(options: AccessTokenReaderOptions): AccessToke
     verified.set(value, facts);
   }
 
-  const looked = new Map<string, { facts: AccessTokenFacts | undefined; until: number }>();
+  // Machine time: how fresh the store's answer is has nothing to do with the tokens' clock. An
+  // unknown token is kept too (null), so that made-up values do not each cost a lookup.
+  const looked = new ExpiringCache<string, AccessTokenFacts | null>({ maxEntries: REMEMBERED_TOKENS, now: () => performance.now() });
 
   async function lookUpOpaque(value: string): Promise<AccessTokenFacts | undefined> {
     const token = (await options.provider.ClientCredentials.find(value)) ?? (await options.provider.AccessToken.find(value));
@@ -120,15 +123,12 @@ export function accessTokenReader(options: AccessTokenReaderOptions): AccessToke
 
   /** The store's answer for an opaque token, at most `OPAQUE_TOKEN_CACHE_MS` old, while the token is unexpired. */
   async function readOpaque(value: string): Promise<AccessTokenFacts | undefined> {
-    // Machine time: how fresh the store's answer is has nothing to do with the tokens' clock.
-    const now = performance.now();
-    let entry = looked.get(value);
-    if (!entry || entry.until <= now) {
-      if (looked.size >= REMEMBERED_TOKENS) looked.clear();
-      entry = { facts: await lookUpOpaque(value), until: now + OPAQUE_TOKEN_CACHE_MS };
-      looked.set(value, entry);
+    let facts = looked.get(value);
+    if (facts === undefined) {
+      facts = (await lookUpOpaque(value)) ?? null;
+      looked.set(value, facts, OPAQUE_TOKEN_CACHE_MS);
     }
-    return entry.facts && entry.facts.exp > epochSeconds(options.clock) ? entry.facts : undefined;
+    return facts && facts.exp > epochSeconds(options.clock) ? facts : undefined;
   }
 
   return {

@@ -1,5 +1,6 @@
 /**
- * A bounded map whose entries expire: the gateway's hot caches (keys, subscriptions, clients).
+ * A bounded map whose entries expire: the hot caches of the gateway (keys, subscriptions, clients,
+ * grants, consents) and of the access-token reader (opaque tokens).
  * Past `maxEntries` the oldest entry goes (insertion order: entries are short-lived, so oldest
  * and least useful coincide well enough, and there is no bookkeeping on reads).
  */
