@@ -17,6 +17,7 @@ export interface AccountChoice {
 }
 
 export interface AccountSelection {
+  /** The accounts shared (AIS), or the one account paid from or asked about (PIS, CBPII). */
   accountIds?: string[];
   /** OBCashAccountDebtor4 of the chosen or fixed account. */
   debtorAccount?: ObAccount;
@@ -67,8 +68,8 @@ export function readSelection(choice: AccountChoice, form: Readonly<Record<strin
     if (chosen.some((id) => !offered.has(id))) throw new SelectionInvalid('Choose from the accounts listed.');
     return { accountIds: chosen };
   }
-  if (choice.mode === 'fixed') return { debtorAccount: asDebtor(choice.options[0]!) };
-  const debtor = offered.get(form['debtor'] ?? '');
+  const debtor = choice.mode === 'fixed' ? choice.options[0]! : offered.get(form['debtor'] ?? '');
   if (!debtor) throw new SelectionInvalid('Choose the account to pay from.');
-  return { debtorAccount: asDebtor(debtor) };
+  // The bank's own id too: the bank core behind the gateway is told which account to pay from or check.
+  return { accountIds: [debtor.accountId], debtorAccount: asDebtor(debtor) };
 }

@@ -39,6 +39,7 @@ export function authorisePayment(deps: { consents: ConsentLookup; context: Pick<
       const consent = caller.consentId ? await deps.consents.byId(caller.consentId) : call.grantId ? await deps.consents.byGrant(call.grantId) : undefined;
       if (!consent || consent.client_id !== caller.clientId) throw new ObError(403, [{ ErrorCode: 'UK.OBIE.Resource.ConsentMismatch', Message: 'The access token is not for a payment consent of this client' }]);
       caller.consentId = consent.id;
+      if (consent.account_ids) caller.accountIds = consent.account_ids;
       call.payment = { submission, idempotencyKey: key, body, consentId: consent.id };
       return next();
     }

@@ -14,6 +14,7 @@ import { recordCall } from '../pipeline/record-call.ts';
 import { routeCall } from '../pipeline/route-call.ts';
 import { authenticateFapiCall } from './authenticate-fapi-call.ts';
 import { authoriseConsent } from './authorise-consent.ts';
+import { authoriseFundsConfirmation, OB_FUNDS_CONFIRMATION } from './authorise-funds-confirmation.ts';
 import { authorisePayment } from './authorise-payment.ts';
 import { checkSubmissionSignature } from './check-submission-signature.ts';
 import { executePaymentOnce } from './execute-payment-once.ts';
@@ -36,12 +37,14 @@ export interface ObGatewayDeps {
   messageSigning: MessageSigning;
 }
 
-/** Step 3, by resource: account information against the consent's permissions, payments against their consent. */
+/** Step 3, by resource: account information against the consent's permissions, payments and funds checks against their consent. */
 function authoriseObCall(deps: ObGatewayDeps): Middleware {
   const accounts = authoriseConsent({ consents: deps.consents, clock: deps.gateway.clock });
   const payments = authorisePayment({ consents: deps.consents, context: deps.context });
+  const fundsChecks = authoriseFundsConfirmation({ consents: deps.consents, clock: deps.gateway.clock });
   return function authoriseObCall(ctx, next) {
     const template = ctx.state.gateway!.route!.pathTemplate;
+    if (template === OB_FUNDS_CONFIRMATION) return fundsChecks(ctx, next);
     return OB_PAYMENT_SUBMISSIONS.has(template) || OB_PAYMENT_READS.has(template) ? payments(ctx, next) : accounts(ctx, next);
   };
 }

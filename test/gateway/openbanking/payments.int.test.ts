@@ -2,15 +2,20 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
+import type { JSONWebKeySet } from 'jose';
+
 import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
 import { findConsent } from '../../../src/consent/consent.store.ts';
 import { domesticPaymentBody, scheduledPaymentBody, standingOrderBody } from '../../consent/consent-bodies.ts';
 import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from '../../../src/gateway/openbanking/ob-payment-resources.ts';
+import { verifyCallerIdentity } from '../../../src/gateway/upstream/caller-identity.ts';
+import { systemClock } from '../../../src/shared/clock.ts';
 import { addTestApi } from '../../helpers/gateway-catalogue.ts';
 import { openIsolatedStore, type IsolatedStore } from '../../helpers/isolated-store.ts';
 import { obPartner, verifyBankSignature, type ObPartner } from '../../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
 import { storeKind } from '../../helpers/store.ts';
+import { tlsFetch } from '../../helpers/tls-fetch.ts';
 import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream-server.ts';
 
 /*
@@ -84,6 +89,9 @@ test(`a payment is made once: its consent is Consumed, a replay gets the first a
   assert.equal(made.json.Data.DomesticPaymentId, `dp-${consentId}`);
   assert.equal(posted(), before + 1);
   assert.equal((await findConsent(app.db, consentId))!.status, 'Consumed');
+  const jwks = await (await tlsFetch(app.caPem)(`${app.urls.browser}/jwks`)).json() as JSONWebKeySet;
+  const identity = await verifyCallerIdentity(bank.seen.at(-1)!.headers['x-portcullis-identity'] as string, { jwks, issuer: app.config.issuer, audience: bank.url, clock: systemClock });
+  assert.deepEqual([identity.customerId, identity.consentId, identity.accountIds], ['cust-0001', consentId, ['acc-0001-current']], 'the bank is told the account the customer chose to pay from');
 
   const replay = await submit(token, submission(consentId, consentBody), key);
   assert.equal(replay.status, 201);
