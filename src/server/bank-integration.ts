@@ -24,6 +24,15 @@ export interface BankIntegration {
   directoryJwks?: string[];
   /** Lines for the start-up summary (a sandbox's test logins). */
   summary?: string[];
+  /**
+   * The bank's own Open Banking resource APIs for the gateway's catalogue (a declarative gateway
+   * document, `docs/examples/gateway.yaml`'s shape): applied at each start by an instance with the
+   * gateway role, adding and updating those APIs and leaving every other one alone. A bank whose
+   * core sits at a fixed address may leave it out and manage the APIs like any other.
+   */
+  gatewayApis?: unknown;
+  /** Stops what the integration started (a sandbox's bank core), once nothing calls it any more. */
+  close?(): Promise<void>;
 }
 
 /** What a bank's module is handed to build its integration. */

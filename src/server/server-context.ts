@@ -29,6 +29,7 @@ import { bridgeEventsAcrossInstances } from '../events/cross-instance-bridge.ts'
 import { CROSS_INSTANCE_EVENTS } from '../events/event-catalogue.ts';
 import { grantLiveness, type GrantLiveness } from '../gateway/credentials/grant-liveness.ts';
 import { startGatewayRuntime, type GatewayRuntime } from '../gateway/gateway-runtime.ts';
+import { applyBankApis } from '../gateway/declarative/apply-bank-apis.ts';
 import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -107,6 +108,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const gateway = config.roles.includes('gateway')
     ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit })
     : undefined;
+  if (gateway && bank.gatewayApis !== undefined) await applyBankApis({ db, events, clock, logger }, bank.gatewayApis);
   const trustedProxies = new Set(config.proxy.trusted);
   const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
   return {
@@ -139,6 +141,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     },
     async close() {
       await gateway?.close();
+      await bank.close?.();
       grants.close();
       stopAuditingEvents();
       // Flushed before the store closes: entries are never silently dropped.
