@@ -1,7 +1,9 @@
 import { openStore } from '../src/db/knex.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { systemClock } from '../src/shared/clock.ts';
+import { ensureDefaultBank } from '../sandbox/bank/default-bank.ts';
 
-/** Migrates the shared PostgreSQL test database once, before any test file runs. */
+/** Migrates the shared PostgreSQL test database and seeds its sandbox bank once, before any test file runs. */
 export async function globalSetup(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   console.log(`# store under test: ${databaseUrl ? `PostgreSQL (${new URL(databaseUrl).pathname.slice(1)})` : 'PGlite (in memory, one per test file)'}`);
@@ -12,6 +14,8 @@ export async function globalSetup(): Promise<void> {
     // Keys left by an earlier run were sealed under another key-encryption key; the suite's own
     // fixed key makes fresh ones on first start.
     await db('signing_keys').delete();
+    // The sandbox bank every test server uses, seeded once here rather than by whichever server starts first.
+    await ensureDefaultBank(db, systemClock);
   } finally {
     await db.destroy();
   }

@@ -2,15 +2,15 @@
 export interface CustomerAccount {
   /** The bank's stable, opaque AccountId (what an AIS consent's account list holds). */
   accountId: string;
-  /** Scheme and identification, as in OBCashAccount (sort code + account number, or IBAN). */
-  schemeName: 'UK.OBIE.SortCodeAccountNumber' | 'UK.OBIE.IBAN';
+  /** Scheme and identification, as in OBCashAccount (sort code + account number, IBAN, or a card's number). */
+  schemeName: 'UK.OBIE.SortCodeAccountNumber' | 'UK.OBIE.IBAN' | 'UK.OBIE.PAN';
   identification: string;
   /** The account holder's name on the account. */
   name: string;
   /** What the customer calls it ("Everyday account"). */
   nickname: string;
   currency: string;
-  /** Available balance, a decimal string in `currency`. */
+  /** Available balance, a decimal string in `currency`: negative ("-643.18") when overdrawn. */
   availableBalance: string;
 }
 

@@ -41,11 +41,14 @@ function fixedAccount(pending: KindedRequest): ObAccount | undefined {
 
 const sameAccount = (fixed: ObAccount) => (account: CustomerAccount) => account.schemeName === fixed.SchemeName && account.identification === fixed.Identification;
 
+// A payment is made from an account (sort code and number, or IBAN), never from a card's number.
+const canPayFrom = (account: CustomerAccount) => account.schemeName !== 'UK.OBIE.PAN';
+
 /** What the consent page offers this customer for this consent. */
 export function accountChoiceFor(pending: KindedRequest, accounts: readonly CustomerAccount[]): AccountChoice {
   if (pending.kind === 'account-access') return { mode: 'accounts', options: [...accounts] };
   const fixed = fixedAccount(pending);
-  if (!fixed) return { mode: 'debtor', options: [...accounts] };
+  if (!fixed) return { mode: 'debtor', options: accounts.filter(canPayFrom) };
   const options = accounts.filter(sameAccount(fixed));
   if (options.length === 0) return { mode: 'fixed', options, problem: 'The app asked about an account that is not one of yours, so it cannot be approved.' };
   return { mode: pending.kind === 'funds-confirmation' ? 'fixed' : 'debtor', options };

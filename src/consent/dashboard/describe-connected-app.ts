@@ -21,7 +21,7 @@ function accountLabel(account: CustomerAccount): string {
   const id = account.identification;
   return account.schemeName === 'UK.OBIE.SortCodeAccountNumber'
     ? `${account.nickname}, sort code ${id.slice(0, 2)}-${id.slice(2, 4)}-${id.slice(4, 6)}, account ending ${id.slice(-4)}`
-    : `${account.nickname}, account ending ${id.slice(-4)}`;
+    : `${account.nickname}, ${account.schemeName === 'UK.OBIE.PAN' ? 'card' : 'account'} ending ${id.slice(-4)}`;
 }
 
 // Only the consent's own accounts: those an AIS consent was given for, or a CBPII consent's debtor

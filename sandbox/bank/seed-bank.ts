@@ -1,0 +1,115 @@
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
+
+import type { Knex } from 'knex';
+
+import { deleteCustomers, insertCustomersIfAbsent, type CustomerRow } from '../../src/auth/customers/customer.store.ts';
+import { hashPassword } from '../../src/auth/customers/password-authenticator.ts';
+import type { BankUnit } from './generate/bank-unit.ts';
+import { generateBank, type BankSpec } from './generate/generate-bank.ts';
+import { STORY_LOGINS } from './generate/story-customers.ts';
+import { clearLedger, findBankRecord, insertBankRecord, insertLedgerBatch, ledgerCustomerIds, ledgerHasCustomers, type BankRecord, type LedgerBatch } from './ledger.store.ts';
+
+/** The password every generated customer (`customer-<n>`) signs in with. */
+export const GENERATED_PASSWORD = 'customer-sandbox-pass';
+
+/** Transactions per batch (one database transaction each): chosen by measurement, see the README. */
+export const DEFAULT_BATCH_TRANSACTIONS = 20_000;
+
+export interface SeedRequest extends BankSpec {
+  /** Replace a bank that is there already (its customers, their sign-in rows and payments go). */
+  replace: boolean;
+  batchTransactions?: number;
+  /** Called after each batch with the number of customers (story and generated) written so far. */
+  onProgress?: (written: number) => void;
+}
+
+export type SeedOutcome = { seeded: true; record: BankRecord } | { seeded: false; record: BankRecord };
+
+/** A ledger with customers but no record: an earlier seed stopped half-way. */
+export class SeedBrokenOff extends Error {
+  override name = 'SeedBrokenOff';
+}
+
+interface Batch extends LedgerBatch {
+  logins: CustomerRow[];
+  written: number;
+}
+
+const emptyBatch = (): Batch => ({ logins: [], customers: [], accounts: [], holders: [], transactions: [], resources: [], written: 0 });
+
+function addUnit(batch: Batch, unit: BankUnit, hashes: ReadonlyMap<string, string>, sharedHash: string): void {
+  for (const customer of unit.customers) {
+    batch.logins.push({ id: customer.customerId, username: customer.username, password_hash: hashes.get(customer.username) ?? sharedHash, display_name: customer.displayName });
+    batch.customers.push({ customer_id: customer.customerId, kind: customer.kind, party: customer.party });
+  }
+  // Each holder's accounts in the order the unit lists them: a joint account comes where it stands in each holder's list.
+  const held = new Map<string, number>();
+  for (const account of unit.accounts) {
+    batch.accounts.push(account.row);
+    for (const customerId of account.holders) {
+      held.set(customerId, (held.get(customerId) ?? 0) + 1);
+      batch.holders.push({ customer_id: customerId, account_id: account.row.account_id, position: held.get(customerId)! });
+    }
+    batch.transactions.push(...account.transactions);
+    batch.resources.push(...account.resources);
+  }
+  batch.written += unit.customers.length;
+}
+
+async function writeBatch(db: Knex, batch: Batch): Promise<void> {
+  await db.transaction(async (trx) => {
+    await insertCustomersIfAbsent(trx, batch.logins);
+    await insertLedgerBatch(trx, batch);
+  });
+}
+
+/**
+ * Seeds the sandbox bank unless one is there (or replaces it): generates it one unit at a time and
+ * writes it in batches of about `batchTransactions` transactions, each in a transaction of its own,
+ * then records how it was made. Argon2 is slow on purpose: the generated customers' shared
+ * password is hashed once, each story customer's once.
+ */
+export async function seedSandboxBank(db: Knex, request: SeedRequest): Promise<SeedOutcome> {
+  const existing = await findBankRecord(db);
+  if (existing && !request.replace) return { seeded: false, record: existing };
+  if (request.replace) {
+    await db.transaction(async (trx) => {
+      await deleteCustomers(trx, ledgerCustomerIds(trx));
+      await clearLedger(trx);
+    });
+  } else if (await ledgerHasCustomers(db)) {
+    throw new SeedBrokenOff('the sandbox bank has customers but no record of its seed: an earlier seed stopped before the end; seed again with --replace');
+  }
+  const [sharedHash, ...storyHashes] = await Promise.all([hashPassword(GENERATED_PASSWORD), ...STORY_LOGINS.map((story) => hashPassword(story.password))]);
+  const hashes = new Map(STORY_LOGINS.map((story, index) => [story.username, storyHashes[index]!]));
+  const limit = request.batchTransactions ?? DEFAULT_BATCH_TRANSACTIONS;
+  let batch = emptyBatch();
+  let written = 0;
+  // One batch is written while the next is generated: on PostgreSQL the server inserts while this
+  // process generates (a turn of the event loop after each unit lets the write's statements go).
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async (full: Batch) => {
+    await writing;
+    writing = writeBatch(db, full).then(() => {
+      written += full.written;
+      request.onProgress?.(written);
+    });
+    // Handled here so that a failure waits for the loop (or `finally`) to rethrow it, not the process's unhandled-rejection handler.
+    writing.catch(() => undefined);
+  };
+  try {
+    for (const unit of generateBank(request)) {
+      addUnit(batch, unit, hashes, sharedHash!);
+      await setImmediatePromise();
+      if (batch.transactions.length < limit) continue;
+      await flush(batch);
+      batch = emptyBatch();
+    }
+    await flush(batch);
+  } finally {
+    await writing;
+  }
+  const record = { seed: request.seed, customers: request.customers, asOf: request.asOf };
+  await insertBankRecord(db, record);
+  return { seeded: true, record };
+}
