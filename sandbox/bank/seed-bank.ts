@@ -12,8 +12,8 @@ import { clearLedger, findBankRecord, insertBankRecord, insertLedgerBatch, ledge
 /** The password every generated customer (`customer-<n>`) signs in with. */
 export const GENERATED_PASSWORD = 'customer-sandbox-pass';
 
-/** Transactions per batch (one database transaction each): chosen by measurement, see the README. */
-export const DEFAULT_BATCH_TRANSACTIONS = 20_000;
+/** Transactions per batch (one database transaction each): of 5,000, 20,000 and 60,000, measured on 2,000 customers, 5,000 was as fast or faster on both stores and holds the least in memory. */
+export const DEFAULT_BATCH_TRANSACTIONS = 5_000;
 
 export interface SeedRequest extends BankSpec {
   /** Replace a bank that is there already (its customers, their sign-in rows and payments go). */
