@@ -9,7 +9,7 @@ import { describeStoreLocation, storeLocationFor } from '../../src/db/store-loca
 import { migrateSandboxBank } from '../bank/migrate-sandbox-bank.ts';
 import { GENERATED_PASSWORD, seedSandboxBank } from '../bank/seed-bank.ts';
 import { STORY_LOGINS } from '../bank/generate/story-customers.ts';
-import { seedProgress } from './seed-progress.ts';
+import { seedProgress, type SeedProgress } from './seed-progress.ts';
 import { SandboxUsageError, type SandboxCommand } from './sandbox-command.ts';
 
 const USAGE = 'usage: npm run sandbox -- seed [--customers N] [--seed TEXT] [--as-of YYYY-MM-DD] [--replace]';
@@ -38,12 +38,13 @@ async function seed(config: Config, args: string[], out: (line: string) => void,
   const { customers, seed, 'as-of': asOf = new Date().toISOString().slice(0, 10), replace } = readOptions(args);
   if (config.env === 'production') throw new Error('the sandbox bank is never seeded with NODE_ENV=production');
   const db = openStore(storeLocationFor(config));
-  const progress = seedProgress(customers + STORY_LOGINS.length);
+  let progress: SeedProgress | undefined;
   try {
     await migrateToLatest(db);
     await migrateSandboxBank(db);
+    progress = seedProgress(customers + STORY_LOGINS.length);
     const started = performance.now();
-    const outcome = await seedSandboxBank(db, { seed, customers, asOf, replace, onProgress: (written) => progress.update(written) });
+    const outcome = await seedSandboxBank(db, { seed, customers, asOf, replace, onProgress: (written) => progress?.update(written) });
     progress.stop();
     const { record } = outcome;
     if (!outcome.seeded) {
@@ -53,7 +54,7 @@ async function seed(config: Config, args: string[], out: (line: string) => void,
     out(`Seeded ${describeStoreLocation(config)}: seed "${record.seed}", ${STORY_LOGINS.length} story and ${record.customers} generated customers, as of ${record.asOf}, in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     out(`Generated customers sign in as customer-1 … customer-${record.customers} with the password ${GENERATED_PASSWORD}.`);
   } finally {
-    progress.stop();
+    progress?.stop();
     await db.destroy();
   }
 }
