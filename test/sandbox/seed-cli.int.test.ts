@@ -11,7 +11,7 @@ import { storeKind } from '../helpers/store.ts';
 
 const SANDBOX_CLI = 'sandbox/cli/index.ts';
 
-test(`npm run sandbox -- seed writes a bank once, replaces it on --replace, and its customers sign in and hold their accounts (${storeKind})`, async (t) => {
+test(`npm run sandbox -- seed writes a bank once, replaces it on --replace, refuses to add to a half-written one, and its customers sign in and hold their accounts (${storeKind})`, async (t) => {
   const cli = await cliWorkspace((cleanup) => t.after(cleanup));
   const seed = (args: string[]) => runCli(['seed', ...args], cli.env, SANDBOX_CLI);
 
@@ -58,7 +58,13 @@ test(`npm run sandbox -- seed writes a bank once, replaces it on --replace, and 
   await withStore(async (db) => {
     assert.deepEqual(await counts(db), { sandbox_customers: 11, customers: 11 });
     assert.equal(await passwordAuthenticator(db).authenticate('customer-12', 'customer-sandbox-pass'), undefined, "the old bank's customers are gone");
+    // As a seed that stopped half-way leaves it: customers, and no record of how they were made.
+    await db('sandbox_bank').delete();
   });
+  const broken = await seed(['--customers', '3']);
+  assert.equal(broken.code, 1);
+  assert.equal(broken.stdout, '');
+  assert.equal(broken.stderr, 'error: the sandbox bank has customers but no record of its seed: an earlier seed stopped before the end; seed again with --replace\n');
 });
 
 test('npm run sandbox -- seed refuses a wrong command line (64) before touching the store', async (t) => {
