@@ -20,7 +20,7 @@ const login = (username: string, customerId: string, displayName: string, story:
  * the seed. alice and bob keep the accounts the sandbox always had.
  */
 export const STORY_LOGINS: readonly StoryLogin[] = [
-  login('alice', 'cust-0001', 'Alice Carter', 'Salaried: paid on the 25th, rent and bills by direct debit, a standing order into her savings (£1,250.75 available, £8,400 saved).'),
+  login('alice', 'cust-0001', 'Alice Carter', 'Salaried: paid on the 25th, rent by standing order, bills by direct debit, a standing order into her savings (£1,250.75 available, £8,400 saved).'),
   login('bob', 'cust-0002', 'Bob Mensah', 'Low balance: his wages barely cover the month (£42.10 available, £250 arranged overdraft).'),
   login('chloe', 'cust-0003', 'Chloe Okafor', 'Student: student loan each term, part-time wages, many small card payments, a £1,500 interest-free overdraft.'),
   login('dan', 'cust-0004', 'Daniel Hughes', 'Overdrawn: £643.18 into a £1,000 overdraft, and a credit card close to its £3,000 limit.'),
