@@ -10,7 +10,7 @@ import { shownOneTimeCode } from './shown-one-time-code.ts';
  * The sandbox bank, as a `BANK_INTEGRATION` module (the default outside production): its test
  * customers (seeded on first start) sign in with their passwords and a one-time code the page
  * shows, hold the sandbox's fixed accounts, and register with software statements from the
- * sandbox directory (under `CERTS_DIR/directory/`).
+ * sandbox directory (under `CERTS_DIR/directory/`), presenting its transport certificates.
  */
 export default async function createSandboxBank({ config, secrets, db, logger, clock }: BankIntegrationContext): Promise<BankIntegration> {
   await seedSandboxCustomers(db);
@@ -21,8 +21,10 @@ export default async function createSandboxBank({ config, secrets, db, logger, c
     authenticator: { ...passwordAuthenticator(db), secondFactor: shownOneTimeCode(oneTimeCodeSecret, clock) },
     accounts: sandboxAccounts,
     directoryJwks: [directory.jwksPath],
+    clientCaCertificates: [directory.transportCa.certificatePem],
     summary: [
       `  Sandbox directory JWKS:                  ${directory.jwksPath}`,
+      `  Sandbox directory transport CA:          ${directory.transportCa.certificatePath}`,
       '  Sandbox customers (username / password; then enter the code the page shows):',
       ...SANDBOX_CUSTOMERS.map((customer) => `    ${customer.username} / ${customer.password}`),
     ],
