@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { OB_ROLES } from '../../src/openbanking/ob-vocabulary.ts';
+
 /**
  * The demo partner's configuration file (`--config <file>`), as the sandbox directory writes it
  * into a software bundle: where the bank is, who the software is, and the bundle's files it uses,
@@ -16,6 +18,7 @@ export const demoConfigSchema = z.strictObject({
   orgId: z.string().min(1),
   softwareId: z.string().min(1),
   clientName: z.string().min(1),
+  roles: z.array(z.enum(OB_ROLES)).min(1),
   /** One of the software statement's redirect URIs; the demo listens on it for the customer. */
   redirectUri: httpsUrl,
   files: z.strictObject({

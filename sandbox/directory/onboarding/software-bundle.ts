@@ -36,7 +36,7 @@ export function softwareBundle(context: Pick<OnboardingContext, 'issuer' | 'mtls
   const folder = `sandbox-${software.software_id}`;
   const subject = { orgId: organisation.org_id, softwareId: software.software_id };
   const redirectUri = demoRedirectUri(software.redirect_uris);
-  const demoConfig: DemoConfig = { issuer, mtlsBaseUrl, orgId: organisation.org_id, softwareId: software.software_id, clientName: software.client_name, redirectUri, files: FILES };
+  const demoConfig: DemoConfig = { issuer, mtlsBaseUrl, orgId: organisation.org_id, softwareId: software.software_id, clientName: software.client_name, roles: software.roles, redirectUri, files: FILES };
   const text: Record<string, [string, typeof PUBLIC]> = {
     'README.txt': [bundleReadme({ clientName: software.client_name, orgId: organisation.org_id, softwareId: software.software_id, issuer, mtlsBaseUrl, folder }), PUBLIC],
     [FILES.softwareStatement]: [`${software.software_statement}\n`, PUBLIC],
