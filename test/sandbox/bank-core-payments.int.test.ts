@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { CallerIdentity } from '../../src/gateway/upstream/caller-identity.ts';
 import { domesticPaymentBody, scheduledPaymentBody, standingOrderBody } from '../consent/consent-bodies.ts';
 import { startTestBankCore, type CoreAnswer, type TestBankCore } from '../helpers/bank-core-client.ts';
+import { capturedLogger } from '../helpers/captured-logger.ts';
 import { fixedClock } from '../helpers/fixed-clock.ts';
 import { assertMatchesObSchema } from '../helpers/ob-schema.ts';
 import { LEDGER } from '../helpers/sandbox-ledger.ts';
@@ -19,10 +20,11 @@ import { storeKind } from '../helpers/store.ts';
 
 const clock = fixedClock('2026-09-01T12:00:00Z');
 const SLOW_MS = 300;
+const log = capturedLogger();
 let core: TestBankCore;
 
 before(async () => {
-  core = await startTestBankCore(clock, { slowAnswerMs: SLOW_MS });
+  core = await startTestBankCore(clock, { slowAnswerMs: SLOW_MS, logger: log.logger });
 });
 after(async () => {
   await core?.close();
@@ -119,6 +121,8 @@ describe(`bank core: payments (${storeKind})`, () => {
     const failing = domestic('2.00', 'SANDBOX-ERROR');
     const failed = await pay(failing);
     assertError(failed, 500, { ErrorCode: 'UK.OBIE.UnexpectedError' });
+    assert.equal(failed.json.Errors[0].Message, 'An unexpected error occurred', 'a 500 says nothing more');
+    assert.equal(log.lines.find((line) => line['id'] === failed.json.Id)?.msg, 'bank_core.error');
     assert.equal(await core.ledger.db('sandbox_payments').where({ consent_id: failing.consentId }).first(), undefined);
   });
 
