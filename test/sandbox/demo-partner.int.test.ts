@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+
+import { unzipSync } from 'fflate';
 
 import { CustomerBrowser } from '../helpers/customer-browser.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -9,8 +14,10 @@ import { tlsFetch } from '../helpers/tls-fetch.ts';
 
 /*
  * The README's partner walkthrough, as a partner runs it: `npm run demo -- register`, then
- * `npm run demo -- consent accounts`, a customer through the printed link, and `revoke`. The demo
- * runs as its own process against a running Portcullis, found through the same environment.
+ * `npm run demo -- consent accounts`, a customer through the printed link, and `revoke`; and the
+ * same with the partner's own software, from the bundle the sandbox directory's onboarding API
+ * gives (`--config`). The demo runs as its own process against a running Portcullis, found
+ * through the same environment.
  */
 
 let portcullis: TestPortcullis;
@@ -44,14 +51,10 @@ function demo(args: string[], onOutput: (soFar: string) => void = () => {}): Pro
   });
 }
 
-test('register, take a customer through an account access consent, then revoke it', async () => {
-  const port = await freePort();
-  const registered = await demo(['register', '--port', String(port)]);
-  assert.equal(registered.code, 0, registered.output);
-  assert.match(registered.output, new RegExp(`https://localhost:${port}/callback`));
-
+/** Runs `consent accounts` (with `options` first), taking Alice through the bank's pages when the demo prints its link. */
+async function consentToAccounts(options: string[] = []) {
   let customer: Promise<void> | undefined;
-  const consent = await demo(['consent', 'accounts'], (soFar) => {
+  const consent = await demo([...options, 'consent', 'accounts'], (soFar) => {
     const start = /https:\/\/localhost:\d+\/start/.exec(soFar);
     if (!start || customer) return;
     const browser = new CustomerBrowser(tlsFetch(portcullis.caPem), [portcullis.urls.browser]);
@@ -61,6 +64,16 @@ test('register, take a customer through an account access consent, then revoke i
       });
   });
   await customer;
+  return consent;
+}
+
+test('register, take a customer through an account access consent, then revoke it', async () => {
+  const port = await freePort();
+  const registered = await demo(['register', '--port', String(port)]);
+  assert.equal(registered.code, 0, registered.output);
+  assert.match(registered.output, new RegExp(`https://localhost:${port}/callback`));
+
+  const consent = await consentToAccounts();
   assert.equal(consent.code, 0, consent.output);
   const consentId = /openbanking_intent_id: (aac-[\w-]+)/.exec(consent.output)?.[1];
   assert.ok(consentId, consent.output);
@@ -71,8 +84,44 @@ test('register, take a customer through an account access consent, then revoke i
   assert.match(revoked.output, /"Status": "Revoked"/);
 });
 
+/** Signs an organisation up with the onboarding API, creates a software statement and unzips its bundle into `dir`; returns the configuration file. */
+async function onboard(dir: string, redirectUri: string): Promise<{ configFile: string; softwareId: string }> {
+  const fetchTls = tlsFetch(portcullis.caPem);
+  const api = `${portcullis.urls.browser}/sandbox/directory/v1/organisations`;
+  const post = async (url: string, body: unknown, token?: string) => (await fetchTls(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json() as Promise<Record<string, string>>;
+  const organisation = await post(api, { name: 'Own Software Ltd', contact_email: 'dev@own.example' });
+  const software = await post(`${api}/${organisation['organisation_id']}/software-statements`, { client_name: 'Own App', roles: ['AISP'], redirect_uris: [redirectUri] }, organisation['token']);
+  const zip = await fetchTls(`${api}/${organisation['organisation_id']}/software-statements/${software['software_id']}/bundle`, { headers: { authorization: `Bearer ${organisation['token']}` } });
+  for (const [name, content] of Object.entries(unzipSync(new Uint8Array(await zip.arrayBuffer())))) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), content);
+  }
+  return { configFile: join(dir, `sandbox-${software['software_id']}`, 'demo-partner.config.json'), softwareId: software['software_id']! };
+}
+
+test('acts as the partner\'s own software with --config: registers with its bundle and takes a customer through a consent', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'portcullis-bundle-'));
+  try {
+    const { configFile, softwareId } = await onboard(dir, `https://localhost:${await freePort()}/callback`);
+    const registered = await demo(['--config', configFile, 'register']);
+    assert.equal(registered.code, 0, registered.output);
+    assert.match(registered.output, /Registered "Own App"/);
+    assert.match(registered.output, new RegExp(`software        SBX\\w+/${softwareId}, roles AISP`));
+    assert.match(registered.output, /transport\.pem/);
+
+    const consent = await consentToAccounts(['--config', configFile]);
+    assert.equal(consent.code, 0, consent.output);
+    assert.match(consent.output, /"Status": "Authorised"/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('usage mistakes exit 64 with the usage text', async () => {
   const unknown = await demo(['launch']);
   assert.equal(unknown.code, 64);
   assert.match(unknown.output, /Usage: npm run demo/);
+  const both = await demo(['--config', 'bundle/demo-partner.config.json', 'register', '--port', '9000']);
+  assert.equal(both.code, 64);
+  assert.match(both.output, /--port goes without --config/);
 });
