@@ -91,6 +91,15 @@ describe(`bank core: payments (${storeKind})`, () => {
     assert.deepEqual([booked.Status, booked.Balance.Amount.Amount, booked.Balance.Type], ['Booked', after['InterimBooked'], 'InterimBooked']);
   });
 
+  test('submissions of one consent racing each other make one payment and one debit', async () => {
+    const before = await balances();
+    const submission = domestic('7.00');
+    const answers = await Promise.all([pay(submission), pay(submission), pay(submission)]);
+    assert.deepEqual(answers.map((answer) => answer.status), [201, 201, 201]);
+    assert.equal(new Set(answers.map((answer) => answer.json.Data.DomesticPaymentId)).size, 1);
+    assert.equal((await balances())['InterimAvailable'], (Number(before['InterimAvailable']) - 7).toFixed(2));
+  });
+
   test('a payment is read back by its own partner only, under its own kind', async () => {
     const made = await pay(domestic('1.00'));
     const id = made.json.Data.DomesticPaymentId as string;
