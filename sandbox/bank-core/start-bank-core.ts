@@ -56,7 +56,7 @@ export async function startBankCore(options: BankCoreOptions): Promise<BankCore>
   app.silent = true;
   app.use(fapiInteractionId);
   app.use(noStore);
-  app.use(renderObErrors(options.logger));
+  app.use(renderObErrors(options.logger, 'bank_core.error'));
   app.use(authenticateGateway({ identityKeys: options.identityKeys, issuer: options.issuer, audience: url, clock: options.clock }));
   app.use(requireJsonAccept);
   app.use(checkFapiHeaders);

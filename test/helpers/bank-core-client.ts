@@ -4,7 +4,7 @@ import type { JWK } from 'jose';
 
 import { startBankCore, type BankCore } from '../../sandbox/bank-core/start-bank-core.ts';
 import { CALLER_IDENTITY_HEADER, signCallerIdentity, type CallerIdentity } from '../../src/gateway/upstream/caller-identity.ts';
-import { createLogger } from '../../src/observability/logger.ts';
+import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { openSandboxLedger, type SandboxLedger } from './sandbox-ledger.ts';
 
@@ -41,7 +41,7 @@ export interface TestBankCore extends BankCore {
 }
 
 /** Starts a bank core on a fresh fixture ledger; `clock` decides expiry and settlement. */
-export async function startTestBankCore(clock: Clock, options: { slowAnswerMs?: number } = {}): Promise<TestBankCore> {
+export async function startTestBankCore(clock: Clock, options: { slowAnswerMs?: number; logger?: Logger } = {}): Promise<TestBankCore> {
   const ledger = await openSandboxLedger();
   const core = await startBankCore({
     db: ledger.db, identityKeys: GATEWAY_JWKS, issuer: GATEWAY_ISSUER, clock, logger: createLogger('silent', false), ...options,

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { CallerIdentity } from '../../src/gateway/upstream/caller-identity.ts';
 import { domesticPaymentBody, scheduledPaymentBody, standingOrderBody } from '../consent/consent-bodies.ts';
 import { startTestBankCore, type CoreAnswer, type TestBankCore } from '../helpers/bank-core-client.ts';
+import { capturedLogger } from '../helpers/captured-logger.ts';
 import { fixedClock } from '../helpers/fixed-clock.ts';
 import { assertMatchesObSchema } from '../helpers/ob-schema.ts';
 import { LEDGER } from '../helpers/sandbox-ledger.ts';
@@ -19,10 +20,11 @@ import { storeKind } from '../helpers/store.ts';
 
 const clock = fixedClock('2026-09-01T12:00:00Z');
 const SLOW_MS = 300;
+const log = capturedLogger();
 let core: TestBankCore;
 
 before(async () => {
-  core = await startTestBankCore(clock, { slowAnswerMs: SLOW_MS });
+  core = await startTestBankCore(clock, { slowAnswerMs: SLOW_MS, logger: log.logger });
 });
 after(async () => {
   await core?.close();
@@ -89,6 +91,15 @@ describe(`bank core: payments (${storeKind})`, () => {
     assert.deepEqual([booked.Status, booked.Balance.Amount.Amount, booked.Balance.Type], ['Booked', after['InterimBooked'], 'InterimBooked']);
   });
 
+  test('submissions of one consent racing each other make one payment and one debit', async () => {
+    const before = await balances();
+    const submission = domestic('7.00');
+    const answers = await Promise.all([pay(submission), pay(submission), pay(submission)]);
+    assert.deepEqual(answers.map((answer) => answer.status), [201, 201, 201]);
+    assert.equal(new Set(answers.map((answer) => answer.json.Data.DomesticPaymentId)).size, 1);
+    assert.equal((await balances())['InterimAvailable'], (Number(before['InterimAvailable']) - 7).toFixed(2));
+  });
+
   test('a payment is read back by its own partner only, under its own kind', async () => {
     const made = await pay(domestic('1.00'));
     const id = made.json.Data.DomesticPaymentId as string;
@@ -119,6 +130,8 @@ describe(`bank core: payments (${storeKind})`, () => {
     const failing = domestic('2.00', 'SANDBOX-ERROR');
     const failed = await pay(failing);
     assertError(failed, 500, { ErrorCode: 'UK.OBIE.UnexpectedError' });
+    assert.equal(failed.json.Errors[0].Message, 'An unexpected error occurred', 'a 500 says nothing more');
+    assert.equal(log.lines.find((line) => line['id'] === failed.json.Id)?.msg, 'bank_core.error');
     assert.equal(await core.ledger.db('sandbox_payments').where({ consent_id: failing.consentId }).first(), undefined);
   });
 

@@ -34,6 +34,7 @@ export interface TransactionFilter {
 const inOrder = <T extends { account_id: string }>(rows: T[], accountIds: readonly string[]) =>
   [...rows].sort((a, b) => accountIds.indexOf(a.account_id) - accountIds.indexOf(b.account_id));
 
+/** The accounts of these ids the ledger holds, in the order asked for. */
 export async function findAccounts(db: Knex, accountIds: readonly string[]): Promise<AccountRow[]> {
   return inOrder(await db<AccountRow>('sandbox_accounts').whereIn('account_id', accountIds), accountIds);
 }
@@ -62,6 +63,7 @@ function filtered(db: Knex, filter: TransactionFilter): Knex.QueryBuilder {
   return query;
 }
 
+/** How many transactions the filter keeps, for the number of pages. */
 export async function countTransactions(db: Knex, filter: TransactionFilter): Promise<number> {
   const row = (await filtered(db, filter).count({ count: '*' }).first()) as { count: string | number };
   return Number(row.count);

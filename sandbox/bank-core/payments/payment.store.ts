@@ -16,14 +16,17 @@ export interface PaymentRow {
   refusal: string | null;
 }
 
+/** The payment a consent made, if it made one: a consent pays once. */
 export async function findPaymentByConsent(db: Knex, consentId: string): Promise<PaymentRow | undefined> {
   return db<PaymentRow>('sandbox_payments').where({ consent_id: consentId }).first();
 }
 
+/** A payment by its id, of any kind and partner (the caller checks both). */
 export async function findPayment(db: Knex, paymentId: string): Promise<PaymentRow | undefined> {
   return db<PaymentRow>('sandbox_payments').where({ payment_id: paymentId }).first();
 }
 
+/** Records a payment as made, with its first answer. */
 export async function insertPayment(db: Knex, row: PaymentRow): Promise<void> {
   await db('sandbox_payments').insert({ ...row, body: JSON.stringify(row.body) });
 }
@@ -36,6 +39,7 @@ export async function findDueSettlements(db: Knex, scope: { accountIds?: readonl
   return query.orderBy('created_at').forUpdate().skipLocked();
 }
 
+/** Moves a payment to `status`, as of `at`. */
 export async function changePaymentStatus(db: Knex, paymentId: string, status: string, at: Date): Promise<void> {
   await db('sandbox_payments').where({ payment_id: paymentId }).update({ status, status_at: at });
 }
