@@ -3,7 +3,7 @@ import * as oc from 'openid-client';
 
 import { pushAuthorization } from './authorize.ts';
 import { waitForCallback } from './callback-server.ts';
-import { callConsentApi } from './consent-api.ts';
+import { callObApi } from './ob-api.ts';
 import { createConsent } from './create-consent.ts';
 import { DEMO_CONSENTS, type DemoConsentName } from './demo-consents.ts';
 import { DemoFailed } from './demo-failure.ts';
@@ -65,6 +65,6 @@ export async function runConsent(session: PartnerSession, name: DemoConsentName)
   show(`The consent now: GET ${kind.path}/${consentId}`, await readConsent(session, kind, consentId));
   if (name === 'payment') {
     const path = `${kind.path}/${consentId}/funds-confirmation`;
-    show(`Funds confirmation, with the customer's access token: GET ${path}`, await callConsentApi(session.fetch, session.config.mtlsBaseUrl, { method: 'GET', path, accessToken: tokens.access_token }));
+    show(`Funds confirmation, with the customer's access token: GET ${path}`, await callObApi(session.fetch, session.config.mtlsBaseUrl, { method: 'GET', path, accessToken: tokens.access_token }));
   }
 }
