@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { strFromU8, unzipSync } from 'fflate';
@@ -10,6 +10,8 @@ import { signRegistrationRequest } from '../../sandbox/directory/sign-registrati
 import type { SoftwareKeys, SoftwarePublicJwk } from '../../sandbox/directory/software-keys.ts';
 import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
 import { verifyCertificateChain } from '../../src/pki/verify-certificate-chain.ts';
+import { CustomerBrowser } from '../helpers/customer-browser.ts';
+import { ALICE } from '../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { tlsFetch, type TlsIdentity } from '../helpers/tls-fetch.ts';
 
@@ -71,6 +73,26 @@ async function softwareKeysOf(bundle: Record<string, string>): Promise<SoftwareK
   const jwk = JSON.parse(bundle['signing-key.jwk.json']!) as JWK;
   const publicJwk = (JSON.parse(bundle['signing-jwks.json']!) as { keys: SoftwarePublicJwk[] }).keys[0]!;
   return { privateKey: (await importJWK(jwk, 'PS256')) as CryptoKey, publicJwk, jwks: { keys: [publicJwk] } };
+}
+
+interface PostmanRequest {
+  method: string;
+  url: string;
+  header?: { key: string; value: string }[];
+  body?: { mode: 'urlencoded'; urlencoded: { key: string; value: string }[] } | { mode: 'raw'; raw: string };
+}
+
+/** Sends a Postman request as Postman would, its `{{variables}}` filled in (the scripts' work is the caller's). */
+async function sendPostmanRequest(request: PostmanRequest, fill: (text: string) => string, send: typeof fetch) {
+  const headers = Object.fromEntries((request.header ?? []).map(({ key, value }) => [key, fill(value)]));
+  let body: string | undefined;
+  if (request.body?.mode === 'raw') body = fill(request.body.raw);
+  if (request.body?.mode === 'urlencoded') {
+    body = new URLSearchParams(request.body.urlencoded.map(({ key, value }): [string, string] => [key, fill(value)])).toString();
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  }
+  const response = await send(fill(request.url), { method: request.method, headers, body });
+  return { status: response.status, json: await response.json() as Record<string, any> };
 }
 
 describe('self-service onboarding, then registration with the bank', () => {
@@ -139,28 +161,52 @@ describe('self-service onboarding, then registration with the bank', () => {
     assert.equal(consentBody.Data.Status, 'AwaitingAuthorisation');
   });
 
-  it('registers the Postman collection\'s tls_client_auth client, which gets a certificate-bound token with no signature at all', async () => {
+  it('follows the Postman collection: a tls_client_auth client, a consent, PAR, the customer\'s approval and the code exchanged, with no signature at all', async () => {
     const organisation = await signUp();
     const softwareId = (await createSoftware(organisation)).json.software_id as string;
     const bundle = await downloadBundle(organisation, softwareId);
     const collection = JSON.parse(bundle['postman_collection.json']!);
     assert.equal(collection.info.schema, 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
     const variables = Object.fromEntries((collection.variable as { key: string; value: string }[]).map(({ key, value }) => [key, value]));
-    const fill = (text: string) => text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => variables[name] ?? '');
+    const fill = (text: string) => text.replace(/\{\{(\$?\w+)\}\}/g, (_, name: string) => (name === '$guid' ? randomUUID() : variables[name] ?? ''));
     const register = collection.item[0].request;
     assert.equal(fill(register.url), `${portcullis.urls.partner}/register`);
 
     const transport: TlsIdentity = { certificatePem: bundle['transport.pem']!, privateKeyPem: bundle['transport.key']! };
     const partnerFetch = tlsFetch(portcullis.caPem, transport);
-    const registered = await partnerFetch(fill(register.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: fill(register.body.raw) });
-    const client = await registered.json() as Record<string, unknown>;
-    assert.equal(registered.status, 201, JSON.stringify(client));
-    assert.equal(client['token_endpoint_auth_method'], 'tls_client_auth');
+    const run = (index: number) => sendPostmanRequest(collection.item[index].request, fill, partnerFetch);
 
-    const config = await oc.discovery(new URL(portcullis.config.issuer), client['client_id'] as string, { use_mtls_endpoint_aliases: true }, oc.TlsClientAuth(), { [oc.customFetch]: partnerFetch as never });
-    const token = await oc.clientCredentialsGrant(config, { scope: 'accounts' });
-    assert.equal(typeof token.access_token, 'string');
-    assert.deepEqual(collection.item.map((item: { name: string }) => item.name.split('.')[0]), ['1', '2', '3', '4', '5', '6', '7', '8']);
+    const registered = await run(0);
+    assert.equal(registered.status, 201, JSON.stringify(registered.json));
+    assert.equal(registered.json.token_endpoint_auth_method, 'tls_client_auth');
+    variables['client_id'] = registered.json.client_id;
+    const clientToken = await run(1);
+    assert.equal(clientToken.status, 200, JSON.stringify(clientToken.json));
+    variables['client_token'] = clientToken.json.access_token;
+    // What the requests' pre-request scripts set.
+    Object.assign(variables, { consent_expires: new Date(Date.now() + 90 * 86_400_000).toISOString(), transactions_from: new Date(Date.now() - 365 * 86_400_000).toISOString() });
+    const consent = await run(2);
+    assert.equal(consent.status, 201, JSON.stringify(consent.json));
+    variables['consent_id'] = consent.json.Data.ConsentId;
+    const verifier = oc.randomPKCECodeVerifier();
+    Object.assign(variables, { code_verifier: verifier, code_challenge: await oc.calculatePKCECodeChallenge(verifier), state: 'postman-state' });
+    const pushed = await run(3);
+    assert.equal(pushed.status, 201, JSON.stringify(pushed.json));
+
+    const authorization = new URL(`${variables['issuer']}/authorize?client_id=${encodeURIComponent(variables['client_id']!)}&request_uri=${encodeURIComponent(pushed.json.request_uri)}`);
+    const callback = await new CustomerBrowser(tlsFetch(portcullis.caPem), [portcullis.urls.browser]).authorize(authorization, ALICE);
+    assert.equal(`${callback.origin}${callback.pathname}`, variables['redirect_uri']);
+    assert.equal(callback.searchParams.get('state'), 'postman-state');
+    variables['code'] = callback.searchParams.get('code')!;
+    const customerToken = await run(4);
+    assert.equal(customerToken.status, 200, JSON.stringify(customerToken.json));
+    assert.match(customerToken.json.scope, /accounts/);
+    variables['account_id'] = 'acc-1';
+    assert.deepEqual(collection.item.slice(5).map((item: { request: { url: string } }) => fill(item.request.url)), [
+      `${portcullis.urls.partner}/open-banking/v3.1/aisp/accounts`,
+      `${portcullis.urls.partner}/open-banking/v3.1/aisp/accounts/acc-1/balances`,
+      `${portcullis.urls.partner}/open-banking/v3.1/aisp/accounts/acc-1/transactions`,
+    ]);
   });
 
   it('gives the same keys on a second download: they are kept sealed, not in clear', async () => {
@@ -175,6 +221,12 @@ describe('self-service onboarding, then registration with the bank', () => {
     assert.ok(!row.sealed_keys.includes(JSON.parse(first['signing-key.jwk.json']!).d));
     const organisationRow = await portcullis.db('sandbox_directory_organisations').where({ org_id: organisation.orgId }).first();
     assert.notEqual(organisationRow.token_hash, organisation.token);
+
+    // Sealed under some other key-encryption key: the partner is told what to do, not given a 500.
+    await portcullis.db('sandbox_directory_software').where({ software_id: softwareId }).update({ sealed_keys: `v1.${'A'.repeat(16)}.${'B'.repeat(22)}.${'C'.repeat(40)}` });
+    const unopenable = await send('GET', `/organisations/${organisation.orgId}/software-statements/${softwareId}/bundle`, { token: organisation.token });
+    assert.equal(unopenable.status, 409);
+    assert.match(unopenable.json.detail, /can no longer be opened .*: create a new software statement/);
   });
 });
 

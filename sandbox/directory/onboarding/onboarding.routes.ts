@@ -8,12 +8,11 @@ import { Problem } from '../../../src/shared/problem.ts';
 import { renderProblems } from '../../../src/shared/problem-response.ts';
 import type { OnboardingContext } from './onboarding-context.ts';
 import { limitSignUps, readJsonBody, requireOrganisationToken } from './onboarding-http.ts';
+import { renderOrganisation, renderSoftware } from './onboarding-render.ts';
 import { signUpSchema, softwareStatementRequestSchema, type SignUp, type SoftwareStatementRequest } from './onboarding.schema.ts';
 import { signUp } from './organisations.service.ts';
-import { openSoftwareKeys } from './software-keys-seal.ts';
 import { softwareBundle } from './software-bundle.ts';
-import { createSoftwareStatement, readSoftwareStatement } from './software-statements.service.ts';
-import { renderOrganisation, renderSoftware } from './onboarding-render.ts';
+import { createSoftwareStatement, openKeptKeys, readSoftwareStatement } from './software-statements.service.ts';
 
 /** Where the onboarding API lives on the browser listener. */
 export const ONBOARDING_PREFIX = '/sandbox/directory/v1/';
@@ -63,7 +62,7 @@ export function onboardingApi(context: OnboardingContext, options: OnboardingApi
   router.get(`${SOFTWARE}/:softwareId/bundle`, authenticated, async function handleDownloadBundle(ctx) {
     const organisation = ctx.state.sandboxOrganisation!;
     const software = await readSoftwareStatement(context, organisation, ctx.params['softwareId']!);
-    const keys = openSoftwareKeys(software.sealed_keys, software.software_id, context.sealKey);
+    const keys = openKeptKeys(context, software);
     ctx.type = 'application/zip';
     ctx.attachment(`sandbox-${software.software_id}.zip`);
     ctx.body = Buffer.from(softwareBundle(context, organisation, software, keys));

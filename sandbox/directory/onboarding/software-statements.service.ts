@@ -6,7 +6,7 @@ import { countSoftware, findSoftware, insertSoftware, type OrganisationRow, type
 import { newSoftwareId } from './onboarding-ids.ts';
 import type { OnboardingContext } from './onboarding-context.ts';
 import type { SoftwareStatementRequest } from './onboarding.schema.ts';
-import { sealSoftwareKeys } from './software-keys-seal.ts';
+import { openSoftwareKeys, sealSoftwareKeys, type SoftwarePrivateKeys } from './software-keys-seal.ts';
 
 /**
  * Each statement costs an RSA and an EC key and a certificate; a cap keeps one organisation from
@@ -62,4 +62,17 @@ export async function readSoftwareStatement(context: OnboardingContext, organisa
   const software = await findSoftware(context.db, organisation.org_id, softwareId);
   if (!software) throw new Problem(404, 'not-found', `Organisation ${organisation.org_id} has no software ${softwareId}`);
   return software;
+}
+
+/**
+ * The private keys kept for the software. Keys sealed under another KEY_ENCRYPTION_KEY (the
+ * server's was changed since) cannot be opened again: the partner is told to make a new
+ * statement, rather than given a bare 500.
+ */
+export function openKeptKeys(context: OnboardingContext, software: SoftwareRow): SoftwarePrivateKeys {
+  try {
+    return openSoftwareKeys(software.sealed_keys, software.software_id, context.sealKey);
+  } catch (error) {
+    throw new Problem(409, 'conflict', `The keys of software ${software.software_id} can no longer be opened (the server's key-encryption key changed since): create a new software statement`, { cause: error });
+  }
 }
