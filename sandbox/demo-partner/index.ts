@@ -13,6 +13,7 @@ import { createPartnerFetch } from './partner-http.ts';
 import { openPartnerSession } from './partner-session.ts';
 import { runRegister } from './register.command.ts';
 import { runRevoke } from './revoke.command.ts';
+import { runWalkthrough } from './walkthrough.command.ts';
 
 /*
  * `npm run demo -- <command>`: a scripted partner (TPP) against a running Portcullis, to show, with
@@ -24,6 +25,8 @@ import { runRevoke } from './revoke.command.ts';
 
 // The listeners take 8443 to 8446 (browser, mutual TLS, gateway, admin); the demo's web front comes next.
 const DEFAULT_CALLBACK_PORT = 8447;
+// The sandbox's salaried test customer, whose accounts the walkthrough reads and pays from.
+const WALKTHROUGH_CUSTOMER = { username: 'alice', password: 'alice-sandbox-pass' };
 
 const USAGE = `Usage: npm run demo -- [--config <file>] <command>
 
@@ -34,6 +37,10 @@ A scripted partner ("Demo Budgeting App") against a running Portcullis (npm star
   consent accounts|payment|funds   create a consent, send the customer to the bank to approve it,
                                    wait for them to come back, and show the outcome
   revoke <ConsentId>               withdraw an account access or funds confirmation consent
+  walkthrough                      all of it with nobody at the keyboard: onboard at the sandbox
+                                   directory, register with the bundle, have the test customer alice
+                                   approve headlessly, read her accounts, balances and transactions
+                                   through the gateway, then pay and read the payment's status
 
   --config <file>                  act as your own software instead: the demo-partner.config.json of
                                    the bundle the sandbox directory gave you (its transport
@@ -47,7 +54,8 @@ the sample client certificate, and DATA_DIR, where it keeps its registration in 
 type Command =
   | { command: 'register'; port: number }
   | { command: 'consent'; consent: DemoConsentName }
-  | { command: 'revoke'; consentId: string };
+  | { command: 'revoke'; consentId: string }
+  | { command: 'walkthrough' };
 
 type Invocation = (Command & { configFile: string | undefined }) | { command: 'help' };
 
@@ -70,7 +78,9 @@ function readInvocation(args: string[]): Invocation {
   const { port, help, config: configFile } = parsed.values;
   if (help || parsed.positionals[0] === 'help') return { command: 'help' };
   if (port !== undefined && configFile !== undefined) throw new UsageError('--port goes without --config: the configuration file names the redirect URI');
-  return { ...readCommand(parsed.positionals, port), configFile };
+  const command = readCommand(parsed.positionals, port);
+  if (command.command === 'walkthrough' && configFile !== undefined) throw new UsageError('walkthrough makes its own software at the sandbox directory: it takes no --config');
+  return { ...command, configFile };
 }
 
 function readCommand(positionals: string[], port: string | undefined): Command {
@@ -84,10 +94,12 @@ function readCommand(positionals: string[], port: string | undefined): Command {
   }
   if (command === 'consent' && rest.length === 1 && isDemoConsentName(rest[0])) return { command: 'consent', consent: rest[0] };
   if (command === 'revoke' && rest.length === 1) return { command: 'revoke', consentId: rest[0]! };
+  if (command === 'walkthrough' && rest.length === 0) return { command: 'walkthrough' };
   throw new UsageError(command === undefined ? 'no command given' : `unknown command: ${positionals.join(' ')}`);
 }
 
 async function run(config: Config, invocation: Exclude<Invocation, { command: 'help' }>): Promise<void> {
+  if (invocation.command === 'walkthrough') return runWalkthrough(config, WALKTHROUGH_CUSTOMER, `https://localhost:${DEFAULT_CALLBACK_PORT}/callback`);
   const profile = invocation.configFile === undefined ? await builtInProfile(config) : await bundleProfile(config, invocation.configFile);
   const partnerFetch = await createPartnerFetch(config.certsDir, profile.transport);
   if (invocation.command === 'register') return runRegister(profile, partnerFetch, invocation.port);

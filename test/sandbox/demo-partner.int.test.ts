@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { unzipSync } from 'fflate';
 
 import { CustomerBrowser } from '../helpers/customer-browser.ts';
+import { demoEnvironment, runDemo } from '../helpers/demo-process.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
@@ -24,32 +24,11 @@ let portcullis: TestPortcullis;
 let env: NodeJS.ProcessEnv;
 before(async () => {
   portcullis = await startTestPortcullis();
-  env = {
-    ...process.env,
-    DATA_DIR: portcullis.config.dataDir,
-    CERTS_DIR: portcullis.config.certsDir,
-    HTTPS_PORT: String(portcullis.config.httpsPort),
-    MTLS_PORT: String(portcullis.config.mtlsPort),
-  };
+  env = demoEnvironment(portcullis);
 });
 after(() => portcullis?.close());
 
-/** Runs a demo command; `onOutput` sees stdout as it grows. Resolves with the exit code and the whole output. */
-function demo(args: string[], onOutput: (soFar: string) => void = () => {}): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['sandbox/demo-partner/index.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      onOutput(output);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
+const demo = (args: string[], onOutput?: (soFar: string) => void) => runDemo(env, args, onOutput);
 
 /** Runs `consent accounts` (with `options` first), taking Alice through the bank's pages when the demo prints its link. */
 async function consentToAccounts(options: string[] = []) {
