@@ -3,27 +3,37 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { unzipSync } from 'fflate';
 
+import { migrateSandboxBank } from '../../sandbox/bank/migrate-sandbox-bank.ts';
 import { CustomerBrowser } from '../helpers/customer-browser.ts';
 import { demoEnvironment, runDemo } from '../helpers/demo-process.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { openIsolatedStore } from '../helpers/isolated-store.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { LEDGER, seedLedger } from '../helpers/sandbox-ledger.ts';
+import { storeKind } from '../helpers/store.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
 
 /*
  * The README's partner walkthrough, as a partner runs it: `npm run demo -- register`, then
  * `npm run demo -- consent accounts`, a customer through the printed link, and `revoke`; and the
  * same with the partner's own software, from the bundle the sandbox directory's onboarding API
- * gives (`--config`). The demo runs as its own process against a running Portcullis, found
- * through the same environment.
+ * gives (`--config`); and `walkthrough`, all of it scripted, as CI runs the issue's demo. The demo
+ * runs as its own process against a running Portcullis, found through the same environment.
  */
 
 let portcullis: TestPortcullis;
 let env: NodeJS.ProcessEnv;
 before(async () => {
-  portcullis = await startTestPortcullis();
+  // The sandbox bank as npm start has it (its bank core, its APIs in the gateway), in a store of
+  // this file's own, so that its catalogue is nobody else's.
+  const store = await openIsolatedStore();
+  await migrateSandboxBank(store.db);
+  await seedLedger(store.db);
+  portcullis = await startTestPortcullis({ BANK_INTEGRATION: fileURLToPath(new URL('../../sandbox/sandbox-bank.ts', import.meta.url)) }, { store: store.db });
   env = demoEnvironment(portcullis);
 });
 after(() => portcullis?.close());
@@ -57,6 +67,7 @@ test('register, take a customer through an account access consent, then revoke i
   const consentId = /openbanking_intent_id: (aac-[\w-]+)/.exec(consent.output)?.[1];
   assert.ok(consentId, consent.output);
   assert.match(consent.output, /"Status": "Authorised"/);
+  assert.match(consent.output, /through the gateway: GET \/open-banking\/v3\.1\/aisp\/accounts\n\{[\s\S]*"AccountId": "acc-0001-current"/);
 
   const revoked = await demo(['revoke', consentId]);
   assert.equal(revoked.code, 0, revoked.output);
@@ -91,9 +102,28 @@ test('acts as the partner\'s own software with --config: registers with its bund
     const consent = await consentToAccounts(['--config', configFile]);
     assert.equal(consent.code, 0, consent.output);
     assert.match(consent.output, /"Status": "Authorised"/);
+    assert.match(consent.output, /through the gateway: GET \/open-banking\/v3\.1\/aisp\/accounts\n\{[\s\S]*"AccountId": "acc-0001-current"/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test(`the walkthrough onboards, registers, reads Alice's accounts through the gateway and pays once (${storeKind})`, async () => {
+  const { code, output } = await demo(['walkthrough']);
+  assert.equal(code, 0, output);
+  for (const step of [1, 2, 3, 4, 5, 6]) assert.match(output, new RegExp(`== Step ${step}: `));
+  assert.match(output, /GET \/open-banking\/v3\.1\/aisp\/accounts\n\{/);
+  assert.match(output, /"AccountId": "acc-0001-current"/);
+  assert.match(output, /"Type": "InterimAvailable"/);
+  assert.match(output, /"Status": "AcceptedSettlementInProcess"/);
+
+  const consentId = /"ConsentId": "(pdc-[\w-]+)"/.exec(output.slice(output.indexOf('== Step 6')))?.[1];
+  assert.ok(consentId, output);
+  const payments = await portcullis.db('sandbox_payments').where({ consent_id: consentId });
+  assert.equal(payments.length, 1);
+  assert.equal(payments[0].account_id, LEDGER.current);
+  const pending = await portcullis.db('sandbox_transactions').where({ account_id: LEDGER.current, status: 'Pending' });
+  assert.deepEqual(pending.map((row) => BigInt(row.amount_minor)), [-2500n]);
 });
 
 test('usage mistakes exit 64 with the usage text', async () => {
