@@ -1,5 +1,6 @@
 import { openStore } from '../src/db/knex.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { createLogger } from '../src/observability/logger.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import { ensureDefaultBank } from '../sandbox/bank/default-bank.ts';
 
@@ -15,7 +16,7 @@ export async function globalSetup(): Promise<void> {
     // fixed key makes fresh ones on first start.
     await db('signing_keys').delete();
     // The sandbox bank every test server uses, seeded once here rather than by whichever server starts first.
-    await ensureDefaultBank(db, systemClock);
+    await ensureDefaultBank(db, systemClock, createLogger('warn', false));
   } finally {
     await db.destroy();
   }

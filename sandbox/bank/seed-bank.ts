@@ -63,6 +63,12 @@ async function writeBatch(db: Knex, batch: Batch): Promise<void> {
   });
 }
 
+/** Sign-in rows for the story customers alone, those not there yet: for a ledger written by other means (a test's fixture). */
+export async function insertStoryLogins(db: Knex): Promise<void> {
+  const hashes = await Promise.all(STORY_LOGINS.map((story) => hashPassword(story.password)));
+  await insertCustomersIfAbsent(db, STORY_LOGINS.map((story, index) => ({ id: story.customerId, username: story.username, password_hash: hashes[index]!, display_name: story.displayName })));
+}
+
 /**
  * Seeds the sandbox bank unless one is there (or replaces it): generates it one unit at a time and
  * writes it in batches of about `batchTransactions` transactions, each in a transaction of its own,
