@@ -1,11 +1,20 @@
 import { openStore } from '../src/db/knex.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { preparePgliteTemplate } from './helpers/pglite-template.ts';
 
-/** Migrates the shared PostgreSQL test database once, before any test file runs. */
+let removePgliteTemplate: (() => void) | undefined;
+
+/**
+ * Migrates the store once, before any test file runs: the shared PostgreSQL test database, or the
+ * PGlite template each test file's private databases are copied from.
+ */
 export async function globalSetup(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
-  console.log(`# store under test: ${databaseUrl ? `PostgreSQL (${new URL(databaseUrl).pathname.slice(1)})` : 'PGlite (in memory, one per test file)'}`);
-  if (!databaseUrl) return;
+  console.log(`# store under test: ${databaseUrl ? `PostgreSQL (${new URL(databaseUrl).pathname.slice(1)})` : 'PGlite (in memory, private copies of one migrated template)'}`);
+  if (!databaseUrl) {
+    removePgliteTemplate = await preparePgliteTemplate();
+    return;
+  }
   const db = openStore({ databaseUrl });
   try {
     await migrateToLatest(db);
@@ -15,4 +24,8 @@ export async function globalSetup(): Promise<void> {
   } finally {
     await db.destroy();
   }
+}
+
+export function globalTeardown(): void {
+  removePgliteTemplate?.();
 }
