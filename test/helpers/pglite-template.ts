@@ -69,6 +69,12 @@ export async function preparePgliteTemplate(): Promise<() => void> {
 
 let template: Promise<ArrayBuffer> | undefined;
 
+// A file this large is read into a buffer of its own; copying it anyway would cost as much as the read.
+function ownBuffer(bytes: Buffer): ArrayBuffer {
+  const { buffer, byteOffset, byteLength } = bytes;
+  return byteOffset === 0 && byteLength === buffer.byteLength ? buffer as ArrayBuffer : new Uint8Array(bytes).buffer;
+}
+
 /**
  * A private in-memory PGlite, migrated: a copy of the run's template, or of one made here when no
  * global setup made one (a test file run on its own). Ready when returned, so that a test's
@@ -76,7 +82,7 @@ let template: Promise<ArrayBuffer> | undefined;
  */
 export async function openPgliteFromTemplate(): Promise<Knex> {
   const path = process.env[TEMPLATE_PATH_VARIABLE];
-  template ??= path ? readFile(path).then((bytes) => new Uint8Array(bytes).buffer) : migratedDataFolder();
+  template ??= path ? readFile(path).then(ownBuffer) : migratedDataFolder();
   const db = storeOver(new PGlite({ loadDataDir: new TemplateTarball(await template) }));
   // Through knex, not PGlite's own `waitReady`: a knex whose pool never connected leaves a timer
   // behind when destroyed, and the test file's process would never end.
