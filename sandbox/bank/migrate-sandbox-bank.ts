@@ -2,11 +2,9 @@ import { fileURLToPath } from 'node:url';
 
 import type { Knex } from 'knex';
 
-/*
- * The sandbox bank's tables have migrations of their own, recorded in their own table, so that a
- * production store (which never loads the sandbox) has none of them, and the product's migrations
- * never depend on the sandbox's.
- */
+import { migrateUnderLock } from '../migrate-under-lock.ts';
+
+// Its own migrations, in their own table: see `migrateUnderLock`.
 const config: Knex.MigratorConfig = {
   directory: fileURLToPath(new URL('./migrations', import.meta.url)),
   loadExtensions: ['.ts'],
@@ -14,9 +12,8 @@ const config: Knex.MigratorConfig = {
 };
 
 /** Applies the sandbox bank's pending migrations; returns the names it ran. */
-export async function migrateSandboxBank(db: Knex): Promise<string[]> {
-  const [, applied] = await db.migrate.latest(config);
-  return applied as string[];
+export function migrateSandboxBank(db: Knex): Promise<string[]> {
+  return migrateUnderLock(db, config);
 }
 
 /** Undoes them all (tests check `down` as hard as `up`). */

@@ -1,8 +1,9 @@
 import { DemoFailed } from './demo-failure.ts';
 
-/** The parts of an OB consent response the demo reads: its id and status. */
+/** The parts of an OB consent response the demo reads: its id and status, and a payment's terms. */
 export interface ConsentResponse {
-  Data: { ConsentId: string; Status: string };
+  Data: { ConsentId: string; Status: string; Initiation?: unknown };
+  Risk?: unknown;
 }
 
 /** Checks that a consent API answer is a consent before the demo relies on its id or status. */

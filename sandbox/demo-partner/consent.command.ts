@@ -3,7 +3,7 @@ import * as oc from 'openid-client';
 
 import { pushAuthorization } from './authorize.ts';
 import { waitForCallback } from './callback-server.ts';
-import { callConsentApi } from './consent-api.ts';
+import { callObApi } from './ob-api.ts';
 import { createConsent } from './create-consent.ts';
 import { DEMO_CONSENTS, type DemoConsentName } from './demo-consents.ts';
 import { DemoFailed } from './demo-failure.ts';
@@ -63,8 +63,13 @@ export async function runConsent(session: PartnerSession, name: DemoConsentName)
   say(`  access token: scope "${tokens.scope ?? ''}", expires in ${tokens.expires_in ?? '?'} s, bound to the certificate x5t#S256 ${introspection.cnf?.['x5t#S256'] ?? '(none)'}`);
   say(`  refresh token: ${tokens.refresh_token ? 'yes' : 'no'}`);
   show(`The consent now: GET ${kind.path}/${consentId}`, await readConsent(session, kind, consentId));
+  if (name === 'accounts') {
+    // What the consent was for: the customer's accounts, from the bank core through the gateway.
+    const path = '/open-banking/v3.1/aisp/accounts';
+    show(`The customer's accounts, with their access token, through the gateway: GET ${path}`, await callObApi(session.fetch, session.config.mtlsBaseUrl, { method: 'GET', path, accessToken: tokens.access_token }));
+  }
   if (name === 'payment') {
     const path = `${kind.path}/${consentId}/funds-confirmation`;
-    show(`Funds confirmation, with the customer's access token: GET ${path}`, await callConsentApi(session.fetch, session.config.mtlsBaseUrl, { method: 'GET', path, accessToken: tokens.access_token }));
+    show(`Funds confirmation, with the customer's access token: GET ${path}`, await callObApi(session.fetch, session.config.mtlsBaseUrl, { method: 'GET', path, accessToken: tokens.access_token }));
   }
 }

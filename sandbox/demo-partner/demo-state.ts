@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { z } from 'zod';
@@ -9,11 +9,10 @@ import { DemoFailed } from './demo-failure.ts';
 /**
  * What the demo partner keeps between commands, as a TPP keeps it in its own configuration: its
  * client id and registration access token from the bank, its identity in the directory, and its
- * private signing key as a JWK. It lives in `<DATA_DIR>/demo-partner.json` (gitignored, mode
- * 0600), beside the sandbox database it belongs to, so that wiping one wipes both.
+ * private signing key as a JWK. The built-in partner's lives in `<DATA_DIR>/demo-partner.json`
+ * (gitignored, mode 0600), beside the sandbox database it belongs to, so that wiping one wipes
+ * both; a bundle's beside its configuration file (`DemoProfile.registrationPath`).
  */
-
-const FILE_NAME = 'demo-partner.json';
 
 const demoPartnerSchema = z.object({
   issuer: z.string().min(1),
@@ -46,26 +45,23 @@ export interface LoadedDemoPartner extends DemoPartner {
   privateKey: CryptoKey;
 }
 
-/** Writes the registration to `<dataDir>/demo-partner.json`; returns the path. */
-export async function saveDemoPartner(dataDir: string, partner: DemoPartner): Promise<string> {
-  await mkdir(dataDir, { recursive: true });
-  const path = join(dataDir, FILE_NAME);
+/** Writes the registration to `path` (mode 0600). */
+export async function saveDemoPartner(path: string, partner: DemoPartner): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(partner, null, 2)}\n`, { mode: 0o600 });
-  return path;
 }
 
-/** Reads the registration `register` saved, checking its shape, since it is a file anyone can edit. */
-export async function loadDemoPartner(dataDir: string): Promise<LoadedDemoPartner> {
-  const path = join(dataDir, FILE_NAME);
+/** Reads the registration `register` saved at `path`, checking its shape, since it is a file anyone can edit. */
+export async function loadDemoPartner(path: string): Promise<LoadedDemoPartner> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new DemoFailed(`no demo partner is registered (${path} is missing): run npm run demo -- register`);
+    throw new DemoFailed(`no demo partner is registered (${path} is missing): run npm run demo -- register (with the same --config, if any)`);
   }
   const parsed = demoPartnerSchema.safeParse(parseJson(text));
-  if (!parsed.success) throw new DemoFailed(`${path} is not a demo partner registration: run npm run demo -- register again`);
+  if (!parsed.success) throw new DemoFailed(`${path} is not a demo partner registration: run npm run demo -- register again (with the same --config, if any)`);
   const partner: DemoPartner = parsed.data;
   return { ...partner, privateKey: (await importJWK(partner.signingKey, 'PS256')) as CryptoKey };
 }

@@ -8,10 +8,12 @@ import type { Config } from '../../src/config/config.ts';
 import { runConsent } from './consent.command.ts';
 import { DEMO_CONSENTS, type DemoConsentName } from './demo-consents.ts';
 import { DemoFailed } from './demo-failure.ts';
+import { builtInProfile, bundleProfile } from './demo-profile.ts';
 import { createPartnerFetch } from './partner-http.ts';
 import { openPartnerSession } from './partner-session.ts';
 import { runRegister } from './register.command.ts';
 import { runRevoke } from './revoke.command.ts';
+import { runWalkthrough } from './walkthrough.command.ts';
 
 /*
  * `npm run demo -- <command>`: a scripted partner (TPP) against a running Portcullis, to show, with
@@ -21,9 +23,12 @@ import { runRevoke } from './revoke.command.ts';
  * the outcome into an exit code (0, 1 failed, 64 usage, 78 configuration), as `npm run cli` does.
  */
 
-const DEFAULT_CALLBACK_PORT = 8445;
+// The listeners take 8443 to 8446 (browser, mutual TLS, gateway, admin); the demo's web front comes next.
+const DEFAULT_CALLBACK_PORT = 8447;
+// The sandbox's salaried test customer, whose accounts the walkthrough reads and pays from.
+const WALKTHROUGH_CUSTOMER = { username: 'alice', password: 'alice-sandbox-pass' };
 
-const USAGE = `Usage: npm run demo -- <command>
+const USAGE = `Usage: npm run demo -- [--config <file>] <command>
 
 A scripted partner ("Demo Budgeting App") against a running Portcullis (npm start):
 
@@ -32,16 +37,27 @@ A scripted partner ("Demo Budgeting App") against a running Portcullis (npm star
   consent accounts|payment|funds   create a consent, send the customer to the bank to approve it,
                                    wait for them to come back, and show the outcome
   revoke <ConsentId>               withdraw an account access or funds confirmation consent
+  walkthrough                      all of it with nobody at the keyboard: onboard at the sandbox
+                                   directory, register with the bundle, have the test customer alice
+                                   approve headlessly, read her accounts, balances and transactions
+                                   through the gateway, then pay and read the payment's status
+
+  --config <file>                  act as your own software instead: the demo-partner.config.json of
+                                   the bundle the sandbox directory gave you (its transport
+                                   certificate, signing key, software statement and redirect URI);
+                                   the registration is kept beside that file
 
 It reaches Portcullis as npm start would run it in this environment: ISSUER (or HTTPS_PORT),
-MTLS_BASE_URL (or MTLS_PORT), CERTS_DIR for the dev CA and the sample client certificate, and
-DATA_DIR, where it keeps its registration in demo-partner.json.`;
+MTLS_BASE_URL (or MTLS_PORT) unless the --config file names them, CERTS_DIR for the dev CA and
+the sample client certificate, and DATA_DIR, where it keeps its registration in demo-partner.json.`;
 
-type Invocation =
+type Command =
   | { command: 'register'; port: number }
   | { command: 'consent'; consent: DemoConsentName }
   | { command: 'revoke'; consentId: string }
-  | { command: 'help' };
+  | { command: 'walkthrough' };
+
+type Invocation = (Command & { configFile: string | undefined }) | { command: 'help' };
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -55,13 +71,20 @@ function isDemoConsentName(value: string | undefined): value is DemoConsentName 
 function readInvocation(args: string[]): Invocation {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { port: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
   }
-  const [command, ...rest] = parsed.positionals;
-  const { port, help } = parsed.values;
-  if (help || command === 'help') return { command: 'help' };
+  const { port, help, config: configFile } = parsed.values;
+  if (help || parsed.positionals[0] === 'help') return { command: 'help' };
+  if (port !== undefined && configFile !== undefined) throw new UsageError('--port goes without --config: the configuration file names the redirect URI');
+  const command = readCommand(parsed.positionals, port);
+  if (command.command === 'walkthrough' && configFile !== undefined) throw new UsageError('walkthrough makes its own software at the sandbox directory: it takes no --config');
+  return { ...command, configFile };
+}
+
+function readCommand(positionals: string[], port: string | undefined): Command {
+  const [command, ...rest] = positionals;
   if (port !== undefined && command !== 'register') throw new UsageError('--port is an option of register only');
   if (command === 'register' && rest.length === 0) {
     if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--port ${port}: not a port number`);
@@ -71,13 +94,16 @@ function readInvocation(args: string[]): Invocation {
   }
   if (command === 'consent' && rest.length === 1 && isDemoConsentName(rest[0])) return { command: 'consent', consent: rest[0] };
   if (command === 'revoke' && rest.length === 1) return { command: 'revoke', consentId: rest[0]! };
-  throw new UsageError(command === undefined ? 'no command given' : `unknown command: ${parsed.positionals.join(' ')}`);
+  if (command === 'walkthrough' && rest.length === 0) return { command: 'walkthrough' };
+  throw new UsageError(command === undefined ? 'no command given' : `unknown command: ${positionals.join(' ')}`);
 }
 
 async function run(config: Config, invocation: Exclude<Invocation, { command: 'help' }>): Promise<void> {
-  const partnerFetch = await createPartnerFetch(config.certsDir);
-  if (invocation.command === 'register') return runRegister(config, partnerFetch, invocation.port);
-  const session = await openPartnerSession(config, partnerFetch);
+  if (invocation.command === 'walkthrough') return runWalkthrough(config, WALKTHROUGH_CUSTOMER, `https://localhost:${DEFAULT_CALLBACK_PORT}/callback`);
+  const profile = invocation.configFile === undefined ? await builtInProfile(config) : await bundleProfile(config, invocation.configFile);
+  const partnerFetch = await createPartnerFetch(config.certsDir, profile.transport);
+  if (invocation.command === 'register') return runRegister(profile, partnerFetch, invocation.port);
+  const session = await openPartnerSession(profile, partnerFetch);
   if (invocation.command === 'consent') return runConsent(session, invocation.consent);
   return runRevoke(session, invocation.consentId);
 }

@@ -7,8 +7,7 @@ import { DemoFailed } from './demo-failure.ts';
 
 /**
  * The demo partner's HTTP client. It trusts the development CA (which issued the bank's TLS
- * certificate) and presents the sample client certificate on every connection, as a TPP presents
- * its transport certificate: the token endpoint binds access tokens to that certificate
+ * certificate) and presents the partner's transport certificate on every connection: the token endpoint binds access tokens to that certificate
  * (RFC 8705 §3), so every call that uses one must come over a connection showing the same one.
  */
 
@@ -24,10 +23,10 @@ export async function readDevPkiFile(certsDir: string, name: string): Promise<st
   }
 }
 
-/** A fetch over TLS that trusts the dev CA and presents `sample-client.pem` from `certsDir`. */
-export async function createPartnerFetch(certsDir: string): Promise<PartnerFetch> {
-  const [ca, cert, key] = await Promise.all(['dev-ca.pem', 'sample-client.pem', 'sample-client.key'].map((name) => readDevPkiFile(certsDir, name)));
-  const dispatcher = new Agent({ connect: { ca, cert, key } });
+/** A fetch over TLS that trusts the dev CA of `certsDir` and presents the partner's transport certificate. */
+export async function createPartnerFetch(certsDir: string, transport: { certificatePem: string; privateKeyPem: string }): Promise<PartnerFetch> {
+  const ca = await readDevPkiFile(certsDir, 'dev-ca.pem');
+  const dispatcher = new Agent({ connect: { ca, cert: transport.certificatePem, key: transport.privateKeyPem } });
   return async function partnerFetch(url, init = {}) {
     // undici's own fetch, because only it takes an undici Agent; its Response is the standard one.
     return (await undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as Response;

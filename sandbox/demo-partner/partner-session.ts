@@ -2,6 +2,7 @@ import * as oc from 'openid-client';
 
 import type { Config } from '../../src/config/config.ts';
 import { DemoFailed } from './demo-failure.ts';
+import type { DemoProfile } from './demo-profile.ts';
 import { loadDemoPartner, type LoadedDemoPartner } from './demo-state.ts';
 import type { PartnerFetch } from './partner-http.ts';
 
@@ -18,11 +19,12 @@ export interface PartnerSession {
   oauth: oc.Configuration;
 }
 
-/** Opens a session for the partner `register` saved under `config.dataDir`. */
-export async function openPartnerSession(config: Config, partnerFetch: PartnerFetch): Promise<PartnerSession> {
-  const partner = await loadDemoPartner(config.dataDir);
+/** Opens a session for the partner `register` saved for this profile. */
+export async function openPartnerSession(profile: DemoProfile, partnerFetch: PartnerFetch): Promise<PartnerSession> {
+  const { config } = profile;
+  const partner = await loadDemoPartner(profile.registrationPath);
   if (partner.issuer !== config.issuer) {
-    throw new DemoFailed(`the demo partner is registered with ${partner.issuer}, not ${config.issuer}: run npm run demo -- register with this environment`);
+    throw new DemoFailed(`the demo partner is registered with ${partner.issuer}, not ${config.issuer}: run npm run demo -- register with this environment (and the same --config, if any)`);
   }
   const oauth = await oc.discovery(
     new URL(config.issuer),

@@ -1,20 +1,19 @@
-import { join } from 'node:path';
-
-import type { Config } from '../../src/config/config.ts';
-import { DEMO_IDENTITY } from './demo-identity.ts';
+import type { PartnerFetch } from './partner-http.ts';
+import type { DemoProfile } from './demo-profile.ts';
 import { displayPath, say } from './demo-output.ts';
 import { saveDemoPartner } from './demo-state.ts';
-import type { PartnerFetch } from './partner-http.ts';
 import { registerDemoPartner } from './register.ts';
 
-/** `register [--port <n>]`: registers the demo partner and saves what it must keep. */
-export async function runRegister(config: Config, partnerFetch: PartnerFetch, callbackPort: number): Promise<void> {
-  const partner = await registerDemoPartner(config, partnerFetch, callbackPort);
-  const path = await saveDemoPartner(config.dataDir, partner);
-  say(`Registered "${DEMO_IDENTITY.clientName}" at ${config.issuer}`);
+/** `register [--port <n>]`: registers the profile's software and saves what it must keep. */
+export async function runRegister(profile: DemoProfile, partnerFetch: PartnerFetch, callbackPort: number): Promise<void> {
+  const { config } = profile;
+  const software = await profile.software(callbackPort);
+  const partner = await registerDemoPartner(config, partnerFetch, software);
+  await saveDemoPartner(profile.registrationPath, partner);
+  say(`Registered "${software.clientName}" at ${config.issuer}`);
   say(`  client_id       ${partner.clientId}`);
-  say(`  software        ${partner.orgId}/${partner.softwareId}, roles AISP PISP CBPII`);
-  say(`  authentication  private_key_jwt (PS256); tokens bound to the certificate ${displayPath(join(config.certsDir, 'sample-client.pem'))}`);
+  say(`  software        ${partner.orgId}/${partner.softwareId}, roles ${software.roles.join(' ')}`);
+  say(`  authentication  private_key_jwt (PS256); tokens bound to the certificate ${displayPath(profile.transport.path)}`);
   say(`  redirect URI    ${partner.redirectUri}`);
-  say(`  saved to        ${displayPath(path)}`);
+  say(`  saved to        ${displayPath(profile.registrationPath)}`);
 }

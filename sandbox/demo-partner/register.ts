@@ -1,38 +1,23 @@
 import { exportJWK } from 'jose';
 
 import type { Config } from '../../src/config/config.ts';
-import { createSandboxDirectory } from '../directory/sandbox-directory.ts';
 import { signRegistrationRequest } from '../directory/sign-registration-request.ts';
-import { createSoftwareKeys } from '../directory/software-keys.ts';
 import { DemoFailed } from './demo-failure.ts';
-import { DEMO_IDENTITY } from './demo-identity.ts';
+import type { RegisteringSoftware } from './demo-profile.ts';
 import type { DemoPartner } from './demo-state.ts';
 import type { PartnerFetch } from './partner-http.ts';
 import { readResponseBody } from './read-response.ts';
 
 /**
- * Onboards the demo partner the way a TPP onboards in the UK: new software keys, a software
- * statement from the (sandbox) directory vouching for them, then a UK DCR v3.2 registration
- * request, a JWT signed with the software key, posted to the bank's registration endpoint. The
- * redirect URI is on `callbackPort`. Returns what the partner must keep; each call makes new keys
- * and a new client.
+ * Registers the software the way a TPP registers in the UK: a UK DCR v3.2 registration request,
+ * a JWT signed with the software key carrying the software statement, posted to the bank's
+ * registration endpoint over mutual TLS. The scope is left out: the bank gives every scope the
+ * statement's roles open. Returns what the partner must keep; each call makes a new client.
  */
-export async function registerDemoPartner(config: Config, partnerFetch: PartnerFetch, callbackPort: number): Promise<DemoPartner> {
-  const redirectUri = `https://localhost:${callbackPort}/callback`;
-  const software = await createSoftwareKeys('PS256');
-  const directory = await createSandboxDirectory(config.certsDir);
-  const softwareStatement = await directory.issueSoftwareStatement({
-    software_id: DEMO_IDENTITY.softwareId,
-    software_client_name: DEMO_IDENTITY.clientName,
-    org_id: DEMO_IDENTITY.orgId,
-    org_name: DEMO_IDENTITY.orgName,
-    software_roles: ['AISP', 'PISP', 'CBPII'],
-    software_redirect_uris: [redirectUri],
-    software_jwks: software.jwks,
-  });
+export async function registerDemoPartner(config: Config, partnerFetch: PartnerFetch, software: RegisteringSoftware): Promise<DemoPartner> {
   const request = await signRegistrationRequest({
-    software_statement: softwareStatement,
-    redirect_uris: [redirectUri],
+    software_statement: software.softwareStatement,
+    redirect_uris: [software.redirectUri],
     token_endpoint_auth_method: 'private_key_jwt',
     token_endpoint_auth_signing_alg: 'PS256',
     request_object_signing_alg: 'PS256',
@@ -40,8 +25,7 @@ export async function registerDemoPartner(config: Config, partnerFetch: PartnerF
     tls_client_certificate_bound_access_tokens: true,
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
-    scope: 'openid accounts payments fundsconfirmations',
-  }, software, { audience: config.issuer, softwareId: DEMO_IDENTITY.softwareId });
+  }, software.keys, { audience: config.issuer, softwareId: software.softwareId });
 
   const response = await partnerFetch(await registrationEndpoint(config.issuer, partnerFetch), {
     method: 'POST',
@@ -55,10 +39,10 @@ export async function registerDemoPartner(config: Config, partnerFetch: PartnerF
     clientId: body.client_id,
     registrationClientUri: body.registration_client_uri,
     registrationAccessToken: body.registration_access_token,
-    orgId: DEMO_IDENTITY.orgId,
-    softwareId: DEMO_IDENTITY.softwareId,
-    redirectUri,
-    signingKey: { ...(await exportJWK(software.privateKey)), kid: software.publicJwk.kid, alg: 'PS256' },
+    orgId: software.orgId,
+    softwareId: software.softwareId,
+    redirectUri: software.redirectUri,
+    signingKey: { ...(await exportJWK(software.keys.privateKey)), kid: software.keys.publicJwk.kid, alg: 'PS256' },
   };
 }
 

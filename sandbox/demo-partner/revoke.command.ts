@@ -1,7 +1,7 @@
 import * as oc from 'openid-client';
 
 import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
-import { callConsentApi } from './consent-api.ts';
+import { callObApi } from './ob-api.ts';
 import { DemoFailed } from './demo-failure.ts';
 import { say, show } from './demo-output.ts';
 import type { PartnerSession } from './partner-session.ts';
@@ -20,7 +20,7 @@ export async function runRevoke(session: PartnerSession, consentId: string): Pro
   }
   const path = `${kind.path}/${encodeURIComponent(consentId)}`;
   const { access_token: accessToken } = await oc.clientCredentialsGrant(session.oauth, { scope: kind.scope });
-  await callConsentApi(session.fetch, session.config.mtlsBaseUrl, { method: 'DELETE', path, accessToken });
+  await callObApi(session.fetch, session.config.mtlsBaseUrl, { method: 'DELETE', path, accessToken });
   say(`Withdrawn: DELETE ${path}`);
   show(`The consent now: GET ${path}`, await readConsent(session, kind, consentId));
 }

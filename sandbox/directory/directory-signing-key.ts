@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+
+import { createOnce, readIfPresent, writeAtomically } from './directory-files.ts';
 
 /**
  * The sandbox directory's signing key, made once and kept on disk, so that software statements
@@ -36,13 +37,11 @@ export async function loadOrCreateDirectoryKey(dir: string): Promise<DirectorySi
 }
 
 async function readPrivateJwk(keyPath: string): Promise<JWK | undefined> {
-  let text: string;
-  try {
-    text = await readFile(keyPath, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await readIfPresent(keyPath);
+  return text === undefined ? undefined : checkPrivateJwk(keyPath, text);
+}
+
+function checkPrivateJwk(keyPath: string, text: string): JWK {
   const jwk = parseJson(text) as JWK | undefined;
   if (jwk?.kty !== 'RSA' || typeof jwk.d !== 'string' || typeof jwk.kid !== 'string' || jwk.alg !== directorySigningAlgorithm) {
     throw new Error(`${keyPath} is not a ${directorySigningAlgorithm} private JWK with a kid; delete it to make a new directory key`);
@@ -54,26 +53,7 @@ async function createPrivateJwk(keyPath: string): Promise<JWK> {
   const { privateKey, publicKey } = await generateKeyPair(directorySigningAlgorithm, { extractable: true });
   const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: directorySigningAlgorithm, use: 'sig' };
-  // Written in full beside the target, then linked into place: link fails if the key exists, so
-  // when two processes start together the first key wins, and nobody reads a half-written file.
-  const temporary = `${keyPath}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
-  try {
-    await link(temporary, keyPath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return (await readPrivateJwk(keyPath)) as JWK;
-  } finally {
-    await unlink(temporary);
-  }
-  return jwk;
-}
-
-/** Writes beside the target and renames, so that a reader never sees a half-written JWKS. */
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temporary, content, { mode: 0o644 });
-  await rename(temporary, path);
+  return checkPrivateJwk(keyPath, await createOnce(keyPath, `${JSON.stringify(jwk, null, 2)}\n`));
 }
 
 function parseJson(text: string): unknown {

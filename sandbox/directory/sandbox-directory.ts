@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 
 import type { SoftwareStatement } from '../../src/auth/registration/software-statement.schema.ts';
+import type { CertificateWithKey } from '../../src/pki/issue-client-certificate.ts';
 import { directorySigningAlgorithm, loadOrCreateDirectoryKey } from './directory-signing-key.ts';
+import { loadOrCreateTransportCa, type TransportCa } from './transport-ca.ts';
+import { issueTransportCertificate, type TransportSubject } from './transport-certificate.ts';
 
 /**
  * A stand-in for the UK Open Banking Directory: it issues software statements in the Directory's
  * shape, signed with a key kept under `certs/directory/`, whose public JWKS the authorization
- * server trusts when no production directory is configured. It checks nothing about the partner;
- * that is the point of a sandbox, and why its key must never be trusted in production.
+ * server trusts when no production directory is configured, and transport certificates from a CA
+ * of its own kept there too, which the partner listener then trusts. It checks nothing about the
+ * partner; that is the point of a sandbox, and why its keys must never be trusted in production.
  */
 
 /** The `iss` of every software statement the sandbox directory issues. */
@@ -34,11 +38,15 @@ export interface SandboxDirectory {
   jwksPath: string;
   /** Signs a software statement with the directory key. */
   issueSoftwareStatement(claims: SoftwareStatementClaims, options?: IssueSoftwareStatementOptions): Promise<string>;
+  /** The CA of the partners' transport certificates, the one the partner listener trusts. */
+  transportCa: TransportCa;
+  /** A transport certificate and its fresh key for a partner's software. */
+  issueTransportCertificate(subject: TransportSubject): CertificateWithKey;
 }
 
 /**
- * Opens the sandbox directory whose key lives under `<certsDir>/directory/`, creating the key on
- * first use and reusing it afterwards.
+ * Opens the sandbox directory whose keys live under `<certsDir>/directory/`, creating them on
+ * first use and reusing them afterwards.
  *
  * @example
  * const directory = await createSandboxDirectory('./certs');
@@ -50,9 +58,13 @@ export interface SandboxDirectory {
  * });
  */
 export async function createSandboxDirectory(certsDir: string): Promise<SandboxDirectory> {
-  const { privateKey, kid, jwksPath } = await loadOrCreateDirectoryKey(join(certsDir, 'directory'));
+  const dir = join(certsDir, 'directory');
+  const { privateKey, kid, jwksPath } = await loadOrCreateDirectoryKey(dir);
+  const transportCa = await loadOrCreateTransportCa(dir);
   return {
     jwksPath,
+    transportCa,
+    issueTransportCertificate: (subject) => issueTransportCertificate(transportCa, subject),
     async issueSoftwareStatement(claims, options = {}) {
       const statement = new SignJWT({ ...sandboxDefaults(claims.software_id), ...claims }).setProtectedHeader({
         alg: directorySigningAlgorithm,

@@ -111,6 +111,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
       ...(caller.clientId ? { clientId: caller.clientId } : {}), ...(caller.applicationId ? { applicationId: caller.applicationId } : {}),
       ...(caller.organisationId ? { organisationId: caller.organisationId } : {}), ...(caller.subject && caller.consentId ? { customerId: caller.subject } : {}),
       ...(caller.consentId ? { consentId: caller.consentId } : {}), ...(caller.accountIds ? { accountIds: [...caller.accountIds] } : {}),
+      ...(caller.permissions ? { permissions: [...caller.permissions] } : {}), ...(caller.transactionPeriod ? { transactionPeriod: caller.transactionPeriod } : {}),
       scopes: [...caller.scopes], apiId: call.apiId, routeId: call.routeId,
     }, { key: signer.key, kid: signer.kid, alg: 'ES256', issuer: config.issuer, audience: targetUrl, ttlSeconds: settings.identityTtl, clock }),
     async close() {

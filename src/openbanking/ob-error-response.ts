@@ -36,10 +36,11 @@ const UNAVAILABLE: ObErrorDetail = { ErrorCode: 'UK.OBIE.UnexpectedError', Messa
  * Koa middleware for the resource routes: turns a thrown `ObError` into its status and Errors, a
  * client error thrown by Koa or a library (a body that is not JSON, too large, in an unsupported
  * encoding) into its status with a UK.OBIE code of ours, a store outage into a 503 with
- * `Retry-After`, and anything else into a bare 500. Each is logged as `consent_api.error` with the
- * response `Id` and the interaction id.
+ * `Retry-After`, and anything else into a bare 500. Each is logged as `event` (by default
+ * `consent_api.error`; the sandbox bank core's, `bank_core.error`) with the response `Id` and the
+ * interaction id.
  */
-export function renderObErrors(logger: Logger): Middleware {
+export function renderObErrors(logger: Logger, event = 'consent_api.error'): Middleware {
   return async function renderObErrors(ctx, next) {
     try {
       await next();
@@ -49,9 +50,9 @@ export function renderObErrors(logger: Logger): Middleware {
       const context = { id, status, interactionId: ctx.state.fapiInteractionId, method: ctx.method, path: ctx.path };
       if (status < 500) {
         // Codes and paths only: a parser's own message can quote the body, personal data included.
-        logger.info({ ...context, codes: errors.map((e) => e.ErrorCode), paths: errors.flatMap((e) => e.Path ?? []) }, 'consent_api.error');
+        logger.info({ ...context, codes: errors.map((e) => e.ErrorCode), paths: errors.flatMap((e) => e.Path ?? []) }, event);
       } else {
-        logger.error({ ...context, err: error }, 'consent_api.error');
+        logger.error({ ...context, err: error }, event);
       }
       send(ctx, status, obErrorResponse(status, errors, id), headers);
     }

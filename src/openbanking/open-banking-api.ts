@@ -32,9 +32,11 @@ export function openBankingApi(logger: Logger, apis: readonly ObRoutes[], option
   };
 }
 
-// @koa/router sets `Allow` on a 405 only when it answers itself; this turns its answer into an
-// OB error that keeps the header.
-const refuseOtherMethods: Middleware = async function refuseOtherMethods(ctx, next) {
+/**
+ * @koa/router sets `Allow` on a 405 only when it answers itself; this turns its answer into an OB
+ * error that keeps the header. Runs between a router's `routes()` and its `allowedMethods()`.
+ */
+export const refuseOtherMethods: Middleware = async function refuseOtherMethods(ctx, next) {
   await next();
   if (ctx.status !== 405) return;
   const allow = ctx.response.get('Allow');

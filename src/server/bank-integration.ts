@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 
 import type { Knex } from 'knex';
+import type { Middleware } from 'koa';
 
 import type { Authenticator } from '../auth/sign-in/authenticator.ts';
 import type { Config, Secrets } from '../config/config.ts';
@@ -22,6 +23,18 @@ export interface BankIntegration {
   accounts: CustomerAccounts;
   /** Directory JWKS (files or https URLs) trusted for software statements when `DIRECTORY_JWKS` names none: a sandbox's test directory. */
   directoryJwks?: string[];
+  /**
+   * CA certificates (PEM) whose client certificates the partner listener and `tls_client_auth`
+   * trust beside the development CA when `CLIENT_CA_FILE` names none: a sandbox directory's
+   * transport CA. A configured `CLIENT_CA_FILE` replaces them all, as it replaces the development CA.
+   */
+  clientCaCertificates?: string[];
+  /**
+   * An HTTP API of the integration's own (a sandbox directory's self-service onboarding), on the
+   * browser listener for the paths under `prefix` (which ends with `/`). It answers in RFC 9457
+   * problem details, and so does the listener for what it refuses there before any route runs.
+   */
+  sandboxRoutes?: { prefix: string; routes: Middleware };
   /** Lines for the start-up summary (a sandbox's test logins). */
   summary?: string[];
   /**

@@ -25,10 +25,12 @@ export interface ListenerSpec {
  * gateway's public API listener and the admin API's, bound to localhost by default. A process
  * opens only those its roles put routes on.
  */
-export function listenerTable(config: Config, pki: ListenerPki): ListenerSpec[] {
+export function listenerTable(config: Config, pki: ListenerPki, sandboxPrefix?: string): ListenerSpec[] {
   const problems = problemErrorFamily(config.issuer);
+  // The bank integration's own API on the browser listener answers in problem details, not pages.
+  const browserFamily: ErrorFamilyOf = sandboxPrefix === undefined ? browserErrorFamily : (path) => (path.startsWith(sandboxPrefix) ? problems(path) : browserErrorFamily(path));
   return [
-    { name: 'browser', port: config.httpsPort, host: config.host, publicUrl: config.issuer, tls: browserTlsOptions(pki.server), pages: true, familyOf: browserErrorFamily, inspectInput: true },
+    { name: 'browser', port: config.httpsPort, host: config.host, publicUrl: config.issuer, tls: browserTlsOptions(pki.server), pages: true, familyOf: browserFamily, inspectInput: true },
     { name: 'partner', port: config.mtlsPort, host: config.host, publicUrl: config.mtlsBaseUrl, tls: partnerTlsOptions(pki.server, pki.trustAnchors), pages: false, familyOf: partnerErrorFamily, inspectInput: true },
     { name: 'public', port: config.gatewayPort, host: config.host, publicUrl: config.gatewayBaseUrl, tls: browserTlsOptions(pki.server), pages: false, familyOf: problems, inspectInput: false },
     { name: 'admin', port: config.adminPort, host: config.adminHost, publicUrl: `https://localhost:${config.adminPort}`, tls: browserTlsOptions(pki.server), pages: false, familyOf: problems, inspectInput: true },

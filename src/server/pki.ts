@@ -11,8 +11,12 @@ export interface ListenerPki {
   trustAnchors: string[];
 }
 
-/** The configured certificate and CA, or the development PKI under `CERTS_DIR` for what is not configured (with a warning). */
-export async function loadListenerPki(config: Config, warn: (message: string) => void): Promise<ListenerPki> {
+/**
+ * The configured certificate and CA, or the development PKI under `CERTS_DIR` for what is not
+ * configured (with a warning). Without `CLIENT_CA_FILE`, client certificates chain to the
+ * development CA or to one of `sandboxClientCas` (the bank integration's, a sandbox directory's).
+ */
+export async function loadListenerPki(config: Config, warn: (message: string) => void, sandboxClientCas: readonly string[] = []): Promise<ListenerPki> {
   const hostnames = [...new Set([config.issuer, config.mtlsBaseUrl, config.gatewayBaseUrl].map((url) => new URL(url).hostname))];
   const needsDev = !config.tls.certFile || !config.tls.clientCaFile;
   const dev = needsDev ? await ensureDevPki(config.certsDir, hostnames) : undefined;
@@ -20,6 +24,6 @@ export async function loadListenerPki(config: Config, warn: (message: string) =>
   const server = config.tls.certFile && config.tls.keyFile
     ? { certificatePem: readFileSync(config.tls.certFile, 'utf8'), privateKeyPem: readFileSync(config.tls.keyFile, 'utf8') }
     : { certificatePem: dev!.serverCertificatePem, privateKeyPem: dev!.serverPrivateKeyPem };
-  const trustAnchors = config.tls.clientCaFile ? splitPemBundle(readFileSync(config.tls.clientCaFile, 'utf8')) : [dev!.caCertificatePem];
+  const trustAnchors = config.tls.clientCaFile ? splitPemBundle(readFileSync(config.tls.clientCaFile, 'utf8')) : [dev!.caCertificatePem, ...sandboxClientCas];
   return { server, trustAnchors };
 }

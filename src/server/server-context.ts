@@ -89,9 +89,9 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const location = storeLocationFor(config);
   const db = options.db ?? openStore(location);
   if (!options.db) await migrateToLatest(db);
-  const pki = await loadListenerPki(config, warn);
   const clock = systemClock;
   const bank = await loadBankIntegration({ config, secrets, db, logger, clock });
+  const pki = await loadListenerPki(config, warn, bank.clientCaCertificates);
   const directoryJwks = config.directoryJwks ?? bank.directoryJwks ?? [];
   if (!config.directoryJwks) warn('TRUSTING THE BANK INTEGRATION\'S DIRECTORY for software statements; set DIRECTORY_JWKS to your ecosystem directory.');
   const directories = await loadTrustedDirectories(directoryJwks);

@@ -52,7 +52,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   const context = await buildServerContext(config, logger, options);
   const roles = ROLES.filter(([name]) => config.roles.includes(name));
 
-  const listeners = listenerTable(config, context.pki);
+  const listeners = listenerTable(config, context.pki, context.bank.sandboxRoutes?.prefix);
 
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
   // every role's routes afresh and swaps the listeners' handlers; requests in flight finish where they began.

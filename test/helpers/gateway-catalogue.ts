@@ -68,6 +68,6 @@ export async function subscribeTestApplication(db: Knex, events: EventBus, appli
  * side. The resource paths under it are the Read/Write API's, as the gateway reads them relative to
  * the base path.
  */
-export function ownObBasePath(api: 'aisp' | 'pisp', version = 'v3.1'): string {
+export function ownObBasePath(api: 'aisp' | 'pisp' | 'cbpii', version = 'v3.1'): string {
   return `/open-banking/${version}/${api}-${randomUUID().slice(0, 8)}`;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { loadConfig, type Config, type ListenerLimits } from '../../src/config/config.ts';
 import type { Knex } from '../../src/db/knex.ts';
@@ -64,6 +65,7 @@ export async function testEnvironment(workDir: string): Promise<Record<string, s
     KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
     COOKIE_KEYS: randomBytes(32).toString('base64url'),
     DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
+    BANK_INTEGRATION: fileURLToPath(new URL('./test-bank.ts', import.meta.url)),
   };
 }
 

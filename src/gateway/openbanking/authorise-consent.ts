@@ -12,7 +12,8 @@ const forbidden = (code: 'UK.OBIE.Resource.InvalidConsentStatus' | 'UK.OBIE.Reso
  * Step 3 for Open Banking account resources: the token's consent is an account access consent of
  * this partner, `Authorised` and unexpired; its Permissions cover the route (one table,
  * `ob-account-permissions.ts`); an account in the path is one the customer chose. The route's
- * scope is the token's. What the consent allows is kept for the response filter and the upstream.
+ * scope is the token's. What the consent allows (accounts, Permissions, transaction period) is kept
+ * for the response filter and told to the upstream, which answers by it.
  */
 export function authoriseConsent(deps: { consents: ConsentLookup; clock: Clock }): Middleware {
   return async function authoriseConsent(ctx, next) {
@@ -43,6 +44,9 @@ export function authoriseConsent(deps: { consents: ConsentLookup; clock: Clock }
     }
     caller.consentId = consent.id;
     caller.accountIds = accountIds;
+    caller.permissions = consent.request.Data.Permissions;
+    const { TransactionFromDateTime: from, TransactionToDateTime: to } = consent.request.Data;
+    caller.transactionPeriod = { ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
     call.obView = { resource, consent: { permissions, accountIds: new Set(accountIds) } };
     await next();
   };

@@ -24,7 +24,7 @@ function withheldHeaders(api: GatewayApi): ReadonlySet<string> {
   return withheld;
 }
 
-/** The caller's headers but its credentials, with where the call came from (the upstream client drops any identity the caller forged). */
+/** The caller's headers but its credentials, with where the call came from and under which base path (the upstream client drops any identity the caller forged). */
 function upstreamHeaders(ctx: Context, api: GatewayApi): Record<string, string | string[] | undefined> {
   const withheld = withheldHeaders(api);
   const received = ctx.req.headers;
@@ -33,6 +33,9 @@ function upstreamHeaders(ctx: Context, api: GatewayApi): Record<string, string |
   headers['x-forwarded-for'] = ctx.ip;
   headers['x-forwarded-proto'] = 'https';
   headers['x-forwarded-host'] = ctx.host;
+  // The API's base path, which the upstream does not see in its path: what it needs for links back
+  // to itself as the caller sees it (an Open Banking answer's Links are absolute URIs).
+  headers['x-forwarded-prefix'] = api.basePath;
   return headers;
 }
 

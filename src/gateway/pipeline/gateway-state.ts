@@ -19,6 +19,9 @@ export interface Caller {
   claims?: Readonly<Record<string, unknown>>;
   consentId?: string;
   accountIds?: readonly string[];
+  /** An account access consent's Permissions and transaction period, for the bank core (Open Banking). */
+  permissions?: readonly string[];
+  transactionPeriod?: { from?: string; to?: string };
 }
 
 /** One call through the gateway: filled in step by step, read by the steps after and by the records. */

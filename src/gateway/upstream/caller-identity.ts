@@ -34,8 +34,12 @@ export interface CallerIdentity {
   /** The bank customer who granted the consent (Open Banking). */
   customerId?: string;
   consentId?: string;
-  /** The accounts the consent covers, as the customer chose them. */
+  /** The accounts the consent covers, as the customer chose them (a payment's: the account it debits). */
   accountIds?: string[];
+  /** An account access consent's Permissions, which decide what the bank core answers (Basic or Detail, credits or debits). */
+  permissions?: string[];
+  /** An account access consent's TransactionFromDateTime and TransactionToDateTime: the only transactions it may read. */
+  transactionPeriod?: { from?: string; to?: string };
   scopes?: string[];
   apiId: string;
   routeId: string;
@@ -122,6 +126,8 @@ function signIdentityNow(identity: CallerIdentity, options: SignCallerIdentityOp
     organisation_id: identity.organisationId,
     consent_id: identity.consentId,
     account_ids: identity.accountIds,
+    permissions: identity.permissions,
+    transaction_period: identity.transactionPeriod,
     // RFC 9068 §2.2.3: scopes as one space-separated string.
     scope: identity.scopes?.join(' '),
     api_id: identity.apiId,
@@ -140,6 +146,8 @@ const IDENTITY_CLAIMS = z.object({
   sub: z.string().optional(),
   consent_id: z.string().optional(),
   account_ids: z.array(z.string()).optional(),
+  permissions: z.array(z.string()).optional(),
+  transaction_period: z.object({ from: z.string().optional(), to: z.string().optional() }).optional(),
   scope: z.string().optional(),
   api_id: z.string(),
   route_id: z.string(),
@@ -201,7 +209,7 @@ export async function verifyCallerIdentity(jws: string, options: VerifyCallerIde
   }
   const claims = IDENTITY_CLAIMS.safeParse(payload);
   if (!claims.success) throw new CallerIdentityRefused('the caller identity is malformed', { cause: claims.error });
-  const { client_id, application_id, organisation_id, sub, consent_id, account_ids, scope, api_id, route_id } = claims.data;
+  const { client_id, application_id, organisation_id, sub, consent_id, account_ids, permissions, transaction_period, scope, api_id, route_id } = claims.data;
   return {
     ...(client_id !== undefined && { clientId: client_id }),
     ...(application_id !== undefined && { applicationId: application_id }),
@@ -209,6 +217,8 @@ export async function verifyCallerIdentity(jws: string, options: VerifyCallerIde
     ...(sub !== undefined && { customerId: sub }),
     ...(consent_id !== undefined && { consentId: consent_id }),
     ...(account_ids !== undefined && { accountIds: account_ids }),
+    ...(permissions !== undefined && { permissions }),
+    ...(transaction_period !== undefined && { transactionPeriod: transaction_period }),
     ...(scope !== undefined && { scopes: scope === '' ? [] : scope.split(' ') }),
     apiId: api_id,
     routeId: route_id,

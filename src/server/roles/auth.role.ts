@@ -11,6 +11,7 @@ import { renderBrowserErrors } from '../../shared/render-browser-errors.ts';
 import { delegateToProvider } from '../delegate-to-provider.ts';
 import { partnerEndpointsOnly } from '../partner-endpoints-only.ts';
 import { postOnlyEndpoints } from '../post-only-endpoints.ts';
+import { underPrefix } from '../under-prefix.ts';
 import type { Role } from './role.ts';
 
 /**
@@ -27,6 +28,7 @@ export const authRole: Role = async (context, { provider }) => {
   const oauthEndpoints: Middleware[] = [registration, postOnlyEndpoints, dpopNonceFirst, delegateToProvider(provider)];
   return {
     browser: [
+      ...(bank.sandboxRoutes ? [underPrefix(bank.sandboxRoutes.prefix, bank.sandboxRoutes.routes)] : []),
       renderBrowserErrors(logger),
       authorizationJourneyRoutes({ provider, authenticator: bank.authenticator, loginThrottle: context.loginThrottle, journey, csrfSecret: context.csrfSecret, clock: context.clock }).routes() as Middleware,
       dashboardRoutes({ consents: context.consents, provider, authenticator: bank.authenticator, loginThrottle: context.loginThrottle, accounts: bank.accounts, revokeGrant: context.revokeGrant, sessionSecret: context.dashboardSessionSecret, csrfSecret: context.csrfSecret, logger }).routes() as Middleware,

@@ -143,9 +143,12 @@ describe(`reading accounts through the gateway (${storeKind})`, () => {
     const seen = bank.seen.at(-1)!;
     assert.equal(seen.url, '/accounts');
     assert.equal(seen.headers['authorization'], undefined, 'the partner\'s token stays at the gateway');
+    assert.equal(seen.headers['x-forwarded-prefix'], AISP, 'the bank core learns the base path its links go under');
     const jwks = await (await send(`${app.urls.browser}/jwks`)).json() as JSONWebKeySet;
     const identity = await verifyCallerIdentity(seen.headers['x-portcullis-identity'] as string, { jwks, issuer: app.config.issuer, audience: bank.url, clock: systemClock });
     assert.deepEqual([identity.clientId, identity.customerId, identity.consentId, identity.accountIds], [partner.clientId, 'cust-0001', consentId, [ACCOUNTS.current]]);
+    const consented = (await findConsent(app.db, consentId))!.request as { Data: { TransactionFromDateTime: string; TransactionToDateTime: string } };
+    assert.deepEqual([identity.permissions, identity.transactionPeriod], [DETAIL, { from: consented.Data.TransactionFromDateTime, to: consented.Data.TransactionToDateTime }], 'the bank core is told what the consent lets it answer');
 
     const one = await get(`/accounts/${ACCOUNTS.current}`, token);
     assert.equal(one.status, 200, one.text);

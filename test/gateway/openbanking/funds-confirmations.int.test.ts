@@ -9,7 +9,7 @@ import { OB_FUNDS_CONFIRMATION } from '../../../src/gateway/openbanking/authoris
 import { verifyCallerIdentity } from '../../../src/gateway/upstream/caller-identity.ts';
 import { systemClock } from '../../../src/shared/clock.ts';
 import { fundsConfirmationBody } from '../../consent/consent-bodies.ts';
-import { addTestApi } from '../../helpers/gateway-catalogue.ts';
+import { addTestApi, ownObBasePath } from '../../helpers/gateway-catalogue.ts';
 import { openIsolatedStore, type IsolatedStore } from '../../helpers/isolated-store.ts';
 import { obPartner, type ObPartner } from '../../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
@@ -23,7 +23,8 @@ import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream
  * consent; the bank core is told, in the signed identity, the one account the customer let be checked.
  */
 
-const CONFIRMATIONS = `/open-banking/v3.1/cbpii${OB_FUNDS_CONFIRMATION}`;
+const CBPII = ownObBasePath('cbpii');
+const CONFIRMATIONS = `${CBPII}${OB_FUNDS_CONFIRMATION}`;
 const CONSENTS = CONSENT_KINDS['funds-confirmation'].path;
 
 let app: TestPortcullis;
@@ -46,7 +47,7 @@ before(async () => {
   app = await startTestPortcullis({}, { store: store.db });
   partner = await obPartner(app);
   await addTestApi(app.db, app.events, {
-    name: `cbpii-${randomUUID()}`, basePath: '/open-banking/v3.1/cbpii', authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
+    name: `cbpii-${randomUUID()}`, basePath: CBPII, authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
     routes: [{ method: 'POST', path: OB_FUNDS_CONFIRMATION, policy: { scopes: ['fundsconfirmations'] } }],
   });
 });

@@ -10,7 +10,7 @@ import { domesticPaymentBody, scheduledPaymentBody, standingOrderBody } from '..
 import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from '../../../src/gateway/openbanking/ob-payment-resources.ts';
 import { verifyCallerIdentity } from '../../../src/gateway/upstream/caller-identity.ts';
 import { systemClock } from '../../../src/shared/clock.ts';
-import { addTestApi } from '../../helpers/gateway-catalogue.ts';
+import { addTestApi, ownObBasePath } from '../../helpers/gateway-catalogue.ts';
 import { openIsolatedStore, type IsolatedStore } from '../../helpers/isolated-store.ts';
 import { obPartner, verifyBankSignature, type ObPartner } from '../../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../../helpers/portcullis.ts';
@@ -27,7 +27,8 @@ import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream
  */
 
 type PaymentKind = 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-standing-order';
-const PAYMENTS = '/open-banking/v3.1/pisp/domestic-payments';
+const PISP = ownObBasePath('pisp');
+const PAYMENTS = `${PISP}/domestic-payments`;
 
 let app: TestPortcullis;
 let store: IsolatedStore;
@@ -57,7 +58,7 @@ before(async () => {
   app = await startTestPortcullis({}, { store: store.db });
   partner = await obPartner(app);
   await addTestApi(app.db, app.events, {
-    name: `payments-${randomUUID()}`, basePath: '/open-banking/v3.1/pisp', authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
+    name: `payments-${randomUUID()}`, basePath: PISP, authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
     routes: [...OB_PAYMENT_SUBMISSIONS.keys(), ...OB_PAYMENT_READS.keys()].map((path) => ({ method: path.includes('{') ? 'GET' : 'POST', path, policy: { scopes: ['payments'] } })),
   });
 });
@@ -196,7 +197,7 @@ for (const [path, resource] of [...OB_PAYMENT_SUBMISSIONS].filter(([, { kind }])
     const { consentId, token, consentBody } = await authorisedPayment(undefined, resource.kind as PaymentKind);
     const before = posted();
     const body = { Data: { ConsentId: consentId, Initiation: consentBody.Data.Initiation }, Risk: consentBody.Risk };
-    const submitTo = (idempotencyKey: string) => partner.call('POST', `/open-banking/v3.1/pisp${path}`, { body, token, sign: true, headers: { 'x-idempotency-key': idempotencyKey } });
+    const submitTo = (idempotencyKey: string) => partner.call('POST', `${PISP}${path}`, { body, token, sign: true, headers: { 'x-idempotency-key': idempotencyKey } });
     const made = await submitTo(randomUUID());
     assert.equal(made.status, 201, made.text);
     assert.equal(made.json.Data[resource.idField], `dp-${consentId}`);
@@ -205,11 +206,11 @@ for (const [path, resource] of [...OB_PAYMENT_SUBMISSIONS].filter(([, { kind }])
     assert.equal(again.status, 403);
     assert.equal(again.json.Errors[0].ErrorCode, 'UK.OBIE.Resource.InvalidConsentStatus');
     assert.equal(posted(), before + 1);
-    const read = await partner.call('GET', `/open-banking/v3.1/pisp${path}/dp-${consentId}`, { token: await partner.token('payments') });
+    const read = await partner.call('GET', `${PISP}${path}/dp-${consentId}`, { token: await partner.token('payments') });
     assert.equal(read.status, 200, read.text);
     // A domestic payment's consent, submitted in full to this resource: the consent is of another kind.
     const domestic = await authorisedPayment('1.00');
-    const wrongKind = await partner.call('POST', `/open-banking/v3.1/pisp${path}`, { body: submission(domestic.consentId, domestic.consentBody), token: domestic.token, sign: true, headers: { 'x-idempotency-key': randomUUID() } });
+    const wrongKind = await partner.call('POST', `${PISP}${path}`, { body: submission(domestic.consentId, domestic.consentBody), token: domestic.token, sign: true, headers: { 'x-idempotency-key': randomUUID() } });
     assert.equal(wrongKind.status, 400);
     assert.deepEqual([wrongKind.json.Errors[0].ErrorCode, wrongKind.json.Errors[0].Path], ['UK.OBIE.Resource.ConsentMismatch', 'Data.ConsentId']);
     assert.equal((await findConsent(app.db, domestic.consentId))!.status, 'Authorised', 'the domestic consent is still there to be paid');

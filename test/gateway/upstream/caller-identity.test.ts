@@ -17,6 +17,8 @@ const identity: CallerIdentity = {
   customerId: 'customer-7',
   consentId: 'aac-1',
   accountIds: ['22289', '31820'],
+  permissions: ['ReadAccountsBasic', 'ReadTransactionsCredits'],
+  transactionPeriod: { from: '2026-01-01T00:00:00+00:00' },
   scopes: ['accounts', 'openid'],
   apiId: 'api-ob-aisp',
   routeId: 'route-accounts',

@@ -5,13 +5,13 @@ import type { PartnerFetch } from './partner-http.ts';
 import { readResponseBody } from './read-response.ts';
 
 /**
- * One call to the bank's Open Banking consent API, on the mutual-TLS listener, as the standard
- * has a TPP make it: a sender-constrained access token, `x-fapi-interaction-id` to correlate
- * logs on both sides, and on POST an `x-idempotency-key`, so that a retried request cannot make a
- * second consent. Anything but a 2xx fails with the bank's `OBErrorResponse1`.
+ * One call to the bank's Open Banking APIs (its consent API, and the resource APIs behind the
+ * gateway), on the mutual-TLS listener, as the standard has a TPP make it: a sender-constrained
+ * access token, `x-fapi-interaction-id` to correlate logs on both sides, and on POST an
+ * `x-idempotency-key`, so that a retried request cannot make a second consent or payment. Anything but a 2xx fails with the bank's `OBErrorResponse1`.
  */
 
-export interface ConsentApiCall {
+export interface ObApiCall {
   method: 'GET' | 'POST' | 'DELETE';
   /** Path under the API base, e.g. `/open-banking/v3.1/aisp/account-access-consents`. */
   path: string;
@@ -23,7 +23,7 @@ export interface ConsentApiCall {
 }
 
 /** Makes the call against `baseUrl`; returns the parsed body (undefined for a 204). */
-export async function callConsentApi(partnerFetch: PartnerFetch, baseUrl: string, call: ConsentApiCall): Promise<unknown> {
+export async function callObApi(partnerFetch: PartnerFetch, baseUrl: string, call: ObApiCall): Promise<unknown> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     authorization: `Bearer ${call.accessToken}`,
