@@ -3,12 +3,21 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import { ensureDefaultBank } from '../sandbox/bank/default-bank.ts';
+import { preparePgliteTemplate } from './helpers/pglite-template.ts';
 
-/** Migrates the shared PostgreSQL test database and seeds its sandbox bank once, before any test file runs. */
+let removePgliteTemplate: (() => void) | undefined;
+
+/**
+ * Migrates the store once, before any test file runs: the shared PostgreSQL test database (and
+ * seeds its sandbox bank), or the PGlite template each test file's private databases are copied from.
+ */
 export async function globalSetup(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
-  console.log(`# store under test: ${databaseUrl ? `PostgreSQL (${new URL(databaseUrl).pathname.slice(1)})` : 'PGlite (in memory, one per test file)'}`);
-  if (!databaseUrl) return;
+  console.log(`# store under test: ${databaseUrl ? `PostgreSQL (${new URL(databaseUrl).pathname.slice(1)})` : 'PGlite (in memory, private copies of one migrated template)'}`);
+  if (!databaseUrl) {
+    removePgliteTemplate = await preparePgliteTemplate();
+    return;
+  }
   const db = openStore({ databaseUrl });
   try {
     await migrateToLatest(db);
@@ -20,4 +29,8 @@ export async function globalSetup(): Promise<void> {
   } finally {
     await db.destroy();
   }
+}
+
+export function globalTeardown(): void {
+  removePgliteTemplate?.();
 }

@@ -1,17 +1,14 @@
 import { openStore, type Knex } from '../../src/db/knex.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
+import { openPgliteFromTemplate } from './pglite-template.ts';
 
 /**
  * The store a test file uses: the PostgreSQL server named by `DATABASE_URL` (migrated once by
- * global setup; each test owns the rows it makes), or else a private in-memory PGlite database,
- * migrated here because PGlite cannot be shared between test processes.
+ * global setup; each test owns the rows it makes), or else a private in-memory PGlite database
+ * (PGlite cannot be shared between test processes), a copy of the migrated one global setup made.
  */
 export async function openTestStore(): Promise<Knex> {
   const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) return openStore({ databaseUrl });
-  const db = openStore({ pgliteDir: 'memory://' });
-  await migrateToLatest(db);
-  return db;
+  return databaseUrl ? openStore({ databaseUrl }) : openPgliteFromTemplate();
 }
 
 /** Which store the suite runs against, for test names and skip messages. */

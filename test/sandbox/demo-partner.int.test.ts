@@ -7,13 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 import { unzipSync } from 'fflate';
 
-import { migrateSandboxBank } from '../../sandbox/bank/migrate-sandbox-bank.ts';
 import { CustomerBrowser } from '../helpers/customer-browser.ts';
 import { demoEnvironment, runDemo } from '../helpers/demo-process.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { openIsolatedStore } from '../helpers/isolated-store.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
-import { LEDGER, seedLedger } from '../helpers/sandbox-ledger.ts';
+import { LEDGER } from '../helpers/sandbox-ledger.ts';
 import { storeKind } from '../helpers/store.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
 
@@ -31,8 +30,6 @@ before(async () => {
   // The sandbox bank as npm start has it (its bank core, its APIs in the gateway), in a store of
   // this file's own, so that its catalogue is nobody else's.
   const store = await openIsolatedStore();
-  await migrateSandboxBank(store.db);
-  await seedLedger(store.db);
   portcullis = await startTestPortcullis({ BANK_INTEGRATION: fileURLToPath(new URL('../../sandbox/sandbox-bank.ts', import.meta.url)) }, { store: store.db });
   env = demoEnvironment(portcullis);
 });
@@ -122,8 +119,9 @@ test(`the walkthrough onboards, registers, reads Alice's accounts through the ga
   const payments = await portcullis.db('sandbox_payments').where({ consent_id: consentId });
   assert.equal(payments.length, 1);
   assert.equal(payments[0].account_id, LEDGER.current);
-  const pending = await portcullis.db('sandbox_transactions').where({ account_id: LEDGER.current, status: 'Pending' });
-  assert.deepEqual(pending.map((row) => BigInt(row.amount_minor)), [-2500n]);
+  const debit = await portcullis.db('sandbox_transactions').where({ transaction_id: payments[0].transaction_id }).first();
+  assert.equal(debit.account_id, LEDGER.current);
+  assert.equal(BigInt(debit.amount_minor), -2500n);
 });
 
 test('usage mistakes exit 64 with the usage text', async () => {
