@@ -1,6 +1,7 @@
 import { EXIT_CODES } from '../../src/cli/command.ts';
 import { loadEnvironmentConfig } from '../../src/cli/load-environment-config.ts';
 import { SandboxUsageError, type SandboxCommand } from './sandbox-command.ts';
+import { demoCommand } from './demo.command.ts';
 import { seedCommand } from './seed.command.ts';
 
 /*
@@ -9,7 +10,7 @@ import { seedCommand } from './seed.command.ts';
  * the outcome into an exit code.
  */
 
-const COMMANDS: readonly SandboxCommand[] = [seedCommand];
+const COMMANDS: readonly SandboxCommand[] = [seedCommand, demoCommand];
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const note = (text: string) => process.stderr.write(`${text}\n`);

@@ -13,7 +13,7 @@ import { createPartnerFetch } from './partner-http.ts';
 import { openPartnerSession } from './partner-session.ts';
 import { runRegister } from './register.command.ts';
 import { runRevoke } from './revoke.command.ts';
-import { runWalkthrough } from './walkthrough.command.ts';
+import { runWalkthrough, WALKTHROUGH_CUSTOMER, WALKTHROUGH_REDIRECT_URI } from './walkthrough.command.ts';
 
 /*
  * `npm run demo -- <command>`: a scripted partner (TPP) against a running Portcullis, to show, with
@@ -25,8 +25,6 @@ import { runWalkthrough } from './walkthrough.command.ts';
 
 // The listeners take 8443 to 8446 (browser, mutual TLS, gateway, admin); the demo's web front comes next.
 const DEFAULT_CALLBACK_PORT = 8447;
-// The sandbox's salaried test customer, whose accounts the walkthrough reads and pays from.
-const WALKTHROUGH_CUSTOMER = { username: 'alice', password: 'alice-sandbox-pass' };
 
 const USAGE = `Usage: npm run demo -- [--config <file>] <command>
 
@@ -99,7 +97,7 @@ function readCommand(positionals: string[], port: string | undefined): Command {
 }
 
 async function run(config: Config, invocation: Exclude<Invocation, { command: 'help' }>): Promise<void> {
-  if (invocation.command === 'walkthrough') return runWalkthrough(config, WALKTHROUGH_CUSTOMER, `https://localhost:${DEFAULT_CALLBACK_PORT}/callback`);
+  if (invocation.command === 'walkthrough') return runWalkthrough(config, WALKTHROUGH_CUSTOMER, WALKTHROUGH_REDIRECT_URI);
   const profile = invocation.configFile === undefined ? await builtInProfile(config) : await bundleProfile(config, invocation.configFile);
   const partnerFetch = await createPartnerFetch(config.certsDir, profile.transport);
   if (invocation.command === 'register') return runRegister(profile, partnerFetch, invocation.port);

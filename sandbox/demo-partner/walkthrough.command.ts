@@ -15,6 +15,11 @@ import { signRequestBody } from './sign-request.ts';
 const AISP = '/open-banking/v3.1/aisp';
 const PISP = '/open-banking/v3.1/pisp';
 
+/** The sandbox's salaried test customer, whose accounts the walkthrough reads and pays from. */
+export const WALKTHROUGH_CUSTOMER: TestCustomer = { username: 'alice', password: 'alice-sandbox-pass' };
+/** Where the app's software statement says the customer comes back: never listened on, the headless customer hands the code over. */
+export const WALKTHROUGH_REDIRECT_URI = 'https://localhost:8447/callback';
+
 /**
  * `walkthrough`: a partner's first day, start to end, with nobody at the keyboard. It onboards at
  * the sandbox directory (sign-up, software statement, bundle), registers with the bundle's

@@ -13,10 +13,13 @@ export function demoEnvironment(portcullis: TestPortcullis): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs a demo command as its own process; `onOutput` sees stdout as it grows. Resolves with the exit code and the whole output. */
-export function runDemo(env: NodeJS.ProcessEnv, args: string[], onOutput: (soFar: string) => void = () => {}): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs a demo command as its own process (`npm run demo`, or `script`: `npm run sandbox`'s);
+ * `onOutput` sees stdout as it grows. Resolves with the exit code and the whole output.
+ */
+export function runDemo(env: NodeJS.ProcessEnv, args: string[], onOutput: (soFar: string) => void = () => {}, script = 'sandbox/demo-partner/index.ts'): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['sandbox/demo-partner/index.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();

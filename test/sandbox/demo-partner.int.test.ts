@@ -106,7 +106,8 @@ test('acts as the partner\'s own software with --config: registers with its bund
 });
 
 test(`the walkthrough onboards, registers, reads Alice's accounts through the gateway and pays once (${storeKind})`, async () => {
-  const { code, output } = await demo(['walkthrough']);
+  // `npm run sandbox -- demo`, the issue's command; `npm run demo -- walkthrough` runs the same.
+  const { code, output } = await runDemo(env, ['demo'], undefined, 'sandbox/cli/index.ts');
   assert.equal(code, 0, output);
   for (const step of [1, 2, 3, 4, 5, 6]) assert.match(output, new RegExp(`== Step ${step}: `));
   assert.match(output, /GET \/open-banking\/v3\.1\/aisp\/accounts\n\{/);
