@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 import type { Knex } from 'knex';
 
 /*
@@ -14,10 +16,23 @@ import type { Knex } from 'knex';
 const MIGRATION_LOCK = 4_242_020_612;
 
 /** Applies the pending migrations `config` names, taking turns with any other run; returns the names it ran. */
-export function migrateUnderLock(db: Knex, config: Knex.MigratorConfig): Promise<string[]> {
+function migrateUnderLock(db: Knex, config: Knex.MigratorConfig): Promise<string[]> {
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
     const [, applied] = await trx.migrate.latest(config);
     return applied as string[];
   });
+}
+
+/** The migrations of one part of the sandbox: the files in `directory`, recorded in `tableName`. */
+export function sandboxMigrations(directory: URL, tableName: string) {
+  const config: Knex.MigratorConfig = { directory: fileURLToPath(directory), loadExtensions: ['.ts'], tableName };
+  return {
+    /** Applies the pending ones; returns the names it ran. */
+    migrate: (db: Knex): Promise<string[]> => migrateUnderLock(db, config),
+    /** Undoes them all (tests check `down` as hard as `up`). */
+    async rollback(db: Knex): Promise<void> {
+      await db.migrate.rollback(config, true);
+    },
+  };
 }

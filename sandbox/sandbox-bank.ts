@@ -13,6 +13,15 @@ import { createSandboxDirectory } from './directory/sandbox-directory.ts';
 import { sandboxOpenBankingApis } from './open-banking-apis.ts';
 import { shownOneTimeCode } from './shown-one-time-code.ts';
 
+export interface SandboxBankOptions {
+  /**
+   * Start the bank core and put its APIs in the gateway's catalogue (the default). The test suite's
+   * servers leave it out: on PostgreSQL they share one catalogue, where each would point the same
+   * APIs at its own core; a test that needs the core asks for it.
+   */
+  withBankCore?: boolean;
+}
+
 /**
  * The sandbox bank, as a `BANK_INTEGRATION` module (the default outside production): its ledger
  * (the default bank seeded on first start, see `bank/default-bank.ts`) holds the customers'
@@ -23,15 +32,6 @@ import { shownOneTimeCode } from './shown-one-time-code.ts';
  * behind the gateway, on loopback, trusting only the gateway's signed identity; the gateway's
  * catalogue gets the three APIs at each start.
  */
-export interface SandboxBankOptions {
-  /**
-   * Start the bank core and put its APIs in the gateway's catalogue (the default). The test suite's
-   * servers leave it out: on PostgreSQL they share one catalogue, where each would point the same
-   * APIs at its own core; a test that needs the core asks for it.
-   */
-  withBankCore?: boolean;
-}
-
 export default async function createSandboxBank(context: BankIntegrationContext, options: SandboxBankOptions = {}): Promise<BankIntegration> {
   const { config, secrets, db, logger, clock } = context;
   const bank = await ensureDefaultBank(db, clock, logger);

@@ -1,22 +1,7 @@
-import { fileURLToPath } from 'node:url';
+import { sandboxMigrations } from '../migrate-under-lock.ts';
 
-import type { Knex } from 'knex';
+// The sandbox directory's own migrations, in their own table: see `sandboxMigrations`.
+const migrations = sandboxMigrations(new URL('./migrations', import.meta.url), 'sandbox_directory_knex_migrations');
 
-import { migrateUnderLock } from '../migrate-under-lock.ts';
-
-// Its own migrations, in their own table: see `migrateUnderLock`.
-const config: Knex.MigratorConfig = {
-  directory: fileURLToPath(new URL('./migrations', import.meta.url)),
-  loadExtensions: ['.ts'],
-  tableName: 'sandbox_directory_knex_migrations',
-};
-
-/** Applies the sandbox directory's pending migrations; returns the names it ran. */
-export function migrateSandboxDirectory(db: Knex): Promise<string[]> {
-  return migrateUnderLock(db, config);
-}
-
-/** Undoes them all (tests check `down` as hard as `up`). */
-export async function rollbackSandboxDirectory(db: Knex): Promise<void> {
-  await db.migrate.rollback(config, true);
-}
+export const migrateSandboxDirectory = migrations.migrate;
+export const rollbackSandboxDirectory = migrations.rollback;
