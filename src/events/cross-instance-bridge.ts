@@ -64,11 +64,15 @@ export function announceEventsToOtherInstances(db: Knex, bus: EventBus): EventBr
 
 function announce(db: Knex, bus: EventBus, instance: string): EventBridge {
   const sending = new Set<Promise<void>>();
+  // Notifications go out one after another: sent at once, each on whichever pooled connection was
+  // free, they could commit, and so reach the other instances, in another order than emitted.
+  let previous: Promise<unknown> = Promise.resolve();
   const stops = CROSS_INSTANCE_EVENTS.map((name) => bus.on(name, ({ payload, remote }) => {
     if (remote) return;
     const envelope: Envelope = { from: instance, name, payload };
-    // Not awaited by the emitter; a failure is the listener error the bus reports.
-    const sent = db.raw('select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(envelope)]).then(() => undefined);
+    // Not awaited by the emitter; a failure is the listener error the bus reports, and does not hold up the next.
+    const sent = previous.then(() => db.raw('select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(envelope)])).then(() => undefined);
+    previous = sent.catch(() => undefined);
     const settle = () => void sending.delete(sent);
     sent.then(settle, settle);
     sending.add(sent);
