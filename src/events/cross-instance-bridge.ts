@@ -109,23 +109,36 @@ export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logge
     bus.emit(envelope.name, envelope.payload as DomainEvents[typeof envelope.name], { remote: true });
   };
 
+  // A connection that is still being opened when the bridge closes is closed as soon as it opens;
+  // left open, it would keep the process alive.
+  let connecting: Promise<void> | undefined;
   const connect = async (isReconnect: boolean): Promise<void> => {
+    let connection: Client | undefined;
     try {
-      const connection = await client.acquireRawConnection();
-      connection.on('notification', receive);
-      connection.on('error', (error) => logger.warn({ err: error }, 'events.bridge_connection_error'));
-      connection.on('end', () => {
-        if (listener === connection) listener = undefined;
+      connection = await client.acquireRawConnection();
+      if (closed) {
+        await client.destroyRawConnection(connection).catch(() => undefined);
+        return;
+      }
+      const opened = connection;
+      opened.on('notification', receive);
+      opened.on('error', (error) => logger.warn({ err: error }, 'events.bridge_connection_error'));
+      opened.on('end', () => {
+        if (listener === opened) listener = undefined;
         if (!closed) schedule();
       });
-      await connection.query(`LISTEN ${EVENTS_CHANNEL}`);
-      listener = connection;
+      listener = opened;
+      await opened.query(`LISTEN ${EVENTS_CHANNEL}`);
       if (isReconnect) {
         logger.info('events.bridge_reconnected');
         bus.emit('events.resynced', {});
       }
     } catch (error) {
       logger.warn({ err: error }, 'events.bridge_connect_failed');
+      if (connection) {
+        if (listener === connection) listener = undefined;
+        await client.destroyRawConnection(connection).catch(() => undefined);
+      }
       schedule();
     }
   };
@@ -133,7 +146,7 @@ export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logge
     if (closed || retry) return;
     retry = setTimeout(() => {
       retry = undefined;
-      void connect(true);
+      connecting = connect(true);
     }, reconnectMs);
     retry.unref();
   };
@@ -144,6 +157,7 @@ export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logge
     async close() {
       closed = true;
       clearTimeout(retry);
+      await connecting;
       await publisher.close();
       if (listener) {
         const connection = listener;

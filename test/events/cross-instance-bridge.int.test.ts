@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 
 import type { Knex } from 'knex';
 
+import { openStore } from '../../src/db/knex.ts';
 import { createEventBus, type EventBus } from '../../src/events/event-bus.ts';
 import { announceEventsToOtherInstances, bridgeEventsAcrossInstances, type EventBridge } from '../../src/events/cross-instance-bridge.ts';
 import type { DomainEvent, EventName } from '../../src/events/event-catalogue.ts';
@@ -28,20 +29,30 @@ interface Instance {
   heard: DomainEvent[];
 }
 
-async function instance(): Promise<Instance> {
-  const db = await openTestStore();
+/**
+ * One instance, its connections named `name` (application_name) on PostgreSQL, so that a test can
+ * cut this instance's listener and no other: the suite's other files share the database.
+ */
+async function instance(name: string, reconnectMs = 100): Promise<Instance> {
+  const db = storeKind === 'postgresql' ? openStore({ databaseUrl: withApplicationName(process.env.DATABASE_URL!, name) }) : await openTestStore();
   const bus = createEventBus({ clock: systemClock, onListenerError: (error) => { throw error; } });
   const heard: DomainEvent[] = [];
   for (const name of ['api_key.revoked', 'api_key.issued', 'events.resynced'] as EventName[]) bus.on(name, (event) => { heard.push(event); });
-  const bridge = await bridgeEventsAcrossInstances(db, bus, logger, { reconnectMs: 100 });
+  const bridge = await bridgeEventsAcrossInstances(db, bus, logger, { reconnectMs });
   return { db, bus, bridge, heard };
+}
+
+function withApplicationName(databaseUrl: string, name: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', name);
+  return url.href;
 }
 
 let a: Instance;
 let b: Instance;
 before(async () => {
   if (skip) return;
-  [a, b] = [await instance(), await instance()];
+  [a, b] = [await instance(`bridge-test-a-${process.pid}`), await instance(`bridge-test-b-${process.pid}`)];
 });
 after(async () => {
   for (const one of [a, b]) {
@@ -67,7 +78,8 @@ test('an event emitted on one instance reaches the other within a second, once, 
 
 test('a listener whose connection is cut reconnects, says it may have missed events, and hears the next ones', { skip }, async () => {
   b.heard.length = 0;
-  await a.db.raw("select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN portcullis_events' and pid <> pg_backend_pid()");
+  const cut = await a.db.raw("select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN portcullis_events' and application_name = ?", [`bridge-test-b-${process.pid}`]);
+  assert.equal(cut.rows.length, 1, 'b\'s listener, and only it, was cut');
   await eventually(() => b.heard.some((event) => event.name === 'events.resynced'), { withinMs: 3000, everyMs: 5 });
   a.bus.emit('api_key.revoked', { keyId: 'key-2', applicationId: 'app-1', prefix: 'abcdefgh' });
   await eventually(() => b.heard.some((event) => event.name === 'api_key.revoked'), { withinMs: 1000, everyMs: 5 });
@@ -86,4 +98,19 @@ test('an announcer that closes right after emitting has been heard: close waits 
   bus.emit('api_key.revoked', { keyId: 'key-6', applicationId: 'app-1', prefix: 'abcdefgh' });
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(b.heard.length, 3, 'nothing is announced once closed');
+});
+
+test('a bridge closed while it reconnects leaves no connection open, whenever the close comes', { skip }, async () => {
+  for (const delayMs of [0, 1, 2, 3, 5, 8, 13, 21]) {
+    const name = `bridge-test-c-${process.pid}-${delayMs}`;
+    const c = await instance(name, 0);
+    const connectionsNamed = async () => (await a.db.raw('select pid from pg_stat_activity where application_name = ?', [name])).rows.length;
+    await a.db.raw("select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN portcullis_events' and application_name = ?", [name]);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await c.bridge.close();
+    await c.db.destroy();
+    await eventually(async () => (await connectionsNamed()) === 0, { withinMs: 1000, everyMs: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(await connectionsNamed(), 0, `closed ${delayMs} ms after its listener was cut: nothing reconnects afterwards`);
+  }
 });

@@ -121,18 +121,26 @@ describe(`login throttle (${storeKind})`, () => {
     const [username, ip] = [uniqueUsername(), uniqueAddress()];
     let checking = 0;
     let mostAtOnce = 0;
-    // Each guess let through takes a while to check (as Argon2 does), then turns out wrong.
+    // Each guess let through is checked (slowly, as Argon2 is) until three are being checked at
+    // once, then turns out wrong. Waiting for that rather than for a fixed time keeps the overlap
+    // whatever the machine's load; a throttle that admitted them one at a time ends the wait
+    // after 5 s and fails the count below.
+    let threeChecking!: () => void;
+    const threeAtOnce = new Promise<void>((resolve) => (threeChecking = resolve));
+    const giveUp = setTimeout(() => threeChecking(), 5_000);
     const guess = async () => {
       const verdict = await throttle.attempt(username, ip);
       if (!verdict.allowed) return verdict;
       checking += 1;
       mostAtOnce = Math.max(mostAtOnce, checking);
-      await pause(100);
+      if (checking === 3) threeChecking();
+      await threeAtOnce;
       checking -= 1;
       await verdict.check.failed();
       return { allowed: true };
     };
     const verdicts = await Promise.all(Array.from({ length: 12 }, guess));
+    clearTimeout(giveUp);
     assert.equal(verdicts.filter((verdict) => verdict.allowed).length, 3, 'three guesses checked in all');
     assert.equal(mostAtOnce, 3);
     const refused = verdicts.flatMap((verdict) => ('retryAfterSeconds' in verdict ? [verdict] : []));
