@@ -169,6 +169,67 @@ describe(`bank core: payments (${storeKind})`, () => {
   });
 });
 
+describe(`bank core: scheduled payments and standing orders pay on their day (${storeKind})`, () => {
+  const DAY_S = 86_400;
+  const inDays = (days: number) => new Date(clock.now().getTime() + days * DAY_S * 1000).toISOString();
+  const transactions = async () => (await core.call('GET', `/accounts/${LEDGER.current}/transactions`, { identity: accountsReader })).json.Data.Transaction as Array<Record<string, any>>;
+  const listed = async (resource: 'scheduled-payments' | 'standing-orders', id: string) => {
+    const answer = await core.call('GET', `/accounts/${LEDGER.current}/${resource}`, { identity: accountsReader });
+    assertMatchesObSchema('account-info', resource === 'scheduled-payments' ? 'OBReadScheduledPayment3' : 'OBReadStandingOrder6', answer.json);
+    return (answer.json.Data.ScheduledPayment ?? answer.json.Data.StandingOrder).find((item: Record<string, string>) => (item['ScheduledPaymentId'] ?? item['StandingOrderId']) === id);
+  };
+
+  test('a scheduled payment debits the account, booked, at its requested time, once, and leaves the scheduled list', async () => {
+    const body = scheduledPaymentBody();
+    const due = inDays(2);
+    Object.assign(body.Data.Initiation, { RequestedExecutionDateTime: due, RemittanceInformation: { Reference: 'SCHED-1' }, InstructedAmount: { Amount: '42.10', Currency: 'GBP' } });
+    const made = await core.call('POST', '/domestic-scheduled-payments', { identity: payer('psc-exec'), body: { Data: { ConsentId: 'psc-exec', Initiation: body.Data.Initiation }, Risk: body.Risk } });
+    assert.equal(made.status, 201, JSON.stringify(made.json));
+    const id = made.json.Data.DomesticScheduledPaymentId as string;
+
+    clock.advance(2 * DAY_S - 1);
+    const before = await balances();
+    assert.ok(await listed('scheduled-payments', id), 'still scheduled a second before');
+    assert.equal((await transactions()).filter((transaction) => transaction['TransactionReference'] === 'SCHED-1').length, 0, 'and not paid');
+
+    clock.advance(1);
+    const paid = (await transactions()).filter((transaction) => transaction['TransactionReference'] === 'SCHED-1');
+    assert.equal(paid.length, 1, 'paid once');
+    assertMatchesObSchema('account-info', 'OBTransaction6', paid[0]);
+    assert.deepEqual([paid[0]!['Status'], paid[0]!['CreditDebitIndicator'], paid[0]!['Amount'].Amount, paid[0]!['BookingDateTime']], ['Booked', 'Debit', '42.10', new Date(due).toISOString()]);
+    assert.equal(await listed('scheduled-payments', id), undefined, 'off the list once paid');
+    assert.deepEqual(await balances(), { InterimBooked: (Number(before['InterimBooked']) - 42.1).toFixed(2), InterimAvailable: (Number(before['InterimAvailable']) - 42.1).toFixed(2) });
+    clock.advance(DAY_S);
+    assert.equal((await transactions()).filter((transaction) => transaction['TransactionReference'] === 'SCHED-1').length, 1, 'and never again');
+  });
+
+  test('a standing order pays its first, recurring and final amounts on the frequency\'s dates, then is Inactive', async () => {
+    const body = standingOrderBody();
+    const first = inDays(1);
+    Object.assign(body.Data.Initiation, {
+      Frequency: 'EvryDay', Reference: 'ORDER-EXEC', FirstPaymentDateTime: first, NumberOfPayments: '3', FinalPaymentDateTime: undefined,
+      FirstPaymentAmount: { Amount: '10.00', Currency: 'GBP' }, RecurringPaymentAmount: { Amount: '5.00', Currency: 'GBP' }, FinalPaymentAmount: { Amount: '1.00', Currency: 'GBP' },
+    });
+    const made = await core.call('POST', '/domestic-standing-orders', { identity: payer('pso-exec'), body: { Data: { ConsentId: 'pso-exec', Initiation: body.Data.Initiation }, Risk: body.Risk } });
+    assert.equal(made.status, 201, JSON.stringify(made.json));
+    const id = made.json.Data.DomesticStandingOrderId as string;
+    const before = await balances();
+    const paid = async () => (await transactions()).filter((transaction) => transaction['TransactionReference'] === 'ORDER-EXEC').map((transaction) => [transaction['BookingDateTime'], transaction['Amount'].Amount]).sort();
+    const day = (n: number) => new Date(Date.parse(first) + n * DAY_S * 1000).toISOString();
+
+    clock.advance(2 * DAY_S);
+    assert.deepEqual(await paid(), [[day(0), '10.00'], [day(1), '5.00']], 'two days in: the first and one recurring payment');
+    const active = await listed('standing-orders', id);
+    assert.deepEqual([active.StandingOrderStatusCode, active.LastPaymentDateTime, active.LastPaymentAmount.Amount, active.NextPaymentDateTime, active.NextPaymentAmount.Amount], ['Active', day(1), '5.00', day(2), '1.00']);
+
+    clock.advance(5 * DAY_S);
+    assert.deepEqual(await paid(), [[day(0), '10.00'], [day(1), '5.00'], [day(2), '1.00']], 'the final amount last, and no more than NumberOfPayments');
+    const done = await listed('standing-orders', id);
+    assert.deepEqual([done.StandingOrderStatusCode, done.LastPaymentAmount.Amount, 'NextPaymentDateTime' in done], ['Inactive', '1.00', false]);
+    assert.equal((await balances())['InterimBooked'], (Number(before['InterimBooked']) - 16).toFixed(2));
+  });
+});
+
 describe(`bank core: funds confirmations (${storeKind})`, () => {
   const checker = (consentId: string): Partial<CallerIdentity> => ({ clientId: 'cbpii-1', customerId: LEDGER.alice, consentId, accountIds: [LEDGER.current], scopes: ['fundsconfirmations'] });
   const ask = (amount: string, reference = 'Purchase01') => core.call('POST', '/funds-confirmations', { identity: checker('fc-1'), body: { Data: { ConsentId: 'fc-1', Reference: reference, InstructedAmount: { Amount: amount, Currency: 'GBP' } } } });

@@ -41,6 +41,22 @@ export async function appendAccountResource(trx: Knex.Transaction, accountId: st
   await trx('sandbox_account_resources').insert({ account_id: accountId, kind, resource_id: resourceId, position: (last.position ?? -1) + 1, body: JSON.stringify(body) });
 }
 
+/** A resource of the account's list of its kind (a payment's scheduled payment or standing order). */
+export async function findAccountResource(trx: Knex.Transaction, accountId: string, kind: 'scheduled-payment' | 'standing-order', resourceId: string): Promise<Record<string, unknown> | undefined> {
+  const row = (await trx('sandbox_account_resources').where({ account_id: accountId, kind, resource_id: resourceId }).first('body')) as { body: Record<string, unknown> } | undefined;
+  return row?.body;
+}
+
+/** Replaces a resource's body, keeping its place in the list. */
+export async function replaceAccountResource(trx: Knex.Transaction, accountId: string, kind: 'scheduled-payment' | 'standing-order', resourceId: string, body: Record<string, unknown>): Promise<void> {
+  await trx('sandbox_account_resources').where({ account_id: accountId, kind, resource_id: resourceId }).update({ body: JSON.stringify(body) });
+}
+
+/** Takes a resource off the account's list (a scheduled payment once it has paid). */
+export async function removeAccountResource(trx: Knex.Transaction, accountId: string, kind: 'scheduled-payment' | 'standing-order', resourceId: string): Promise<void> {
+  await trx('sandbox_account_resources').where({ account_id: accountId, kind, resource_id: resourceId }).delete();
+}
+
 function runningBalance(type: 'InterimAvailable' | 'InterimBooked', minor: bigint, currency: string): Record<string, unknown> {
   return { CreditDebitIndicator: indicatorOf(minor), Type: type, Amount: { Amount: formatMinor(minor), Currency: currency } };
 }

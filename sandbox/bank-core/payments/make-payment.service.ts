@@ -9,6 +9,8 @@ import type { AccountRow } from '../accounts/ledger-reads.store.ts';
 import { spendableMinor } from '../accounts/balances.ts';
 import { toMinor } from '../money.ts';
 import { scenarioOf } from '../scenario-switches.ts';
+import { executeDueInstructions } from './execute-instructions.ts';
+import { instructedPaymentAt } from './instruction-schedule.ts';
 import { lockAccount } from './ledger-postings.store.ts';
 import type { PaymentKindSpec, PaymentRequest } from './payment-kinds.ts';
 import { postPayment } from './payment-postings.ts';
@@ -47,12 +49,14 @@ export async function makePayment(deps: { db: Knex; clock: Clock }, spec: Paymen
   const amountPath = `Data.Initiation.${spec.amountField}`;
   if (minor === undefined || minor === 0n) throw badRequest('UK.OBIE.Field.Invalid', `${amountPath}.Amount must be more than zero, in whole pence or cents`, `${amountPath}.Amount`);
   return deps.db.transaction(async (trx) => {
+    const now = deps.clock.now();
+    // Instructions that fell due before this payment are paid first, so that the ledger keeps its order.
+    await executeDueInstructions(trx, { accountIds: [debtorId] }, now);
     const account = await lockAccount(trx, debtorId);
     if (!account) throw new ObError(404, [{ ErrorCode: 'UK.OBIE.Resource.NotFound', Message: 'The account to pay from is not held at this bank' }]);
     const earlier = await findPaymentByConsent(trx, consentId);
     if (earlier) return { payment: earlier, replayed: true };
     if (amount.Currency !== account.currency) throw badRequest('UK.OBIE.Unsupported.Currency', `The account to pay from holds ${account.currency}`, `${amountPath}.Currency`);
-    const now = deps.clock.now();
     const paymentId = `${spec.idPrefix}-${randomUUID().replaceAll('-', '')}`;
     const refusal = refusalOf(spec, request, account, minor);
     const posted = refusal
@@ -62,6 +66,7 @@ export async function makePayment(deps: { db: Knex; clock: Clock }, spec: Paymen
     const payment: PaymentRow = {
       payment_id: paymentId, kind: spec.kind, consent_id: consentId, account_id: account.account_id, status: posted.status, status_at: now, created_at: now,
       client_id: identity.clientId ?? null, transaction_id: posted.transactionId, refusal: refusal ?? null,
+      next_execution_at: refusal ? null : instructedPaymentAt(spec.kind, initiation, 0, undefined) ?? null, executions: 0,
       body: {
         [spec.idField]: paymentId, ConsentId: consentId, CreationDateTime: now.toISOString(), Status: posted.status, StatusUpdateDateTime: now.toISOString(),
         ...(settling && { ExpectedExecutionDateTime: now.toISOString(), ExpectedSettlementDateTime: new Date(now.getTime() + SETTLEMENT_SECONDS * 1000).toISOString() }),

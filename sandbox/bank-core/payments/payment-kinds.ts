@@ -10,12 +10,14 @@ export interface Initiation {
   InstructedAmount?: { Amount: string; Currency: string };
   FirstPaymentAmount?: { Amount: string; Currency: string };
   RecurringPaymentAmount?: { Amount: string; Currency: string };
+  FinalPaymentAmount?: { Amount: string; Currency: string };
   RemittanceInformation?: { Reference?: string };
   Reference?: string;
   CreditorAccount: { SchemeName: string; Identification: string; Name: string; SecondaryIdentification?: string };
   RequestedExecutionDateTime?: string;
   Frequency?: string;
   FirstPaymentDateTime?: string;
+  RecurringPaymentDateTime?: string;
   FinalPaymentDateTime?: string;
   NumberOfPayments?: string;
 }

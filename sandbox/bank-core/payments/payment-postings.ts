@@ -9,8 +9,8 @@ import type { Initiation, PaymentKindSpec } from './payment-kinds.ts';
 /*
  * What an accepted payment puts in the debtor's ledger, in the Read/Write API's shapes: a domestic
  * payment a pending debit (OBTransaction6), a scheduled payment an entry of its scheduled payments
- * (OBScheduledPayment3), a standing order one of its standing orders (OBStandingOrder6). A
- * scheduled payment or standing order is not executed by the sandbox when its day comes.
+ * (OBScheduledPayment3), a standing order one of its standing orders (OBStandingOrder6); these two
+ * pay when their day comes (execute-instructions.ts).
  */
 
 /** Posts the payment; returns the ledger transaction it made, if any, and its status. */
