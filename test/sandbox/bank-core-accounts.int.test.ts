@@ -92,7 +92,8 @@ describe(`bank core: account information (${storeKind})`, () => {
     assertMatchesObSchema('account-info', 'OBReadTransaction6', first.json);
     const self = `${core.url}/accounts/${LEDGER.current}/transactions`;
     assert.deepEqual(first.json.Links, { Self: self, First: self, Next: `${self}?page=2`, Last: `${self}?page=3` });
-    assert.deepEqual(first.json.Meta, { TotalPages: 3 });
+    assert.deepEqual(Object.keys(first.json.Meta), ['TotalPages', 'FirstAvailableDateTime', 'LastAvailableDateTime']);
+    assert.equal(first.json.Meta.TotalPages, 3);
     assert.equal(transactionIds(first)[0], `tx-current-${String(TRANSACTION_COUNT - 1).padStart(4, '0')}`);
     const second = await get(`/accounts/${LEDGER.current}/transactions?page=2`);
     assert.deepEqual(second.json.Links, { Self: `${self}?page=2`, First: self, Prev: self, Next: `${self}?page=3`, Last: `${self}?page=3` });
@@ -101,6 +102,10 @@ describe(`bank core: account information (${storeKind})`, () => {
     assert.equal(third.json.Links.Next, undefined);
     const all = [...transactionIds(first), ...transactionIds(second), ...transactionIds(third)];
     assert.equal(new Set(all).size, TRANSACTION_COUNT, 'every transaction once');
+    const booked = [first, second, third].flatMap((page) => (page.json.Data.Transaction as Array<{ BookingDateTime: string }>).map((item) => Date.parse(item.BookingDateTime)));
+    for (const page of [first, second, third]) {
+      assert.deepEqual([Date.parse(page.json.Meta.FirstAvailableDateTime), Date.parse(page.json.Meta.LastAvailableDateTime)], [Math.min(...booked), Math.max(...booked)], 'every page says when the first and last transactions were booked');
+    }
     assertError(await get(`/accounts/${LEDGER.current}/transactions?page=4`), 400, { ErrorCode: 'UK.OBIE.Field.Invalid', Path: 'page' });
     assertError(await get(`/accounts/${LEDGER.current}/transactions?page=0`), 400, { ErrorCode: 'UK.OBIE.Field.Invalid', Path: 'page' });
   });
@@ -123,6 +128,11 @@ describe(`bank core: account information (${storeKind})`, () => {
     const period = consent(ALL, { transactionPeriod: { from: '2026-08-01T00:00:00Z', to: '2026-08-05T00:00:00Z' } });
     const answer = await get(`/accounts/${LEDGER.current}/transactions?fromBookingDateTime=2026-01-01`, period);
     assert.deepEqual((answer.json.Data.Transaction as Array<{ BookingDateTime: string }>).map((item) => item.BookingDateTime.slice(0, 10)), ['2026-08-04', '2026-08-03', '2026-08-02', '2026-08-01']);
+    const narrower = await get(`/accounts/${LEDGER.current}/transactions?fromBookingDateTime=2026-08-03`, period);
+    for (const { json } of [answer, narrower]) {
+      assertMatchesObSchema('account-info', 'OBReadTransaction6', json);
+      assert.deepEqual([json.Meta.FirstAvailableDateTime.slice(0, 10), json.Meta.LastAvailableDateTime.slice(0, 10)], ['2026-08-01', '2026-08-04'], 'what the consent makes available, whatever the request\'s own dates');
+    }
   });
 
   test('a credits-only consent sees only credits, counted in its pages; Basic drops the Detail fields', async () => {

@@ -69,6 +69,12 @@ export async function countTransactions(db: Knex, filter: TransactionFilter): Pr
   return Number(row.count);
 }
 
+/** When the first and the last transactions the filter keeps were booked; undefined when it keeps none. */
+export async function transactionsSpan(db: Knex, filter: TransactionFilter): Promise<{ first: Date; last: Date } | undefined> {
+  const row = (await filtered(db, filter).min({ first: 'booking_at' }).max({ last: 'booking_at' }).first()) as { first: Date | string | null; last: Date | string | null } | undefined;
+  return row?.first && row.last ? { first: new Date(row.first), last: new Date(row.last) } : undefined;
+}
+
 /** One page of OBTransaction6 bodies, newest first. */
 export async function findTransactions(db: Knex, filter: TransactionFilter, page: { offset: number; limit: number }): Promise<Array<Record<string, unknown>>> {
   const rows = (await filtered(db, filter)
