@@ -55,12 +55,12 @@ export async function insertBankRecord(db: Knex, record: BankRecord): Promise<vo
   await db('sandbox_bank').insert({ id: 1, seed: record.seed, customers: record.customers, as_of: `${record.asOf}T00:00:00Z` });
 }
 
-/** Whether the ledger holds any customer: a bank without its record is one whose seed broke off. */
 /** Takes the bank's seeding lock until the transaction `trx` ends: two servers starting on one empty store seed it once. */
 export async function lockBankForSeeding(trx: Knex.Transaction): Promise<void> {
   await trx.raw(`select pg_advisory_xact_lock(hashtext('portcullis.sandbox_bank.' || current_schema()))`);
 }
 
+/** Whether the ledger holds any customer: a bank without its record is one whose seed broke off. */
 export async function ledgerHasCustomers(db: Knex): Promise<boolean> {
   return (await db('sandbox_customers').first('customer_id')) !== undefined;
 }

@@ -52,6 +52,11 @@ export function openStore(location: StoreLocation): Knex {
   return knexFactory({ client: ClientPGLite, connection: { filename: location.pgliteDir } as Knex.StaticConnectionConfig });
 }
 
+/** Whether the store is embedded PGlite, which runs its queries in this process's own thread. */
+export function isEmbeddedStore(db: Knex): boolean {
+  return db.client instanceof ClientPGLite;
+}
+
 /**
  * Opens a second, small pool on the same PostgreSQL database whose transactions commit without
  * waiting for the WAL to reach disk (`synchronous_commit = off`). Only for rows whose loss in a

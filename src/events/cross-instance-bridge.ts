@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Client, Notification } from 'pg';
 
+import { isEmbeddedStore } from '../db/knex.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { EventBus } from './event-bus.ts';
 import { CROSS_INSTANCE_EVENTS, type DomainEvents, type EventName } from './event-catalogue.ts';
@@ -33,7 +34,6 @@ function reviveDates(_key: string, value: unknown): unknown {
 }
 
 interface KnexClientInternals {
-  config: { client?: unknown };
   acquireRawConnection(): Promise<Client>;
   destroyRawConnection(connection: Client): Promise<void>;
 }
@@ -41,10 +41,6 @@ interface KnexClientInternals {
 export interface EventBridge {
   /** Stops, once the notifications under way have been sent. */
   close(): Promise<void>;
-}
-
-function onPostgres(db: Knex): boolean {
-  return (db.client as unknown as KnexClientInternals).config.client === 'pg';
 }
 
 /**
@@ -58,7 +54,7 @@ function onPostgres(db: Knex): boolean {
  * try { await applyGatewayChanges({ db, events, clock, actor: 'ops' }, desired, options); } finally { await announcer.close(); }
  */
 export function announceEventsToOtherInstances(db: Knex, bus: EventBus): EventBridge {
-  if (!onPostgres(db)) return { close: async () => {} };
+  if (isEmbeddedStore(db)) return { close: async () => {} };
   return announce(db, bus, randomUUID());
 }
 
@@ -88,7 +84,7 @@ function announce(db: Knex, bus: EventBus, instance: string): EventBridge {
 
 /** Bridges `bus` across instances on `db` (PostgreSQL); on PGlite it does nothing. */
 export async function bridgeEventsAcrossInstances(db: Knex, bus: EventBus, logger: Logger, options: { reconnectMs?: number } = {}): Promise<EventBridge> {
-  if (!onPostgres(db)) return { close: async () => {} };
+  if (isEmbeddedStore(db)) return { close: async () => {} };
   const client = db.client as unknown as KnexClientInternals;
   const instance = randomUUID();
   const reconnectMs = options.reconnectMs ?? 1000;

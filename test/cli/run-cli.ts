@@ -47,10 +47,10 @@ export async function cliWorkspace(after: (cleanup: () => Promise<void> | void) 
   };
 }
 
-/** Runs the CLI (or another, e.g. `sandbox/cli/index.ts`) with exactly `env` (nothing inherited), and never rejects: the exit code is the result. */
-export function runCli(args: string[], env: Record<string, string>, script = 'src/cli/index.ts'): Promise<CliResult> {
+/** Runs the CLI (or another, e.g. `sandbox/cli/index.ts`) with exactly `env` (nothing inherited), and never rejects: the exit code is the result (-1 when killed after `timeoutMs`). */
+export function runCli(args: string[], env: Record<string, string>, script = 'src/cli/index.ts', timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(NODE, [script, ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(NODE, [script, ...args], { cwd: ROOT, env, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
