@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defaults } from './defaults.ts';
 
 /** The roles a process can run (`ROLES`); `src/server/roles.ts` wires each. */
-export const ROLE_NAMES = ['auth', 'gateway', 'console'] as const;
+export const ROLE_NAMES = ['auth', 'gateway', 'portal', 'console'] as const;
 
 const list = z
   .string()

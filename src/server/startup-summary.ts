@@ -6,7 +6,8 @@ import type { Portcullis } from './start.ts';
 export function startupSummary(config: Config, portcullis: Pick<Portcullis, 'roles' | 'urls' | 'secrets' | 'bankSummary'>, workers = 1): string {
   const { urls } = portcullis;
   const lines = ['', `Portcullis is running (roles: ${portcullis.roles.join(', ')}${workers > 1 ? `; ${workers} worker processes` : ''}).`];
-  if (urls.browser) {
+  if (urls.browser && portcullis.roles.includes('portal')) lines.push(`  Developer portal:                        ${config.issuer}/`);
+  if (urls.browser && portcullis.roles.includes('auth')) {
     lines.push(
       `  Browser (authorization, login, consent): ${config.issuer}`,
       `  Discovery:                               ${config.issuer}/.well-known/openid-configuration`,

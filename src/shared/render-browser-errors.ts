@@ -14,18 +14,19 @@ interface HttpError extends Error {
 }
 
 /**
- * Turns an error thrown by a browser page into the error page. Client errors show their safe
+ * Turns an error thrown by a browser page into the error page (`view`, given `message` and `code`:
+ * the customer's by default, the developer portal has its own). Client errors show their safe
  * description; a store outage says so, with 503 and `Retry-After`; anything else shows a generic
  * message. Outages and other server errors are logged with the interaction id.
  */
-export function renderBrowserErrors(logger: Logger): Middleware {
+export function renderBrowserErrors(logger: Logger, view = 'auth/error'): Middleware {
   return async function renderBrowserErrors(ctx, next) {
     try {
       await next();
     } catch (caught) {
       if (isStoreUnavailable(caught)) {
         logger.error({ err: caught, path: ctx.path, interactionId: ctx.state.fapiInteractionId }, 'store.unavailable');
-        return renderUnavailablePage(ctx);
+        return renderUnavailablePage(ctx, view);
       }
       const error = caught as HttpError;
       const status = error.statusCode ?? error.status ?? 500;
@@ -34,7 +35,7 @@ export function renderBrowserErrors(logger: Logger): Middleware {
       else logger.error({ err: error, path: ctx.path, interactionId: ctx.state.fapiInteractionId }, 'browser.server_error');
       ctx.status = exposed ? status : 500;
       ctx.type = 'html';
-      ctx.body = await renderView('auth/error', {
+      ctx.body = await renderView(view, {
         message: exposed ? (error.error_description ?? error.message) : 'We could not complete your request. Please try again later.',
         code: exposed ? error.error : undefined,
       });

@@ -11,9 +11,9 @@ const UNAVAILABLE_MESSAGE = 'This service is temporarily unavailable. Please try
  * unavailable: for our own pages (`renderBrowserErrors`) and the ones oidc-provider renders
  * (`renderProviderError`) alike.
  */
-export async function renderUnavailablePage(ctx: Context): Promise<void> {
+export async function renderUnavailablePage(ctx: Context, view = 'auth/error'): Promise<void> {
   ctx.status = 503;
   ctx.set(OUTAGE_HEADERS);
   ctx.type = 'html';
-  ctx.body = await renderView('auth/error', { message: UNAVAILABLE_MESSAGE, code: undefined });
+  ctx.body = await renderView(view, { message: UNAVAILABLE_MESSAGE, code: undefined });
 }

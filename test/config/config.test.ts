@@ -70,7 +70,7 @@ describe('loadConfig defaults', () => {
       accessTokenFormat: 'jwt',
       redisUrl: undefined,
       rateLimitOnRedisFailure: 'open',
-      roles: ['auth', 'gateway', 'console'],
+      roles: ['auth', 'gateway', 'portal', 'console'],
       bankIntegration: resolve('./sandbox/sandbox-bank.ts'),
       dataDir: resolve('./data'),
       certsDir: resolve('./certs'),
@@ -303,8 +303,9 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
   });
 
   test('ROLES names known roles, at least one', () => {
-    assert.deepEqual(acceptedValues('ROLES', ['', ' , ', 'portal', 'auth,billing', 'AUTH']), []);
+    assert.deepEqual(acceptedValues('ROLES', ['', ' , ', 'sandbox', 'auth,billing', 'AUTH']), []);
     assert.deepEqual(loadConfig({ ROLES: 'auth' }).roles, ['auth']);
+    assert.deepEqual(loadConfig({ ROLES: 'portal,gateway' }).roles, ['portal', 'gateway']);
   });
 
   test('several bad variables are all named in one error', () => {

@@ -70,6 +70,20 @@ describe('ROLES', () => {
       const token = await fetchTls(`${portcullis.urls.partner}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
       assert.equal(token.status, 400, 'the token endpoint answers');
       assert.equal((await fetchTls(`${portcullis.urls.partner}/open-banking/v3.1/aisp/account-access-consents`, { method: 'POST' })).status, 404);
+      assert.equal((await fetchTls(`${portcullis.urls.browser}/apis`)).status, 404, 'no developer portal');
+    } finally {
+      await close();
+    }
+  });
+
+  test('portal alone: the developer portal on the browser listener, nothing of the authorization server', async () => {
+    const { portcullis, caPem, close } = await start({ ROLES: 'portal' });
+    try {
+      assert.deepEqual(portcullis.roles, ['portal']);
+      assert.deepEqual(Object.keys(portcullis.urls), ['browser']);
+      const fetchTls = tlsFetch(caPem());
+      assert.equal((await fetchTls(`${portcullis.urls.browser}/apis`)).status, 200);
+      assert.equal((await fetchTls(`${portcullis.urls.browser}/.well-known/openid-configuration`)).status, 404);
     } finally {
       await close();
     }

@@ -1,0 +1,11 @@
+import type { Knex } from 'knex';
+
+import type { Logger } from '../observability/logger.ts';
+
+/** What the developer portal's pages need. */
+export interface PortalDependencies {
+  db: Knex;
+  /** Where partners call: Open Banking (FAPI) APIs on the mutual-TLS listener, every other API on the gateway's public one. */
+  baseUrls: { mtls: string; gateway: string };
+  logger: Logger;
+}

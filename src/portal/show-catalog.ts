@@ -1,0 +1,26 @@
+import type { Middleware } from 'koa';
+
+import { renderView } from '../shared/render-view.ts';
+import { portalCatalog, searchCatalog } from './portal-catalog.service.ts';
+import type { PortalDependencies } from './portal.deps.ts';
+import { PortalPageError } from './portal-page-error.ts';
+
+const QUERY_LIMIT = 100;
+
+function readQuery(value: string | string[] | undefined): string {
+  if (Array.isArray(value)) throw new PortalPageError(400, 'Search for one thing at a time.');
+  const query = (value ?? '').trim();
+  if (query.length > QUERY_LIMIT) throw new PortalPageError(400, `Search for at most ${QUERY_LIMIT} characters.`);
+  return query;
+}
+
+/** `GET /apis[?q=words]`: the catalog, every product or those matching the search. */
+export function showCatalog(deps: PortalDependencies): Middleware {
+  return async function showCatalog(ctx) {
+    const query = readQuery(ctx.query['q']);
+    const all = await portalCatalog(deps.db);
+    const products = query ? searchCatalog(all, query) : all;
+    ctx.type = 'html';
+    ctx.body = await renderView('portal/catalog', { section: 'apis', products, query, total: all.length });
+  };
+}
