@@ -171,6 +171,9 @@ const requests = {
   async connectedApps() {
     return send(fetchTls, `${portcullis.urls.browser}/connected-apps`, { headers: { cookie: `${COOKIE}=${dashboardCookie}` } });
   },
+  async portalCatalog() {
+    return send(fetchTls, `${portcullis.urls.browser}/apis`);
+  },
   async readyBrowser() {
     return send(fetchTls, `${portcullis.urls.browser}/readyz`);
   },
@@ -264,6 +267,11 @@ function assertPageUnavailable(surface: string, answer: Answer): void {
   assert.doesNotMatch(answer.text, /ECONN|terminated|timeout|knex|select |insert /i, `${surface}: nothing of the driver leaks`);
 }
 
+function assertPortalPageUnavailable(surface: string, answer: Answer): void {
+  assertPageUnavailable(surface, answer);
+  assert.match(answer.text, /<title>Error: Something went wrong · Portcullis Developers<\/title>/, `${surface}: in the portal's own layout`);
+}
+
 function assertNotReady(surface: string, answer: Answer): void {
   assert.equal(answer.status, 503, surface);
   assert.equal(answer.headers.get('retry-after'), RETRY_AFTER, surface);
@@ -287,6 +295,7 @@ const JUDGES: Record<Surface, (surface: string, answer: Answer) => void> = {
   consentConfirm: assertPageUnavailable,
   dashboardSignIn: assertPageUnavailable,
   connectedApps: assertPageUnavailable,
+  portalCatalog: assertPortalPageUnavailable,
   readyBrowser: assertNotReady,
   readyPartner: assertNotReady,
 };
@@ -296,6 +305,7 @@ async function assertServing(): Promise<void> {
   const read = await requests.consentRead();
   assert.equal(read.status, 200, read.text);
   assert.equal(JSON.parse(read.text).Data.ConsentId, consentId);
+  assert.equal((await requests.portalCatalog()).status, 200);
   assert.equal((await requests.consentCreate()).status, 201);
   const token = await requests.token();
   assert.equal(token.status, 200, token.text);
