@@ -2,7 +2,7 @@ import Router from '@koa/router';
 
 import { renderBrowserErrors } from '../shared/render-browser-errors.ts';
 import type { PortalDependencies } from './portal.deps.ts';
-import { downloadOpenApi, showApi } from './show-api.ts';
+import { downloadOpenApi, downloadPostmanCollection, showApi } from './show-api.ts';
 import { showCatalog } from './show-catalog.ts';
 import { showHome } from './show-home.ts';
 
@@ -15,6 +15,7 @@ import { showHome } from './show-home.ts';
  * | /apis | GET: the catalog (`?q=` searches it) |
  * | /apis/{apiId} | GET: one API version |
  * | /apis/{apiId}/openapi.json | GET: its OpenAPI document |
+ * | /apis/{apiId}/postman.json | GET: a Postman collection of it |
  */
 export function portalRoutes(deps: PortalDependencies): Router {
   const router = new Router();
@@ -24,5 +25,6 @@ export function portalRoutes(deps: PortalDependencies): Router {
   router.get('/apis', errors, showCatalog(deps));
   router.get('/apis/:apiId', errors, showApi(deps));
   router.get('/apis/:apiId/openapi.json', errors, downloadOpenApi(deps));
+  router.get('/apis/:apiId/postman.json', errors, downloadPostmanCollection(deps));
   return router;
 }

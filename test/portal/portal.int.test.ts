@@ -19,7 +19,7 @@ import { tlsFetch } from '../helpers/tls-fetch.ts';
 const tag = randomBytes(4).toString('hex');
 let portcullis: TestPortcullis;
 let send: typeof fetch;
-const ids: Record<'v1' | 'v2' | 'draft' | 'retired' | 'accounts', string> = { v1: '', v2: '', draft: '', retired: '', accounts: '' };
+const ids: Record<'v1' | 'v2' | 'draft' | 'retired' | 'accounts' | 'unreadable', string> = { v1: '', v2: '', draft: '', retired: '', accounts: '', unreadable: '' };
 const SUNSET = new Date('2031-06-30T00:00:00Z');
 
 function weatherApi(version: string, basePath: string) {
@@ -56,6 +56,12 @@ before(async () => {
   });
   await changeApiLifecycle(context, accounts.id, { to: 'published' });
   ids.accounts = accounts.id;
+  const unreadable = await createApi(context, {
+    name: `unreadable-${tag}`, version: 'v1', basePath: `/t${tag}/unreadable`, authKind: 'none', upstreams: [{ url: 'http://127.0.0.1:9/', weight: 100 }],
+    openapi: { openapi: '3.0.3', info: { version: 'v1' } }, routes: [],
+  });
+  await changeApiLifecycle(context, unreadable.id, { to: 'published' });
+  ids.unreadable = unreadable.id;
 });
 after(() => portcullis?.close());
 
@@ -120,6 +126,25 @@ describe('the developer portal', () => {
     assert.match(download.headers.get('content-type')!, /^application\/json/);
     assert.equal(download.headers.get('content-disposition'), `attachment; filename="weather-${tag}-v2.openapi.json"`);
     assert.equal(((await download.json()) as { info: { title: string } }).info.title, `Weather ${tag}`);
+  });
+
+  test('a Postman collection of a version, its requests aimed at the version\'s base URL; a document the converter cannot read is the generic error page', async () => {
+    const response = await send(`${portcullis.urls.browser}/apis/${ids.v2}/postman.json`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type')!, /^application\/json/);
+    assert.equal(response.headers.get('content-disposition'), `attachment; filename="weather-${tag}-v2.postman_collection.json"`);
+    const collection = await response.json() as { info: { name: string; schema: string }; variable: Array<{ key: string; value: string }>; item: unknown[] };
+    assert.equal(collection.info.schema, 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
+    assert.equal(collection.info.name, `Weather ${tag}`);
+    assert.deepEqual(collection.variable.find((variable) => variable.key === 'baseUrl'), { key: 'baseUrl', value: `${portcullis.config.gatewayBaseUrl}/t${tag}/weather/v2` });
+    assert.match(JSON.stringify(collection.item), /The forecast for a postcode/);
+    const again = await send(`${portcullis.urls.browser}/apis/${ids.v2}/postman.json`);
+    assert.equal(await again.text(), JSON.stringify(collection, null, 2), 'the same collection, from the cache');
+
+    const broken = await page(`/apis/${ids.unreadable}/postman.json`);
+    assert.equal(broken.status, 500);
+    assert.match(broken.html, /<title>Error: Something went wrong · Portcullis Developers<\/title>/);
+    assert.doesNotMatch(broken.html, /openapi|swagger|Error:.*at /i, 'nothing of the converter leaks');
   });
 
   test('bad input is answered on a portal page with its status: unknown, draft and retired APIs, an over-long search', async () => {
