@@ -45,6 +45,7 @@ export default async function createSandboxBank(context: BankIntegrationContext,
     directoryJwks: [directory.jwksPath],
     clientCaCertificates: [directory.transportCa.certificatePem],
     sandboxRoutes: await sandboxOnboarding(context, directory),
+    onboardingUrl: `${config.issuer}${ONBOARDING_PREFIX}organisations`,
     ...(bankCore ? { gatewayApis: sandboxOpenBankingApis(bankCore.url), close: () => bankCore.close() } : {}),
     summary: [
       `  Sandbox directory JWKS:                  ${directory.jwksPath}`,

@@ -106,3 +106,31 @@ export function findCatalogVersion(products: readonly CatalogProduct[], apiId: s
   }
   return undefined;
 }
+
+/** A version in the changelog: every version that was ever offered (drafts never were). */
+export interface VersionHistoryEntry {
+  apiId: string;
+  title: string;
+  version: string;
+  lifecycle: 'published' | 'deprecated' | 'retired';
+  deprecatedAt: Date | null;
+  sunsetAt: Date | null;
+  successor: string | undefined;
+}
+
+/** Every version offered, by product title then newest version first: what the changelog lists. */
+export async function versionHistory(db: Knex): Promise<VersionHistoryEntry[]> {
+  const offered = (await loadCatalogue(db)).apis.filter((api) => api.lifecycle !== 'draft');
+  const byId = new Map(offered.map((api) => [api.id, api]));
+  const titleOf = (api: GatewayApi) => {
+    const title = infoOf(api).title;
+    return typeof title === 'string' && title.trim() ? title.trim() : api.name;
+  };
+  return offered.map((api) => {
+    const successor = api.successorApiId ? byId.get(api.successorApiId) : undefined;
+    return {
+      apiId: api.id, title: titleOf(api), version: api.version, lifecycle: api.lifecycle as VersionHistoryEntry['lifecycle'],
+      deprecatedAt: api.deprecatedAt, sunsetAt: api.sunsetAt, successor: successor && `${titleOf(successor)} ${successor.version}`,
+    };
+  }).sort((a, b) => a.title.localeCompare(b.title, 'en') || b.version.localeCompare(a.version, 'en', { numeric: true }));
+}

@@ -8,4 +8,10 @@ export interface PortalDependencies {
   /** Where partners call: Open Banking (FAPI) APIs on the mutual-TLS listener, every other API on the gateway's public one. */
   baseUrls: { mtls: string; gateway: string };
   logger: Logger;
+  /** The issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
+  issuer: string;
+  /** Where partner organisations sign up at the sandbox directory, when there is one. */
+  onboardingUrl: string | undefined;
+  /** Where problem types live (`<issuer>/docs/problems/`): the portal serves those pages. */
+  problemTypeBase: string;
 }

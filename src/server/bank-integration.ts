@@ -35,6 +35,8 @@ export interface BankIntegration {
    * problem details, and so does the listener for what it refuses there before any route runs.
    */
   sandboxRoutes?: { prefix: string; routes: Middleware };
+  /** Where a partner organisation signs up at the integration's directory (a sandbox's onboarding API): the portal's Open Banking guide starts there. */
+  onboardingUrl?: string;
   /** Lines for the start-up summary (a sandbox's test logins). */
   summary?: string[];
   /**

@@ -93,3 +93,23 @@ browserTest('the catalog and an Open Banking API on a desktop, by keyboard from 
   assert.match(await page.title(), /^Error: /);
   await saveScreenshot(page, 'portal/not-found-desktop');
 });
+
+browserTest('a developer reads the guides, the changelog and an error\'s page, on a phone', { phone: true }, async (page) => {
+  await page.goto(`${portcullis.urls.browser}/`);
+  await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Guides' }).tap();
+  await page.getByRole('heading', { level: 1, name: 'Guides' }).waitFor();
+  await page.getByRole('link', { name: 'Open Banking quick start' }).tap();
+  await page.getByRole('heading', { level: 2, name: 'Sign your organisation up' }).waitFor();
+  const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+  assert.ok(width <= 390, `nothing scrolls sideways at 390 px; the commands scroll in their own box (${width})`);
+  await saveScreenshot(page, 'portal/guide-open-banking-phone');
+
+  await page.goto(`${portcullis.urls.browser}/guides/deprecation`);
+  await page.getByRole('heading', { level: 2, name: 'Changelog' }).waitFor();
+  assert.equal(await page.getByRole('row').filter({ hasText: 'Weather' }).count(), 2);
+  await saveScreenshot(page, 'portal/guide-deprecation-phone');
+
+  await page.goto(`${portcullis.urls.browser}/docs/problems/rate-limited`);
+  await page.getByRole('heading', { level: 1, name: 'Rate limit exceeded' }).waitFor();
+  await saveScreenshot(page, 'portal/problem-rate-limited-phone');
+});

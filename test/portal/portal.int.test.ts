@@ -13,6 +13,7 @@ import { changeApiLifecycle } from '../../src/gateway/catalogue/api-lifecycle.se
 import { createApi } from '../../src/gateway/catalogue/catalogue.service.ts';
 import type { CatalogueContext } from '../../src/gateway/catalogue/catalogue-transaction.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { PROBLEM_TYPES } from '../../src/shared/problem.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
 
@@ -159,6 +160,44 @@ describe('the developer portal', () => {
     assert.match(long.html, /Search for at most 100 characters\./);
     const twice = await page('/apis?q=a&q=b');
     assert.equal(twice.status, 400);
+  });
+
+  test('the error reference has a page for every problem type, and the type a gateway problem names is that page', async () => {
+    const index = await page('/docs/problems');
+    assert.equal(index.status, 200);
+    for (const [slug, title] of Object.entries(PROBLEM_TYPES)) {
+      assert.match(index.html, new RegExp(`<a href="/docs/problems/${slug}"><code>${slug}</code></a>`), slug);
+      const one = await page(`/docs/problems/${slug}`);
+      assert.equal(one.status, 200, slug);
+      assert.match(one.html, new RegExp(`<h1>${title}</h1>`), slug);
+      assert.match(one.html, /<h2>What to do<\/h2>/, slug);
+    }
+    const problem = await send(`${portcullis.urls.public}/t${tag}/nowhere`);
+    assert.equal(problem.status, 404);
+    const { type } = await problem.json() as { type: string };
+    assert.equal(type, `${portcullis.config.issuer}/docs/problems/not-found`);
+    const typePage = await send(type);
+    assert.equal(typePage.status, 200, 'a problem\'s type resolves to its page');
+    assert.match(await typePage.text(), /<h1>No such resource<\/h1>/);
+    assert.equal((await page('/docs/problems/teapot')).status, 404);
+  });
+
+  test('the guides use this installation\'s URLs; the changelog lists every version offered, retired ones too', async () => {
+    const index = await page('/guides');
+    assert.equal(index.status, 200);
+    for (const slug of ['open-banking', 'rate-limits', 'deprecation']) assert.match(index.html, new RegExp(`href="/guides/${slug}"`));
+    const openBanking = await page('/guides/open-banking');
+    assert.equal(openBanking.status, 200);
+    assert.match(openBanking.html, new RegExp(`${portcullis.config.issuer}/sandbox/directory/v1/organisations/\\$ORG/software-statements`), 'the sandbox directory\'s onboarding API');
+    assert.match(openBanking.html, new RegExp(`${portcullis.config.mtlsBaseUrl}/open-banking/v3.1/aisp/accounts`));
+    assert.equal((await page('/guides/rate-limits')).status, 200);
+
+    const deprecation = await page('/guides/deprecation');
+    assert.equal(deprecation.status, 200);
+    const rows = [...deprecation.html.matchAll(/<tr>\s*<td>(?:<a href="[^"]+">)?Weather [0-9a-f]+(?:<\/a>)?<\/td>\s*<td>(v\d)<\/td>\s*<td>(\w+)<\/td>\s*<td[^>]*>[^<]*<\/td>\s*<td[^>]*>([^<]*)<\/td>\s*<td[^>]*>([^<]*)<\/td>/g)]
+      .filter((row) => row[0].includes(`Weather ${tag}`)).map((row) => row.slice(1));
+    assert.deepEqual(rows, [['v2', 'Live', '', ''], ['v1', 'Deprecated', '30 June 2031', `Weather ${tag} v2`], ['v0', 'Retired', '30 June 2031', '']], 'newest first; the draft never offered');
+    assert.equal((await page('/guides/nothing')).status, 404);
   });
 
   test('paths the portal does not serve are still the other roles\' (the authorization server\'s discovery, Connected apps)', async () => {
