@@ -75,6 +75,9 @@ browserTest('a developer finds an API from the home page and searches the catalo
 });
 
 browserTest('the catalog and an Open Banking API on a desktop, by keyboard from the skip link', {}, async (page) => {
+  await page.goto(`${portcullis.urls.browser}/`);
+  await page.getByRole('heading', { level: 2, name: 'Where to start' }).waitFor();
+  await saveScreenshot(page, 'portal/home-desktop');
   await page.goto(`${portcullis.urls.browser}/apis`);
   await page.keyboard.press('Tab');
   assert.equal(await page.locator(':focus').textContent(), 'Skip to content', 'the first stop skips the navigation');

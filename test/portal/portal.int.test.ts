@@ -81,6 +81,7 @@ describe('the developer portal', () => {
     assert.match(home.html, /<h1>Build on Portcullis Bank's APIs<\/h1>/);
     assert.match(home.html, new RegExp(`<h3><a href="/apis/${ids.accounts}">Accounts ${tag}</a></h3>`), 'products by their OpenAPI titles');
     assert.match(home.html, new RegExp(`<a href="/apis/${ids.v2}">Weather ${tag}</a>`), 'a product links to its newest version');
+    assert.match(home.html, /<a href="\/guides\/open-banking">Open Banking partner onboarding<\/a>/, 'the partner\'s way in');
     assert.doesNotMatch(home.html, /<script/);
   });
 
