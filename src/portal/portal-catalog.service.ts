@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 
 import { loadCatalogue } from '../gateway/catalogue/catalogue.service.ts';
-import type { AuthKind, GatewayApi, HttpMethod } from '../gateway/catalogue/catalogue.types.ts';
+import type { AuthKind, GatewayApi, HttpMethod, Lifecycle } from '../gateway/catalogue/catalogue.types.ts';
 
 /*
- * The catalog as a developer sees it: the APIs that are published or deprecated (drafts are not
- * ready, retired ones are gone), grouped into products: every version of one API name is one
- * product, newest version first. Titles and summaries come from each API's OpenAPI document.
+ * The catalog as a developer sees it. Every API ever offered (drafts never were) is read into a
+ * light record (its OpenAPI document reduced to a title, a summary and its operations' summaries);
+ * the catalog shows those published or deprecated (retired ones are gone), grouped into products:
+ * every version of one API name is one product, newest version first. The changelog lists them
+ * all.
  */
 
 /** An operation of a version, with the summary its OpenAPI document gives it. */
@@ -16,25 +18,34 @@ export interface CatalogOperation {
   summary: string | undefined;
 }
 
-/** One version of a product. */
-export interface CatalogVersion {
+/** An API version as the portal knows it. */
+export interface PortalApi {
   apiId: string;
+  /** The API name all its versions share: `ob-account-info`. */
+  name: string;
+  /** Its OpenAPI `info.title`, else its name. */
+  title: string;
+  /** The first paragraph of its OpenAPI `info.summary` or `info.description`, as plain text. */
+  summary: string;
   version: string;
   basePath: string;
   authKind: AuthKind;
-  lifecycle: 'published' | 'deprecated';
+  lifecycle: Exclude<Lifecycle, 'draft'>;
+  deprecatedAt: Date | null;
   sunsetAt: Date | null;
   successorApiId: string | null;
   hasOpenApi: boolean;
   operations: CatalogOperation[];
 }
 
+/** One version of a product in the catalog. */
+export type CatalogVersion = PortalApi & { lifecycle: 'published' | 'deprecated' };
+
 export interface CatalogProduct {
-  /** The API name all its versions share: `ob-account-info`. */
   name: string;
-  /** The newest version's OpenAPI `info.title`, else the name. */
+  /** The newest version's title. */
   title: string;
-  /** The first paragraph of the newest version's OpenAPI `info.description` (or `summary`), as plain text. */
+  /** The newest version's summary. */
   summary: string;
   versions: CatalogVersion[];
 }
@@ -55,37 +66,40 @@ function plainSummary(text: string): string {
   return plain.length > SUMMARY_LIMIT ? `${plain.slice(0, SUMMARY_LIMIT - 1).trimEnd()}…` : plain;
 }
 
-function summaryOf(api: GatewayApi): string {
-  const info = infoOf(api);
-  const text = typeof info.summary === 'string' ? info.summary : typeof info.description === 'string' ? info.description : '';
-  return plainSummary(text);
-}
-
 function operationSummary(api: GatewayApi, method: HttpMethod, path: string): string | undefined {
   const paths = api.openapi?.['paths'] as Record<string, Record<string, { summary?: unknown }>> | undefined;
   const summary = paths?.[path]?.[method.toLowerCase()]?.summary;
   return typeof summary === 'string' ? summary : undefined;
 }
 
-function versionOf(api: GatewayApi): CatalogVersion {
+function portalApiOf(api: GatewayApi): PortalApi {
+  const info = infoOf(api);
+  const title = typeof info.title === 'string' && info.title.trim() ? info.title.trim() : api.name;
+  const summary = typeof info.summary === 'string' ? info.summary : typeof info.description === 'string' ? info.description : '';
   return {
-    apiId: api.id, version: api.version, basePath: api.basePath, authKind: api.authKind, lifecycle: api.lifecycle as CatalogVersion['lifecycle'],
-    sunsetAt: api.sunsetAt, successorApiId: api.successorApiId, hasOpenApi: api.openapi !== null,
+    apiId: api.id, name: api.name, title, summary: plainSummary(summary), version: api.version, basePath: api.basePath, authKind: api.authKind,
+    lifecycle: api.lifecycle as PortalApi['lifecycle'], deprecatedAt: api.deprecatedAt, sunsetAt: api.sunsetAt, successorApiId: api.successorApiId,
+    hasOpenApi: api.openapi !== null,
     operations: api.routes.map((route) => ({ method: route.method, path: route.pathTemplate, summary: operationSummary(api, route.method, route.pathTemplate) }))
       .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method)),
   };
 }
 
-const newestFirst = (a: GatewayApi, b: GatewayApi) => b.version.localeCompare(a.version, 'en', { numeric: true });
+/** Every API version ever offered, from the store. */
+export async function loadPortalApis(db: Knex): Promise<PortalApi[]> {
+  return (await loadCatalogue(db)).apis.filter((api) => api.lifecycle !== 'draft').map(portalApiOf);
+}
 
-/** Every product a developer may see, by title. */
-export async function portalCatalog(db: Knex): Promise<CatalogProduct[]> {
-  const visible = (await loadCatalogue(db)).apis.filter((api) => api.lifecycle === 'published' || api.lifecycle === 'deprecated');
-  const byName = Map.groupBy(visible, (api) => api.name);
-  return [...byName.entries()].map(([name, apis]) => {
-    const versions = [...apis].sort(newestFirst);
-    const title = infoOf(versions[0]!).title;
-    return { name, title: typeof title === 'string' && title.trim() ? title.trim() : name, summary: summaryOf(versions[0]!), versions: versions.map(versionOf) };
+const byTitleThenNewest = (a: PortalApi, b: PortalApi) => a.title.localeCompare(b.title, 'en') || b.version.localeCompare(a.version, 'en', { numeric: true });
+
+const isOffered = (api: PortalApi): api is CatalogVersion => api.lifecycle === 'published' || api.lifecycle === 'deprecated';
+
+/** The products a developer may see, by title. */
+export function portalCatalog(apis: readonly PortalApi[]): CatalogProduct[] {
+  const byName = Map.groupBy(apis.filter(isOffered), (api) => api.name);
+  return [...byName.entries()].map(([name, versions]) => {
+    const newestFirst = [...versions].sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }));
+    return { name, title: newestFirst[0]!.title, summary: newestFirst[0]!.summary, versions: newestFirst };
   }).sort((a, b) => a.title.localeCompare(b.title, 'en'));
 }
 
@@ -107,30 +121,14 @@ export function findCatalogVersion(products: readonly CatalogProduct[], apiId: s
   return undefined;
 }
 
-/** A version in the changelog: every version that was ever offered (drafts never were). */
-export interface VersionHistoryEntry {
-  apiId: string;
-  title: string;
-  version: string;
-  lifecycle: 'published' | 'deprecated' | 'retired';
-  deprecatedAt: Date | null;
-  sunsetAt: Date | null;
-  successor: string | undefined;
-}
+/** A version in the changelog, with its successor's title and version. */
+export type VersionHistoryEntry = PortalApi & { successor: string | undefined };
 
-/** Every version offered, by product title then newest version first: what the changelog lists. */
-export async function versionHistory(db: Knex): Promise<VersionHistoryEntry[]> {
-  const offered = (await loadCatalogue(db)).apis.filter((api) => api.lifecycle !== 'draft');
-  const byId = new Map(offered.map((api) => [api.id, api]));
-  const titleOf = (api: GatewayApi) => {
-    const title = infoOf(api).title;
-    return typeof title === 'string' && title.trim() ? title.trim() : api.name;
-  };
-  return offered.map((api) => {
+/** Every version offered, by title then newest version first: what the changelog lists. */
+export function versionHistory(apis: readonly PortalApi[]): VersionHistoryEntry[] {
+  const byId = new Map(apis.map((api) => [api.apiId, api]));
+  return [...apis].sort(byTitleThenNewest).map((api) => {
     const successor = api.successorApiId ? byId.get(api.successorApiId) : undefined;
-    return {
-      apiId: api.id, title: titleOf(api), version: api.version, lifecycle: api.lifecycle as VersionHistoryEntry['lifecycle'],
-      deprecatedAt: api.deprecatedAt, sunsetAt: api.sunsetAt, successor: successor && `${titleOf(successor)} ${successor.version}`,
-    };
-  }).sort((a, b) => a.title.localeCompare(b.title, 'en') || b.version.localeCompare(a.version, 'en', { numeric: true }));
+    return { ...api, successor: successor && `${successor.title} ${successor.version}` };
+  });
 }

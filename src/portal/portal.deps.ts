@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
 
 import type { Logger } from '../observability/logger.ts';
+import type { PortalApisCache } from './portal-apis-cache.ts';
 
 /** What the developer portal's pages need. */
 export interface PortalDependencies {
   db: Knex;
+  /** The catalogue as the portal shows it, kept in memory. */
+  catalog: PortalApisCache;
   /** Where partners call: Open Banking (FAPI) APIs on the mutual-TLS listener, every other API on the gateway's public one. */
   baseUrls: { mtls: string; gateway: string };
   logger: Logger;

@@ -8,7 +8,7 @@ import { PortalPageError } from './portal-page-error.ts';
 import { postmanCollection } from './postman/postman-conversion.ts';
 
 async function visibleVersion(deps: PortalDependencies, apiId: string): Promise<{ product: CatalogProduct; version: CatalogVersion }> {
-  const found = findCatalogVersion(await portalCatalog(deps.db), apiId);
+  const found = findCatalogVersion(portalCatalog(await deps.catalog.apis()), apiId);
   if (!found) throw new PortalPageError(404, 'There is no such API, or it is no longer offered.');
   return found;
 }

@@ -18,7 +18,7 @@ function readQuery(value: string | string[] | undefined): string {
 export function showCatalog(deps: PortalDependencies): Middleware {
   return async function showCatalog(ctx) {
     const query = readQuery(ctx.query['q']);
-    const all = await portalCatalog(deps.db);
+    const all = portalCatalog(await deps.catalog.apis());
     const products = query ? searchCatalog(all, query) : all;
     ctx.type = 'html';
     ctx.body = await renderView('portal/catalog', { section: 'apis', products, query, total: all.length });

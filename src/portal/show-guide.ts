@@ -29,7 +29,7 @@ export function showGuide(deps: PortalDependencies): Middleware {
   return async function showGuide(ctx) {
     const slug = ctx.params['slug']!;
     if (!isGuide(slug)) throw new PortalPageError(404, 'There is no such guide.');
-    const history = slug === 'deprecation' ? await versionHistory(deps.db) : [];
+    const history = slug === 'deprecation' ? versionHistory(await deps.catalog.apis()) : [];
     ctx.type = 'html';
     ctx.body = await renderView(`portal/guides/${slug}`, {
       section: 'guides', title: GUIDES[slug], issuer: deps.issuer, mtls: deps.baseUrls.mtls, gateway: deps.baseUrls.gateway, onboardingUrl: deps.onboardingUrl, history,

@@ -7,7 +7,7 @@ import type { PortalDependencies } from './portal.deps.ts';
 /** `GET /`: what the platform offers and where to start, with its products. */
 export function showHome(deps: PortalDependencies): Middleware {
   return async function showHome(ctx) {
-    const products = await portalCatalog(deps.db);
+    const products = portalCatalog(await deps.catalog.apis());
     ctx.type = 'html';
     ctx.body = await renderView('portal/home', { section: 'home', products });
   };

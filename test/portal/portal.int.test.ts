@@ -201,6 +201,18 @@ describe('the developer portal', () => {
     assert.equal((await page('/guides/nothing')).status, 404);
   });
 
+  test('the catalog is kept in memory and read again when an API changes: a new version shows at once, a retired one goes', async () => {
+    const context: CatalogueContext = { db: portcullis.db, events: portcullis.events, clock: systemClock, actor: 'ops' };
+    assert.doesNotMatch((await page('/apis')).html, new RegExp(`Weather ${tag} v9`));
+    const late = await createApi(context, weatherApi('v9', `/t${tag}/weather/v9`));
+    await changeApiLifecycle(context, late.id, { to: 'published' });
+    assert.match((await page('/apis')).html, new RegExp(`Weather ${tag} v9`), 'published just now');
+    await changeApiLifecycle(context, late.id, { to: 'deprecated', sunsetAt: SUNSET.toISOString() });
+    await changeApiLifecycle(context, late.id, { to: 'retired' });
+    assert.doesNotMatch((await page('/apis')).html, new RegExp(`Weather ${tag} v9`), 'retired just now');
+    assert.equal((await page(`/apis/${late.id}`)).status, 404);
+  });
+
   test('paths the portal does not serve are still the other roles\' (the authorization server\'s discovery, Connected apps)', async () => {
     assert.equal((await page('/.well-known/openid-configuration')).status, 200);
     const dashboard = await send(`${portcullis.urls.browser}/connected-apps`, { redirect: 'manual' });

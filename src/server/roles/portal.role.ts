@@ -1,8 +1,20 @@
 import type { Middleware } from 'koa';
 
+import { portalApisCache, type PortalApisCache } from '../../portal/portal-apis-cache.ts';
 import { portalRoutes } from '../../portal/portal.routes.ts';
 import { problemTypeBase } from '../error-family.ts';
+import type { ServerContext } from '../server-context.ts';
 import type { Role } from './role.ts';
+
+// One per server, not one per generation of the authorization server (the role is rebuilt at each
+// key rotation): its listeners stay on the bus for the server's life.
+const caches = new WeakMap<ServerContext, PortalApisCache>();
+
+function catalogOf(context: ServerContext): PortalApisCache {
+  let cache = caches.get(context);
+  if (!cache) caches.set(context, cache = portalApisCache(context.db, context.events, context.clock));
+  return cache;
+}
 
 /**
  * The `portal` role: the developer portal's pages at `/` on the browser listener, where developers
@@ -12,7 +24,7 @@ export const portalRole: Role = async (context) => {
   const { config, db, logger, bank } = context;
   return {
     browser: [portalRoutes({
-      db, logger, issuer: config.issuer, onboardingUrl: bank.onboardingUrl, problemTypeBase: problemTypeBase(config.issuer),
+      db, logger, catalog: catalogOf(context), issuer: config.issuer, onboardingUrl: bank.onboardingUrl, problemTypeBase: problemTypeBase(config.issuer),
       baseUrls: { mtls: config.mtlsBaseUrl, gateway: config.gatewayBaseUrl },
     }).routes() as Middleware],
   };
