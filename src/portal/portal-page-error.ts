@@ -4,7 +4,7 @@ export class PortalPageError extends Error {
   readonly status: number;
   readonly expose = true;
 
-  constructor(status: 404 | 400, message: string) {
+  constructor(status: 400 | 403 | 404, message: string) {
     super(message);
     this.status = status;
   }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
 import type { Logger } from '../observability/logger.ts';
+import type { AccountPagesDependencies } from './accounts/sign-up.pages.ts';
 import type { PortalApisCache } from './portal-apis-cache.ts';
 
 /** What the developer portal's pages need. */
@@ -15,6 +16,8 @@ export interface PortalDependencies {
   issuer: string;
   /** Where partner organisations sign up at the sandbox directory, when there is one. */
   onboardingUrl: string | undefined;
+  /** Developer accounts, where mail can be sent (the development outbox for now): absent, the account pages are too. */
+  accounts: AccountPagesDependencies | undefined;
   /** Where problem types live (`<issuer>/docs/problems/`): the portal serves those pages. */
   problemTypeBase: string;
 }

@@ -1,6 +1,11 @@
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 
+import { noStore } from '../shared/no-store.ts';
+import { parseForm } from '../shared/parse-form.ts';
 import { renderBrowserErrors } from '../shared/render-browser-errors.ts';
+import { checkPortalForm } from './accounts/portal-form-csrf.ts';
+import { showCheckEmail, showOutbox, showSignUp, showVerifyEmail, submitSignUp, type AccountPagesDependencies } from './accounts/sign-up.pages.ts';
 import type { PortalDependencies } from './portal.deps.ts';
 import { downloadOpenApi, downloadPostmanCollection, showApi } from './show-api.ts';
 import { showCatalog } from './show-catalog.ts';
@@ -20,6 +25,9 @@ import { showProblem, showProblems } from './show-problems.ts';
  * | /apis/{apiId}/postman.json | GET: a Postman collection of it |
  * | /guides[/{slug}] | GET: the guides |
  * | /docs/problems[/{slug}] | GET: the error reference, each problem type's page |
+ * | /account/sign-up | GET, POST: a developer account (CSRF-checked form) |
+ * | /account/check-email, /account/verify | GET: after signing up; the mailed link |
+ * | /dev/outbox | GET: the mail sent, where it goes to the development outbox |
  */
 export function portalRoutes(deps: PortalDependencies): Router {
   const router = new Router();
@@ -34,5 +42,14 @@ export function portalRoutes(deps: PortalDependencies): Router {
   router.get('/guides/:slug', errors, showGuide(deps));
   router.get('/docs/problems', errors, showProblems(deps));
   router.get('/docs/problems/:slug', errors, showProblem(deps));
+  if (deps.accounts) accountRoutes(router, deps.accounts, errors);
   return router;
+}
+
+function accountRoutes(router: Router, deps: AccountPagesDependencies, errors: Middleware): void {
+  router.get('/account/sign-up', noStore, errors, showSignUp(deps));
+  router.post('/account/sign-up', noStore, errors, parseForm, checkPortalForm(deps.csrfSecret), submitSignUp(deps));
+  router.get('/account/check-email', noStore, errors, showCheckEmail(deps));
+  router.get('/account/verify', noStore, errors, showVerifyEmail(deps));
+  if (deps.outbox) router.get('/dev/outbox', noStore, errors, showOutbox(deps));
 }

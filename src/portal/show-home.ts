@@ -9,6 +9,6 @@ export function showHome(deps: PortalDependencies): Middleware {
   return async function showHome(ctx) {
     const products = portalCatalog(await deps.catalog.apis());
     ctx.type = 'html';
-    ctx.body = await renderView('portal/home', { section: 'home', products });
+    ctx.body = await renderView('portal/home', { section: 'home', products, signUp: deps.accounts !== undefined });
   };
 }

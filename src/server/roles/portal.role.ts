@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 
 import { portalApisCache, type PortalApisCache } from '../../portal/portal-apis-cache.ts';
+import { outboxMailer } from '../../portal/mail/outbox.store.ts';
 import { portalRoutes } from '../../portal/portal.routes.ts';
 import { problemTypeBase } from '../error-family.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -21,10 +22,12 @@ function catalogOf(context: ServerContext): PortalApisCache {
  * find the APIs the gateway serves.
  */
 export const portalRole: Role = async (context) => {
-  const { config, db, logger, bank } = context;
+  const { config, db, logger, bank, clock } = context;
+  // Mail goes to the development outbox; in production the account pages wait for a mail server.
+  const accounts = config.env === 'production' ? undefined : { db, clock, mailer: outboxMailer(db, clock), portalUrl: config.issuer, csrfSecret: context.csrfSecret, outbox: true };
   return {
     browser: [portalRoutes({
-      db, logger, catalog: catalogOf(context), issuer: config.issuer, onboardingUrl: bank.onboardingUrl, problemTypeBase: problemTypeBase(config.issuer),
+      db, logger, catalog: catalogOf(context), accounts, issuer: config.issuer, onboardingUrl: bank.onboardingUrl, problemTypeBase: problemTypeBase(config.issuer),
       baseUrls: { mtls: config.mtlsBaseUrl, gateway: config.gatewayBaseUrl },
     }).routes() as Middleware],
   };
