@@ -39,7 +39,7 @@ test('two workers share the ports, the summary is printed once, and SIGTERM stop
     assert.equal(primary.exitCode, null, `the primary exited:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  assert.match(output, /Portcullis is running \(roles: auth, gateway, console; 2 worker processes\)/);
+  assert.match(output, /Portcullis is running \(roles: auth, gateway, portal, console; 2 worker processes\)/);
   assert.equal(output.split('Portcullis is running').length, 2, 'printed once');
 
   const workers = execFileSync('pgrep', ['-P', String(primary.pid)], { encoding: 'utf8' }).trim().split('\n');
