@@ -41,6 +41,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** What a rate-limited call gets while Redis cannot be reached; see `defaults.gateway.onRedisFailure`. */
   rateLimitOnRedisFailure: 'open' | 'closed';
+  /** Developer sign-ups a client network (an IPv4 address, an IPv6 /64) may send in an hour. */
+  portalSignUpsPerHour: number;
   /** Which parts this process runs; each role adds its routes to the listeners. */
   roles: readonly RoleName[];
   /**
@@ -134,6 +136,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     accessTokenFormat: env.ACCESS_TOKEN_FORMAT,
     redisUrl: env.REDIS_URL,
     rateLimitOnRedisFailure: env.RATE_LIMIT_ON_REDIS_FAILURE,
+    portalSignUpsPerHour: env.PORTAL_SIGN_UPS_PER_HOUR,
     roles: [...new Set(env.ROLES)],
     bankIntegration: resolve(env.BANK_INTEGRATION ?? defaults.sandboxBankIntegration),
     dataDir: resolve(env.DATA_DIR),

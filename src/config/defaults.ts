@@ -42,6 +42,12 @@ export const defaults = {
    */
   accessTokenFormat: 'jwt' as 'jwt' | 'opaque',
 
+  /**
+   * Developer sign-ups a client network (an IPv4 address, an IPv6 /64) may send to the portal in an
+   * hour; each sends a mail. Default 20; an address is also sent at most 3 sign-up mails an hour.
+   */
+  portalSignUpsPerHour: 20,
+
   gateway: {
     /**
      * What a rate-limited call gets when Redis (the shared counters) cannot be reached: `open`

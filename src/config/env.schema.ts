@@ -59,6 +59,7 @@ export const envSchema = z.object({
   ACCESS_TOKEN_FORMAT: z.enum(['jwt', 'opaque']).default(defaults.accessTokenFormat),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_ON_REDIS_FAILURE: z.enum(['open', 'closed']).default(defaults.gateway.onRedisFailure),
+  PORTAL_SIGN_UPS_PER_HOUR: positiveInteger(100_000).default(defaults.portalSignUpsPerHour),
   ISSUER: httpsUrl.optional(),
   MTLS_BASE_URL: httpsUrl.optional(),
   DATA_DIR: z.string().min(1).default(defaults.dataDir),

@@ -70,6 +70,7 @@ describe('loadConfig defaults', () => {
       accessTokenFormat: 'jwt',
       redisUrl: undefined,
       rateLimitOnRedisFailure: 'open',
+      portalSignUpsPerHour: 20,
       roles: ['auth', 'gateway', 'portal', 'console'],
       bankIntegration: resolve('./sandbox/sandbox-bank.ts'),
       dataDir: resolve('./data'),
@@ -142,6 +143,7 @@ describe('loadConfig reads every variable', () => {
       ADMIN_TOKEN: adminToken,
       REDIS_URL: 'rediss://cache.internal:6380/2',
       RATE_LIMIT_ON_REDIS_FAILURE: 'closed',
+      PORTAL_SIGN_UPS_PER_HOUR: '50',
       ACCESS_TOKEN_FORMAT: 'opaque',
       WORKERS: '4',
     };
@@ -162,7 +164,7 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
     assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret, adminToken });
     assert.deepEqual([config.gatewayPort, config.gatewayBaseUrl, config.adminPort, config.adminHost], [9445, 'https://api.bank.example', 9446, '10.0.0.5']);
-    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure, config.accessTokenFormat, config.workers], ['rediss://cache.internal:6380/2', 'closed', 'opaque', 4]);
+    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure, config.accessTokenFormat, config.workers, config.portalSignUpsPerHour], ['rediss://cache.internal:6380/2', 'closed', 'opaque', 4, 50]);
     assert.deepEqual(config.openBanking, { messageSigning: false, organisationId: '0015800001041REAAY', trustAnchor: 'directory.bank.example' });
     assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
     assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));

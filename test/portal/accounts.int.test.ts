@@ -127,4 +127,48 @@ describe('developer sign-up', () => {
     }
     assert.equal((await developers(email))[0].email_verified_at, null);
   });
+
+  test('an address is mailed at most three times an hour, whatever the answers say', async () => {
+    const email = address();
+    const form = await signUpForm();
+    for (let i = 0; i < 5; i += 1) {
+      const answer = await post(form.cookie, { csrf: form.csrf, email, name: 'Flooded', password: 'a long enough password' });
+      assert.equal(answer.status, 303, 'the same answer every time');
+    }
+    assert.equal((await mailTo(email)).length, 3);
+  });
+});
+
+describe('developer sign-up, throttled by network', () => {
+  let strict: TestPortcullis;
+  before(async () => {
+    strict = await startTestPortcullis({ PORTAL_SIGN_UPS_PER_HOUR: '3' });
+    // The count outlives a run on PostgreSQL; other files' sign-ups may still add to it meanwhile.
+    await strict.db('login_attempts').where('key', 'like', 'portal-sign-up-network:%').delete();
+  });
+  after(() => strict?.close());
+
+  test('past the limit a network is told when to come back (429, Retry-After), and nothing is created or mailed', async () => {
+    const strictSend = tlsFetch(strict.caPem);
+    const page = await strictSend(`${strict.urls.browser}/account/sign-up`);
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+    const csrf = (await page.text()).match(/name="csrf" value="([^"]+)"/)![1]!;
+    let refused: Response | undefined;
+    let email = '';
+    for (let attempt = 1; attempt <= 4 && !refused; attempt += 1) {
+      email = address();
+      const answer = await strictSend(`${strict.urls.browser}/account/sign-up`, {
+        method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, email, name: 'Busy', password: 'a long enough password' }).toString(),
+      });
+      if (answer.status === 429) refused = answer;
+      else assert.equal(answer.status, 303);
+    }
+    assert.ok(refused, 'the fourth sign-up within the hour at the latest is refused');
+    const wait = Number(refused.headers.get('retry-after'));
+    assert.ok(wait >= 1 && wait <= 3600, `Retry-After ${wait}`);
+    assert.match(await refused.text(), /Too many sign-ups have come from your network\. Try again in \d+ minutes\./);
+    assert.equal((await strict.db('portal_developers').where({ email_key: email })).length, 0);
+    assert.equal((await strict.db('portal_outbox').where({ recipient: email })).length, 0);
+  });
 });

@@ -58,7 +58,7 @@ function usernameKey(username: string): string {
 
 // An IPv6 subscriber is normally given a whole /64 (RFC 6177), so counting single IPv6 addresses
 // would let one attacker rotate through 2^64 of them; IPv4-mapped addresses count as IPv4.
-function addressKey(ip: string): string {
+export function addressKey(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1]!;
   if (!isIPv6(ip)) return ip;

@@ -33,6 +33,14 @@ export function submitSignUp(deps: AccountPagesDependencies): Middleware {
       });
       return;
     }
+    const network = await deps.throttle.admitNetwork(ctx.ip);
+    if (!network.admitted) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(network.retryAfterSeconds));
+      ctx.type = 'html';
+      ctx.body = await renderView('portal/error', { message: `Too many sign-ups have come from your network. Try again in ${Math.ceil(network.retryAfterSeconds / 60)} minutes.`, code: undefined });
+      return;
+    }
     await signUp(deps, read.value);
     ctx.status = 303;
     ctx.redirect('/account/check-email');

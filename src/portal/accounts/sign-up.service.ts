@@ -5,19 +5,22 @@ import type { Knex } from 'knex';
 import { hashPassword } from '../../auth/customers/password-authenticator.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { SignUpThrottle } from './sign-up-throttle.ts';
 import { emailKeyOf, findDeveloperByEmail, insertDeveloperIfNew, insertEmailToken, markEmailVerified, spendEmailToken } from './developer.store.ts';
 
 /*
  * Signing up for the developer portal: an account per email address, verified by a link mailed
  * to it. The answer to a sign-up never says whether the address had an account (that would tell
- * anyone who has one); the mail does, to its owner alone. Passwords are hashed with Argon2id in
- * both cases, so that the time taken does not tell either.
+ * anyone who has one); the mail does, to its owner alone, and at most a few times an hour (past
+ * that, silently none). Passwords are hashed with Argon2id in both cases, so that the time taken
+ * does not tell either.
  */
 
 export interface AccountsDependencies {
   db: Knex;
   clock: Clock;
   mailer: Mailer;
+  throttle: SignUpThrottle;
   /** The portal's origin, for the links in mail. */
   portalUrl: string;
 }
@@ -34,6 +37,7 @@ const TOKEN_LIFETIME_MS = 24 * 3_600_000;
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 async function mailVerificationLink(deps: AccountsDependencies, developer: { id: string; email: string; name: string }): Promise<void> {
+  if (!(await deps.throttle.mayMail(emailKeyOf(developer.email)))) return;
   const token = randomBytes(32).toString('base64url');
   await insertEmailToken(deps.db, { token_hash: tokenHash(token), developer_id: developer.id, purpose: VERIFY_EMAIL, expires_at: new Date(deps.clock.now().getTime() + TOKEN_LIFETIME_MS) });
   await deps.mailer.send({
@@ -50,6 +54,7 @@ export async function signUp(deps: AccountsDependencies, input: SignUp): Promise
   if (await insertDeveloperIfNew(deps.db, developer)) return mailVerificationLink(deps, developer);
   const existing = (await findDeveloperByEmail(deps.db, input.email))!;
   if (!existing.email_verified_at) return mailVerificationLink(deps, existing);
+  if (!(await deps.throttle.mayMail(existing.email_key))) return;
   await deps.mailer.send({
     to: existing.email,
     subject: 'You already have a Portcullis Developers account',

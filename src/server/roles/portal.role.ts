@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 
 import { portalApisCache, type PortalApisCache } from '../../portal/portal-apis-cache.ts';
+import { createSignUpThrottle } from '../../portal/accounts/sign-up-throttle.ts';
 import { outboxMailer } from '../../portal/mail/outbox.store.ts';
 import { portalRoutes } from '../../portal/portal.routes.ts';
 import { problemTypeBase } from '../error-family.ts';
@@ -24,7 +25,10 @@ function catalogOf(context: ServerContext): PortalApisCache {
 export const portalRole: Role = async (context) => {
   const { config, db, logger, bank, clock } = context;
   // Mail goes to the development outbox; in production the account pages wait for a mail server.
-  const accounts = config.env === 'production' ? undefined : { db, clock, mailer: outboxMailer(db, clock), portalUrl: config.issuer, csrfSecret: context.csrfSecret, outbox: true };
+  const accounts = config.env === 'production' ? undefined : {
+    db, clock, mailer: outboxMailer(db, clock), portalUrl: config.issuer, csrfSecret: context.csrfSecret, outbox: true,
+    throttle: createSignUpThrottle(db, { perNetworkPerHour: config.portalSignUpsPerHour, mailsPerAddressPerHour: 3 }),
+  };
   return {
     browser: [portalRoutes({
       db, logger, catalog: catalogOf(context), accounts, issuer: config.issuer, onboardingUrl: bank.onboardingUrl, problemTypeBase: problemTypeBase(config.issuer),
