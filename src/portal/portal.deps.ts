@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 import type { Logger } from '../observability/logger.ts';
-import type { AccountPagesDependencies } from './accounts/sign-up.pages.ts';
+import type { AccountPagesDependencies } from './accounts/account-pages.deps.ts';
 import type { PortalApisCache } from './portal-apis-cache.ts';
 
 /** What the developer portal's pages need. */

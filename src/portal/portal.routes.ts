@@ -1,11 +1,15 @@
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
 
 import { noStore } from '../shared/no-store.ts';
 import { parseForm } from '../shared/parse-form.ts';
 import { renderBrowserErrors } from '../shared/render-browser-errors.ts';
+import type { AccountPagesDependencies } from './accounts/account-pages.deps.ts';
+import { showAccount } from './accounts/account.pages.ts';
+import { showForgotPassword, showResetPassword, submitForgotPassword, submitResetPassword } from './accounts/password-reset.pages.ts';
 import { checkPortalForm } from './accounts/portal-form-csrf.ts';
-import { showCheckEmail, showOutbox, showSignUp, showVerifyEmail, submitSignUp, type AccountPagesDependencies } from './accounts/sign-up.pages.ts';
+import { showSignIn, submitSignIn, submitSignOut } from './accounts/sign-in.pages.ts';
+import { showCheckEmail, showOutbox, showSignUp, showVerifyEmail, submitSignUp } from './accounts/sign-up.pages.ts';
+import { loadPortalSession, requireDeveloper } from './session/portal-session-cookie.ts';
 import type { PortalDependencies } from './portal.deps.ts';
 import { downloadOpenApi, downloadPostmanCollection, showApi } from './show-api.ts';
 import { showCatalog } from './show-catalog.ts';
@@ -27,29 +31,44 @@ import { showProblem, showProblems } from './show-problems.ts';
  * | /docs/problems[/{slug}] | GET: the error reference, each problem type's page |
  * | /account/sign-up | GET, POST: a developer account (CSRF-checked form) |
  * | /account/check-email, /account/verify | GET: after signing up; the mailed link |
+ * | /account/sign-in, /account/sign-out | GET, POST; POST: a developer's session |
+ * | /account/forgot-password, /account/reset-password | GET, POST: a password reset by mailed link |
+ * | /account | GET: the signed-in developer's account |
  * | /dev/outbox | GET: the mail sent, where it goes to the development outbox |
  */
 export function portalRoutes(deps: PortalDependencies): Router {
   const router = new Router();
-  // On each route, not the router: a path the portal does not serve goes on to the other roles, whose errors are theirs.
-  const errors = renderBrowserErrors(deps.logger, 'portal/error');
-  router.get('/', errors, showHome(deps));
-  router.get('/apis', errors, showCatalog(deps));
-  router.get('/apis/:apiId', errors, showApi(deps));
-  router.get('/apis/:apiId/openapi.json', errors, downloadOpenApi(deps));
-  router.get('/apis/:apiId/postman.json', errors, downloadPostmanCollection(deps));
-  router.get('/guides', errors, showGuides());
-  router.get('/guides/:slug', errors, showGuide(deps));
-  router.get('/docs/problems', errors, showProblems(deps));
-  router.get('/docs/problems/:slug', errors, showProblem(deps));
-  if (deps.accounts) accountRoutes(router, deps.accounts, errors);
+  // The router runs these only for a request one of its routes matches: a path the portal does not
+  // serve goes on to the other roles, whose errors are theirs.
+  router.use(renderBrowserErrors(deps.logger, 'portal/error'));
+  // Every portal page knows who is signed in (for its navigation).
+  if (deps.accounts) router.use(loadPortalSession(deps.accounts));
+  router.get('/', showHome(deps));
+  router.get('/apis', showCatalog(deps));
+  router.get('/apis/:apiId', showApi(deps));
+  router.get('/apis/:apiId/openapi.json', downloadOpenApi(deps));
+  router.get('/apis/:apiId/postman.json', downloadPostmanCollection(deps));
+  router.get('/guides', showGuides());
+  router.get('/guides/:slug', showGuide(deps));
+  router.get('/docs/problems', showProblems(deps));
+  router.get('/docs/problems/:slug', showProblem(deps));
+  if (deps.accounts) accountRoutes(router, deps.accounts);
   return router;
 }
 
-function accountRoutes(router: Router, deps: AccountPagesDependencies, errors: Middleware): void {
-  router.get('/account/sign-up', noStore, errors, showSignUp(deps));
-  router.post('/account/sign-up', noStore, errors, parseForm, checkPortalForm(deps.csrfSecret), submitSignUp(deps));
-  router.get('/account/check-email', noStore, errors, showCheckEmail(deps));
-  router.get('/account/verify', noStore, errors, showVerifyEmail(deps));
-  if (deps.outbox) router.get('/dev/outbox', noStore, errors, showOutbox(deps));
+function accountRoutes(router: Router, deps: AccountPagesDependencies): void {
+  const form = [noStore, parseForm, checkPortalForm(deps.csrfSecret)];
+  router.get('/account/sign-up', noStore, showSignUp(deps));
+  router.post('/account/sign-up', ...form, submitSignUp(deps));
+  router.get('/account/check-email', noStore, showCheckEmail(deps));
+  router.get('/account/verify', noStore, showVerifyEmail(deps));
+  router.get('/account/sign-in', noStore, showSignIn(deps));
+  router.post('/account/sign-in', ...form, submitSignIn(deps));
+  router.post('/account/sign-out', ...form, submitSignOut(deps));
+  router.get('/account/forgot-password', noStore, showForgotPassword(deps));
+  router.post('/account/forgot-password', ...form, submitForgotPassword(deps));
+  router.get('/account/reset-password', noStore, showResetPassword(deps));
+  router.post('/account/reset-password', ...form, submitResetPassword(deps));
+  router.get('/account', noStore, requireDeveloper, showAccount(deps));
+  if (deps.outbox) router.get('/dev/outbox', noStore, showOutbox(deps));
 }

@@ -1,11 +1,11 @@
 import type { Middleware } from 'koa';
 
 import { getApi } from '../gateway/catalogue/catalogue.service.ts';
-import { renderView } from '../shared/render-view.ts';
 import { findCatalogVersion, portalCatalog, type CatalogProduct, type CatalogVersion } from './portal-catalog.service.ts';
 import type { PortalDependencies } from './portal.deps.ts';
 import { PortalPageError } from './portal-page-error.ts';
 import { postmanCollection } from './postman/postman-conversion.ts';
+import { renderPortalPage } from './render-portal-page.ts';
 
 async function visibleVersion(deps: PortalDependencies, apiId: string): Promise<{ product: CatalogProduct; version: CatalogVersion }> {
   const found = findCatalogVersion(portalCatalog(await deps.catalog.apis()), apiId);
@@ -24,8 +24,7 @@ export function showApi(deps: PortalDependencies): Middleware {
     const { product, version } = await visibleVersion(deps, ctx.params['apiId']!);
     const baseUrl = baseUrlOf(deps, version);
     const successor = version.successorApiId ? product.versions.find((candidate) => candidate.apiId === version.successorApiId) : undefined;
-    ctx.type = 'html';
-    ctx.body = await renderView('portal/api', { section: 'apis', product, version, baseUrl, successor });
+    await renderPortalPage(ctx, 'portal/api', { section: 'apis', product, version, baseUrl, successor });
   };
 }
 

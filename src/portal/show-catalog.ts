@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
 
-import { renderView } from '../shared/render-view.ts';
 import { portalCatalog, searchCatalog } from './portal-catalog.service.ts';
 import type { PortalDependencies } from './portal.deps.ts';
 import { PortalPageError } from './portal-page-error.ts';
+import { renderPortalPage } from './render-portal-page.ts';
 
 const QUERY_LIMIT = 100;
 
@@ -20,7 +20,6 @@ export function showCatalog(deps: PortalDependencies): Middleware {
     const query = readQuery(ctx.query['q']);
     const all = portalCatalog(await deps.catalog.apis());
     const products = query ? searchCatalog(all, query) : all;
-    ctx.type = 'html';
-    ctx.body = await renderView('portal/catalog', { section: 'apis', products, query, total: all.length });
+    await renderPortalPage(ctx, 'portal/catalog', { section: 'apis', products, query, total: all.length });
   };
 }

@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
 
-import { renderView } from '../shared/render-view.ts';
 import { versionHistory } from './portal-catalog.service.ts';
 import { PortalPageError } from './portal-page-error.ts';
 import type { PortalDependencies } from './portal.deps.ts';
+import { renderPortalPage } from './render-portal-page.ts';
 
 /** The guides, by slug, with their titles; each is `views/portal/guides/<slug>.ejs`. */
 export const GUIDES = {
@@ -19,8 +19,7 @@ const isGuide = (slug: string): slug is GuideSlug => Object.hasOwn(GUIDES, slug)
 /** `GET /guides`: the guides and the error reference. */
 export function showGuides(): Middleware {
   return async function showGuides(ctx) {
-    ctx.type = 'html';
-    ctx.body = await renderView('portal/guides/index', { section: 'guides', guides: Object.entries(GUIDES).map(([slug, title]) => ({ slug, title })) });
+    await renderPortalPage(ctx, 'portal/guides/index', { section: 'guides', guides: Object.entries(GUIDES).map(([slug, title]) => ({ slug, title })) });
   };
 }
 
@@ -30,8 +29,7 @@ export function showGuide(deps: PortalDependencies): Middleware {
     const slug = ctx.params['slug']!;
     if (!isGuide(slug)) throw new PortalPageError(404, 'There is no such guide.');
     const history = slug === 'deprecation' ? versionHistory(await deps.catalog.apis()) : [];
-    ctx.type = 'html';
-    ctx.body = await renderView(`portal/guides/${slug}`, {
+    await renderPortalPage(ctx, `portal/guides/${slug}`, {
       section: 'guides', title: GUIDES[slug], issuer: deps.issuer, mtls: deps.baseUrls.mtls, gateway: deps.baseUrls.gateway, onboardingUrl: deps.onboardingUrl, history,
     });
   };

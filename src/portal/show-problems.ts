@@ -1,10 +1,10 @@
 import type { Middleware } from 'koa';
 
 import { PROBLEM_TYPES, type ProblemSlug } from '../shared/problem.ts';
-import { renderView } from '../shared/render-view.ts';
 import { PortalPageError } from './portal-page-error.ts';
 import type { PortalDependencies } from './portal.deps.ts';
 import { PROBLEM_REFERENCE } from './problem-reference.ts';
+import { renderPortalPage } from './render-portal-page.ts';
 
 const isSlug = (slug: string): slug is ProblemSlug => Object.hasOwn(PROBLEM_TYPES, slug);
 
@@ -12,8 +12,7 @@ const isSlug = (slug: string): slug is ProblemSlug => Object.hasOwn(PROBLEM_TYPE
 export function showProblems(deps: PortalDependencies): Middleware {
   return async function showProblems(ctx) {
     const problems = (Object.keys(PROBLEM_TYPES) as ProblemSlug[]).map((slug) => ({ slug, title: PROBLEM_TYPES[slug], ...PROBLEM_REFERENCE[slug] }));
-    ctx.type = 'html';
-    ctx.body = await renderView('portal/problems', { section: 'guides', problems, typeBase: deps.problemTypeBase });
+    await renderPortalPage(ctx, 'portal/problems', { section: 'guides', problems, typeBase: deps.problemTypeBase });
   };
 }
 
@@ -24,7 +23,6 @@ export function showProblem(deps: PortalDependencies): Middleware {
     if (!isSlug(slug)) throw new PortalPageError(404, 'There is no such problem type.');
     const reference = PROBLEM_REFERENCE[slug];
     const example = { type: `${deps.problemTypeBase}${slug}`, title: PROBLEM_TYPES[slug], status: reference.statuses[0], detail: '…', instance: 'urn:uuid:…' };
-    ctx.type = 'html';
-    ctx.body = await renderView('portal/problem', { section: 'guides', slug, title: PROBLEM_TYPES[slug], reference, example: JSON.stringify(example, null, 2), typeBase: deps.problemTypeBase });
+    await renderPortalPage(ctx, 'portal/problem', { section: 'guides', slug, title: PROBLEM_TYPES[slug], reference, example: JSON.stringify(example, null, 2), typeBase: deps.problemTypeBase });
   };
 }

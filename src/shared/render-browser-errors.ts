@@ -11,6 +11,8 @@ interface HttpError extends Error {
   expose?: boolean;
   error?: string;
   error_description?: string;
+  /** Headers the answer carries (a 429's `Retry-After`), as Koa's HTTP errors hold them. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -34,6 +36,7 @@ export function renderBrowserErrors(logger: Logger, view = 'auth/error'): Middle
       if (exposed) logger.info({ err: error.message, path: ctx.path }, 'browser.error');
       else logger.error({ err: error, path: ctx.path, interactionId: ctx.state.fapiInteractionId }, 'browser.server_error');
       ctx.status = exposed ? status : 500;
+      if (exposed && error.headers) ctx.set(error.headers);
       ctx.type = 'html';
       ctx.body = await renderView(view, {
         message: exposed ? (error.error_description ?? error.message) : 'We could not complete your request. Please try again later.',

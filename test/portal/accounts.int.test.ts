@@ -167,7 +167,7 @@ describe('developer sign-up, throttled by network', () => {
     assert.ok(refused, 'the fourth sign-up within the hour at the latest is refused');
     const wait = Number(refused.headers.get('retry-after'));
     assert.ok(wait >= 1 && wait <= 3600, `Retry-After ${wait}`);
-    assert.match(await refused.text(), /Too many sign-ups have come from your network\. Try again in \d+ minutes\./);
+    assert.match(await refused.text(), /Too many requests have come from your network\. Try again in \d+ minutes\./);
     assert.equal((await strict.db('portal_developers').where({ email_key: email })).length, 0);
     assert.equal((await strict.db('portal_outbox').where({ recipient: email })).length, 0);
   });

@@ -19,6 +19,15 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /**
+ * Whether `password` matches `passwordHash`; with no hash (nobody by that name) a decoy is checked
+ * instead, so that the answer takes as long either way.
+ */
+export async function passwordMatches(passwordHash: string | undefined, password: string): Promise<boolean> {
+  const matches = await verify(passwordHash ?? (await decoyHash), password);
+  return passwordHash !== undefined && matches;
+}
+
+/**
  * Username and Argon2id-hashed password login over the `customers` table: one factor, so a right
  * password alone is customer authentication (`urn:openbanking:psd2:ca`, amr `pwd`). Whoever
  * builds the authenticator adds the second factor.
@@ -27,7 +36,7 @@ export function passwordAuthenticator(db: Knex): Omit<Authenticator, 'secondFact
   return {
     async authenticate(username, password) {
       const row = await findCustomerByUsername(db, username);
-      const matches = await verify(row?.password_hash ?? (await decoyHash), password);
+      const matches = await passwordMatches(row?.password_hash, password);
       return row && matches ? { customer: toCustomer(row), acr: OPEN_BANKING_ACR.ca, amr: ['pwd'] } : undefined;
     },
     async findCustomer(id) {

@@ -38,3 +38,22 @@ export async function spendEmailToken(db: Knex, tokenHash: string, purpose: stri
 export async function markEmailVerified(db: Knex, developerId: string, at: Date): Promise<void> {
   await db('portal_developers').where({ id: developerId }).whereNull('email_verified_at').update({ email_verified_at: at });
 }
+
+export async function findDeveloperById(db: Knex, id: string): Promise<DeveloperRow | undefined> {
+  return db<DeveloperRow>('portal_developers').where({ id }).first();
+}
+
+/** The developer an unused, unexpired token of `purpose` was mailed to, without spending it. */
+export async function findLiveEmailToken(db: Knex, tokenHash: string, purpose: string, now: Date): Promise<string | undefined> {
+  const row = await db('portal_email_tokens').where({ token_hash: tokenHash, purpose }).whereNull('used_at').andWhere('expires_at', '>', now).first('developer_id');
+  return (row as { developer_id: string } | undefined)?.developer_id;
+}
+
+/** Spends every other live token of `purpose` a developer holds: a reset link works once, and only the one used. */
+export async function spendEmailTokensOf(db: Knex, developerId: string, purpose: string, now: Date): Promise<void> {
+  await db('portal_email_tokens').where({ developer_id: developerId, purpose }).whereNull('used_at').update({ used_at: now });
+}
+
+export async function setDeveloperPassword(db: Knex, developerId: string, passwordHash: string): Promise<void> {
+  await db('portal_developers').where({ id: developerId }).update({ password_hash: passwordHash });
+}

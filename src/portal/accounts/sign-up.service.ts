@@ -1,11 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import type { Knex } from 'knex';
 
 import { hashPassword } from '../../auth/customers/password-authenticator.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import type { SignUpThrottle } from './sign-up-throttle.ts';
+import type { AccountMailThrottle } from './account-mail-throttle.ts';
+import { hashSecretToken, newSecretToken } from './secret-token.ts';
 import { emailKeyOf, findDeveloperByEmail, insertDeveloperIfNew, insertEmailToken, markEmailVerified, spendEmailToken } from './developer.store.ts';
 
 /*
@@ -20,7 +21,7 @@ export interface AccountsDependencies {
   db: Knex;
   clock: Clock;
   mailer: Mailer;
-  throttle: SignUpThrottle;
+  throttle: AccountMailThrottle;
   /** The portal's origin, for the links in mail. */
   portalUrl: string;
 }
@@ -34,12 +35,11 @@ export interface SignUp {
 const VERIFY_EMAIL = 'verify-email';
 const TOKEN_LIFETIME_MS = 24 * 3_600_000;
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
-
-async function mailVerificationLink(deps: AccountsDependencies, developer: { id: string; email: string; name: string }): Promise<void> {
+/** Mails a developer a link that confirms their address (at most a few an hour: past that, none). */
+export async function mailVerificationLink(deps: AccountsDependencies, developer: { id: string; email: string; name: string }): Promise<void> {
   if (!(await deps.throttle.mayMail(emailKeyOf(developer.email)))) return;
-  const token = randomBytes(32).toString('base64url');
-  await insertEmailToken(deps.db, { token_hash: tokenHash(token), developer_id: developer.id, purpose: VERIFY_EMAIL, expires_at: new Date(deps.clock.now().getTime() + TOKEN_LIFETIME_MS) });
+  const { token, hash } = newSecretToken();
+  await insertEmailToken(deps.db, { token_hash: hash, developer_id: developer.id, purpose: VERIFY_EMAIL, expires_at: new Date(deps.clock.now().getTime() + TOKEN_LIFETIME_MS) });
   await deps.mailer.send({
     to: developer.email,
     subject: 'Confirm your email address for Portcullis Developers',
@@ -65,7 +65,7 @@ export async function signUp(deps: AccountsDependencies, input: SignUp): Promise
 /** Verifies the address a mailed token was sent to; false when the token is unknown, used or expired. */
 export async function verifyEmail(deps: Pick<AccountsDependencies, 'db' | 'clock'>, token: string): Promise<boolean> {
   const now = deps.clock.now();
-  const developerId = await spendEmailToken(deps.db, tokenHash(token), VERIFY_EMAIL, now);
+  const developerId = await spendEmailToken(deps.db, hashSecretToken(token), VERIFY_EMAIL, now);
   if (!developerId) return false;
   await markEmailVerified(deps.db, developerId, now);
   return true;

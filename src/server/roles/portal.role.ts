@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 
 import { portalApisCache, type PortalApisCache } from '../../portal/portal-apis-cache.ts';
-import { createSignUpThrottle } from '../../portal/accounts/sign-up-throttle.ts';
+import { createAccountMailThrottle } from '../../portal/accounts/account-mail-throttle.ts';
 import { outboxMailer } from '../../portal/mail/outbox.store.ts';
 import { portalRoutes } from '../../portal/portal.routes.ts';
 import { problemTypeBase } from '../error-family.ts';
@@ -26,8 +26,8 @@ export const portalRole: Role = async (context) => {
   const { config, db, logger, bank, clock } = context;
   // Mail goes to the development outbox; in production the account pages wait for a mail server.
   const accounts = config.env === 'production' ? undefined : {
-    db, clock, mailer: outboxMailer(db, clock), portalUrl: config.issuer, csrfSecret: context.csrfSecret, outbox: true,
-    throttle: createSignUpThrottle(db, { perNetworkPerHour: config.portalSignUpsPerHour, mailsPerAddressPerHour: 3 }),
+    db, clock, mailer: outboxMailer(db, clock), portalUrl: config.issuer, csrfSecret: context.csrfSecret, outbox: true, loginThrottle: context.loginThrottle,
+    throttle: createAccountMailThrottle(db, { perNetworkPerHour: config.portalSignUpsPerHour, mailsPerAddressPerHour: 3 }),
   };
   return {
     browser: [portalRoutes({

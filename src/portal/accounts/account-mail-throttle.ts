@@ -7,22 +7,23 @@ import { loginAttemptCounter } from '../../auth/sign-in/login-attempt.store.ts';
 import { addressKey } from '../../auth/sign-in/login-throttle.ts';
 
 /*
- * Sign-ups send mail to whatever address is typed, so they are limited: per client network (an
+ * The account forms that send mail (sign-up, forgotten password) send it to whatever address is
+ * typed, so they are limited together: per client network (an
  * IPv4 address, an IPv6 /64), visibly, with a wait; and per email address, silently (the answer
  * must not differ, or it would tell whether the address has an account), so that nobody can flood
  * someone's mailbox from the form. Counted in the store, like sign-in attempts, so that every
  * instance counts together.
  */
 
-export interface SignUpLimits {
-  /** Sign-ups a network may send in an hour. */
+export interface AccountMailLimits {
+  /** Mail-sending forms (sign-ups, password resets) a network may send in an hour. */
   perNetworkPerHour: number;
   /** Mails an address may be sent in an hour. */
   mailsPerAddressPerHour: number;
 }
 
-export interface SignUpThrottle {
-  /** Counts a sign-up from `ip`; how long to wait when its network has sent too many. */
+export interface AccountMailThrottle {
+  /** Counts a form from `ip`; how long to wait when its network has sent too many. */
   admitNetwork(ip: string): Promise<{ admitted: true } | { admitted: false; retryAfterSeconds: number }>;
   /** Counts a mail to `emailKey`; false when the address has been sent enough this hour. */
   mayMail(emailKey: string): Promise<boolean>;
@@ -41,7 +42,7 @@ async function consumed(limiter: ReturnType<typeof loginAttemptCounter>, key: st
   }
 }
 
-export function createSignUpThrottle(db: Knex, limits: SignUpLimits): SignUpThrottle {
+export function createAccountMailThrottle(db: Knex, limits: AccountMailLimits): AccountMailThrottle {
   const byNetwork = loginAttemptCounter(db, 'portal-sign-up-network', { points: limits.perNetworkPerHour, duration: HOUR, blockDuration: 0 });
   const byAddress = loginAttemptCounter(db, 'portal-sign-up-mail', { points: limits.mailsPerAddressPerHour, duration: HOUR, blockDuration: 0 });
   return {
