@@ -28,6 +28,8 @@ export interface DomainEvents {
   'client.deleted': { clientId: string; via: 'registration' | 'ops' };
   /** An organisation was created (portal sign-up, console, declarative config). */
   'organisation.created': { organisationId: string; name: string };
+  /** A developer joined an organisation, left or was removed from it, or was given another role, in the portal. */
+  'organisation.member_changed': { organisationId: string; developerId: string; change: 'added' | 'removed' | 'role_changed'; role?: 'owner' | 'developer'; actor: EventActor; byDeveloperId?: string };
   /** An application was created in an organisation. */
   'application.created': { applicationId: string; organisationId: string; clientId?: string };
   /** An application was suspended (its calls are refused) or reactivated. */
@@ -63,7 +65,7 @@ export type EventName = keyof DomainEvents;
  */
 export const CROSS_INSTANCE_EVENTS: readonly EventName[] = [
   'consent.created', 'consent.status_changed', 'grant.revoked', 'client.registered', 'client.updated', 'client.deleted',
-  'organisation.created', 'application.created', 'application.status_changed', 'api_key.issued', 'api_key.revoked',
+  'organisation.created', 'organisation.member_changed', 'application.created', 'application.status_changed', 'api_key.issued', 'api_key.revoked',
   'api.changed', 'api.lifecycle_changed', 'plan.changed', 'subscription.status_changed', 'signing_key.rotated',
 ];
 

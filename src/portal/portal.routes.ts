@@ -9,6 +9,8 @@ import { showForgotPassword, showResetPassword, submitForgotPassword, submitRese
 import { checkPortalForm } from './accounts/portal-form-csrf.ts';
 import { showSignIn, submitSignIn, submitSignOut } from './accounts/sign-in.pages.ts';
 import { showCheckEmail, showOutbox, showSignUp, showVerifyEmail, submitSignUp } from './accounts/sign-up.pages.ts';
+import { showInvitation, submitAcceptInvitation } from './organisations/invitation.pages.ts';
+import { showNewOrganisation, showOrganisation, submitInvitation, submitMemberChange, submitNewOrganisation, submitWithdrawInvitation } from './organisations/organisation.pages.ts';
 import { loadPortalSession, requireDeveloper } from './session/portal-session-cookie.ts';
 import type { PortalDependencies } from './portal.deps.ts';
 import { downloadOpenApi, downloadPostmanCollection, showApi } from './show-api.ts';
@@ -33,7 +35,12 @@ import { showProblem, showProblems } from './show-problems.ts';
  * | /account/check-email, /account/verify | GET: after signing up; the mailed link |
  * | /account/sign-in, /account/sign-out | GET, POST; POST: a developer's session |
  * | /account/forgot-password, /account/reset-password | GET, POST: a password reset by mailed link |
- * | /account | GET: the signed-in developer's account |
+ * | /account | GET: the signed-in developer's account and organisations |
+ * | /account/invitation | GET (`?token=`), POST: a mailed invitation to an organisation, accepted |
+ * | /organisations/new, /organisations | GET, POST: a new organisation |
+ * | /organisations/{id} | GET: its members (owners: invitations, the invitation form) |
+ * | /organisations/{id}/invitations[/{invitationId}/withdraw] | POST: invite; withdraw (owners) |
+ * | /organisations/{id}/members/{developerId} | POST: another role, removal (owners), leaving |
  * | /dev/outbox | GET: the mail sent, where it goes to the development outbox |
  */
 export function portalRoutes(deps: PortalDependencies): Router {
@@ -58,6 +65,7 @@ export function portalRoutes(deps: PortalDependencies): Router {
 
 function accountRoutes(router: Router, deps: AccountPagesDependencies): void {
   const form = [noStore, parseForm, checkPortalForm(deps.csrfSecret)];
+  const signedInForm = [...form, requireDeveloper];
   router.get('/account/sign-up', noStore, showSignUp(deps));
   router.post('/account/sign-up', ...form, submitSignUp(deps));
   router.get('/account/check-email', noStore, showCheckEmail(deps));
@@ -70,5 +78,13 @@ function accountRoutes(router: Router, deps: AccountPagesDependencies): void {
   router.get('/account/reset-password', noStore, showResetPassword(deps));
   router.post('/account/reset-password', ...form, submitResetPassword(deps));
   router.get('/account', noStore, requireDeveloper, showAccount(deps));
+  router.get('/account/invitation', noStore, showInvitation(deps));
+  router.post('/account/invitation', ...signedInForm, submitAcceptInvitation(deps));
+  router.get('/organisations/new', noStore, requireDeveloper, showNewOrganisation(deps));
+  router.post('/organisations', ...signedInForm, submitNewOrganisation(deps));
+  router.get('/organisations/:organisationId', noStore, requireDeveloper, showOrganisation(deps));
+  router.post('/organisations/:organisationId/invitations', ...signedInForm, submitInvitation(deps));
+  router.post('/organisations/:organisationId/invitations/:invitationId/withdraw', ...signedInForm, submitWithdrawInvitation(deps));
+  router.post('/organisations/:organisationId/members/:developerId', ...signedInForm, submitMemberChange(deps));
   if (deps.outbox) router.get('/dev/outbox', noStore, showOutbox(deps));
 }

@@ -64,3 +64,11 @@ export async function insertVerifiedDeveloper(db: Knex, fields: { email?: string
   });
   return developer;
 }
+
+/** A browser signed in as the developer (through the sign-in form). */
+export async function signedInBrowser(caPem: string, origin: string, developer: { email: string; password: string }): Promise<PortalBrowser> {
+  const browser = new PortalBrowser(caPem, origin);
+  const answer = await browser.submit('/account/sign-in', '/account/sign-in', { email: developer.email, password: developer.password });
+  assert.equal(answer.status, 303, `signing in answered ${answer.status}`);
+  return browser;
+}

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { ABSOLUTE_SECONDS, IDLE_SECONDS, resumePortalSession, startPortalSession } from '../../src/portal/session/portal-sessions.service.ts';
 import { fixedClock } from '../helpers/fixed-clock.ts';
-import { insertVerifiedDeveloper, newDeveloperAddress, PortalBrowser } from '../helpers/portal-browser.ts';
+import { insertVerifiedDeveloper, newDeveloperAddress, PortalBrowser, signedInBrowser } from '../helpers/portal-browser.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 
 let portcullis: TestPortcullis;
@@ -21,12 +21,7 @@ const browser = () => new PortalBrowser(portcullis.caPem, portcullis.urls.browse
 const SESSION = '__Host-portcullis-portal-session';
 const mailTo = async (email: string) => (await portcullis.db('portal_outbox').where({ recipient: email }).orderBy('id')) as Array<{ subject: string; body: string }>;
 
-async function signedIn(developer: { email: string; password: string }): Promise<PortalBrowser> {
-  const visitor = browser();
-  const answer = await visitor.submit('/account/sign-in', '/account/sign-in', { email: developer.email, password: developer.password });
-  assert.equal(answer.status, 303);
-  return visitor;
-}
+const signedIn = (developer: { email: string; password: string }) => signedInBrowser(portcullis.caPem, portcullis.urls.browser, developer);
 
 describe('developer sign-in', () => {
   test('a right password starts a session in a __Host- cookie and leads to the page asked for', async () => {

@@ -1,12 +1,22 @@
 import type { Middleware } from 'koa';
 
+import { ROLE_RIGHTS } from '../organisations/member-role.ts';
+import { organisationsOf } from '../organisations/organisations.service.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import type { AccountPagesDependencies } from './account-pages.deps.ts';
 import { portalFormToken } from './portal-form-csrf.ts';
 
-/** `GET /account`: who is signed in, and signing out. */
+const NOTICES: Readonly<Record<string, string>> = {
+  left: 'You have left the organisation.',
+};
+
+/** `GET /account`: who is signed in, their organisations (or the prompt to create one), and signing out. */
 export function showAccount(deps: AccountPagesDependencies): Middleware {
   return async function showAccount(ctx) {
-    await renderPortalPage(ctx, 'portal/account/index', { section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret) });
+    const memberships = await organisationsOf(deps, ctx.state.developer!.id);
+    const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
+    await renderPortalPage(ctx, 'portal/account/index', {
+      section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), memberships, roleRights: ROLE_RIGHTS, notice: notice && NOTICES[notice],
+    });
   };
 }

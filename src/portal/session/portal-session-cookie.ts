@@ -43,11 +43,14 @@ export function signInPathFor(path: string): string {
   return `/account/sign-in?next=${encodeURIComponent(path)}`;
 }
 
-/** A signed-out visitor is sent to sign in (303), and back to this page after. */
+/**
+ * A signed-out visitor is sent to sign in (303), and back to this page after; a form posted from a
+ * session that has ended goes to sign in alone (the form's address is no page to come back to).
+ */
 export const requireDeveloper: Middleware = async function requireDeveloper(ctx, next) {
   if (!ctx.state.developer) {
     ctx.status = 303;
-    ctx.redirect(signInPathFor(ctx.method === 'GET' ? ctx.originalUrl : ctx.path));
+    ctx.redirect(ctx.method === 'GET' ? signInPathFor(ctx.originalUrl) : '/account/sign-in');
     return;
   }
   await next();

@@ -23,10 +23,10 @@ function catalogOf(context: ServerContext): PortalApisCache {
  * find the APIs the gateway serves.
  */
 export const portalRole: Role = async (context) => {
-  const { config, db, logger, bank, clock } = context;
+  const { config, db, logger, bank, clock, events } = context;
   // Mail goes to the development outbox; in production the account pages wait for a mail server.
   const accounts = config.env === 'production' ? undefined : {
-    db, clock, mailer: outboxMailer(db, clock), portalUrl: config.issuer, csrfSecret: context.csrfSecret, outbox: true, loginThrottle: context.loginThrottle,
+    db, clock, events, mailer: outboxMailer(db, clock), portalUrl: config.issuer, csrfSecret: context.csrfSecret, outbox: true, loginThrottle: context.loginThrottle,
     throttle: createAccountMailThrottle(db, { perNetworkPerHour: config.portalSignUpsPerHour, mailsPerAddressPerHour: 3 }),
   };
   return {
