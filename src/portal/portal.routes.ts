@@ -3,12 +3,14 @@ import Router from '@koa/router';
 import { noStore } from '../shared/no-store.ts';
 import { parseForm } from '../shared/parse-form.ts';
 import { renderBrowserErrors } from '../shared/render-browser-errors.ts';
-import type { AccountPagesDependencies } from './accounts/account-pages.deps.ts';
 import { showAccount } from './accounts/account.pages.ts';
 import { showForgotPassword, showResetPassword, submitForgotPassword, submitResetPassword } from './accounts/password-reset.pages.ts';
 import { checkPortalForm } from './accounts/portal-form-csrf.ts';
 import { showSignIn, submitSignIn, submitSignOut } from './accounts/sign-in.pages.ts';
 import { showCheckEmail, showOutbox, showSignUp, showVerifyEmail, submitSignUp } from './accounts/sign-up.pages.ts';
+import { submitIssueKey, submitRevokeKey, submitRotateKey } from './apps/api-key.pages.ts';
+import type { AppPagesDependencies } from './apps/app-pages.deps.ts';
+import { showApp, showNewApp, submitCancelSubscription, submitNewApp, submitSubscription } from './apps/app.pages.ts';
 import { showInvitation, submitAcceptInvitation } from './organisations/invitation.pages.ts';
 import { showNewOrganisation, showOrganisation, submitInvitation, submitMemberChange, submitNewOrganisation, submitWithdrawInvitation } from './organisations/organisation.pages.ts';
 import { loadPortalSession, requireDeveloper } from './session/portal-session-cookie.ts';
@@ -41,6 +43,11 @@ import { showProblem, showProblems } from './show-problems.ts';
  * | /organisations/{id} | GET: its members (owners: invitations, the invitation form) |
  * | /organisations/{id}/invitations[/{invitationId}/withdraw] | POST: invite; withdraw (owners) |
  * | /organisations/{id}/members/{developerId} | POST: another role, removal (owners), leaving |
+ * | /organisations/{id}/apps/new, /organisations/{id}/apps | GET, POST: a new application |
+ * | /apps/{id} | GET: an application's plans, keys and example calls |
+ * | /apps/{id}/subscriptions[/{subscriptionId}/cancel] | POST: subscribe (or ask to); cancel |
+ * | /apps/{id}/keys, /apps/{id}/keys/{keyId}/rotate | POST: a new key, shown once (201) |
+ * | /apps/{id}/keys/{keyId}/revoke | POST: the key stops working |
  * | /dev/outbox | GET: the mail sent, where it goes to the development outbox |
  */
 export function portalRoutes(deps: PortalDependencies): Router {
@@ -59,11 +66,11 @@ export function portalRoutes(deps: PortalDependencies): Router {
   router.get('/guides/:slug', showGuide(deps));
   router.get('/docs/problems', showProblems(deps));
   router.get('/docs/problems/:slug', showProblem(deps));
-  if (deps.accounts) accountRoutes(router, deps.accounts);
+  if (deps.accounts) accountRoutes(router, { ...deps.accounts, catalog: deps.catalog, gatewayBaseUrl: deps.baseUrls.gateway });
   return router;
 }
 
-function accountRoutes(router: Router, deps: AccountPagesDependencies): void {
+function accountRoutes(router: Router, deps: AppPagesDependencies): void {
   const form = [noStore, parseForm, checkPortalForm(deps.csrfSecret)];
   const signedInForm = [...form, requireDeveloper];
   router.get('/account/sign-up', noStore, showSignUp(deps));
@@ -86,5 +93,13 @@ function accountRoutes(router: Router, deps: AccountPagesDependencies): void {
   router.post('/organisations/:organisationId/invitations', ...signedInForm, submitInvitation(deps));
   router.post('/organisations/:organisationId/invitations/:invitationId/withdraw', ...signedInForm, submitWithdrawInvitation(deps));
   router.post('/organisations/:organisationId/members/:developerId', ...signedInForm, submitMemberChange(deps));
+  router.get('/organisations/:organisationId/apps/new', noStore, requireDeveloper, showNewApp(deps));
+  router.post('/organisations/:organisationId/apps', ...signedInForm, submitNewApp(deps));
+  router.get('/apps/:applicationId', noStore, requireDeveloper, showApp(deps));
+  router.post('/apps/:applicationId/subscriptions', ...signedInForm, submitSubscription(deps));
+  router.post('/apps/:applicationId/subscriptions/:subscriptionId/cancel', ...signedInForm, submitCancelSubscription(deps));
+  router.post('/apps/:applicationId/keys', ...signedInForm, submitIssueKey(deps));
+  router.post('/apps/:applicationId/keys/:keyId/rotate', ...signedInForm, submitRotateKey(deps));
+  router.post('/apps/:applicationId/keys/:keyId/revoke', ...signedInForm, submitRevokeKey(deps));
   if (deps.outbox) router.get('/dev/outbox', noStore, showOutbox(deps));
 }

@@ -7,7 +7,7 @@ import { healthRoutes } from '../observability/health.routes.ts';
 import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
 import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
-import { serveStylesheet } from '../shared/serve-stylesheet.ts';
+import { serveStaticAssets } from '../shared/serve-static-assets.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import type { ErrorFamilyOf } from './error-family.ts';
 import { rejectMalformedInput } from './reject-malformed-input.ts';
@@ -53,7 +53,7 @@ export function listenerApp(options: ListenerAppOptions): Koa {
   app.use(requireHostHeader(options.errorFamily, options.logger));
   app.use(pinPublicOrigin(options.publicUrl));
   if (options.inspectInput) app.use(rejectMalformedInput(options.errorFamily, options.logger));
-  if (options.pages) app.use(serveStylesheet);
+  if (options.pages) app.use(serveStaticAssets);
   app.use(healthRoutes(options.db).routes());
   for (const routes of options.routes) app.use(routes);
   return app;

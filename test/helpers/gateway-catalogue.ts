@@ -45,11 +45,12 @@ export async function setTestApiLifecycle(db: Knex, events: EventBus, apiId: str
   events.emit('api.changed', { apiId, change: 'updated', actor: 'ops' });
 }
 
-export async function addTestPlan(db: Knex, events: EventBus, plan: { apiIds: string[]; ratePerSecond?: number; ratePerMinute?: number; quotaPerDay?: number; quotaPerMonth?: number }): Promise<string> {
+export async function addTestPlan(db: Knex, events: EventBus, plan: { apiIds: string[]; name?: string; ratePerSecond?: number; ratePerMinute?: number; quotaPerDay?: number; quotaPerMonth?: number; selfService?: boolean; priceMinorUnits?: number }): Promise<string> {
   const id = `plan-${randomUUID()}`;
   await db('gateway_plans').insert({
-    id, name: `plan-${randomUUID()}`, rate_per_second: plan.ratePerSecond ?? null, rate_per_minute: plan.ratePerMinute ?? null,
-    quota_per_day: plan.quotaPerDay ?? null, quota_per_month: plan.quotaPerMonth ?? null, self_service: true,
+    id, name: plan.name ?? `plan-${randomUUID()}`, rate_per_second: plan.ratePerSecond ?? null, rate_per_minute: plan.ratePerMinute ?? null,
+    quota_per_day: plan.quotaPerDay ?? null, quota_per_month: plan.quotaPerMonth ?? null, self_service: plan.selfService ?? true,
+    ...(plan.priceMinorUnits ? { price_minor_units: plan.priceMinorUnits, currency: 'GBP' } : {}),
   });
   if (plan.apiIds.length) await db('gateway_plan_apis').insert(plan.apiIds.map((apiId) => ({ plan_id: id, api_id: apiId })));
   events.emit('plan.changed', { planId: id, change: 'created', actor: 'ops' });

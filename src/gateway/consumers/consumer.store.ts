@@ -45,6 +45,11 @@ export async function findApplication(db: Knex, id: string): Promise<Application
   return db('applications').first('*').where({ id });
 }
 
+/** The organisation's applications, by name. */
+export async function applicationsOf(db: Knex, organisationId: string): Promise<ApplicationRow[]> {
+  return db('applications').select('*').where({ organisation_id: organisationId }).orderBy([{ column: 'name' }, { column: 'id' }]);
+}
+
 /** The application an OAuth client acts for, if it is linked to one. */
 export async function findApplicationByClientId(db: Knex, clientId: string): Promise<ApplicationRow | undefined> {
   return db('applications').first('*').where({ client_id: clientId });

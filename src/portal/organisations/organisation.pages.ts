@@ -5,6 +5,7 @@ import { portalFormToken } from '../accounts/portal-form-csrf.ts';
 import type { FieldError } from '../forms/read-form.ts';
 import { readForm } from '../forms/read-form.ts';
 import { PortalPageError } from '../portal-page-error.ts';
+import { applicationsOfOrganisation } from '../apps/portal-apps.service.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import { MEMBER_ROLES, ROLE_RIGHTS } from './member-role.ts';
 import { INVITATION_FORM, MEMBER_CHANGE_FORM, ORGANISATION_FORM } from './organisation-forms.ts';
@@ -53,9 +54,10 @@ export function submitNewOrganisation(deps: AccountPagesDependencies): Middlewar
 
 async function renderOrganisation(ctx: Context, deps: AccountPagesDependencies, invite: { values: Record<string, string>; errors: FieldError[] } = { values: { role: 'developer' }, errors: [] }) {
   const view = await viewOrganisation(deps, ctx.params['organisationId']!, ctx.state.developer!.id);
+  const applications = await applicationsOfOrganisation(deps, view.membership.organisationId);
   const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
   await renderPortalPage(ctx, 'portal/organisations/show', {
-    section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), ...view, rights: ROLE_RIGHTS[view.membership.role], roleRights: ROLE_RIGHTS, roleOptions: ROLE_OPTIONS,
+    section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), ...view, applications, rights: ROLE_RIGHTS[view.membership.role], roleRights: ROLE_RIGHTS, roleOptions: ROLE_OPTIONS,
     notice: notice && NOTICES[notice], invite, hasError: invite.errors.length > 0,
   });
 }
