@@ -1,6 +1,7 @@
 import { passwordAuthenticator } from '../src/auth/customers/password-authenticator.ts';
 import { deriveKey } from '../src/config/derive-key.ts';
 import type { BankIntegration, BankIntegrationContext } from '../src/server/bank-integration.ts';
+import { problemTypeBase } from '../src/server/error-family.ts';
 import { gatewayJwks } from './bank-core/gateway-jwks.ts';
 import { startBankCore } from './bank-core/start-bank-core.ts';
 import { ensureDefaultBank } from './bank/default-bank.ts';
@@ -11,6 +12,7 @@ import { ONBOARDING_PREFIX } from './directory/onboarding/onboarding.routes.ts';
 import { sandboxOnboarding } from './directory/onboarding/sandbox-onboarding.ts';
 import { createSandboxDirectory } from './directory/sandbox-directory.ts';
 import { sandboxOpenBankingApis } from './open-banking-apis.ts';
+import { sandboxPublicApis } from './public-apis.ts';
 import { shownOneTimeCode } from './shown-one-time-code.ts';
 
 export interface SandboxBankOptions {
@@ -22,6 +24,12 @@ export interface SandboxBankOptions {
   withBankCore?: boolean;
 }
 
+/** The Open Banking and public APIs, in one gateway document: the public ones bring the plans. */
+function sandboxGatewayApis(bankCoreUrl: string, problemTypes: string) {
+  const publicApis = sandboxPublicApis(bankCoreUrl, problemTypes);
+  return { apis: [...sandboxOpenBankingApis(bankCoreUrl).apis, ...publicApis.apis], plans: publicApis.plans };
+}
+
 /**
  * The sandbox bank, as a `BANK_INTEGRATION` module (the default outside production): its ledger
  * (the default bank seeded on first start, see `bank/default-bank.ts`) holds the customers'
@@ -29,8 +37,9 @@ export interface SandboxBankOptions {
  * register with software statements from the sandbox directory (under `CERTS_DIR/directory/`),
  * presenting its transport certificates; partners sign up to that directory themselves through its
  * onboarding API on the browser listener. Its bank core answers the Open Banking resource APIs
- * behind the gateway, on loopback, trusting only the gateway's signed identity; the gateway's
- * catalogue gets the three APIs at each start.
+ * and the exchange rates API behind the gateway, on loopback, trusting only the gateway's signed
+ * identity; the gateway's catalogue gets the four APIs at each start, and the exchange rates API's
+ * plans, so that a developer new to the portal has an API to subscribe to and call by key.
  */
 export default async function createSandboxBank(context: BankIntegrationContext, options: SandboxBankOptions = {}): Promise<BankIntegration> {
   const { config, secrets, db, logger, clock } = context;
@@ -46,7 +55,7 @@ export default async function createSandboxBank(context: BankIntegrationContext,
     clientCaCertificates: [directory.transportCa.certificatePem],
     sandboxRoutes: await sandboxOnboarding(context, directory),
     onboardingUrl: `${config.issuer}${ONBOARDING_PREFIX}organisations`,
-    ...(bankCore ? { gatewayApis: sandboxOpenBankingApis(bankCore.url), close: () => bankCore.close() } : {}),
+    ...(bankCore ? { gatewayApis: sandboxGatewayApis(bankCore.url, problemTypeBase(config.issuer)), close: () => bankCore.close() } : {}),
     summary: [
       `  Sandbox directory JWKS:                  ${directory.jwksPath}`,
       `  Sandbox directory transport CA:          ${directory.transportCa.certificatePath}`,

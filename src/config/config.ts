@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 
 import { defaults } from './defaults.ts';
 import { envSchema, type Env, type ROLE_NAMES } from './env.schema.ts';
+import type { SmtpServer } from './smtp-url.ts';
 
 export type RoleName = (typeof ROLE_NAMES)[number];
 
@@ -43,6 +44,16 @@ export interface Config {
   rateLimitOnRedisFailure: 'open' | 'closed';
   /** Developer sign-ups a client network (an IPv4 address, an IPv6 /64) may send in an hour. */
   portalSignUpsPerHour: number;
+  /** The developer portal's mail. */
+  mail: {
+    /**
+     * The SMTP server the mail goes through (`SMTP_URL`, read and checked); absent means the
+     * development outbox, and in production no account pages.
+     */
+    smtp: SmtpServer | undefined;
+    /** The From of every mail: `MAIL_FROM`, by default `Portcullis Developers <no-reply@` the issuer's host `>`. */
+    from: string;
+  };
   /** Which parts this process runs; each role adds its routes to the listeners. */
   roles: readonly RoleName[];
   /**
@@ -119,6 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   if (given('CLIENT_CERT_HEADER') && !trustsProxies) problems.push('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate');
   if (problems.length || !parsed.success) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   const env = parsed.data;
+  const issuer = env.ISSUER ?? `https://localhost:${env.HTTPS_PORT}`;
 
   return {
     env: env.NODE_ENV,
@@ -126,7 +138,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     host: env.HOST,
     httpsPort: env.HTTPS_PORT,
     mtlsPort: env.MTLS_PORT,
-    issuer: env.ISSUER ?? `https://localhost:${env.HTTPS_PORT}`,
+    issuer,
     mtlsBaseUrl: env.MTLS_BASE_URL ?? `https://localhost:${env.MTLS_PORT}`,
     gatewayPort: env.GATEWAY_PORT,
     gatewayBaseUrl: env.GATEWAY_BASE_URL ?? `https://localhost:${env.GATEWAY_PORT}`,
@@ -137,6 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     redisUrl: env.REDIS_URL,
     rateLimitOnRedisFailure: env.RATE_LIMIT_ON_REDIS_FAILURE,
     portalSignUpsPerHour: env.PORTAL_SIGN_UPS_PER_HOUR,
+    mail: { smtp: env.SMTP_URL, from: env.MAIL_FROM ?? `Portcullis Developers <no-reply@${new URL(issuer).hostname}>` },
     roles: [...new Set(env.ROLES)],
     bankIntegration: resolve(env.BANK_INTEGRATION ?? defaults.sandboxBankIntegration),
     dataDir: resolve(env.DATA_DIR),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { defaults } from './defaults.ts';
+import { readSmtpUrl } from './smtp-url.ts';
 
 /** The roles a process can run (`ROLES`); `src/server/roles.ts` wires each. */
 export const ROLE_NAMES = ['auth', 'gateway', 'portal', 'console'] as const;
@@ -36,6 +37,25 @@ const httpsUrl = z
     return `${url.origin}${url.pathname}`.replace(/\/$/, '');
   });
 
+// Read with the mailer's own parser, so that startup refuses what the mailer could not honour. Its
+// messages start with the variable's name, which the config error puts in front already; none
+// repeats the URL, which may hold the relay's password.
+const smtpUrl = z.string().transform((value, ctx) => {
+  try {
+    return readSmtpUrl(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^SMTP_URL:? /, '') });
+    return z.NEVER;
+  }
+});
+
+// One mailbox (RFC 5322 §3.4): `name@host` or `Display Name <name@host>`, the name quoted when it
+// holds a comma. Never a list, which would send as several people, nor a line break.
+const ADDR_SPEC = /[^\s<>()[\]@,;:"]+@[^\s<>()[\]@,;:"]+/.source;
+const mailbox = z
+  .string()
+  .regex(new RegExp(String.raw`^(?:${ADDR_SPEC}|(?:"[^"\r\n]*"|[^"<>()@,;:\r\n]+) *<${ADDR_SPEC}>)$`), 'must be one address: name@host or Display Name <name@host>');
+
 const base64Secret = z
   .base64url()
   .refine((value) => Buffer.from(value, 'base64url').length >= 32, 'must decode to at least 32 bytes');
@@ -60,6 +80,8 @@ export const envSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_ON_REDIS_FAILURE: z.enum(['open', 'closed']).default(defaults.gateway.onRedisFailure),
   PORTAL_SIGN_UPS_PER_HOUR: positiveInteger(100_000).default(defaults.portalSignUpsPerHour),
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailbox.optional(),
   ISSUER: httpsUrl.optional(),
   MTLS_BASE_URL: httpsUrl.optional(),
   DATA_DIR: z.string().min(1).default(defaults.dataDir),

@@ -32,6 +32,7 @@ import { startGatewayRuntime, type GatewayRuntime } from '../gateway/gateway-run
 import { applyBankApis } from '../gateway/declarative/apply-bank-apis.ts';
 import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
+import { smtpMailer, type SmtpMailer } from '../portal/mail/smtp-mailer.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import { loadBankIntegration, type BankIntegration } from './bank-integration.ts';
 import { loadListenerPki, type ListenerPki } from './pki.ts';
@@ -68,6 +69,8 @@ export interface ServerContext {
   audit: AuditLog;
   /** The gateway's long-lived parts (catalogue, caches, pools, limits, records), when this process runs the gateway role. */
   gateway: GatewayRuntime | undefined;
+  /** The developer portal's mail server (`SMTP_URL`), when this process runs the portal role: one pool of connections, closed with the context. */
+  smtp: SmtpMailer | undefined;
   /** Keys of their own, derived from the key-encryption key so that none equals another. */
   csrfSecret: Buffer;
   dashboardSessionSecret: Buffer;
@@ -109,6 +112,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit })
     : undefined;
   if (gateway && bank.gatewayApis !== undefined) await applyBankApis({ db, events, clock, logger }, bank.gatewayApis);
+  const smtp = config.roles.includes('portal') && config.mail.smtp ? smtpMailer({ server: config.mail.smtp, from: config.mail.from }) : undefined;
   const trustedProxies = new Set(config.proxy.trusted);
   const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
   return {
@@ -131,6 +135,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     grants,
     audit,
     gateway,
+    smtp,
     csrfSecret: deriveKey(secrets, 'portcullis csrf tokens'),
     dashboardSessionSecret: deriveKey(secrets, 'portcullis dashboard sessions'),
     initialJwks,
@@ -141,6 +146,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     },
     async close() {
       await gateway?.close();
+      smtp?.close();
       await bank.close?.();
       grants.close();
       stopAuditingEvents();

@@ -71,6 +71,7 @@ describe('loadConfig defaults', () => {
       redisUrl: undefined,
       rateLimitOnRedisFailure: 'open',
       portalSignUpsPerHour: 20,
+      mail: { smtp: undefined, from: 'Portcullis Developers <no-reply@localhost>' },
       roles: ['auth', 'gateway', 'portal', 'console'],
       bankIntegration: resolve('./sandbox/sandbox-bank.ts'),
       dataDir: resolve('./data'),
@@ -87,6 +88,10 @@ describe('loadConfig defaults', () => {
       retiredKeyGrace: 86_400,
       openBanking: { messageSigning: true, organisationId: 'portcullis-sandbox-bank', trustAnchor: 'openbanking.org.uk' },
     });
+  });
+
+  test('the default From of the portal\'s mail is at the issuer\'s host', () => {
+    assert.equal(loadConfig({ ISSUER: 'https://developers.bank.example/portal' }).mail.from, 'Portcullis Developers <no-reply@developers.bank.example>');
   });
 
   test('the default issuer and mTLS base URL follow the configured ports', () => {
@@ -144,6 +149,8 @@ describe('loadConfig reads every variable', () => {
       REDIS_URL: 'rediss://cache.internal:6380/2',
       RATE_LIMIT_ON_REDIS_FAILURE: 'closed',
       PORTAL_SIGN_UPS_PER_HOUR: '50',
+      SMTP_URL: 'smtps://portal:s%40cret@relay.bank.example',
+      MAIL_FROM: 'Portcullis Developers <developers@bank.example>',
       ACCESS_TOKEN_FORMAT: 'opaque',
       WORKERS: '4',
     };
@@ -165,6 +172,10 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret, adminToken });
     assert.deepEqual([config.gatewayPort, config.gatewayBaseUrl, config.adminPort, config.adminHost], [9445, 'https://api.bank.example', 9446, '10.0.0.5']);
     assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure, config.accessTokenFormat, config.workers, config.portalSignUpsPerHour], ['rediss://cache.internal:6380/2', 'closed', 'opaque', 4, 50]);
+    assert.deepEqual(config.mail, {
+      smtp: { host: 'relay.bank.example', port: 465, tls: 'implicit', auth: { user: 'portal', pass: 's@cret' } },
+      from: 'Portcullis Developers <developers@bank.example>',
+    });
     assert.deepEqual(config.openBanking, { messageSigning: false, organisationId: '0015800001041REAAY', trustAnchor: 'directory.bank.example' });
     assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
     assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));
@@ -218,6 +229,25 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
     assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://u@h/db' }), configError('DATABASE_URL: Invalid URL'));
     assert.throws(() => loadConfig({ DATABASE_URL: 'sqlite:///var/db' }), configError('DATABASE_URL: Invalid URL'));
     assert.throws(() => loadConfig({ DATABASE_URL: 'not a url' }), configError('DATABASE_URL: Invalid URL'));
+  });
+
+  test('SMTP_URL is refused as the mailer would refuse it, naming the variable and never the password', () => {
+    assert.throws(() => loadConfig({ SMTP_URL: 'https://portal:hunter2@relay.bank.example' }), configError('SMTP_URL: must start with smtp:// or smtps://'));
+    assert.throws(() => loadConfig({ SMTP_URL: 'smtp://portal:hunter2@relay.bank.example?tls=off' }), configError('SMTP_URL: tls=off refuses a user and password, which would be sent in the clear'));
+    assert.throws(() => loadConfig({ SMTP_URL: 'smtp://portal:hunter2@relay.bank.example?tls.rejectUnauthorized=false' }), configError('SMTP_URL: accepts one query parameter only: tls=off'));
+    assert.throws(() => loadConfig({ SMTP_URL: 'not a url' }), configError('SMTP_URL: is not a URL'));
+    assert.deepEqual(acceptedValues('SMTP_URL', ['', 'relay.bank.example:587', 'smtp://portal@relay.bank.example', 'smtp://relay.bank.example/inbox']), []);
+    assert.deepEqual(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:1025?tls=off' }).mail.smtp, { host: '127.0.0.1', port: 1025, tls: 'none' });
+  });
+
+  test('MAIL_FROM is one address, with or without a display name', () => {
+    for (const from of ['developers@bank.example', 'Portcullis Developers <developers@bank.example>', '"Bank, Developers" <developers@bank.example>', 'Développeurs<dev@bank.example>']) {
+      assert.equal(loadConfig({ MAIL_FROM: from }).mail.from, from);
+    }
+    assert.deepEqual(acceptedValues('MAIL_FROM', [
+      '', 'developers', 'developers@', '@bank.example', 'Developers <developers@bank.example', 'Bank, Developers <developers@bank.example>',
+      'a@bank.example, b@bank.example', 'Developers <developers@bank.example>\r\nBcc: everyone@bank.example', '<developers@bank.example>',
+    ]), []);
   });
 
   test('secrets must be base64url of at least 32 bytes', () => {

@@ -9,6 +9,7 @@ import { errors } from 'oidc-provider';
 import { pino } from 'pino';
 
 import { defaults } from '../../src/config/defaults.ts';
+import { MailUnavailable } from '../../src/portal/mail/mail-unavailable.ts';
 import { fapiInteractionId } from '../../src/shared/fapi-interaction-id.ts';
 import { renderBrowserErrors } from '../../src/shared/render-browser-errors.ts';
 import { TemporarilyUnavailable } from '../../src/shared/temporarily-unavailable.ts';
@@ -47,6 +48,9 @@ before(async () => {
         throw new Error('could not list the connected apps', { cause: refused });
       case '/expired-with-store-cause':
         throw new errors.SessionNotFound('this sign-in page has expired; start again from the app', undefined, { cause: refused });
+      case '/mail-timed-out':
+        // nodemailer's code is a socket code that a store outage has too.
+        throw new MailUnavailable('ETIMEDOUT', { cause: Object.assign(new Error('Greeting never received'), { code: 'ETIMEDOUT' }) });
       case '/bug':
         throw new TypeError("Cannot read properties of undefined (reading 'uid')");
     }
@@ -91,4 +95,16 @@ test('any other failure stays a 500 without Retry-After', async () => {
   assert.equal(answer.headers.get('retry-after'), null);
   assert.match(answer.html, /We could not complete your request\. Please try again later\./);
   assert.doesNotMatch(answer.html, OUTAGE_PAGE);
+});
+
+test('a mail outage is the error page with 503, its Retry-After and its words, logged as a server error, never taken for a store outage', async () => {
+  const answer = await page('/mail-timed-out');
+  assert.equal(answer.status, 503);
+  assert.equal(answer.headers.get('retry-after'), '60');
+  assert.match(answer.html, /<p>We could not send the mail just now\. Please try again in a minute\.<\/p>/);
+  assert.doesNotMatch(answer.html, /ETIMEDOUT|Greeting|at .*\.ts/, 'neither the code, the server\'s words nor a stack shows');
+  assert.doesNotMatch(answer.html, OUTAGE_PAGE);
+  const log = logLines.findLast((line) => line.path === '/mail-timed-out');
+  assert.equal(log?.msg, 'browser.server_error');
+  assert.equal(log?.level, ERROR);
 });
