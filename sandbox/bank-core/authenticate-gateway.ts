@@ -10,7 +10,7 @@ export interface GatewayTrust {
   identityKeys: JSONWebKeySet | JWTVerifyGetKey;
   /** The gateway's issuer identifier. */
   issuer: string;
-  /** The bank core's own URL, as the gateway's catalogue names it: the only audience it accepts. */
+  /** The API's URL at the bank core, as the gateway's catalogue names it: the only audience it accepts. */
   audience: string;
   clock: Clock;
 }
@@ -27,24 +27,29 @@ function linkBase(ctx: Context, ownUrl: string): string {
   return `${ctx.get('x-forwarded-proto') === 'http' ? 'http' : 'https'}://${host}${prefix}`;
 }
 
-const refused = (ErrorCode: 'UK.OBIE.Header.Missing' | 'UK.OBIE.Header.Invalid', Message: string, cause?: unknown) =>
-  new ObError(401, [{ ErrorCode, Message, Path: CALLER_IDENTITY_HEADER }], { cause });
+/** The 401 an API of the bank core answers in its own error format: the header was `missing`, or did not verify. */
+export type RefuseCaller = (fault: 'missing' | 'invalid', message: string, cause?: unknown) => Error;
+
+/** The Open Banking resources' refusal: OBErrorResponse1, naming the header. */
+export const refuseAsObError: RefuseCaller = (fault, Message, cause) =>
+  new ObError(401, [{ ErrorCode: fault === 'missing' ? 'UK.OBIE.Header.Missing' : 'UK.OBIE.Header.Invalid', Message, Path: CALLER_IDENTITY_HEADER }], { cause });
 
 /**
  * The bank core answers the gateway only: every request carries the caller identity the gateway
- * signed for this bank core (`x-portcullis-identity`, its audience our own URL), checked against the
- * gateway's keys, unexpired. Anything else is 401 before any route runs: the bank core holds
- * customers' data, and its loopback port is no boundary of its own.
+ * signed for this API of the bank core (`x-portcullis-identity`, its audience the API's URL as the
+ * gateway's catalogue names it), checked against the gateway's keys, unexpired. Anything else is
+ * 401 (`refuse` says it in the API's format) before any route runs: the bank core holds customers'
+ * data, and its loopback port is no boundary of its own.
  */
-export function authenticateGateway(trust: GatewayTrust): Middleware {
+export function authenticateGateway(trust: GatewayTrust, refuse: RefuseCaller): Middleware {
   const options = { jwks: trust.identityKeys, issuer: trust.issuer, audience: trust.audience, clock: trust.clock };
   return async function authenticateGateway(ctx, next) {
     const header = ctx.get(CALLER_IDENTITY_HEADER);
-    if (!header) throw refused('UK.OBIE.Header.Missing', `The bank core answers the gateway only: ${CALLER_IDENTITY_HEADER} is missing`);
+    if (!header) throw refuse('missing', `The bank core answers the gateway only: ${CALLER_IDENTITY_HEADER} is missing`);
     try {
       ctx.state.bankCore = { identity: await verifyCallerIdentity(header, options), linkBase: linkBase(ctx, trust.audience) };
     } catch (error) {
-      if (error instanceof CallerIdentityRefused) throw refused('UK.OBIE.Header.Invalid', `The bank core answers the gateway only: ${CALLER_IDENTITY_HEADER} does not verify`, error);
+      if (error instanceof CallerIdentityRefused) throw refuse('invalid', `The bank core answers the gateway only: ${CALLER_IDENTITY_HEADER} does not verify`, error);
       throw error;
     }
     await next();
