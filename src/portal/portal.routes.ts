@@ -13,6 +13,7 @@ import type { AppPagesDependencies } from './apps/app-pages.deps.ts';
 import { showApp, showNewApp, submitCancelSubscription, submitNewApp, submitSubscription } from './apps/app.pages.ts';
 import { showInvitation, submitAcceptInvitation } from './organisations/invitation.pages.ts';
 import { showNewOrganisation, showOrganisation, submitInvitation, submitMemberChange, submitNewOrganisation, submitWithdrawInvitation } from './organisations/organisation.pages.ts';
+import { showUsage } from './usage/usage.pages.ts';
 import { loadPortalSession, requireDeveloper } from './session/portal-session-cookie.ts';
 import type { PortalDependencies } from './portal.deps.ts';
 import { downloadOpenApi, downloadPostmanCollection, showApi } from './show-api.ts';
@@ -45,6 +46,7 @@ import { showProblem, showProblems } from './show-problems.ts';
  * | /organisations/{id}/members/{developerId} | POST: another role, removal (owners), leaving |
  * | /organisations/{id}/apps/new, /organisations/{id}/apps | GET, POST: a new application |
  * | /apps/{id} | GET: an application's plans, keys and example calls |
+ * | /apps/{id}/usage | GET: charts of its calls per day (`?period=7d|30d`) and its quotas used |
  * | /apps/{id}/subscriptions[/{subscriptionId}/cancel] | POST: subscribe (or ask to); cancel |
  * | /apps/{id}/keys, /apps/{id}/keys/{keyId}/rotate | POST: a new key, shown once (201) |
  * | /apps/{id}/keys/{keyId}/revoke | POST: the key stops working |
@@ -96,6 +98,7 @@ function accountRoutes(router: Router, deps: AppPagesDependencies): void {
   router.get('/organisations/:organisationId/apps/new', noStore, requireDeveloper, showNewApp(deps));
   router.post('/organisations/:organisationId/apps', ...signedInForm, submitNewApp(deps));
   router.get('/apps/:applicationId', noStore, requireDeveloper, showApp(deps));
+  router.get('/apps/:applicationId/usage', noStore, requireDeveloper, showUsage(deps));
   router.post('/apps/:applicationId/subscriptions', ...signedInForm, submitSubscription(deps));
   router.post('/apps/:applicationId/subscriptions/:subscriptionId/cancel', ...signedInForm, submitCancelSubscription(deps));
   router.post('/apps/:applicationId/keys', ...signedInForm, submitIssueKey(deps));

@@ -26,7 +26,8 @@ const PLANS_LISTED = 200;
 
 const asPartner = (deps: ServiceContext): CatalogueContext => ({ ...deps, actor: 'partner' });
 
-async function appFor(deps: ServiceContext, developer: SignedInDeveloper, applicationId: string): Promise<{ application: ApplicationRow; membership: Membership }> {
+/** The application, when the developer may manage it: 404 for an unknown one or another organisation's, 403 for a role without the right. */
+export async function appFor(deps: ServiceContext, developer: SignedInDeveloper, applicationId: string): Promise<{ application: ApplicationRow; membership: Membership }> {
   const application = await findApplication(deps.db, applicationId);
   const membership = application && await findMembership(deps.db, application.organisation_id, developer.id);
   if (!application || !membership) throw new PortalPageError(404, NO_APP);
