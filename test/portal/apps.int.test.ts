@@ -90,7 +90,7 @@ describe('an application in the portal', () => {
     assert.equal(JSON.stringify(stored).includes(key), false, 'only a hash is kept');
     const again = await (await browser.get(appPath)).text();
     assert.equal(keyIn(again), undefined, 'shown once');
-    assert.ok(again.includes(`<code>${stored[0].prefix}…</code>`));
+    assert.ok(again.includes(`<code class="key-prefix">pck_${stored[0].prefix}_…</code>`));
     assert.doesNotMatch((await browser.get(appPath)).headers.get('content-security-policy')!, /script-src/);
 
     await eventually(async () => (await gateway(key)).status === 200, { withinMs: 2_000, what: 'the first call' });
