@@ -82,6 +82,7 @@ describe('the developer portal', () => {
     assert.match(home.html, new RegExp(`<h3><a href="/apis/${ids.accounts}">Accounts ${tag}</a></h3>`), 'products by their OpenAPI titles');
     assert.match(home.html, new RegExp(`<a href="/apis/${ids.v2}">Weather ${tag}</a>`), 'a product links to its newest version');
     assert.match(home.html, /<a href="\/guides\/open-banking">Open Banking partner onboarding<\/a>/, 'the partner\'s way in');
+    assert.match(home.html, /<a href="\/guides\/api-keys">An API key in a minute<\/a>/, 'the API consumer\'s way in');
     assert.doesNotMatch(home.html, /<script/);
   });
 
@@ -186,7 +187,10 @@ describe('the developer portal', () => {
   test('the guides use this installation\'s URLs; the changelog lists every version offered, retired ones too', async () => {
     const index = await page('/guides');
     assert.equal(index.status, 200);
-    for (const slug of ['open-banking', 'rate-limits', 'deprecation']) assert.match(index.html, new RegExp(`href="/guides/${slug}"`));
+    for (const slug of ['api-keys', 'open-banking', 'rate-limits', 'deprecation']) assert.match(index.html, new RegExp(`href="/guides/${slug}"`));
+    const apiKeys = await page('/guides/api-keys');
+    assert.equal(apiKeys.status, 200);
+    assert.match(apiKeys.html, new RegExp(`curl -i -H "X-API-Key: \\$PORTCULLIS_API_KEY" \\\\\n  ${portcullis.config.gatewayBaseUrl}/[^<\\s]+</code>`), 'a first call on this installation\'s gateway');
     const openBanking = await page('/guides/open-banking');
     assert.equal(openBanking.status, 200);
     assert.match(openBanking.html, new RegExp(`${portcullis.config.issuer}/sandbox/directory/v1/organisations/\\$ORG/software-statements`), 'the sandbox directory\'s onboarding API');
