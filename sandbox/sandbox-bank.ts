@@ -48,12 +48,14 @@ export default async function createSandboxBank(context: BankIntegrationContext,
   logger.warn('SANDBOX BANK IN USE: test customers, and one-time codes shown on the sign-in page, not sent to a phone; set BANK_INTEGRATION to the bank\'s own module before real customers sign in.');
   const directory = await createSandboxDirectory(config.certsDir);
   const bankCore = options.withBankCore === false ? undefined : await startBankCore({ db, identityKeys: gatewayJwks(config), issuer: config.issuer, clock, logger });
+  const onboarding = await sandboxOnboarding(context, directory);
   return {
     authenticator: { ...passwordAuthenticator(db), secondFactor: shownOneTimeCode(oneTimeCodeSecret, clock) },
     accounts: ledgerAccounts(db),
     directoryJwks: [directory.jwksPath],
     clientCaCertificates: [directory.transportCa.certificatePem],
-    sandboxRoutes: await sandboxOnboarding(context, directory),
+    sandboxRoutes: onboarding.api,
+    directoryOnboarding: onboarding.portal,
     onboardingUrl: `${config.issuer}${ONBOARDING_PREFIX}organisations`,
     ...(bankCore ? { gatewayApis: sandboxGatewayApis(bankCore.url, problemTypeBase(config.issuer)), close: () => bankCore.close() } : {}),
     summary: [

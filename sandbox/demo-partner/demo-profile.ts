@@ -9,6 +9,7 @@ import { createSoftwareKeys, type SoftwareKeys, type SoftwarePublicJwk } from '.
 import { demoConfigSchema } from './demo-config.schema.ts';
 import { DemoFailed } from './demo-failure.ts';
 import { DEMO_IDENTITY } from './demo-identity.ts';
+import { BUNDLE_REGISTRATION_FILE } from './demo-state.ts';
 import { readDevPkiFile } from './partner-http.ts';
 
 /**
@@ -77,7 +78,7 @@ export async function bundleProfile(config: Config, file: string): Promise<DemoP
   return {
     config: { ...config, issuer: bundle.issuer, mtlsBaseUrl: bundle.mtlsBaseUrl },
     transport: { certificatePem, privateKeyPem, path: join(dir, bundle.files.transportCertificate) },
-    registrationPath: join(dir, 'demo-registration.json'),
+    registrationPath: join(dir, BUNDLE_REGISTRATION_FILE),
     async software() {
       const keys = await bundleKeys(parseJson(signingKey) as JWK | undefined, bundle.files.signingKey);
       return { orgId: bundle.orgId, softwareId: bundle.softwareId, clientName: bundle.clientName, roles: bundle.roles, redirectUri: bundle.redirectUri, softwareStatement: softwareStatement.trim(), keys };

@@ -14,6 +14,9 @@ import { DemoFailed } from './demo-failure.ts';
  * both; a bundle's beside its configuration file (`DemoProfile.registrationPath`).
  */
 
+/** A bundle's registration, beside its configuration file (the developer portal's bundles carry one). */
+export const BUNDLE_REGISTRATION_FILE = 'demo-registration.json';
+
 const demoPartnerSchema = z.object({
   issuer: z.string().min(1),
   clientId: z.string().min(1),

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 
 import { loadCatalogue } from '../gateway/catalogue/catalogue.service.ts';
 import type { AuthKind, GatewayApi, HttpMethod, Lifecycle } from '../gateway/catalogue/catalogue.types.ts';
+import { openApiOperation, operationKey, operationTag } from './reference/operation-reference.ts';
 
 /*
  * The catalog as a developer sees it. Every API ever offered (drafts never were) is read into a
@@ -11,11 +12,13 @@ import type { AuthKind, GatewayApi, HttpMethod, Lifecycle } from '../gateway/cat
  * all.
  */
 
-/** An operation of a version, with the summary its OpenAPI document gives it. */
+/** An operation of a version, with the summary and tag its OpenAPI document gives it, and its reference page's name. */
 export interface CatalogOperation {
   method: HttpMethod;
   path: string;
   summary: string | undefined;
+  tag: string;
+  key: string;
 }
 
 /** An API version as the portal knows it. */
@@ -66,10 +69,10 @@ function plainSummary(text: string): string {
   return plain.length > SUMMARY_LIMIT ? `${plain.slice(0, SUMMARY_LIMIT - 1).trimEnd()}…` : plain;
 }
 
-function operationSummary(api: GatewayApi, method: HttpMethod, path: string): string | undefined {
-  const paths = api.openapi?.['paths'] as Record<string, Record<string, { summary?: unknown }>> | undefined;
-  const summary = paths?.[path]?.[method.toLowerCase()]?.summary;
-  return typeof summary === 'string' ? summary : undefined;
+function catalogOperation(api: GatewayApi, method: HttpMethod, path: string): CatalogOperation {
+  const operation = openApiOperation(api.openapi, method, path);
+  const summary = operation?.['summary'];
+  return { method, path, summary: typeof summary === 'string' ? summary : undefined, tag: operationTag(operation), key: operationKey(method, path, operation?.['operationId']) };
 }
 
 function portalApiOf(api: GatewayApi): PortalApi {
@@ -80,7 +83,7 @@ function portalApiOf(api: GatewayApi): PortalApi {
     apiId: api.id, name: api.name, title, summary: plainSummary(summary), version: api.version, basePath: api.basePath, authKind: api.authKind,
     lifecycle: api.lifecycle as PortalApi['lifecycle'], deprecatedAt: api.deprecatedAt, sunsetAt: api.sunsetAt, successorApiId: api.successorApiId,
     hasOpenApi: api.openapi !== null,
-    operations: api.routes.map((route) => ({ method: route.method, path: route.pathTemplate, summary: operationSummary(api, route.method, route.pathTemplate) }))
+    operations: api.routes.map((route) => catalogOperation(api, route.method, route.pathTemplate))
       .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method)),
   };
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 
 import type { Logger } from '../observability/logger.ts';
 import type { AccountPagesDependencies } from './accounts/account-pages.deps.ts';
+import type { OpenBankingOnboarding } from './openbanking/open-banking-pages.deps.ts';
 import type { PortalApisCache } from './portal-apis-cache.ts';
 
 /** What the developer portal's pages need. */
@@ -16,8 +17,12 @@ export interface PortalDependencies {
   issuer: string;
   /** Where partner organisations sign up at the sandbox directory, when there is one. */
   onboardingUrl: string | undefined;
+  /** The sandbox directory and registration endpoint partners onboard with from an application's page, when there is a directory. */
+  openBanking: OpenBankingOnboarding | undefined;
   /** Developer accounts, where mail can be sent (the development outbox for now): absent, the account pages are too. */
   accounts: AccountPagesDependencies | undefined;
   /** Where problem types live (`<issuer>/docs/problems/`): the portal serves those pages. */
   problemTypeBase: string;
+  /** The listeners' TLS certificate: trusted, beside the system's CAs, when the portal calls the gateway for "try it". */
+  serverCertificatePem: string;
 }

@@ -11,9 +11,14 @@ import { showCheckEmail, showOutbox, showSignUp, showVerifyEmail, submitSignUp }
 import { submitIssueKey, submitRevokeKey, submitRotateKey } from './apps/api-key.pages.ts';
 import type { AppPagesDependencies } from './apps/app-pages.deps.ts';
 import { showApp, showNewApp, submitCancelSubscription, submitNewApp, submitSubscription } from './apps/app.pages.ts';
+import { downloadBundle, showOpenBanking, submitRegistration, submitSoftwareStatement } from './openbanking/open-banking.pages.ts';
+import type { OpenBankingPagesDependencies } from './openbanking/open-banking-pages.deps.ts';
 import { showInvitation, submitAcceptInvitation } from './organisations/invitation.pages.ts';
 import { showNewOrganisation, showOrganisation, submitInvitation, submitMemberChange, submitNewOrganisation, submitWithdrawInvitation } from './organisations/organisation.pages.ts';
 import { showUsage } from './usage/usage.pages.ts';
+import { gatewayCaller } from './reference/gateway-call.ts';
+import { showOperation, submitTryIt } from './reference/operation.pages.ts';
+import { tryItThrottle } from './reference/try-it-throttle.ts';
 import { loadPortalSession, requireDeveloper } from './session/portal-session-cookie.ts';
 import type { PortalDependencies } from './portal.deps.ts';
 import { downloadOpenApi, downloadPostmanCollection, showApi } from './show-api.ts';
@@ -32,6 +37,7 @@ import { showProblem, showProblems } from './show-problems.ts';
  * | /apis/{apiId} | GET: one API version |
  * | /apis/{apiId}/openapi.json | GET: its OpenAPI document |
  * | /apis/{apiId}/postman.json | GET: a Postman collection of it |
+ * | /apis/{apiId}/operations/{key} | GET: an operation's reference; POST: try it against the gateway (signed in, CSRF-checked) |
  * | /guides[/{slug}] | GET: the guides |
  * | /docs/problems[/{slug}] | GET: the error reference, each problem type's page |
  * | /account/sign-up | GET, POST: a developer account (CSRF-checked form) |
@@ -50,6 +56,10 @@ import { showProblem, showProblems } from './show-problems.ts';
  * | /apps/{id}/subscriptions[/{subscriptionId}/cancel] | POST: subscribe (or ask to); cancel |
  * | /apps/{id}/keys, /apps/{id}/keys/{keyId}/rotate | POST: a new key, shown once (201) |
  * | /apps/{id}/keys/{keyId}/revoke | POST: the key stops working |
+ * | /apps/{id}/open-banking | GET: its software statement at the sandbox directory, and registration |
+ * | /apps/{id}/open-banking/software-statement | POST: a software statement (the organisation signed up at the directory first) |
+ * | /apps/{id}/open-banking/bundle | GET: the statement's bundle (zip), with the registration once made |
+ * | /apps/{id}/open-banking/registration | POST: register by DCR, the client linked to the application |
  * | /dev/outbox | GET: the mail sent, where it goes to the development outbox |
  */
 export function portalRoutes(deps: PortalDependencies): Router {
@@ -64,15 +74,19 @@ export function portalRoutes(deps: PortalDependencies): Router {
   router.get('/apis/:apiId', showApi(deps));
   router.get('/apis/:apiId/openapi.json', downloadOpenApi(deps));
   router.get('/apis/:apiId/postman.json', downloadPostmanCollection(deps));
+  // Try it needs a signed-in developer, so it comes with the account pages.
+  const tryIt = deps.accounts && { csrfSecret: deps.accounts.csrfSecret, callGateway: gatewayCaller(deps.serverCertificatePem), admitTryIt: tryItThrottle(deps.db) };
+  router.get('/apis/:apiId/operations/:operationKey', noStore, showOperation({ ...deps, tryIt }));
+  if (tryIt) router.post('/apis/:apiId/operations/:operationKey', noStore, parseForm, checkPortalForm(tryIt.csrfSecret), requireDeveloper, submitTryIt({ ...deps, tryIt }));
   router.get('/guides', showGuides());
   router.get('/guides/:slug', showGuide(deps));
   router.get('/docs/problems', showProblems(deps));
   router.get('/docs/problems/:slug', showProblem(deps));
-  if (deps.accounts) accountRoutes(router, { ...deps.accounts, catalog: deps.catalog, gatewayBaseUrl: deps.baseUrls.gateway });
+  if (deps.accounts) accountRoutes(router, { ...deps.accounts, catalog: deps.catalog, gatewayBaseUrl: deps.baseUrls.gateway, openBanking: deps.openBanking });
   return router;
 }
 
-function accountRoutes(router: Router, deps: AppPagesDependencies): void {
+function accountRoutes(router: Router, deps: AppPagesDependencies & OpenBankingPagesDependencies): void {
   const form = [noStore, parseForm, checkPortalForm(deps.csrfSecret)];
   const signedInForm = [...form, requireDeveloper];
   router.get('/account/sign-up', noStore, showSignUp(deps));
@@ -104,5 +118,9 @@ function accountRoutes(router: Router, deps: AppPagesDependencies): void {
   router.post('/apps/:applicationId/keys', ...signedInForm, submitIssueKey(deps));
   router.post('/apps/:applicationId/keys/:keyId/rotate', ...signedInForm, submitRotateKey(deps));
   router.post('/apps/:applicationId/keys/:keyId/revoke', ...signedInForm, submitRevokeKey(deps));
+  router.get('/apps/:applicationId/open-banking', noStore, requireDeveloper, showOpenBanking(deps));
+  router.post('/apps/:applicationId/open-banking/software-statement', ...signedInForm, submitSoftwareStatement(deps));
+  router.get('/apps/:applicationId/open-banking/bundle', noStore, requireDeveloper, downloadBundle(deps));
+  router.post('/apps/:applicationId/open-banking/registration', ...signedInForm, submitRegistration(deps));
   if (deps.outbox) router.get('/dev/outbox', noStore, showOutbox(deps));
 }

@@ -7,14 +7,15 @@ import { PortalPageError } from './portal-page-error.ts';
 import { postmanCollection } from './postman/postman-conversion.ts';
 import { renderPortalPage } from './render-portal-page.ts';
 
-async function visibleVersion(deps: PortalDependencies, apiId: string): Promise<{ product: CatalogProduct; version: CatalogVersion }> {
+/** A version the catalog shows, with its product; a 404 page for a draft, a retired API or none. */
+export async function visibleVersion(deps: Pick<PortalDependencies, 'catalog'>, apiId: string): Promise<{ product: CatalogProduct; version: CatalogVersion }> {
   const found = findCatalogVersion(portalCatalog(await deps.catalog.apis()), apiId);
   if (!found) throw new PortalPageError(404, 'There is no such API, or it is no longer offered.');
   return found;
 }
 
 /** Where partners call a version: Open Banking APIs on the mutual-TLS listener, every other API on the gateway's public one. */
-function baseUrlOf(deps: PortalDependencies, version: CatalogVersion): string {
+export function baseUrlOf(deps: Pick<PortalDependencies, 'baseUrls'>, version: CatalogVersion): string {
   return `${version.authKind === 'fapi' ? deps.baseUrls.mtls : deps.baseUrls.gateway}${version.basePath}`;
 }
 

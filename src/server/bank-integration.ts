@@ -8,6 +8,7 @@ import type { Config, Secrets } from '../config/config.ts';
 import { ConfigError } from '../config/config.ts';
 import type { CustomerAccounts } from '../consent/customer-accounts.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { DirectoryOnboarding } from '../portal/openbanking/directory-onboarding.ts';
 import type { Clock } from '../shared/clock.ts';
 
 /**
@@ -37,6 +38,12 @@ export interface BankIntegration {
   sandboxRoutes?: { prefix: string; routes: Middleware };
   /** Where a partner organisation signs up at the integration's directory (a sandbox's onboarding API): the portal's Open Banking guide starts there. */
   onboardingUrl?: string;
+  /**
+   * The integration's sandbox directory, for the developer portal to onboard partners with from its
+   * pages (organisation, software statement, bundle, and registration by DCR with the software's
+   * keys). Only a sandbox can offer it: a real directory never holds a partner's private keys.
+   */
+  directoryOnboarding?: DirectoryOnboarding;
   /** Lines for the start-up summary (a sandbox's test logins). */
   summary?: string[];
   /**

@@ -117,7 +117,7 @@ describe('the developer portal', () => {
     assert.match(v1.html, new RegExp(`<code>${portcullis.config.gatewayBaseUrl}/t${tag}/weather/v1</code>`), 'an API-key API is called on the gateway\'s public listener');
     assert.match(v1.html, /<dd>API key<\/dd>/);
     assert.match(v1.html, new RegExp(`Move to <a href="/apis/${ids.v2}">Weather ${tag} v2</a>`));
-    assert.match(v1.html, /<code>\/forecasts\/\{postcode\}<\/code><\/td><td>The forecast for a postcode<\/td>/);
+    assert.match(v1.html, new RegExp(`<a href="/apis/${ids.v1}/operations/get-forecasts-postcode"><code>/forecasts/\\{postcode\\}</code></a></td><td>The forecast for a postcode</td>`), 'each operation links to its reference');
     assert.match(v1.html, /<code>\/alerts<\/code>/);
 
     const ob = await page(`/apis/${ids.accounts}`);

@@ -1,5 +1,8 @@
-/** What README.txt of a software bundle says: the files, then the two ways to a first call. */
-export function bundleReadme(inputs: { clientName: string; orgId: string; softwareId: string; issuer: string; mtlsBaseUrl: string; folder: string }): string {
+/**
+ * What README.txt of a software bundle says: the files, then the two ways to a first call. With
+ * the client the developer portal registered (`clientId`), the demo client starts from it.
+ */
+export function bundleReadme(inputs: { clientName: string; orgId: string; softwareId: string; issuer: string; mtlsBaseUrl: string; folder: string; clientId: string | undefined }): string {
   return `${inputs.clientName}: Portcullis sandbox bundle
 Organisation ${inputs.orgId}, software ${inputs.softwareId}.
 
@@ -15,7 +18,9 @@ The files
   transport-ca.pem           the sandbox directory CA that issued it
   demo-partner.config.json   configuration for Portcullis's demo client
   postman_collection.json    a Postman collection (v2.1): register, token, consent, accounts
-
+${inputs.clientId === undefined ? '' : `  demo-registration.json     the demo client's registration: client ${inputs.clientId}, which the
+                             developer portal registered for you. Keep it secret.
+`}
 The bank
   Issuer (browser, discovery): ${inputs.issuer}/.well-known/openid-configuration
   Mutual-TLS endpoints:        ${inputs.mtlsBaseUrl} (token, PAR, registration, Open Banking APIs)
@@ -23,8 +28,8 @@ The bank
   Portcullis you run): trust that file, or turn certificate checks off for localhost only.
 
 With the demo client, from a Portcullis checkout (npm start running):
-  npm run demo -- --config ${inputs.folder}/demo-partner.config.json register
-  npm run demo -- --config ${inputs.folder}/demo-partner.config.json consent accounts
+${inputs.clientId === undefined ? `  npm run demo -- --config ${inputs.folder}/demo-partner.config.json register
+` : ''}  npm run demo -- --config ${inputs.folder}/demo-partner.config.json consent accounts
 The demo listens for the customer on the redirect URI in demo-partner.config.json: register one on
 https://localhost:<port>/... for it to work on your machine.
 

@@ -11,7 +11,7 @@ import { limitSignUps, readJsonBody, requireOrganisationToken } from './onboardi
 import { renderOrganisation, renderSoftware } from './onboarding-render.ts';
 import { signUpSchema, softwareStatementRequestSchema, type SignUp, type SoftwareStatementRequest } from './onboarding.schema.ts';
 import { signUp } from './organisations.service.ts';
-import { softwareBundle } from './software-bundle.ts';
+import { bundleFileName, softwareBundle } from './software-bundle.ts';
 import { createSoftwareStatement, openKeptKeys, readSoftwareStatement } from './software-statements.service.ts';
 
 /** Where the onboarding API lives on the browser listener. */
@@ -64,7 +64,7 @@ export function onboardingApi(context: OnboardingContext, options: OnboardingApi
     const software = await readSoftwareStatement(context, organisation, ctx.params['softwareId']!);
     const keys = openKeptKeys(context, software);
     ctx.type = 'application/zip';
-    ctx.attachment(`sandbox-${software.software_id}.zip`);
+    ctx.attachment(bundleFileName(software.software_id));
     ctx.body = Buffer.from(softwareBundle(context, organisation, software, keys));
   });
   return compose([

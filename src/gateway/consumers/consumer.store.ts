@@ -55,6 +55,12 @@ export async function findApplicationByClientId(db: Knex, clientId: string): Pro
   return db('applications').first('*').where({ client_id: clientId });
 }
 
+/** Links the application to the OAuth client it calls with, unless it has one; false when it had. */
+export async function linkApplicationClient(db: Knex, id: string, clientId: string): Promise<boolean> {
+  const linked: unknown[] = await db('applications').where({ id }).whereNull('client_id').update({ client_id: clientId }, ['id']);
+  return linked.length > 0;
+}
+
 /** Sets the status; resolves the row as it is now, or undefined for an unknown application. */
 export async function setApplicationStatus(db: Knex, id: string, status: ApplicationStatus): Promise<ApplicationRow | undefined> {
   const [updated] = await db('applications').where({ id }).update({ status }).returning('*');

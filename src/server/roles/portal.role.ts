@@ -5,6 +5,8 @@ import { createAccountMailThrottle } from '../../portal/accounts/account-mail-th
 import type { Mailer } from '../../portal/mail/mailer.ts';
 import { outboxMailer } from '../../portal/mail/outbox.store.ts';
 import { portalRoutes } from '../../portal/portal.routes.ts';
+import { registrationEndpoint } from '../../portal/openbanking/registration-endpoint.ts';
+import { deriveKey } from '../../config/derive-key.ts';
 import { problemTypeBase } from '../error-family.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { Role } from './role.ts';
@@ -50,7 +52,8 @@ export const portalRole: Role = async (context) => {
   return {
     browser: [portalRoutes({
       db, logger, catalog: catalogOf(context), accounts, issuer: config.issuer, onboardingUrl: bank.onboardingUrl, problemTypeBase: problemTypeBase(config.issuer),
-      baseUrls: { mtls: config.mtlsBaseUrl, gateway: config.gatewayBaseUrl },
+      baseUrls: { mtls: config.mtlsBaseUrl, gateway: config.gatewayBaseUrl }, serverCertificatePem: context.pki.server.certificatePem,
+      openBanking: bank.directoryOnboarding && { directory: bank.directoryOnboarding, registration: registrationEndpoint(config), sealKey: deriveKey(context.secrets, 'portcullis portal registrations') },
     }).routes() as Middleware],
   };
 };
