@@ -37,7 +37,8 @@ export function renderBrowserErrors(logger: Logger, view = 'auth/error'): Middle
       const status = error.statusCode ?? error.status ?? 500;
       // As in Koa: a 5xx shows its message only when the error says it was written for the reader.
       const exposed = error.expose ?? status < 500;
-      if (exposed && status < 500) logger.info({ err: error.message, path: ctx.path }, 'browser.error');
+      // The status and the error's kind, not its words: a page's message may name its reader (a developer's address).
+      if (exposed && status < 500) logger.info({ status, error: error.name, path: ctx.path }, 'browser.error');
       else logger.error({ err: error, path: ctx.path, interactionId: ctx.state.fapiInteractionId }, 'browser.server_error');
       ctx.status = exposed ? status : 500;
       if (exposed && error.headers) ctx.set(error.headers);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { loadConfig, type Config, type ListenerLimits } from '../../src/config/config.ts';
 import type { Knex } from '../../src/db/knex.ts';
-import { createLogger } from '../../src/observability/logger.ts';
+import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { startPortcullis, type Portcullis } from '../../src/server/start.ts';
 import { createSandboxDirectory, type SandboxDirectory } from '../../sandbox/directory/sandbox-directory.ts';
 import { openTestStore } from './store.ts';
@@ -34,6 +34,8 @@ export interface TestOverrides {
   listeners?: Partial<ListenerLimits>;
   /** A store of the test's own (migrated already), closed with the app. */
   store?: Knex;
+  /** Where the app logs (a captured logger, for a test that reads the lines); the configured level's quiet logger otherwise. */
+  logger?: Logger;
 }
 
 /**
@@ -80,7 +82,7 @@ async function startOnFreePorts(env: Record<string, string>, overrides: TestOver
     const { workDir, config } = await testConfig(env);
     config.listeners = { ...config.listeners, ...overrides.listeners };
     try {
-      return { workDir, config, portcullis: await startPortcullis(config, createLogger(config.logLevel, false), { db }) };
+      return { workDir, config, portcullis: await startPortcullis(config, overrides.logger ?? createLogger(config.logLevel, false), { db }) };
     } catch (error) {
       rmSync(workDir, { recursive: true, force: true });
       const portTaken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
