@@ -92,7 +92,7 @@ export async function inviteMember(deps: OrganisationsDependencies, inviter: Sig
   await deps.mailer.send({
     to: invitation.email,
     subject: `${inviter.name} invited you to ${organisationName} on Portcullis Developers`,
-    text: `Hello,\n\n${inviter.name} invited you to join ${organisationName} as ${ROLE_RIGHTS[invitation.role].label.toLowerCase()} on Portcullis Developers.\n\nAccept here (with a developer account for this address; you can create one on the way):\n${deps.portalUrl}/account/invitation?token=${token}\n\nThe invitation works for a week. If you did not expect it, ignore this message.\n`,
+    text: `Hello,\n\n${inviter.name} invited you to join ${organisationName} as ${ROLE_RIGHTS[invitation.role].inSentence} on Portcullis Developers.\n\nAccept here (with a developer account for this address; you can create one on the way):\n${deps.portalUrl}/account/invitation?token=${token}\n\nThe invitation works for a week. If you did not expect it, ignore this message.\n`,
   });
 }
 
