@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { CatalogueContext } from '../gateway/catalogue/catalogue-transaction.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -10,4 +11,6 @@ export interface AdminApiDependencies {
   /** Where problem types are documented (`<issuer>/docs/problems/`). */
   problemTypeBase: string;
   logger: Logger;
+  /** Where every change made through the API is recorded, with its caller, before and after. */
+  audit: AuditLog;
 }

@@ -49,7 +49,7 @@ function operation(spec: OperationSpec) {
     responses: {
       [String(status)]: schema ? { description, content: json(schema) } : { description },
       ...Object.fromEntries([...errors].sort().map((code) => [String(code), problem(ERROR_TEXT[code]!)])),
-      ...(spec.public ? {} : { 401: { $ref: '#/components/responses/Unauthenticated' } }),
+      ...(spec.public ? {} : { 401: { $ref: '#/components/responses/Unauthenticated' }, 403: problem('The caller\'s role lacks the right this operation needs: a viewer only reads; an operator changes the API programme; an admin also manages operators and billing.') }),
     },
     ...(spec.public ? { security: [] } : {}),
   };

@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import { ADMIN_OPENAPI } from '../../src/admin/admin-api.openapi.ts';
 import { authenticateApiKey } from '../../src/gateway/consumers/consumers.service.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { storeKind } from '../helpers/store.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
@@ -280,4 +281,44 @@ test('the OpenAPI document is served without the token and describes exactly the
       assert.equal(answer.status, 405, `${method} ${path} is not described, so it must not be served`);
     }
   }
+});
+
+test('every change is audited: the caller, the route, before and after; a refused one with its status; never a key', async () => {
+  const rows = async (action: string, id: string) => (await app.db('audit_log').where({ kind: 'admin', action }).whereRaw('payload::text like ?', [`%${id}%`]).orderBy('seq')) as Array<{ actor: string; status: number; payload: { params: Record<string, string>; request: unknown; before: any; after: any } }>;
+  const entriesOf = (action: string, id: string, count: number) => eventually(async () => (await rows(action, id)).length === count, { withinMs: 5_000, what: `${count} audit entries of ${action}` });
+
+  const organisation = (await call('POST', '/organisations', { name: `Audited ${tag()}` })).body;
+  await entriesOf('POST /admin/v1/organisations', organisation.id, 1);
+  const [created] = await rows('POST /admin/v1/organisations', organisation.id);
+  assert.equal(created!.actor, 'admin-token');
+  assert.equal(created!.status, 201);
+  assert.equal(created!.payload.before, null);
+  assert.equal(created!.payload.after.id, organisation.id);
+
+  const application = (await call('POST', '/applications', { organisationId: organisation.id, name: 'Audited app' })).body;
+  await call('POST', `/applications/${application.id}/suspend`);
+  await entriesOf('POST /admin/v1/applications/{applicationId}/suspend', application.id, 1);
+  const [suspended] = await rows('POST /admin/v1/applications/{applicationId}/suspend', application.id);
+  assert.equal(suspended!.payload.before.status, 'active');
+  assert.equal(suspended!.payload.after.status, 'suspended');
+
+  const issued = (await call('POST', `/applications/${application.id}/keys`)).body;
+  const rotated = (await call('POST', `/keys/${issued.id}/rotate`, { overlapSeconds: 60 })).body;
+  await call('POST', `/keys/${rotated.id}/revoke`);
+  assertProblem(await call('POST', `/keys/${rotated.id}/revoke`), 404, 'not-found');
+  await entriesOf('POST /admin/v1/keys/{keyId}/revoke', rotated.id, 2);
+  const [revoked, refused] = await rows('POST /admin/v1/keys/{keyId}/revoke', rotated.id);
+  assert.equal(revoked!.status, 200);
+  assert.equal(revoked!.payload.before.revoked_at, null);
+  assert.notEqual(revoked!.payload.after.revoked_at, null);
+  assert.equal(refused!.status, 404, 'a refused change is recorded with the status the caller got');
+  await entriesOf('POST /admin/v1/keys/{keyId}/rotate', issued.id, 1);
+  const [rotation] = await rows('POST /admin/v1/keys/{keyId}/rotate', issued.id);
+  assert.equal(rotation!.payload.before.expires_at, null);
+  assert.notEqual(rotation!.payload.after.expires_at, null);
+  assert.deepEqual(rotation!.payload.request, { overlapSeconds: 60 });
+
+  const audited = JSON.stringify(await app.db('audit_log').where({ kind: 'admin' }));
+  for (const key of [issued.key, rotated.key]) assert.equal(audited.includes(key.slice(-20)), false, 'no key in the audit log');
+  assert.equal((await app.db('audit_log').where({ kind: 'admin', action: 'GET /admin/v1/applications/{applicationId}' })).length, 0, 'reads are not changes');
 });

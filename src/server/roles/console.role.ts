@@ -7,13 +7,14 @@ import type { Role } from './role.ts';
  * with the admin token. The console's pages, which go through it, join with their issue.
  */
 export const consoleRole: Role = async (context) => {
-  const { config, secrets, logger, db, events, clock } = context;
+  const { config, secrets, logger, db, events, clock, audit } = context;
   return {
     admin: [adminApi({
       catalogue: { db, events, clock, actor: 'ops' },
       adminToken: secrets.adminToken,
       problemTypeBase: problemTypeBase(config.issuer),
       logger,
+      audit,
     })],
   };
 };
