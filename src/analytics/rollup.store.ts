@@ -149,3 +149,24 @@ export async function sumRollupsByBucket(db: Knex, filter: UsageFilter): Promise
     order by sums.bucket`, bindings as Knex.RawBinding[]);
   return rows;
 }
+
+/** One API's or application's calls over a range, with those answered 4xx or 5xx; bigints come as strings. */
+export interface UsageTotalRow {
+  key: string;
+  count: string;
+  client_errors: string;
+  server_errors: string;
+}
+
+/**
+ * The APIs (by id) or applications (by id; calls without one are left out) with the most calls in
+ * `from <= minute < to`, most first, at most `limit`.
+ */
+export async function topRollupsBy(db: Knex, by: 'api_id' | 'application_id', range: { from: Date; to: Date; limit: number }): Promise<UsageTotalRow[]> {
+  return db(TABLE)
+    .select({ key: by })
+    .sum({ count: 'count' })
+    .select(db.raw('coalesce(sum(count) filter (where status >= 400 and status < 500), 0) as client_errors'), db.raw('coalesce(sum(count) filter (where status >= 500), 0) as server_errors'))
+    .where('minute', '>=', range.from).andWhere('minute', '<', range.to).andWhere(by, '<>', '')
+    .groupBy(by).orderBy([{ column: 'count', order: 'desc' }, { column: by }]).limit(range.limit) as unknown as Promise<UsageTotalRow[]>;
+}
