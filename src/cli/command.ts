@@ -21,7 +21,8 @@ export interface CliContext {
 
 export interface CommandInput {
   positionals: string[];
-  flags: Record<string, boolean | undefined>;
+  /** Each flag given: true for a switch, its text for a flag that takes a value. */
+  flags: Record<string, boolean | string | undefined>;
 }
 
 /** One CLI command: the words that select it, its help, and what it does. */
@@ -30,8 +31,8 @@ export interface Command {
   words: readonly string[];
   /** Its positional arguments as usage shows them, e.g. `['<file.json>']`: required, or optional when bracketed (`'[file.yaml]'`, after the required ones). */
   arguments: readonly string[];
-  /** Boolean flags besides `--help`, each with its help line. */
-  flags: Readonly<Record<string, { description: string }>>;
+  /** Flags besides `--help`, each with its help line: switches, or (with `value`, the placeholder usage shows) flags that take a value. */
+  flags: Readonly<Record<string, { description: string; value?: string }>>;
   /** One line for the command list. */
   summary: string;
   /** Paragraphs shown by `--help` under the usage line. */
@@ -39,10 +40,10 @@ export interface Command {
   run(context: CliContext, input: CommandInput): Promise<void>;
 }
 
-/** Boolean flag definitions for `parseArgs`. */
+/** Flag definitions for `parseArgs`. */
 export function parseArgsOptions(command: Command): ParseArgsOptionsConfig {
   const options: ParseArgsOptionsConfig = { help: { type: 'boolean', short: 'h' } };
-  for (const name of Object.keys(command.flags)) options[name] = { type: 'boolean' };
+  for (const [name, flag] of Object.entries(command.flags)) options[name] = { type: flag.value ? 'string' : 'boolean' };
   return options;
 }
 

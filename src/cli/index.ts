@@ -16,6 +16,8 @@ import { keysListCommand } from './keys-list.command.ts';
 import { loadEnvironmentConfig } from './load-environment-config.ts';
 import { keysRotateCommand } from './keys-rotate.command.ts';
 import { migrateCommand } from './migrate.command.ts';
+import { operatorsAddCommand } from './operators-add.command.ts';
+import { operatorsListCommand } from './operators-list.command.ts';
 import { commandHelp, listHelp, usageLine } from './render-help.ts';
 
 /*
@@ -24,7 +26,7 @@ import { commandHelp, listHelp, usageLine } from './render-help.ts';
  * command lives in its own `*.command.ts`.
  */
 
-const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand, consentsShowCommand, consentsRevokeCommand, gatewayApplyCommand, gatewayExportCommand, auditVerifyCommand];
+const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand, consentsShowCommand, consentsRevokeCommand, gatewayApplyCommand, gatewayExportCommand, auditVerifyCommand, operatorsAddCommand, operatorsListCommand];
 const GROUPS = new Set(COMMANDS.map((command) => command.words[0]));
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -90,7 +92,8 @@ async function runCli(args: string[]): Promise<number> {
     return EXIT_CODES.ok;
   } catch (error) {
     note(`error: ${describeFailure(error)}`);
-    return EXIT_CODES.failed;
+    // A command that checks its own arguments' values (an address, a role) reports a usage error too.
+    return error instanceof UsageError ? EXIT_CODES.usage : EXIT_CODES.failed;
   }
 }
 

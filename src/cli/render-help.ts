@@ -35,7 +35,7 @@ function commandList(commands: readonly Command[]): string {
 
 /** `npm run cli -- clients register <file.json> [--replace]` */
 export function usageLine(command: Command): string {
-  const flags = Object.keys(command.flags).map((name) => `[--${name}]`);
+  const flags = Object.entries(command.flags).map(([name, flag]) => (flag.value ? `--${name} ${flag.value}` : `[--${name}]`));
   return `Usage: ${[PROGRAM, ...command.words, ...command.arguments, ...flags].join(' ')}`;
 }
 
@@ -51,7 +51,7 @@ export function listHelp(commands: readonly Command[], group?: string): string {
 }
 
 export function commandHelp(command: Command): string {
-  const flags = [...Object.entries(command.flags).map(([name, flag]) => [`--${name}`, flag.description]), ['-h, --help', 'show this help']];
+  const flags = [...Object.entries(command.flags).map(([name, flag]) => [flag.value ? `--${name} ${flag.value}` : `--${name}`, flag.description]), ['-h, --help', 'show this help']];
   const width = Math.max(...flags.map(([name]) => name!.length));
   return wrap([
     usageLine(command),

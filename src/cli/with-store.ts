@@ -4,7 +4,7 @@ import { defaults } from '../config/defaults.ts';
 import { openStore, type Knex } from '../db/knex.ts';
 import { describeStoreLocation, storeLocationFor } from '../db/store-location.ts';
 import { announceEventsToOtherInstances } from '../events/cross-instance-bridge.ts';
-import { CROSS_INSTANCE_EVENTS } from '../events/event-catalogue.ts';
+import { AUDITED_EVENTS } from '../events/event-catalogue.ts';
 import { createCliLogger } from '../observability/logger.ts';
 import { CommandFailed, type CliContext } from './command.ts';
 
@@ -25,7 +25,7 @@ export async function withStore<T>({ config, events, clock }: Pick<CliContext, '
   const announcer = announceEventsToOtherInstances(db, events);
   const logger = createCliLogger();
   const audit = createAuditLog({ db, clock, logger, batchSize: defaults.audit.batchSize, flushIntervalMs: defaults.audit.flushInterval * 1000, queueLimit: defaults.audit.queueLimit });
-  const stopAuditing = auditDomainEvents(events, audit, CROSS_INSTANCE_EVENTS);
+  const stopAuditing = auditDomainEvents(events, audit, AUDITED_EVENTS);
   try {
     return await work(db);
   } catch (error) {

@@ -9,6 +9,8 @@ interface StoredSecrets {
   cookieKeys: string[];
   dpopNonceSecret: string;
   adminToken?: string;
+  /** The development console admin's password (`ops@portcullis.test`). */
+  consolePassword?: string;
 }
 
 /**
@@ -46,4 +48,20 @@ export function resolveSecrets(config: Config, warn: (message: string) => void):
     dpopNonceSecret: given.dpopNonceSecret ?? Buffer.from(stored.dpopNonceSecret, 'base64url'),
     adminToken: given.adminToken ?? stored.adminToken,
   };
+}
+
+/**
+ * The development console admin's password, generated once into `<dataDir>/dev-secrets.json`
+ * beside the other development secrets (and kept there, so a restart signs in with the same one).
+ * Development only: production operators are added with `npm run cli -- operators add`.
+ */
+export function devConsolePassword(config: Pick<Config, 'dataDir'>): string {
+  const file = join(config.dataDir, 'dev-secrets.json');
+  const stored: Partial<StoredSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets : {};
+  if (!stored.consolePassword) {
+    stored.consolePassword = randomBytes(15).toString('base64url');
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  return stored.consolePassword;
 }

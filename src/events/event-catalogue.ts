@@ -55,7 +55,24 @@ export interface DomainEvents {
   'signing_key.rotated': { keys: Array<{ alg: string; kid: string; activatesAt: Date }>; retiredKids: string[] };
   /** An instance reloaded the signing keys it publishes and signs with. */
   'signing_keys.reloaded': { kids: string[] };
+  /** A console operator account was created (CLI, the console, a development start). */
+  'operator.created': { operatorId: string; role: 'viewer' | 'operator' | 'admin'; actor: OperatorActor };
+  /** An operator passed both factors and holds a console session. */
+  'operator.signed_in': { operatorId: string; actor: OperatorActor };
+  /** A console sign-in step was refused: the address typed (never the password or code), which step, and why. */
+  'operator.sign_in_failed': { email: string; step: 'password' | 'code'; reason: 'wrong' | 'throttled' | 'replayed'; operatorId?: string; actor: OperatorActor };
+  /** An operator signed out of the console. */
+  'operator.signed_out': { operatorId: string; actor: OperatorActor };
+  /** An operator set up their authenticator app (TOTP) and confirmed it with a code. */
+  'operator.enrolled': { operatorId: string; actor: OperatorActor };
+  /** An admin gave an operator another role. */
+  'operator.role_changed': { operatorId: string; from: 'viewer' | 'operator' | 'admin'; to: 'viewer' | 'operator' | 'admin'; actor: OperatorActor };
+  /** An admin disabled an operator: their sessions end and they can no longer sign in. */
+  'operator.disabled': { operatorId: string; actor: OperatorActor };
 }
+
+/** Who did something in the console: the operator by id, ops at the command line, or nobody yet (an unknown address). */
+export type OperatorActor = `operator:${string}` | 'ops' | 'system';
 
 export type EventName = keyof DomainEvents;
 
@@ -67,6 +84,15 @@ export const CROSS_INSTANCE_EVENTS: readonly EventName[] = [
   'consent.created', 'consent.status_changed', 'grant.revoked', 'client.registered', 'client.updated', 'client.deleted',
   'organisation.created', 'organisation.member_changed', 'application.created', 'application.status_changed', 'api_key.issued', 'api_key.revoked',
   'api.changed', 'api.lifecycle_changed', 'plan.changed', 'subscription.status_changed', 'signing_key.rotated',
+  'operator.created', 'operator.role_changed', 'operator.disabled',
+];
+
+/**
+ * The events the audit log records (`audit-domain-events.ts`): every change other instances hear
+ * of, and the operators' own sign-in steps, which concern only the instance that served them.
+ */
+export const AUDITED_EVENTS: readonly EventName[] = [
+  ...CROSS_INSTANCE_EVENTS, 'operator.signed_in', 'operator.sign_in_failed', 'operator.signed_out', 'operator.enrolled',
 ];
 
 /** An event as listeners receive it: its name, payload, and when it happened (the bus's clock). */

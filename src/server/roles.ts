@@ -9,12 +9,12 @@ import type { Role } from './roles/role.ts';
  * Every role a process can run (`ROLES`), in the order their routes go on a listener: the
  * gateway's `/open-banking/` table before the authorization server, whose partner listener answers
  * 404 for every path that is not one of its endpoints; the developer portal's pages before the
- * authorization server's too, whose provider answers every other browser path. The console's
- * admin API has a listener of its own.
+ * authorization server's too, whose provider answers every other browser path, and the console's
+ * pages (`/console`) for the same reason. The console's admin API has a listener of its own.
  */
 export const ROLES: ReadonlyArray<readonly [RoleName, Role]> = [
   ['gateway', gatewayRole],
   ['portal', portalRole],
-  ['auth', authRole],
   ['console', consoleRole],
+  ['auth', authRole],
 ];

@@ -26,7 +26,7 @@ import { storeLocationFor } from '../db/store-location.ts';
 import { auditDomainEvents } from '../audit/audit-domain-events.ts';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { bridgeEventsAcrossInstances } from '../events/cross-instance-bridge.ts';
-import { CROSS_INSTANCE_EVENTS } from '../events/event-catalogue.ts';
+import { AUDITED_EVENTS } from '../events/event-catalogue.ts';
 import { grantLiveness, type GrantLiveness } from '../gateway/credentials/grant-liveness.ts';
 import { startGatewayRuntime, type GatewayRuntime } from '../gateway/gateway-runtime.ts';
 import { applyBankApis } from '../gateway/declarative/apply-bank-apis.ts';
@@ -102,8 +102,8 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
   const eventBridge = await bridgeEventsAcrossInstances(db, events, logger);
   const audit = createAuditLog({ db, clock, logger, batchSize: defaults.audit.batchSize, flushIntervalMs: defaults.audit.flushInterval * 1000, queueLimit: defaults.audit.queueLimit });
-  // Every change the product announces (they are the events other instances hear of too).
-  const stopAuditingEvents = auditDomainEvents(events, audit, CROSS_INSTANCE_EVENTS);
+  // Every change the product announces (the events other instances hear of too), and operators' sign-ins.
+  const stopAuditingEvents = auditDomainEvents(events, audit, AUDITED_EVENTS);
   const grants = grantLiveness(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);

@@ -8,7 +8,9 @@ import type Provider from 'oidc-provider';
 import { startSweeper } from '../auth/adapter/expiry-sweeper.ts';
 import type { SigningJwks } from '../auth/keys/signing-keys.service.ts';
 import { SIGNING_KEY_POLL_SECONDS, watchSigningKeys } from '../auth/keys/watch-signing-keys.ts';
+import { ensureDevOperator } from '../admin/operators/ensure-dev-operator.ts';
 import type { Config, RoleName, Secrets } from '../config/config.ts';
+import { devConsolePassword } from '../config/dev-secrets.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createListener } from './create-listener.ts';
@@ -33,6 +35,8 @@ export interface Portcullis {
   trustAnchors: string[];
   /** What the bank integration wants the start-up summary to say (a sandbox's test logins). */
   bankSummary: string[];
+  /** In development with the console role: the console admin to sign in with. */
+  devOperator?: { email: string; password: string };
   close(): Promise<void>;
 }
 
@@ -51,6 +55,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startPortcullis(config: Config, logger: Logger, options: { db?: Knex } = {}): Promise<Portcullis> {
   const context = await buildServerContext(config, logger, options);
   const roles = ROLES.filter(([name]) => config.roles.includes(name));
+  const devOperator = config.env === 'development' && config.roles.includes('console')
+    ? await ensureDevOperator({ db: context.db, events: context.events, clock: context.clock }, devConsolePassword(config))
+    : undefined;
 
   const listeners = listenerTable(config, context.pki, context.bank.sandboxRoutes?.prefix);
 
@@ -119,6 +126,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     urls,
     trustAnchors: context.pki.trustAnchors,
     bankSummary: context.bank.summary ?? [],
+    ...(devOperator ? { devOperator } : {}),
     async close() {
       await stopKeyWatch();
       await stopSweeper();

@@ -3,10 +3,13 @@ import { describeStoreLocation } from '../db/store-location.ts';
 import type { Portcullis } from './start.ts';
 
 /** What a start prints: the URLs of the listeners it opened, the store, and in development the material and logins to try it with. */
-export function startupSummary(config: Config, portcullis: Pick<Portcullis, 'roles' | 'urls' | 'secrets' | 'bankSummary'>, workers = 1): string {
-  const { urls } = portcullis;
+export function startupSummary(config: Config, portcullis: Pick<Portcullis, 'roles' | 'urls' | 'secrets' | 'bankSummary' | 'devOperator'>, workers = 1): string {
+  const { urls, devOperator } = portcullis;
   const lines = ['', `Portcullis is running (roles: ${portcullis.roles.join(', ')}${workers > 1 ? `; ${workers} worker processes` : ''}).`];
   if (urls.browser && portcullis.roles.includes('portal')) lines.push(`  Developer portal:                        ${config.issuer}/`);
+  if (urls.browser && portcullis.roles.includes('console')) {
+    lines.push(`  Ops console:                             ${config.issuer}/console${devOperator ? `  ${devOperator.email} / ${devOperator.password} (first sign-in enrols your authenticator app)` : ''}`);
+  }
   if (urls.browser && portcullis.roles.includes('auth')) {
     lines.push(
       `  Browser (authorization, login, consent): ${config.issuer}`,

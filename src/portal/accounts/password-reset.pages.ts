@@ -1,13 +1,13 @@
 import type { Middleware } from 'koa';
 
-import { readForm } from '../forms/read-form.ts';
+import { readForm } from '../../shared/read-form.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import { clearPortalSessionCookie } from '../session/portal-session-cookie.ts';
 import type { AccountPagesDependencies } from './account-pages.deps.ts';
 import { FORGOT_PASSWORD_FORM, RESET_PASSWORD_FORM } from './account-forms.ts';
 import { requestPasswordReset, resetLinkIsLive, resetPassword } from './password-reset.service.ts';
 import { portalFormToken } from './portal-form-csrf.ts';
-import { SECRET_TOKEN } from './secret-token.ts';
+import { SECRET_TOKEN } from '../../shared/secret-token.ts';
 import { admitMailForm } from './sign-up.pages.ts';
 
 /** `GET /account/forgot-password`: the form. */

@@ -1,7 +1,7 @@
 import { hashPassword } from '../../auth/customers/password-authenticator.ts';
 import { endAllPortalSessions } from '../session/portal-sessions.service.ts';
 import { emailKeyOf, findDeveloperByEmail, findLiveEmailToken, insertEmailToken, markEmailVerified, setDeveloperPassword, spendEmailToken, spendEmailTokensOf } from './developer.store.ts';
-import { hashSecretToken, newSecretToken } from './secret-token.ts';
+import { hashSecretToken, newSecretToken } from '../../shared/secret-token.ts';
 import type { AccountsDependencies } from './sign-up.service.ts';
 
 /*

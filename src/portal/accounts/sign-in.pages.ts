@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 
-import { readForm } from '../forms/read-form.ts';
+import { readForm } from '../../shared/read-form.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import { clearPortalSessionCookie, portalSessionToken, writePortalSessionCookie } from '../session/portal-session-cookie.ts';
 import { endPortalSession } from '../session/portal-sessions.service.ts';

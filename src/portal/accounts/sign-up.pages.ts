@@ -1,13 +1,13 @@
 import type { Middleware } from 'koa';
 
 import { PortalPageError } from '../portal-page-error.ts';
-import { readForm } from '../forms/read-form.ts';
+import { readForm } from '../../shared/read-form.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import { listOutbox } from '../mail/outbox.store.ts';
 import type { AccountPagesDependencies } from './account-pages.deps.ts';
 import { SIGN_UP_FORM } from './account-forms.ts';
 import { portalFormToken } from './portal-form-csrf.ts';
-import { SECRET_TOKEN } from './secret-token.ts';
+import { SECRET_TOKEN } from '../../shared/secret-token.ts';
 import { signUp, verifyEmail } from './sign-up.service.ts';
 
 /** `GET /account/sign-up`: the form. */

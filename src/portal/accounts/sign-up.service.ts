@@ -6,7 +6,7 @@ import { hashPassword } from '../../auth/customers/password-authenticator.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { AccountMailThrottle } from './account-mail-throttle.ts';
-import { hashSecretToken, newSecretToken } from './secret-token.ts';
+import { hashSecretToken, newSecretToken } from '../../shared/secret-token.ts';
 import { emailKeyOf, findDeveloperByEmail, insertDeveloperIfNew, insertEmailToken, markEmailVerified, spendEmailToken } from './developer.store.ts';
 
 /*

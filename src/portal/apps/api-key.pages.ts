@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 
 import { CSP_WITH_OWN_SCRIPT } from '../../shared/security-headers.ts';
 import { PortalPageError } from '../portal-page-error.ts';
-import { readForm } from '../forms/read-form.ts';
+import { readForm } from '../../shared/read-form.ts';
 import type { AppPagesDependencies } from './app-pages.deps.ts';
 import { ROTATE_FORM } from './app-forms.ts';
 import { appPath, renderApp } from './app.pages.ts';

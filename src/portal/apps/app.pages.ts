@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 
 import { portalFormToken } from '../accounts/portal-form-csrf.ts';
-import { readForm } from '../forms/read-form.ts';
+import { readForm } from '../../shared/read-form.ts';
 import type { PortalApi } from '../portal-catalog.service.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import type { AppPagesDependencies } from './app-pages.deps.ts';

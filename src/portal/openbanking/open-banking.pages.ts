@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 
 import { portalFormToken } from '../accounts/portal-form-csrf.ts';
-import type { FieldError } from '../forms/read-form.ts';
+import type { FieldError } from '../../shared/read-form.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import type { OpenBankingPagesDependencies } from './open-banking-pages.deps.ts';
 import { registerApplication } from './register-application.service.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { OB_ROLES, type ObRole } from '../../openbanking/ob-vocabulary.ts';
-import { readForm, type FormReading } from '../forms/read-form.ts';
+import { readForm, type FormReading } from '../../shared/read-form.ts';
 
 /*
  * The software statement form: the client's name, its redirect URIs (one a line) and its roles

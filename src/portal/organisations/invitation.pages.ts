@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 
 import type { AccountPagesDependencies } from '../accounts/account-pages.deps.ts';
 import { portalFormToken } from '../accounts/portal-form-csrf.ts';
-import { SECRET_TOKEN } from '../accounts/secret-token.ts';
+import { SECRET_TOKEN } from '../../shared/secret-token.ts';
 import { PortalPageError } from '../portal-page-error.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import { signInPathFor } from '../session/portal-session-cookie.ts';

@@ -2,8 +2,8 @@ import type { Context, Middleware } from 'koa';
 
 import type { AccountPagesDependencies } from '../accounts/account-pages.deps.ts';
 import { portalFormToken } from '../accounts/portal-form-csrf.ts';
-import type { FieldError } from '../forms/read-form.ts';
-import { readForm } from '../forms/read-form.ts';
+import type { FieldError } from '../../shared/read-form.ts';
+import { readForm } from '../../shared/read-form.ts';
 import { PortalPageError } from '../portal-page-error.ts';
 import { applicationsOfOrganisation } from '../apps/portal-apps.service.ts';
 import { renderPortalPage } from '../render-portal-page.ts';

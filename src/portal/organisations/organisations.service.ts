@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from '../../events/service-context.ts';
 import { insertOrganisation, type OrganisationRow } from '../../gateway/consumers/consumer.store.ts';
 import { emailKeyOf } from '../accounts/developer.store.ts';
-import { hashSecretToken, newSecretToken } from '../accounts/secret-token.ts';
+import { hashSecretToken, newSecretToken } from '../../shared/secret-token.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { PortalPageError } from '../portal-page-error.ts';
 import type { SignedInDeveloper } from '../session/portal-sessions.service.ts';

@@ -4,7 +4,7 @@ import { getApi } from '../../gateway/catalogue/catalogue.service.ts';
 import { DEFAULT_API_KEY_HEADER } from '../../gateway/pipeline/authenticate-caller.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { portalFormToken } from '../accounts/portal-form-csrf.ts';
-import type { FieldError } from '../forms/read-form.ts';
+import type { FieldError } from '../../shared/read-form.ts';
 import type { PortalDependencies } from '../portal.deps.ts';
 import { PortalPageError } from '../portal-page-error.ts';
 import { renderPortalPage } from '../render-portal-page.ts';

@@ -1,5 +1,5 @@
 import type { AuthKind, HttpMethod } from '../../gateway/catalogue/catalogue.types.ts';
-import type { FieldError, FormReading } from '../forms/read-form.ts';
+import type { FieldError, FormReading } from '../../shared/read-form.ts';
 import type { OperationReference, ParameterReference } from './operation-reference.ts';
 
 /*

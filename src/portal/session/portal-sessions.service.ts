@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 import type { Clock } from '../../shared/clock.ts';
 import type { DeveloperRow } from '../accounts/developer.store.ts';
-import { hashSecretToken, newSecretToken, SECRET_TOKEN } from '../accounts/secret-token.ts';
+import { hashSecretToken, newSecretToken, SECRET_TOKEN } from '../../shared/secret-token.ts';
 import { deleteExpiredPortalSessions, deletePortalSession, deletePortalSessionsOf, extendPortalSession, findLivePortalSession, insertPortalSession } from './portal-session.store.ts';
 
 /*

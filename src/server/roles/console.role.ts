@@ -1,14 +1,22 @@
 import { adminApi } from '../../admin/admin-api.ts';
+import { consoleRoutes } from '../../admin/console/console.routes.ts';
+import { TOTP_SEAL_PURPOSE } from '../../admin/operators/operator-totp-seal.ts';
+import { deriveKey } from '../../config/derive-key.ts';
 import { problemTypeBase } from '../error-family.ts';
 import type { Role } from './role.ts';
 
 /**
  * The `console` role: the admin API on the admin listener (localhost by default), authenticated
- * with the admin token. The console's pages, which go through it, join with their issue.
+ * with the admin token; and the ops console's pages on the browser listener, under `/console` only
+ * (every path there is the console's, unknown ones its 404 page), for operators signed in with a
+ * password and a TOTP code.
  */
 export const consoleRole: Role = async (context) => {
   const { config, secrets, logger, db, events, clock, audit } = context;
   return {
+    browser: [consoleRoutes({
+      db, events, clock, logger, loginThrottle: context.loginThrottle, csrfSecret: context.csrfSecret, totpSealKey: deriveKey(secrets, TOTP_SEAL_PURPOSE),
+    })],
     admin: [adminApi({
       catalogue: { db, events, clock, actor: 'ops' },
       adminToken: secrets.adminToken,

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /*
- * The portal's bearer secrets (mailed links, session cookies, invitations): 256 random bits,
- * base64url. The store keeps only their SHA-256: a leaked table opens nothing, and a secret this
- * long needs no slow hash.
+ * Bearer secrets of the browser parts (the portal's mailed links, session cookies and invitations,
+ * the console's sessions): 256 random bits, base64url. The store keeps only their SHA-256: a leaked
+ * table opens nothing, and a secret this long needs no slow hash.
  */
 
 /** What a well-formed token looks like; anything else is refused before the store is asked. */
