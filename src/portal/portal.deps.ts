@@ -21,6 +21,8 @@ export interface PortalDependencies {
   openBanking: OpenBankingOnboarding | undefined;
   /** Developer accounts, where mail can be sent (the development outbox for now): absent, the account pages are too. */
   accounts: AccountPagesDependencies | undefined;
+  /** Whether this installation serves the ops console (`/console`, the console role), for the home page's link. */
+  consoleOffered: boolean;
   /** Where problem types live (`<issuer>/docs/problems/`): the portal serves those pages. */
   problemTypeBase: string;
   /** The listeners' TLS certificate: trusted, beside the system's CAs, when the portal calls the gateway for "try it". */

@@ -8,6 +8,6 @@ import { renderPortalPage } from './render-portal-page.ts';
 export function showHome(deps: PortalDependencies): Middleware {
   return async function showHome(ctx) {
     const products = portalCatalog(await deps.catalog.apis());
-    await renderPortalPage(ctx, 'portal/home', { section: 'home', products, signUp: deps.accounts !== undefined });
+    await renderPortalPage(ctx, 'portal/home', { section: 'home', products, signUp: deps.accounts !== undefined, consoleOffered: deps.consoleOffered });
   };
 }

@@ -83,6 +83,7 @@ describe('the developer portal', () => {
     assert.match(home.html, new RegExp(`<a href="/apis/${ids.v2}">Weather ${tag}</a>`), 'a product links to its newest version');
     assert.match(home.html, /<a href="\/guides\/open-banking">Open Banking partner onboarding<\/a>/, 'the partner\'s way in');
     assert.match(home.html, /<a href="\/guides\/api-keys">An API key in a minute<\/a>/, 'the API consumer\'s way in');
+    assert.match(home.html, /<a href="\/console">ops console<\/a>/, 'the operators\' way in, where this installation runs the console');
     assert.doesNotMatch(home.html, /<script/);
   });
 

@@ -51,7 +51,7 @@ export const portalRole: Role = async (context) => {
   };
   return {
     browser: [portalRoutes({
-      db, logger, catalog: catalogOf(context), accounts, issuer: config.issuer, onboardingUrl: bank.onboardingUrl, problemTypeBase: problemTypeBase(config.issuer),
+      db, logger, catalog: catalogOf(context), accounts, issuer: config.issuer, onboardingUrl: bank.onboardingUrl, problemTypeBase: problemTypeBase(config.issuer), consoleOffered: config.roles.includes('console'),
       baseUrls: { mtls: config.mtlsBaseUrl, gateway: config.gatewayBaseUrl }, serverCertificatePem: context.pki.server.certificatePem,
       openBanking: bank.directoryOnboarding && { directory: bank.directoryOnboarding, registration: registrationEndpoint(config), sealKey: deriveKey(context.secrets, 'portcullis portal registrations') },
     }).routes() as Middleware],
