@@ -10,6 +10,7 @@ export function showConsoleHome(deps: ConsoleDependencies): Middleware {
   return async function showConsoleHome(ctx) {
     const operator = ctx.state.operator!;
     const sections = [
+      { href: '/console/plan-requests', title: 'Plan requests', summary: mayDo(operator.role, 'operate') ? 'Subscriptions developers asked for, to approve or refuse' : 'Subscriptions developers asked for, waiting for an operator' },
       ...(mayDo(operator.role, 'administer') ? [{ href: '/console/operators', title: 'Operators', summary: 'Who may use the console, and with which role' }] : []),
     ];
     await renderConsolePage(ctx, deps.csrfSecret, 'home', {

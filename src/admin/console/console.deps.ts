@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { OperatorSignInDependencies } from '../operators/operator-sign-in.service.ts';
 
@@ -5,4 +6,6 @@ import type { OperatorSignInDependencies } from '../operators/operator-sign-in.s
 export interface ConsoleDependencies extends OperatorSignInDependencies {
   csrfSecret: Buffer;
   logger: Logger;
+  /** Where the operators' changes are recorded, as the admin API records its own. */
+  audit: AuditLog;
 }

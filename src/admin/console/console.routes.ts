@@ -8,6 +8,7 @@ import type { ConsoleDependencies } from './console.deps.ts';
 import { showEnrolment, submitEnrolment } from './console-enrolment.pages.ts';
 import { checkConsoleForm } from './console-form-csrf.ts';
 import { showConsoleHome } from './console-home.pages.ts';
+import { showPlanRequests, submitPlanDecision } from './console-plan-requests.pages.ts';
 import { showOperators, submitDisableOperator, submitNewOperator, submitOperatorRole } from './console-operators.pages.ts';
 import { loadConsoleSession, requireOperator, requirePasswordStep } from './console-session-cookie.ts';
 import { showConsoleCode, showConsoleSignIn, submitCodeStep, submitConsoleSignIn, submitConsoleSignOut } from './console-sign-in.pages.ts';
@@ -27,6 +28,8 @@ import { showConsoleCode, showConsoleSignIn, submitCodeStep, submitConsoleSignIn
  * | /console/operators | GET, POST: the operators, a new one (administer) |
  * | /console/operators/{operatorId}/role | POST: another role (administer) |
  * | /console/operators/{operatorId}/disable | POST: disabled, sessions ended (administer) |
+ * | /console/plan-requests | GET: subscriptions asked for and waiting (read) |
+ * | /console/plan-requests/{subscriptionId}/approve, /refuse | POST: the decision (operate), audited as the admin API's |
  *
  * Any other path under `/console` is the console's 404 page.
  */
@@ -47,6 +50,9 @@ export function consoleRoutes(deps: ConsoleDependencies): Middleware {
   router.post('/operators', ...form, requireOperator('administer'), submitNewOperator(deps));
   router.post('/operators/:operatorId/role', ...form, requireOperator('administer'), submitOperatorRole(deps));
   router.post('/operators/:operatorId/disable', ...form, requireOperator('administer'), submitDisableOperator(deps));
+  router.get('/plan-requests', noStore, requireOperator('read'), showPlanRequests(deps));
+  router.post('/plan-requests/:subscriptionId/approve', ...form, requireOperator('operate'), ...submitPlanDecision(deps, 'approve'));
+  router.post('/plan-requests/:subscriptionId/refuse', ...form, requireOperator('operate'), ...submitPlanDecision(deps, 'refuse'));
   router.all('/{*rest}', function consoleNotFound(ctx) {
     ctx.throw(404, 'There is no such page in the console.');
   });

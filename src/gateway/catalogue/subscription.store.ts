@@ -70,3 +70,29 @@ export async function countOpenSubscriptions(db: Knex, planId: string): Promise<
 export async function deleteClosedSubscriptions(db: Knex, planId: string): Promise<void> {
   await db('subscriptions').where({ plan_id: planId }).whereIn('status', ['refused', 'cancelled']).delete();
 }
+
+/** A subscription waiting for an operator, with who asked and for what, as the console lists them. */
+export interface SubscriptionRequest {
+  subscriptionId: string;
+  requestedAt: Date;
+  applicationId: string;
+  applicationName: string;
+  organisationName: string;
+  planId: string;
+  planName: string;
+  priceMinorUnits: number | null;
+  currency: string | null;
+}
+
+/** Every subscription in `requested`, oldest first (the one waiting longest on top). */
+export async function selectSubscriptionRequests(db: Knex): Promise<SubscriptionRequest[]> {
+  const rows = await db('subscriptions as s').join('applications as a', 'a.id', 's.application_id').join('organisations as o', 'o.id', 'a.organisation_id').join('gateway_plans as p', 'p.id', 's.plan_id')
+    .where('s.status', 'requested').orderBy([{ column: 's.status_updated_at' }, { column: 's.id' }])
+    .select<Array<{ id: string; status_updated_at: Date; application_id: string; application_name: string; organisation_name: string; plan_id: string; plan_name: string; price_minor_units: string | number | null; currency: string | null }>>(
+      's.id', 's.status_updated_at', 's.application_id', { application_name: 'a.name' }, { organisation_name: 'o.name' }, 's.plan_id', { plan_name: 'p.name' }, 'p.price_minor_units', 'p.currency',
+    );
+  return rows.map((row) => ({
+    subscriptionId: row.id, requestedAt: new Date(row.status_updated_at), applicationId: row.application_id, applicationName: row.application_name, organisationName: row.organisation_name,
+    planId: row.plan_id, planName: row.plan_name, priceMinorUnits: row.price_minor_units === null ? null : Number(row.price_minor_units), currency: row.currency,
+  }));
+}

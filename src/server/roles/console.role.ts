@@ -15,7 +15,7 @@ export const consoleRole: Role = async (context) => {
   const { config, secrets, logger, db, events, clock, audit } = context;
   return {
     browser: [consoleRoutes({
-      db, events, clock, logger, loginThrottle: context.loginThrottle, csrfSecret: context.csrfSecret, totpSealKey: deriveKey(secrets, TOTP_SEAL_PURPOSE),
+      db, events, clock, logger, audit, loginThrottle: context.loginThrottle, csrfSecret: context.csrfSecret, totpSealKey: deriveKey(secrets, TOTP_SEAL_PURPOSE),
     })],
     admin: [adminApi({
       catalogue: { db, events, clock, actor: 'ops' },
