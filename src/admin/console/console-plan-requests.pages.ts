@@ -8,6 +8,7 @@ import { mayDo } from '../operators/operator-role.ts';
 import type { ConsoleDependencies } from './console.deps.ts';
 import { consoleFormToken } from './console-form-csrf.ts';
 import { renderConsolePage } from './render-console-page.ts';
+import { pageNotice } from '../../shared/page-notice.ts';
 
 /*
  * Plan requests: the subscriptions developers asked for in the portal to plans that are not
@@ -25,10 +26,10 @@ const NOTICES: Readonly<Record<string, string>> = {
 /** `GET /console/plan-requests` */
 export function showPlanRequests(deps: ConsoleDependencies): Middleware {
   return async function showPlanRequests(ctx) {
-    const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
+    const notice = pageNotice(ctx, NOTICES);
     await renderConsolePage(ctx, deps.csrfSecret, 'plan-requests', {
       section: 'plan-requests', requests: await selectSubscriptionRequests(deps.db), mayDecide: mayDo(ctx.state.operator!.role, 'operate'),
-      csrf: consoleFormToken(ctx, deps.csrfSecret), notice: notice && NOTICES[notice],
+      csrf: consoleFormToken(ctx, deps.csrfSecret), notice,
     });
   };
 }

@@ -10,6 +10,7 @@ import { CONSOLE_CODE_FORM, CONSOLE_SIGN_IN_FORM } from './console-forms.ts';
 import { safeConsolePath, withNext } from './console-next-path.ts';
 import { clearConsoleSessionCookie, consoleSessionToken, writeConsoleSessionCookie } from './console-session-cookie.ts';
 import { renderConsolePage } from './render-console-page.ts';
+import { pageNotice } from '../../shared/page-notice.ts';
 
 const NOTICES: Readonly<Record<string, string>> = { 'signed-out': 'You have signed out.' };
 
@@ -43,8 +44,8 @@ export function showConsoleSignIn(deps: ConsoleDependencies): Middleware {
       ctx.redirect(next);
       return;
     }
-    const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
-    await renderForm(ctx, deps, 'sign-in', { next, notice: notice && NOTICES[notice] });
+    const notice = pageNotice(ctx, NOTICES);
+    await renderForm(ctx, deps, 'sign-in', { next, notice });
   };
 }
 

@@ -5,6 +5,7 @@ import { organisationsOf } from '../organisations/organisations.service.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
 import type { AccountPagesDependencies } from './account-pages.deps.ts';
 import { portalFormToken } from './portal-form-csrf.ts';
+import { pageNotice } from '../../shared/page-notice.ts';
 
 const NOTICES: Readonly<Record<string, string>> = {
   left: 'You have left the organisation.',
@@ -14,9 +15,9 @@ const NOTICES: Readonly<Record<string, string>> = {
 export function showAccount(deps: AccountPagesDependencies): Middleware {
   return async function showAccount(ctx) {
     const memberships = await organisationsOf(deps, ctx.state.developer!.id);
-    const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
+    const notice = pageNotice(ctx, NOTICES);
     await renderPortalPage(ctx, 'portal/account/index', {
-      section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), memberships, roleRights: ROLE_RIGHTS, notice: notice && NOTICES[notice],
+      section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), memberships, roleRights: ROLE_RIGHTS, notice,
     });
   };
 }

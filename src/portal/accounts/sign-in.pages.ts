@@ -8,6 +8,7 @@ import type { AccountPagesDependencies } from './account-pages.deps.ts';
 import { SIGN_IN_FORM } from './account-forms.ts';
 import { portalFormToken } from './portal-form-csrf.ts';
 import { signInDeveloper } from './sign-in.service.ts';
+import { pageNotice } from '../../shared/page-notice.ts';
 
 /** Where a developer lands after signing in when no page asked for it. */
 export const PORTAL_HOME_SIGNED_IN = '/account';
@@ -43,8 +44,8 @@ export function showSignIn(deps: AccountPagesDependencies): Middleware {
       ctx.redirect(next);
       return;
     }
-    const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
-    await renderSignIn(ctx, deps, { next, notice: notice && NOTICES[notice] });
+    const notice = pageNotice(ctx, NOTICES);
+    await renderSignIn(ctx, deps, { next, notice });
   };
 }
 

@@ -8,6 +8,8 @@ import type { AppPagesDependencies } from './app-pages.deps.ts';
 import { APPLICATION_FORM, KEY_OVERLAPS, SUBSCRIBE_FORM } from './app-forms.ts';
 import { keyState, planLimits, planPrice } from './plan-terms.ts';
 import { cancelAppSubscription, createAppFor, subscribeApp, viewApp } from './portal-apps.service.ts';
+import { pageNotice } from '../../shared/page-notice.ts';
+import { seeOther } from '../../shared/see-other.ts';
 
 /* The application pages: create one, see its plans and keys, subscribe to a plan or cancel. */
 
@@ -20,11 +22,6 @@ const NOTICES: Readonly<Record<string, string>> = {
 };
 
 export const appPath = (applicationId: string, notice?: string) => `/apps/${encodeURIComponent(applicationId)}${notice ? `?${notice}` : ''}`;
-
-function seeOther(ctx: Context, path: string): void {
-  ctx.status = 303;
-  ctx.redirect(path);
-}
 
 const newAppView = (ctx: Context, deps: AppPagesDependencies, organisationId: string, values: Record<string, string>, errors: Array<{ field: string; message: string }>) =>
   renderPortalPage(ctx, 'portal/apps/new', { section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), organisationId, values, errors, hasError: errors.length > 0 });
@@ -64,12 +61,12 @@ async function callableApis(deps: AppPagesDependencies, apiIds: ReadonlySet<stri
 export async function renderApp(ctx: Context, deps: AppPagesDependencies, extra: { issued?: { key: string; prefix: string; previousExpiresAt?: Date }; errors?: Array<{ field: string; message: string }> } = {}) {
   const view = await viewApp(deps, ctx.state.developer!, ctx.params['applicationId']!);
   const activeApiIds = new Set(view.subscriptions.filter((subscription) => subscription.status === 'active').flatMap((subscription) => subscription.plan?.apiIds ?? []));
-  const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
+  const notice = pageNotice(ctx, NOTICES);
   const now = deps.clock.now();
   await renderPortalPage(ctx, 'portal/apps/show', {
     section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), ...view, now,
     callable: await callableApis(deps, activeApiIds), apiNames: new Map((await deps.catalog.apis()).map((api) => [api.apiId, `${api.title} ${api.version}`])),
-    notice: notice && NOTICES[notice], issued: extra.issued, errors: extra.errors ?? [], overlaps: KEY_OVERLAPS, planLimits, planPrice, keyState, hasError: Boolean(extra.errors?.length),
+    notice, issued: extra.issued, errors: extra.errors ?? [], overlaps: KEY_OVERLAPS, planLimits, planPrice, keyState, hasError: Boolean(extra.errors?.length),
   });
 }
 

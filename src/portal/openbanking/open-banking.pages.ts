@@ -7,6 +7,7 @@ import type { OpenBankingPagesDependencies } from './open-banking-pages.deps.ts'
 import { registerApplication } from './register-application.service.ts';
 import { readSoftwareStatementForm } from './software-statement-form.ts';
 import { bundleFor, createSoftwareStatementFor, viewOpenBanking } from './software-statements.service.ts';
+import { pageNotice } from '../../shared/page-notice.ts';
 
 /*
  * An application's Open Banking page (`/apps/{id}/open-banking`): a software statement from the
@@ -23,10 +24,10 @@ export const openBankingPath = (applicationId: string, notice?: string) => `/app
 
 async function renderOpenBanking(ctx: Context, deps: OpenBankingPagesDependencies, form: { values?: Record<string, string>; errors?: FieldError[] } = {}): Promise<void> {
   const view = await viewOpenBanking(deps, ctx.state.developer!, ctx.params['applicationId']!);
-  const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
+  const notice = pageNotice(ctx, NOTICES);
   const errors = form.errors ?? [];
   await renderPortalPage(ctx, 'portal/apps/open-banking', {
-    section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), ...view, notice: notice && NOTICES[notice],
+    section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), ...view, notice,
     values: form.values ?? { client_name: view.application.name, role_AISP: 'on' }, errors, hasError: errors.length > 0,
   });
 }

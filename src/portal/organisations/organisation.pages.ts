@@ -10,6 +10,8 @@ import { renderPortalPage } from '../render-portal-page.ts';
 import { MEMBER_ROLES, ROLE_RIGHTS } from './member-role.ts';
 import { INVITATION_FORM, MEMBER_CHANGE_FORM, ORGANISATION_FORM } from './organisation-forms.ts';
 import { changeMember, createOrganisationFor, inviteMember, viewOrganisation, withdrawInvitation } from './organisations.service.ts';
+import { pageNotice } from '../../shared/page-notice.ts';
+import { seeOther } from '../../shared/see-other.ts';
 
 /* The organisation pages: create one, see its members, and (owners) invite, re-role and remove them. */
 
@@ -25,11 +27,6 @@ const NOTICES: Readonly<Record<string, string>> = {
 const ROLE_OPTIONS = MEMBER_ROLES.map((role) => ({ value: role, label: `${ROLE_RIGHTS[role].label}: ${ROLE_RIGHTS[role].summary.toLowerCase()}` }));
 
 const organisationPath = (organisationId: string, notice?: string) => `/organisations/${encodeURIComponent(organisationId)}${notice ? `?${notice}` : ''}`;
-
-function seeOther(ctx: Context, path: string): void {
-  ctx.status = 303;
-  ctx.redirect(path);
-}
 
 /** `GET /organisations/new`: the form. */
 export function showNewOrganisation(deps: AccountPagesDependencies): Middleware {
@@ -55,10 +52,10 @@ export function submitNewOrganisation(deps: AccountPagesDependencies): Middlewar
 async function renderOrganisation(ctx: Context, deps: AccountPagesDependencies, invite: { values: Record<string, string>; errors: FieldError[] } = { values: { role: 'developer' }, errors: [] }) {
   const view = await viewOrganisation(deps, ctx.params['organisationId']!, ctx.state.developer!.id);
   const applications = await applicationsOfOrganisation(deps, view.membership.organisationId);
-  const notice = Object.keys(NOTICES).find((key) => ctx.query[key] !== undefined);
+  const notice = pageNotice(ctx, NOTICES);
   await renderPortalPage(ctx, 'portal/organisations/show', {
     section: 'account', csrf: portalFormToken(ctx, deps.csrfSecret), ...view, applications, rights: ROLE_RIGHTS[view.membership.role], roleRights: ROLE_RIGHTS, roleOptions: ROLE_OPTIONS,
-    notice: notice && NOTICES[notice], invite, hasError: invite.errors.length > 0,
+    notice, invite, hasError: invite.errors.length > 0,
   });
 }
 
