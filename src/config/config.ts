@@ -42,6 +42,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** What a rate-limited call gets while Redis cannot be reached; see `defaults.gateway.onRedisFailure`. */
   rateLimitOnRedisFailure: 'open' | 'closed';
+  /** Seconds between the gateway's flushes of its analytics rollups; see `defaults.gateway.analyticsFlushInterval`. */
+  analyticsFlushInterval: number;
   /** Developer sign-ups a client network (an IPv4 address, an IPv6 /64) may send in an hour. */
   portalSignUpsPerHour: number;
   /** The developer portal's mail. */
@@ -148,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     accessTokenFormat: env.ACCESS_TOKEN_FORMAT,
     redisUrl: env.REDIS_URL,
     rateLimitOnRedisFailure: env.RATE_LIMIT_ON_REDIS_FAILURE,
+    analyticsFlushInterval: env.ANALYTICS_FLUSH_INTERVAL,
     portalSignUpsPerHour: env.PORTAL_SIGN_UPS_PER_HOUR,
     mail: { smtp: env.SMTP_URL, from: env.MAIL_FROM ?? `Portcullis Developers <no-reply@${new URL(issuer).hostname}>` },
     roles: [...new Set(env.ROLES)],

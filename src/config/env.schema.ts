@@ -79,6 +79,7 @@ export const envSchema = z.object({
   ACCESS_TOKEN_FORMAT: z.enum(['jwt', 'opaque']).default(defaults.accessTokenFormat),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_ON_REDIS_FAILURE: z.enum(['open', 'closed']).default(defaults.gateway.onRedisFailure),
+  ANALYTICS_FLUSH_INTERVAL: positiveInteger(3_600).default(defaults.gateway.analyticsFlushInterval),
   PORTAL_SIGN_UPS_PER_HOUR: positiveInteger(100_000).default(defaults.portalSignUpsPerHour),
   SMTP_URL: smtpUrl.optional(),
   MAIL_FROM: mailbox.optional(),

@@ -82,7 +82,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
   });
   const registry = new Registry();
   const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats() });
-  const analytics = createAnalytics({ db, clock, logger, flushIntervalMs: settings.analyticsFlushInterval * 1000, maxPendingRows: settings.analyticsMaxPendingRows, metrics });
+  const analytics = createAnalytics({ db, clock, logger, flushIntervalMs: config.analyticsFlushInterval * 1000, maxPendingRows: settings.analyticsMaxPendingRows, metrics });
   const redis = config.redisUrl ? connectLimitsRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'gateway.limits_redis_error') }) : undefined;
   const limits = createRateLimits({
     ...(redis ? { redis } : {}), keyPrefix: 'portcullis:limits', onRedisFailure: config.rateLimitOnRedisFailure, clock,

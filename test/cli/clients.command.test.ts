@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { storeKind } from '../helpers/store.ts';
-import { cliWorkspace, sharedMigratedWorkspace } from './run-cli.ts';
+import { migratedCliWorkspace, sharedMigratedWorkspace } from './run-cli.ts';
 
 const workspace = sharedMigratedWorkspace();
 
@@ -110,8 +110,7 @@ test('clients delete removes a registration, and fails (1) for one that does not
 });
 
 test('clients list on a store without clients says so', async (t) => {
-  const empty = await cliWorkspace((cleanup) => t.after(cleanup));
-  assert.equal((await empty.run(['migrate'])).code, 0);
+  const empty = await migratedCliWorkspace((cleanup) => t.after(cleanup));
   const result = await empty.run(['clients', 'list']);
   assert.equal(result.code, 0);
   assert.equal(result.stdout, 'No clients registered.\n');

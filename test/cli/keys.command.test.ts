@@ -8,7 +8,7 @@ import { loadSigningKeys } from '../../src/auth/keys/signing-keys.service.ts';
 import { defaults } from '../../src/config/defaults.ts';
 import { openStore, type Knex } from '../../src/db/knex.ts';
 import { storeKind } from '../helpers/store.ts';
-import { cliWorkspace, type CliResult, type CliWorkspace } from './run-cli.ts';
+import { migratedCliWorkspace, type CliResult, type CliWorkspace } from './run-cli.ts';
 
 const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const ROTATED_LINE = /^(PS256|ES256|EdDSA) {2,}(\S{43}) {2,}(\S+)$/;
@@ -62,8 +62,7 @@ async function withCliStore<T>(cli: CliWorkspace, work: (db: Knex) => Promise<T>
 const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 5 * MINUTE, `${what}: ${new Date(actual).toISOString()}`);
 
 test(`keys rotate publishes new kids that sign after keyActivationDelay; keys list shows them pending and the old ones active until then (${storeKind})`, async (t) => {
-  const cli = await cliWorkspace((cleanup) => t.after(cleanup));
-  assert.equal((await cli.run(['migrate'])).code, 0);
+  const cli = await migratedCliWorkspace((cleanup) => t.after(cleanup));
   const empty = await cli.run(['keys', 'list']);
   assert.equal(empty.code, 0);
   assert.equal(empty.stdout, 'No signing keys yet: `npm start` or `keys rotate` creates them.\n');
@@ -106,8 +105,7 @@ test(`keys rotate publishes new kids that sign after keyActivationDelay; keys li
 });
 
 test('keys rotate --now during a pending rotation signs at once, retires both the current and the pending keys, and leaves one signer per algorithm', async (t) => {
-  const cli = await cliWorkspace((cleanup) => t.after(cleanup));
-  await cli.run(['migrate']);
+  const cli = await migratedCliWorkspace((cleanup) => t.after(cleanup));
   const original = rotatedKeys(await cli.run(['keys', 'rotate']));
   const pending = rotatedKeys(await cli.run(['keys', 'rotate']));
   const emergency = await cli.run(['keys', 'rotate', '--now']);
@@ -134,8 +132,7 @@ test('keys rotate --now during a pending rotation signs at once, retires both th
 });
 
 test('keys rotated by the CLI are sealed with the development secrets `npm start` uses', async (t) => {
-  const cli = await cliWorkspace((cleanup) => t.after(cleanup));
-  await cli.run(['migrate']);
+  const cli = await migratedCliWorkspace((cleanup) => t.after(cleanup));
   const kids = kidsOf(rotatedKeys(await cli.run(['keys', 'rotate'])));
   const secrets = JSON.parse(readFileSync(join(cli.env['DATA_DIR']!, 'dev-secrets.json'), 'utf8')) as { keyEncryptionKey: string };
   const jwks = await withCliStore(cli, (db) => loadSigningKeys(db, Buffer.from(secrets.keyEncryptionKey, 'base64url'), 60));
@@ -143,8 +140,7 @@ test('keys rotated by the CLI are sealed with the development secrets `npm start
 });
 
 test('keys rotate with the wrong KEY_ENCRYPTION_KEY fails (1), says so, and changes nothing', async (t) => {
-  const cli = await cliWorkspace((cleanup) => t.after(cleanup));
-  await cli.run(['migrate']);
+  const cli = await migratedCliWorkspace((cleanup) => t.after(cleanup));
   const kids = kidsOf(rotatedKeys(await cli.run(['keys', 'rotate'])));
   for (const args of [['keys', 'rotate'], ['keys', 'rotate', '--now']]) {
     const result = await cli.run(args, { KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') });

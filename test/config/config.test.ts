@@ -70,6 +70,7 @@ describe('loadConfig defaults', () => {
       accessTokenFormat: 'jwt',
       redisUrl: undefined,
       rateLimitOnRedisFailure: 'open',
+      analyticsFlushInterval: 10,
       portalSignUpsPerHour: 20,
       mail: { smtp: undefined, from: 'Portcullis Developers <no-reply@localhost>' },
       roles: ['auth', 'gateway', 'portal', 'console'],
@@ -148,6 +149,7 @@ describe('loadConfig reads every variable', () => {
       ADMIN_TOKEN: adminToken,
       REDIS_URL: 'rediss://cache.internal:6380/2',
       RATE_LIMIT_ON_REDIS_FAILURE: 'closed',
+      ANALYTICS_FLUSH_INTERVAL: '2',
       PORTAL_SIGN_UPS_PER_HOUR: '50',
       SMTP_URL: 'smtps://portal:s%40cret@relay.bank.example',
       MAIL_FROM: 'Portcullis Developers <developers@bank.example>',
@@ -171,7 +173,7 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
     assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret, adminToken });
     assert.deepEqual([config.gatewayPort, config.gatewayBaseUrl, config.adminPort, config.adminHost], [9445, 'https://api.bank.example', 9446, '10.0.0.5']);
-    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure, config.accessTokenFormat, config.workers, config.portalSignUpsPerHour], ['rediss://cache.internal:6380/2', 'closed', 'opaque', 4, 50]);
+    assert.deepEqual([config.redisUrl, config.rateLimitOnRedisFailure, config.accessTokenFormat, config.workers, config.portalSignUpsPerHour, config.analyticsFlushInterval], ['rediss://cache.internal:6380/2', 'closed', 'opaque', 4, 50, 2]);
     assert.deepEqual(config.mail, {
       smtp: { host: 'relay.bank.example', port: 465, tls: 'implicit', auth: { user: 'portal', pass: 's@cret' } },
       from: 'Portcullis Developers <developers@bank.example>',

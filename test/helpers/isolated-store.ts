@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { openStore, type Knex } from '../../src/db/knex.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { openTestStore } from './store.ts';
+import { openPgliteFromTemplate } from './pglite-template.ts';
 
 export interface IsolatedStore {
   db: Knex;
@@ -36,12 +36,12 @@ export async function createIsolatedSchema(sharedUrl: string): Promise<{ databas
  * A store no other test file sees. A test owns the rows it makes, but signing keys are the whole
  * server's: rotating or expiring them in the shared PostgreSQL test database would change the keys
  * of servers that other test files run at the same time. On PostgreSQL this is a freshly migrated
- * schema of its own; on PGlite, the test file's own in-memory database.
+ * schema of its own; on PGlite, the test file's own in-memory database, as empty.
  */
 export async function openIsolatedStore(): Promise<IsolatedStore> {
   const shared = process.env.DATABASE_URL;
   if (!shared) {
-    const db = await openTestStore();
+    const db = await openPgliteFromTemplate('empty');
     return { db, databaseUrl: undefined, close: () => db.destroy() };
   }
   const schema = await createIsolatedSchema(shared);

@@ -71,6 +71,8 @@ export async function testEnvironment(workDir: string): Promise<Record<string, s
     // Every test signs up from 127.0.0.1, and on PostgreSQL the counter outlives a run: the sign-up
     // throttle's own test sets a small limit.
     PORTAL_SIGN_UPS_PER_HOUR: '100000',
+    // Pages that show analytics (usage, the console's figures) see a test's calls within a second.
+    ANALYTICS_FLUSH_INTERVAL: '1',
   };
 }
 

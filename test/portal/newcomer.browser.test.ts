@@ -89,7 +89,7 @@ browserTest('a newcomer gets from nothing to a call with their own key, and sees
 
   await page.getByRole('link', { name: /^Usage/ }).click();
   await page.getByRole('heading', { level: 1, name: 'Usage of Currency converter' }).waitFor();
-  // The gateway writes its analytics every ten seconds.
+  // The gateway writes its analytics every second (ANALYTICS_FLUSH_INTERVAL in the tests).
   await eventually(async () => {
     await page.reload();
     return /4 calls in 7 days/.test(await page.locator('figure.usage-chart svg desc').first().textContent() ?? '');

@@ -4,6 +4,7 @@ import { CatalogueConflict, CatalogueNotFound } from '../../gateway/catalogue/ca
 import { selectSubscriptionRequests } from '../../gateway/catalogue/subscription.store.ts';
 import { approveSubscription, getSubscription, refuseSubscription } from '../../gateway/catalogue/subscriptions.service.ts';
 import { auditAdminChange } from '../http/audit-admin-change.ts';
+import { asAdminCaller } from './as-admin-caller.ts';
 import { mayDo } from '../operators/operator-role.ts';
 import type { ConsoleDependencies } from './console.deps.ts';
 import { consoleFormToken } from './console-form-csrf.ts';
@@ -33,13 +34,6 @@ export function showPlanRequests(deps: ConsoleDependencies): Middleware {
     });
   };
 }
-
-/** Makes the signed-in operator the caller the admin API's audit names. */
-const asAdminCaller: Middleware = async function asAdminCaller(ctx, next) {
-  const operator = ctx.state.operator!;
-  ctx.state.adminCaller = { actor: `operator:${operator.id}`, role: operator.role };
-  await next();
-};
 
 /** `POST /console/plan-requests/{subscriptionId}/approve|refuse` (operate). */
 export function submitPlanDecision(deps: ConsoleDependencies, decision: 'approve' | 'refuse'): Middleware[] {

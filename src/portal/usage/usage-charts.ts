@@ -1,6 +1,6 @@
 import type { StatusClass, UsagePoint } from '../../analytics/usage-series.service.ts';
 import { formatDay } from '../format-instant.ts';
-import { barChart, lineChart } from './svg-chart.ts';
+import { barChart, lineChart } from '../../shared/charts/svg-chart.ts';
 
 /*
  * The Usage page's three charts from an application's daily usage, each with a description in

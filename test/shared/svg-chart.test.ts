@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { suite, test } from 'node:test';
 
-import { segmentColours } from '../../src/portal/usage/chart-colours.ts';
-import { formatCompact, formatUtcLabel, labelIndices, niceTicks } from '../../src/portal/usage/chart-scale.ts';
-import { barChart, lineChart, type Bar, type LinePoint } from '../../src/portal/usage/svg-chart.ts';
-import { escapeXml, estimateTextWidth } from '../../src/portal/usage/svg-text.ts';
+import { segmentColours } from '../../src/shared/charts/chart-colours.ts';
+import { formatCompact, formatUtcLabel, labelIndices, niceTicks } from '../../src/shared/charts/chart-scale.ts';
+import { barChart, lineChart, type Bar, type LinePoint } from '../../src/shared/charts/svg-chart.ts';
+import { escapeXml, estimateTextWidth } from '../../src/shared/charts/svg-text.ts';
 
 const HOSTILE = '<script>&"';
 const day = (i: number) => new Date(Date.UTC(2026, 10, 7 + i));
