@@ -16,7 +16,8 @@ import { translateRefusals } from './http/translate-refusals.ts';
 /**
  * The admin API (DESIGN.md: everything the console does goes through it): REST and JSON under
  * `/admin/v1/`, on its own listener, which it answers alone. Every response is `no-store`; every
- * path but the OpenAPI document needs the admin token, checked before routing so that the route
+ * path but the OpenAPI document needs the admin token or an operator's personal token (then the
+ * caller is that operator, with their role), checked before routing so that the route
  * table is no secret's guide; each route then needs its right of the caller's role, and every
  * change is audited (`audit-admin-change.ts`); every failure is problem details (RFC 9457),
  * rendered in one place.
@@ -34,7 +35,7 @@ export function adminApi(deps: AdminApiDependencies): Middleware {
     renderProblems(deps.logger, deps.problemTypeBase, 'admin_api.error'),
     noStore,
     publicRouter.routes() as Middleware,
-    requireAdminToken(deps.adminToken),
+    requireAdminToken(deps.adminToken, { db: deps.catalogue.db, clock: deps.catalogue.clock }),
     translateRefusals,
     router.routes() as Middleware,
     answerUnrouted,

@@ -35,6 +35,8 @@ export interface GatewayMetrics {
   callSeries(call: CallRecord): CallSeries;
   /** `upstream` is an origin from the catalogue (`https://core.internal:8443`): no path, no credentials. */
   setBreakerState(upstream: string, state: BreakerState): void;
+  /** Each upstream's breaker as this process last saw it change (never changed: closed, and absent). */
+  breakerStates(): ReadonlyMap<string, BreakerState>;
   countUpstreamError(upstream: string, kind: UpstreamErrorKind): void;
   countRateLimitRejection(call: { apiName: string; apiVersion: string; planId: string | null }): void;
   /** Redis did not answer a rate-limit check (the call was then let through or refused, by config). */
@@ -85,6 +87,7 @@ export function createGatewayMetrics(registry: Registry, options: { auditStats?:
   const breakerState = new Gauge({ name: 'portcullis_gateway_upstream_breaker_state', help: 'Circuit breaker per upstream origin: 0 closed, 1 half-open, 2 open.', labelNames: ['upstream'], registers });
   const rateLimitRejections = new Counter({ name: 'portcullis_gateway_rate_limit_rejections_total', help: 'Calls refused with 429, by API and plan.', labelNames: ['api', 'version', 'plan'], registers });
   const redisFailures = new Counter({ name: 'portcullis_gateway_redis_failures_total', help: 'Rate-limit checks Redis failed to answer.', registers });
+  const breakers = new Map<string, BreakerState>();
   const { auditStats } = options;
   if (auditStats) auditSeries(registers, auditStats);
   const flushFailures = new Counter({ name: 'portcullis_analytics_flush_failures_total', help: 'Analytics flushes that failed; their rollups are kept for the next one.', registers });
@@ -105,7 +108,11 @@ export function createGatewayMetrics(registry: Registry, options: { auditStats?:
         },
       };
     },
-    setBreakerState: (upstream, state) => breakerState.labels(upstream).set(BREAKER_VALUES[state]),
+    setBreakerState(upstream, state) {
+      breakers.set(upstream, state);
+      breakerState.labels(upstream).set(BREAKER_VALUES[state]);
+    },
+    breakerStates: () => new Map(breakers),
     countUpstreamError: (upstream, kind) => upstreamErrors.labels(upstream, kind).inc(),
     countRateLimitRejection: (call) => rateLimitRejections.labels(call.apiName, call.apiVersion, call.planId ?? '').inc(),
     countRedisFailure: () => redisFailures.inc(),

@@ -106,6 +106,10 @@ export interface UsageFilter {
   to: Date;
   applicationId?: string;
   apiId?: string;
+  /** '' picks the calls that matched no route. */
+  routeId?: string;
+  /** Calls answered with a status of this class only: 400 for 4xx. */
+  statusClassFrom?: 100 | 200 | 300 | 400 | 500;
 }
 
 /**
@@ -122,6 +126,14 @@ export async function sumRollupsByBucket(db: Knex, filter: UsageFilter): Promise
   if (filter.apiId !== undefined) {
     conditions.push('api_id = ?');
     bindings.push(filter.apiId);
+  }
+  if (filter.routeId !== undefined) {
+    conditions.push('route_id = ?');
+    bindings.push(filter.routeId);
+  }
+  if (filter.statusClassFrom !== undefined) {
+    conditions.push('status >= ? and status < ?');
+    bindings.push(filter.statusClassFrom, filter.statusClassFrom + 100);
   }
   const statusClass = (low: number) => `coalesce(sum(count) filter (where status >= ${low} and status < ${low + 100}), 0) as status_${low / 100}xx`;
   const { rows } = await db.raw<{ rows: UsageBucketRow[] }>(`

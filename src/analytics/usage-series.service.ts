@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-import { fromSparse, percentile, type LatencyHistogram } from './latency-histogram.ts';
+import { fromSparse, percentile, type LatencyHistogram, type SparseHistogram } from './latency-histogram.ts';
 import { sumRollupsByBucket, type UsageBucketRow } from './rollup.store.ts';
 
 /*
@@ -14,6 +14,10 @@ export type UsageBucket = 'minute' | 'hour' | 'day';
 export interface UsageQuery {
   applicationId?: string;
   apiId?: string;
+  /** A route of the API ('' for the calls under its base path that matched none). */
+  routeId?: string;
+  /** Only the calls answered with a status of this class. */
+  statusClass?: StatusClass;
   /** Minutes from `from`, rounded down to its bucket, up to `to`, not included (a bucket it cuts holds only the minutes before it). */
   from: Date;
   to: Date;
@@ -41,6 +45,8 @@ export interface UsagePoint {
   requestBytes: number;
   responseBytes: number;
 }
+
+const STATUS_CLASS_FROM: Readonly<Record<StatusClass, 100 | 200 | 300 | 400 | 500>> = { '1xx': 100, '2xx': 200, '3xx': 300, '4xx': 400, '5xx': 500 };
 
 const BUCKET_MS: Readonly<Record<UsageBucket, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
@@ -86,15 +92,51 @@ function pointOf(start: Date, row: UsageBucketRow | undefined): UsagePoint {
  * // 24 points: { start, count, byStatusClass: { '2xx': 1180, '4xx': 20, … }, totalMs: { p50, p95, p99 }, … }
  */
 export async function usageSeries(db: Knex, query: UsageQuery): Promise<UsagePoint[]> {
+  return (await usageReport(db, query)).points;
+}
+
+/** What a whole range adds up to: a point without its start, with percentiles of the range's merged histograms. */
+export type UsageTotal = Omit<UsagePoint, 'start'>;
+
+/** The buckets' rows as one: counts summed, histograms merged bucket by bucket. */
+function sumOfRows(rows: readonly UsageBucketRow[]): UsageBucketRow | undefined {
+  if (rows.length === 0) return undefined;
+  const add = (field: Exclude<keyof UsageBucketRow, 'bucket_start' | 'histograms'>) => String(rows.reduce((sum, row) => sum + Number(row[field]), 0));
+  const histograms: Record<string, SparseHistogram> = {};
+  for (const row of rows) {
+    for (const [kind, sparse] of Object.entries(row.histograms ?? {})) {
+      const merged = (histograms[kind] ??= {});
+      for (const [index, n] of Object.entries(sparse)) merged[index] = (merged[index] ?? 0) + Number(n);
+    }
+  }
+  return {
+    bucket_start: rows[0]!.bucket_start, count: add('count'), status_1xx: add('status_1xx'), status_2xx: add('status_2xx'), status_3xx: add('status_3xx'),
+    status_4xx: add('status_4xx'), status_5xx: add('status_5xx'), request_bytes: add('request_bytes'), response_bytes: add('response_bytes'), histograms,
+  };
+}
+
+/**
+ * `usageSeries`'s points and their total over the whole range, whose percentiles come from the
+ * histograms merged across the range (not an average of the buckets' percentiles). Same errors.
+ *
+ * @example
+ * const { points, total } = await usageReport(db, { apiId, statusClass: '5xx', from, to, bucket: 'minute' });
+ * total.totalMs?.p99; // the range's p99 in ms, undefined without calls
+ */
+export async function usageReport(db: Knex, query: UsageQuery): Promise<{ points: UsagePoint[]; total: UsageTotal }> {
   const size = BUCKET_MS[query.bucket];
   const from = query.from.getTime();
   const to = query.to.getTime();
   if (!(from < to)) throw new RangeError('from must be before to');
   const first = Math.floor(from / size) * size;
   if ((to - first) / size > MAX_USAGE_POINTS) throw new RangeError(`more than ${MAX_USAGE_POINTS} ${query.bucket} buckets asked for`);
-  const rows = await sumRollupsByBucket(db, { unit: query.bucket, from: new Date(first), to: query.to, applicationId: query.applicationId, apiId: query.apiId });
+  const rows = await sumRollupsByBucket(db, {
+    unit: query.bucket, from: new Date(first), to: query.to, applicationId: query.applicationId, apiId: query.apiId, routeId: query.routeId,
+    ...(query.statusClass ? { statusClassFrom: STATUS_CLASS_FROM[query.statusClass] } : {}),
+  });
   const byStart = new Map(rows.map((row) => [row.bucket_start.getTime(), row]));
   const points: UsagePoint[] = [];
   for (let start = first; start < to; start += size) points.push(pointOf(new Date(start), byStart.get(start)));
-  return points;
+  const { start: _start, ...total } = pointOf(new Date(first), sumOfRows(rows));
+  return { points, total };
 }

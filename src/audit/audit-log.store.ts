@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 
 import type { AuditKind, AuditRecord, JsonValue } from './audit-entry.ts';
 
-interface AuditRow {
+/** A row of `audit_log` as the driver gives it. */
+export interface AuditRow {
   // bigint: a string from pg, a number from PGlite.
   seq: string | number;
   at: Date;
@@ -27,7 +28,8 @@ export interface AuditHead {
   hash: string;
 }
 
-function toRecord(row: AuditRow): AuditRecord {
+/** A row as a record: camelCase, `seq` a number whichever driver read it. */
+export function toRecord(row: AuditRow): AuditRecord {
   return {
     seq: Number(row.seq),
     at: row.at,

@@ -1,8 +1,11 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import type { Knex } from 'knex';
 
 import type { AuditRecord } from './audit-entry.ts';
 import { GENESIS_HASH, hashAuditEntry } from './audit-hash.ts';
 import { listAuditRecordsAfter, readAuditHead, type AuditHead } from './audit-log.store.ts';
+import { readAuditLinkBefore } from './audit-search.store.ts';
 
 /*
  * Walks the audit chain in sequence order, a page at a time, inside one read-only REPEATABLE READ
@@ -48,6 +51,17 @@ export interface AuditChainReport {
   problems: AuditProblem[];
   /** Every problem found, listed or not. */
   problemCount: number;
+  /** False when `maxEntries` stopped the walk before the end: the head was not checked, and the walk goes on `after` `head.seq`. */
+  complete: boolean;
+}
+
+export interface AuditChainWalk {
+  /** Entries read per query (1000). */
+  pageSize?: number;
+  /** Go on from a walk that stopped after this seq, linking to the entry stored there: a walk in parts, each its own snapshot. */
+  after?: number;
+  /** Stop (at a page's end) once this many entries were walked, leaving the rest to a walk `after` the last; the whole chain when absent. */
+  maxEntries?: number;
 }
 
 function checkEntry(record: AuditRecord, previous: AuditHead): AuditProblem[] {
@@ -82,14 +96,17 @@ function checkHead(last: AuditHead, head: AuditHead | undefined): AuditProblem[]
 /**
  * Checks the whole audit chain and reports every problem found; an empty `problems` means the
  * chain is whole, from the first entry to the head. Given a transaction, it reads within that
- * transaction (and its snapshot) instead of opening its own.
+ * transaction (and its snapshot) instead of opening its own. A long chain can be walked in parts
+ * (`maxEntries`, then `after` the last part's head), each short enough for one request; a part
+ * sees its own snapshot, and only the last one checks the head.
  *
  * @example
  * const report = await verifyAuditChain(db);
  * if (report.problemCount === 0) console.log(`OK: ${report.count} entries, head ${report.head.hash}`);
  */
-export async function verifyAuditChain(db: Knex, options: { pageSize?: number } = {}): Promise<AuditChainReport> {
+export async function verifyAuditChain(db: Knex, options: AuditChainWalk = {}): Promise<AuditChainReport> {
   const pageSize = options.pageSize ?? 1000;
+  const maxEntries = options.maxEntries ?? Number.POSITIVE_INFINITY;
   const walk = async (trx: Knex): Promise<AuditChainReport> => {
     const head = await readAuditHead(trx);
     const problems: AuditProblem[] = [];
@@ -98,10 +115,10 @@ export async function verifyAuditChain(db: Knex, options: { pageSize?: number } 
       problemCount += found.length;
       problems.push(...found.slice(0, MAX_LISTED_PROBLEMS - problems.length));
     };
-    let last: AuditHead = { seq: 0, hash: GENESIS_HASH };
+    let last: AuditHead = options.after === undefined ? { seq: 0, hash: GENESIS_HASH } : await readAuditLinkBefore(trx, options.after + 1);
     let count = 0;
     // Where the next page starts: below any seq, so that a row forged with seq 0 or less is seen too.
-    let cursor = Number.MIN_SAFE_INTEGER;
+    let cursor = options.after ?? Number.MIN_SAFE_INTEGER;
     for (let page = await listAuditRecordsAfter(trx, cursor, pageSize); page.length > 0; page = await listAuditRecordsAfter(trx, cursor, pageSize)) {
       for (const record of page) {
         note(checkEntry(record, last));
@@ -110,9 +127,12 @@ export async function verifyAuditChain(db: Knex, options: { pageSize?: number } 
         cursor = record.seq;
         count += 1;
       }
+      if (count >= maxEntries) return { count, head: last, problems, problemCount, complete: false };
+      // PGlite answers in this thread without a turn of the event loop: let other work through.
+      await nextTurn();
     }
     note(checkHead(last, head));
-    return { count, head: last, problems, problemCount };
+    return { count, head: last, problems, problemCount, complete: true };
   };
   return db.isTransaction ? walk(db) : db.transaction(walk, { isolationLevel: 'repeatable read', readOnly: true });
 }

@@ -56,6 +56,8 @@ export interface Config {
     /** The From of every mail: `MAIL_FROM`, by default `Portcullis Developers <no-reply@` the issuer's host `>`. */
     from: string;
   };
+  /** Operators' single sign-on with the organisation's OpenID Connect provider (`CONSOLE_OIDC_*`); absent when not configured. */
+  consoleSso: ConsoleSsoConfig | undefined;
   /** Which parts this process runs; each role adds its routes to the listeners. */
   roles: readonly RoleName[];
   /**
@@ -97,6 +99,28 @@ export interface Config {
     /** The trust anchor (`http://openbanking.org.uk/tan`) every message signature names. */
     trustAnchor: string;
   };
+  /**
+   * Where closed billing months are pushed: Stripe (`STRIPE_API_KEY`, with the Billing Meter's
+   * `STRIPE_METER_EVENT_NAME`; `STRIPE_API_BASE` points the SDK elsewhere, as tests do), or, absent,
+   * no provider: a push only records.
+   */
+  billing: { stripe: { apiKey: string; meterEventName: string; apiBase: string | undefined } | undefined };
+}
+
+/** The console's OpenID Connect provider and how the console is its client. */
+export interface ConsoleSsoConfig {
+  issuer: string;
+  clientId: string;
+  /** `private_key_jwt` with a PKCS#8 PEM key file (RSA: RS256, EC P-256: ES256), or `client_secret_basic` with a secret. */
+  clientAuth: { secret: string } | { keyFile: string };
+  /** What the sign-in page's button names: `Sign in with <name>`. */
+  name: string;
+  scope: string;
+  /**
+   * Provisioning by role: the claim holding the person's groups or roles, and which of its values
+   * grants which console role (the highest wins). Absent: only existing operators may sign in.
+   */
+  roles: { claim: string; map: Array<{ value: string; role: 'viewer' | 'operator' | 'admin' }> } | undefined;
 }
 
 /** `defaults.listeners`, with the deployment's own values where the environment gives them. */
@@ -130,6 +154,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   if (given('TLS_CERT_FILE') !== given('TLS_KEY_FILE')) problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both or neither');
   const trustsProxies = parsed.success ? parsed.data.TRUSTED_PROXIES.length > 0 : given('TRUSTED_PROXIES');
   if (given('CLIENT_CERT_HEADER') && !trustsProxies) problems.push('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate');
+  if (given('STRIPE_API_KEY') !== given('STRIPE_METER_EVENT_NAME')) problems.push('STRIPE_API_KEY, STRIPE_METER_EVENT_NAME: set both or neither');
+  if (given('STRIPE_API_BASE') && !given('STRIPE_API_KEY')) problems.push('STRIPE_API_BASE: needs STRIPE_API_KEY');
+  problems.push(...consoleSsoProblems(source, given));
   if (problems.length || !parsed.success) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   const env = parsed.data;
   const issuer = env.ISSUER ?? `https://localhost:${env.HTTPS_PORT}`;
@@ -153,6 +180,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     analyticsFlushInterval: env.ANALYTICS_FLUSH_INTERVAL,
     portalSignUpsPerHour: env.PORTAL_SIGN_UPS_PER_HOUR,
     mail: { smtp: env.SMTP_URL, from: env.MAIL_FROM ?? `Portcullis Developers <no-reply@${new URL(issuer).hostname}>` },
+    consoleSso: consoleSso(env),
     roles: [...new Set(env.ROLES)],
     bankIntegration: resolve(env.BANK_INTEGRATION ?? defaults.sandboxBankIntegration),
     dataDir: resolve(env.DATA_DIR),
@@ -173,5 +201,36 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     sweepBatchSize: defaults.sweepBatchSize,
     retiredKeyGrace: defaults.retiredKeyGrace,
     openBanking: { messageSigning: env.OB_MESSAGE_SIGNING === 'on', organisationId: env.OB_ORGANISATION_ID, trustAnchor: env.OB_TRUST_ANCHOR },
+    billing: { stripe: env.STRIPE_API_KEY && env.STRIPE_METER_EVENT_NAME ? { apiKey: env.STRIPE_API_KEY, meterEventName: env.STRIPE_METER_EVENT_NAME, apiBase: env.STRIPE_API_BASE } : undefined },
+  };
+}
+
+const SSO_OPTIONS = ['CONSOLE_OIDC_CLIENT_ID', 'CONSOLE_OIDC_CLIENT_SECRET', 'CONSOLE_OIDC_CLIENT_KEY_FILE', 'CONSOLE_OIDC_NAME', 'CONSOLE_OIDC_ROLE_CLAIM', 'CONSOLE_OIDC_ROLE_MAP'] as const;
+
+// Single sign-on is all or nothing: an issuer with a client and one way to authenticate it.
+function consoleSsoProblems(source: NodeJS.ProcessEnv, given: (name: keyof Env) => boolean): string[] {
+  if (!given('CONSOLE_OIDC_ISSUER')) return SSO_OPTIONS.filter(given).map((name) => `${name}: needs CONSOLE_OIDC_ISSUER`);
+  const problems: string[] = [];
+  if (!given('CONSOLE_OIDC_CLIENT_ID')) problems.push('CONSOLE_OIDC_CLIENT_ID: required with CONSOLE_OIDC_ISSUER');
+  if (!given('CONSOLE_OIDC_CLIENT_SECRET') && !given('CONSOLE_OIDC_CLIENT_KEY_FILE')) problems.push('CONSOLE_OIDC_CLIENT_SECRET, CONSOLE_OIDC_CLIENT_KEY_FILE: set one (client_secret_basic or private_key_jwt)');
+  if (given('CONSOLE_OIDC_ROLE_MAP') && !given('CONSOLE_OIDC_ROLE_CLAIM')) problems.push('CONSOLE_OIDC_ROLE_MAP: needs CONSOLE_OIDC_ROLE_CLAIM');
+  if (source['NODE_ENV'] === 'production' && source['CONSOLE_OIDC_ISSUER']!.startsWith('http:')) problems.push('CONSOLE_OIDC_ISSUER: must be https when NODE_ENV=production');
+  return problems;
+}
+
+function consoleSso(env: Env): ConsoleSsoConfig | undefined {
+  if (!env.CONSOLE_OIDC_ISSUER) return undefined;
+  const roles = env.CONSOLE_OIDC_ROLE_CLAIM
+    // Without a map, the claim's values are the roles' own names.
+    ? { claim: env.CONSOLE_OIDC_ROLE_CLAIM, map: env.CONSOLE_OIDC_ROLE_MAP ?? (['viewer', 'operator', 'admin'] as const).map((role) => ({ value: role, role })) }
+    : undefined;
+  return {
+    issuer: env.CONSOLE_OIDC_ISSUER,
+    clientId: env.CONSOLE_OIDC_CLIENT_ID!,
+    // A key file, when given, wins: private_key_jwt keeps no shared secret at the provider.
+    clientAuth: env.CONSOLE_OIDC_CLIENT_KEY_FILE ? { keyFile: env.CONSOLE_OIDC_CLIENT_KEY_FILE } : { secret: env.CONSOLE_OIDC_CLIENT_SECRET! },
+    name: env.CONSOLE_OIDC_NAME ?? new URL(env.CONSOLE_OIDC_ISSUER).hostname,
+    scope: env.CONSOLE_OIDC_SCOPE,
+    roles,
   };
 }

@@ -56,6 +56,25 @@ const mailbox = z
   .string()
   .regex(new RegExp(String.raw`^(?:${ADDR_SPEC}|(?:"[^"\r\n]*"|[^"<>()@,;:\r\n]+) *<${ADDR_SPEC}>)$`), 'must be one address: name@host or Display Name <name@host>');
 
+// The console's OpenID Connect provider: https, or plain http to this machine's loopback (a
+// provider a test or a developer runs beside Portcullis; refused in production by `loadConfig`).
+const oidcIssuer = z.url({ protocol: /^https?$/ })
+  .refine((value) => {
+    const url = URL.parse(value);
+    return !url || url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  }, 'must be https (plain http only to localhost)')
+  .refine((value) => {
+    const url = URL.parse(value);
+    return !url || (!url.search && !url.hash && !url.username && !url.password);
+  }, 'must have no query, fragment or credentials');
+
+// `value=role` pairs: a value of the provider's role claim and the console role it grants.
+const roleMap = list.pipe(z.array(z.string().regex(/^.+=(viewer|operator|admin)$/, 'each entry must be value=viewer|operator|admin')).min(1))
+  .transform((entries) => entries.map((entry) => {
+    const at = entry.lastIndexOf('=');
+    return { value: entry.slice(0, at), role: entry.slice(at + 1) as 'viewer' | 'operator' | 'admin' };
+  }));
+
 const base64Secret = z
   .base64url()
   .refine((value) => Buffer.from(value, 'base64url').length >= 32, 'must decode to at least 32 bytes');
@@ -105,9 +124,20 @@ export const envSchema = z.object({
   BANK_INTEGRATION: z.string().min(1).optional(),
   KEEP_ALIVE_TIMEOUT: positiveInteger(3600).default(defaults.listeners.keepAliveTimeout),
   MAX_CONNECTIONS: positiveInteger(1_000_000).default(defaults.listeners.maxConnections),
+  CONSOLE_OIDC_ISSUER: oidcIssuer.optional(),
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CONSOLE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  CONSOLE_OIDC_CLIENT_KEY_FILE: z.string().min(1).optional(),
+  CONSOLE_OIDC_NAME: z.string().min(1).max(60).optional(),
+  CONSOLE_OIDC_SCOPE: z.string().regex(/(^| )openid( |$)/, 'must include openid').default('openid email profile'),
+  CONSOLE_OIDC_ROLE_CLAIM: z.string().min(1).optional(),
+  CONSOLE_OIDC_ROLE_MAP: roleMap.optional(),
   OB_MESSAGE_SIGNING: z.enum(['on', 'off']).default(defaults.openBanking.messageSigning ? 'on' : 'off'),
   OB_ORGANISATION_ID: z.string().min(1).max(128).default(defaults.openBanking.organisationId),
   OB_TRUST_ANCHOR: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a DNS name').default(defaults.openBanking.trustAnchor),
+  STRIPE_API_KEY: z.string().regex(/^(sk|rk)_\w+$/, 'must be a Stripe secret or restricted key (sk_… or rk_…)').optional(),
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+  STRIPE_METER_EVENT_NAME: z.string().regex(/^[\w.-]{1,100}$/, 'must be a meter\'s event name').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -26,6 +26,8 @@ export interface DomainEvents {
   'client.updated': { clientId: string; via: 'registration' | 'ops' };
   /** A client's registration was deleted (RFC 7592 delete, or ops). */
   'client.deleted': { clientId: string; via: 'registration' | 'ops' };
+  /** The bank suspended a client (the authorization server and the gateway refuse it) or reactivated it. */
+  'client.status_changed': { clientId: string; status: 'active' | 'suspended'; actor: EventActor };
   /** An organisation was created (portal sign-up, console, declarative config). */
   'organisation.created': { organisationId: string; name: string };
   /** A developer joined an organisation, left or was removed from it, or was given another role, in the portal. */
@@ -57,10 +59,13 @@ export interface DomainEvents {
   'signing_keys.reloaded': { kids: string[] };
   /** A console operator account was created (CLI, the console, a development start). */
   'operator.created': { operatorId: string; role: 'viewer' | 'operator' | 'admin'; actor: OperatorActor };
-  /** An operator passed both factors and holds a console session. */
-  'operator.signed_in': { operatorId: string; actor: OperatorActor };
+  /**
+   * An operator passed both factors (or single sign-on, `method: 'sso'`, with the provider's
+   * `acr` and `amr` for how it authenticated them) and holds a console session.
+   */
+  'operator.signed_in': { operatorId: string; actor: OperatorActor; method?: 'password' | 'sso'; acr?: string; amr?: string[] };
   /** A console sign-in step was refused: the address typed (never the password or code), which step, and why. */
-  'operator.sign_in_failed': { email: string; step: 'password' | 'code'; reason: 'wrong' | 'throttled' | 'replayed'; operatorId?: string; actor: OperatorActor };
+  'operator.sign_in_failed': { email: string; step: 'password' | 'code' | 'sso'; reason: 'wrong' | 'throttled' | 'replayed' | OperatorSsoRefusal; operatorId?: string; actor: OperatorActor };
   /** An operator signed out of the console. */
   'operator.signed_out': { operatorId: string; actor: OperatorActor };
   /** An operator set up their authenticator app (TOTP) and confirmed it with a code. */
@@ -70,6 +75,13 @@ export interface DomainEvents {
   /** An admin disabled an operator: their sessions end and they can no longer sign in. */
   'operator.disabled': { operatorId: string; actor: OperatorActor };
 }
+
+/**
+ * Why single sign-on was refused: nobody known (and no role mapping), disabled, the provider gives no
+ * console role, the address found is bound to another identity, the provider said no
+ * (`access_denied`…), its answer did not check out (state, nonce, code), or it could not be reached.
+ */
+export type OperatorSsoRefusal = 'unknown' | 'disabled' | 'no-role' | 'subject-mismatch' | 'provider-refused' | 'invalid-response' | 'unreachable';
 
 /** Who did something in the console: the operator by id, ops at the command line, or nobody yet (an unknown address). */
 export type OperatorActor = `operator:${string}` | 'ops' | 'system';
@@ -81,7 +93,7 @@ export type EventName = keyof DomainEvents;
  * all but those about the emitting instance itself.
  */
 export const CROSS_INSTANCE_EVENTS: readonly EventName[] = [
-  'consent.created', 'consent.status_changed', 'grant.revoked', 'client.registered', 'client.updated', 'client.deleted',
+  'consent.created', 'consent.status_changed', 'grant.revoked', 'client.registered', 'client.updated', 'client.deleted', 'client.status_changed',
   'organisation.created', 'organisation.member_changed', 'application.created', 'application.status_changed', 'api_key.issued', 'api_key.revoked',
   'api.changed', 'api.lifecycle_changed', 'plan.changed', 'subscription.status_changed', 'signing_key.rotated',
   'operator.created', 'operator.role_changed', 'operator.disabled',

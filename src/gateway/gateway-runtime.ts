@@ -12,6 +12,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Clock } from '../shared/clock.ts';
 import { gatewayCredentials } from './credentials/gateway-credentials.ts';
+import type { ClientStanding } from './credentials/client-standing.ts';
 import type { GrantLiveness } from './credentials/grant-liveness.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { createAnalytics, type Analytics } from '../analytics/analytics.service.ts';
@@ -58,6 +59,8 @@ export interface GatewayRuntimeInputs {
   logger: Logger;
   keys: readonly JWK[];
   grants: GrantLiveness;
+  /** Whether the client one of our tokens was issued to is registered and not suspended. */
+  clients: Pick<ClientStanding, 'isActive'>;
   /** The replay check for the DPoP proofs `oauth2` APIs take. */
   isFirstProof: FirstUseCheck;
   audit: AuditLog;
@@ -78,7 +81,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
   const credentials = gatewayCredentials({
     context: { db, clock }, events,
     times: { hitMs: settings.credentialCacheTtl * 1000, missMs: settings.credentialMissTtl * 1000 },
-    issuer: { issuer: config.issuer, jwks: () => jwks }, grants: inputs.grants, isFirstProof: inputs.isFirstProof,
+    issuer: { issuer: config.issuer, jwks: () => jwks }, grants: inputs.grants, clients: inputs.clients, isFirstProof: inputs.isFirstProof,
   });
   const registry = new Registry();
   const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats() });

@@ -27,6 +27,7 @@ import { auditDomainEvents } from '../audit/audit-domain-events.ts';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { bridgeEventsAcrossInstances } from '../events/cross-instance-bridge.ts';
 import { AUDITED_EVENTS } from '../events/event-catalogue.ts';
+import { clientStanding, type ClientStanding } from '../gateway/credentials/client-standing.ts';
 import { grantLiveness, type GrantLiveness } from '../gateway/credentials/grant-liveness.ts';
 import { startGatewayRuntime, type GatewayRuntime } from '../gateway/gateway-runtime.ts';
 import { applyBankApis } from '../gateway/declarative/apply-bank-apis.ts';
@@ -65,6 +66,8 @@ export interface ServerContext {
   loginThrottle: LoginThrottle;
   /** Whether a grant still stands, answered from memory and dropped by `grant.revoked`: JWT access tokens end with their grant. */
   grants: GrantLiveness;
+  /** Whether a partner's client is registered and not suspended, answered from memory and dropped by its events: its tokens stop with it. */
+  clients: ClientStanding;
   /** The append-only, hash-chained audit log: domain events now, gateway calls of audited routes. */
   audit: AuditLog;
   /** The gateway's long-lived parts (catalogue, caches, pools, limits, records), when this process runs the gateway role. */
@@ -105,11 +108,12 @@ export async function buildServerContext(config: Config, logger: Logger, options
   // Every change the product announces (the events other instances hear of too), and operators' sign-ins.
   const stopAuditingEvents = auditDomainEvents(events, audit, AUDITED_EVENTS);
   const grants = grantLiveness(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
+  const clients = clientStanding(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb, events });
   const gateway = config.roles.includes('gateway')
-    ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit })
+    ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, clients, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit })
     : undefined;
   if (gateway && bank.gatewayApis !== undefined) await applyBankApis({ db, events, clock, logger }, bank.gatewayApis);
   const smtp = config.roles.includes('portal') && config.mail.smtp ? smtpMailer({ server: config.mail.smtp, from: config.mail.from }) : undefined;
@@ -133,6 +137,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     directories,
     loginThrottle: createLoginThrottle(db, defaults.loginThrottle),
     grants,
+    clients,
     audit,
     gateway,
     smtp,
@@ -149,6 +154,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
       smtp?.close();
       await bank.close?.();
       grants.close();
+      clients.close();
       stopAuditingEvents();
       // Flushed before the store closes: entries are never silently dropped.
       await audit.close().catch((error: unknown) => logger.error({ err: error }, 'audit.lost_on_close'));

@@ -47,7 +47,9 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  // JSON answers parsed; a CSV or JSON Lines export kept as its text.
+  const json = /^application\/(problem\+)?json\b/.test(response.headers.get('content-type') ?? '');
+  return { status: response.status, headers: response.headers, body: text ? (json ? JSON.parse(text) : text) : undefined };
 }
 
 function assertProblem(answer: Answer, status: number, slug: string): void {

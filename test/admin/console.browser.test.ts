@@ -1,7 +1,8 @@
 /**
  * The ops console in a real Chromium: an operator's first sign-in (password, then setting up an
  * authenticator app from the page's own secret), the home, signing out and back in with a code;
- * an admin's operators page; on a desktop and on a phone, each page with a screenshot and an
+ * an admin's operators page, their account page with a personal API token made; the sign-in
+ * page offering single sign-on; on a desktop and on a phone, each page with a screenshot and an
  * accessibility check.
  */
 import assert from 'node:assert/strict';
@@ -15,7 +16,8 @@ import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.
 
 let portcullis: TestPortcullis;
 before(async () => {
-  portcullis = await startTestPortcullis();
+  // Single sign-on set up (the sign-in page offers it); no provider runs: nothing here follows the button.
+  portcullis = await startTestPortcullis({ CONSOLE_OIDC_ISSUER: 'http://127.0.0.1:9', CONSOLE_OIDC_CLIENT_ID: 'portcullis-console', CONSOLE_OIDC_CLIENT_SECRET: 'not-used-here', CONSOLE_OIDC_NAME: 'Bank Login' });
 });
 after(() => portcullis?.close());
 
@@ -29,6 +31,7 @@ browserTest('an operator signs in for the first time, sets up their authenticato
   const operator = await insertOperator(portcullis.db, portcullis.secrets, { role: 'admin', enrolled: false, name: 'Dorothy Vaughan' });
   await page.goto(`${portcullis.urls.browser}/console`);
   await page.getByRole('heading', { level: 1, name: 'Sign in to the console' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Sign in with Bank Login' }).getAttribute('href'), '/console/sign-in/oidc');
   await saveScreenshot(page, 'console/sign-in');
   await signInWithPassword(page, operator);
 
@@ -49,6 +52,12 @@ browserTest('an operator signs in for the first time, sets up their authenticato
   await page.getByRole('link', { name: 'Operators' }).first().click();
   await page.getByRole('heading', { level: 1, name: 'Operators' }).waitFor();
   await saveScreenshot(page, 'console/operators');
+  await page.getByRole('link', { name: 'Dorothy Vaughan' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+  await page.getByLabel('What it is for').fill('deploy pipeline');
+  await page.getByRole('button', { name: 'Make token' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Token made: deploy pipeline' }).waitFor();
+  await saveScreenshot(page, 'console/account-token');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('status').filter({ hasText: 'You have signed out.' }).waitFor();

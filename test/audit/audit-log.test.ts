@@ -47,7 +47,7 @@ async function storedActions(actions: string[]): Promise<string[]> {
 
 test(`entries are appended in batches, in order, each linked to the one before from the genesis hash, and the chain verifies (${storeKind})`, async () => {
   const before = await verifyAuditChain(db);
-  assert.deepEqual(before, { count: 0, head: { seq: 0, hash: GENESIS_HASH }, problems: [], problemCount: 0 }, 'a fresh store');
+  assert.deepEqual(before, { count: 0, head: { seq: 0, hash: GENESIS_HASH }, problems: [], problemCount: 0, complete: true }, 'a fresh store');
   const { audit } = auditLog({ batchSize: 2 });
   const entries = [entry({ payload: { body: { Data: [1, 2] } } }), entry({ kind: 'admin', actor: 'ops-ann', status: undefined }), entry({ kind: 'event', actor: 'system' }), entry(), entry({ consentId: 'aac-1', customerId: 'cust-1' })];
   for (const each of entries) audit.record(each);
@@ -63,7 +63,7 @@ test(`entries are appended in batches, in order, each linked to the one before f
   assert.equal(rows[4]!.consent_id, 'aac-1');
 
   const report = await verifyAuditChain(db, { pageSize: 2 });
-  assert.deepEqual(report, { count: before.count + 5, head: { seq: before.head.seq + 5, hash: rows[4]!.hash }, problems: [], problemCount: 0 });
+  assert.deepEqual(report, { count: before.count + 5, head: { seq: before.head.seq + 5, hash: rows[4]!.hash }, problems: [], problemCount: 0, complete: true });
   assert.deepEqual(await db('audit_head').first('hash'), { hash: rows[4]!.hash });
 });
 

@@ -73,6 +73,7 @@ describe('loadConfig defaults', () => {
       analyticsFlushInterval: 10,
       portalSignUpsPerHour: 20,
       mail: { smtp: undefined, from: 'Portcullis Developers <no-reply@localhost>' },
+      consoleSso: undefined,
       roles: ['auth', 'gateway', 'portal', 'console'],
       bankIntegration: resolve('./sandbox/sandbox-bank.ts'),
       dataDir: resolve('./data'),
@@ -88,6 +89,7 @@ describe('loadConfig defaults', () => {
       sweepBatchSize: 500,
       retiredKeyGrace: 86_400,
       openBanking: { messageSigning: true, organisationId: 'portcullis-sandbox-bank', trustAnchor: 'openbanking.org.uk' },
+      billing: { stripe: undefined },
     });
   });
 
@@ -155,6 +157,17 @@ describe('loadConfig reads every variable', () => {
       MAIL_FROM: 'Portcullis Developers <developers@bank.example>',
       ACCESS_TOKEN_FORMAT: 'opaque',
       WORKERS: '4',
+      CONSOLE_OIDC_ISSUER: 'https://login.bank.example/tenant',
+      CONSOLE_OIDC_CLIENT_ID: 'portcullis-console',
+      CONSOLE_OIDC_CLIENT_SECRET: 'unused-when-a-key-file-is-given',
+      CONSOLE_OIDC_CLIENT_KEY_FILE: '/etc/portcullis/console-client.key',
+      CONSOLE_OIDC_NAME: 'Bank Login',
+      CONSOLE_OIDC_SCOPE: 'openid email profile groups',
+      CONSOLE_OIDC_ROLE_CLAIM: 'groups',
+      CONSOLE_OIDC_ROLE_MAP: 'api-viewers=viewer, api=ops=operator',
+      STRIPE_API_KEY: 'sk_live_51Hx',
+      STRIPE_API_BASE: 'https://stripe.internal:12111',
+      STRIPE_METER_EVENT_NAME: 'api_usage',
     };
     assert.deepEqual(Object.keys(env).sort(), Object.keys(envSchema.shape).sort(), 'this test sets every variable');
     const config = loadConfig(env);
@@ -182,6 +195,23 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
     assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));
     assert.deepEqual(config.listeners, { ...defaults.listeners, keepAliveTimeout: 65, maxConnections: 20_000 });
+    assert.deepEqual(config.consoleSso, {
+      issuer: 'https://login.bank.example/tenant', clientId: 'portcullis-console', clientAuth: { keyFile: '/etc/portcullis/console-client.key' }, name: 'Bank Login', scope: 'openid email profile groups',
+      roles: { claim: 'groups', map: [{ value: 'api-viewers', role: 'viewer' }, { value: 'api=ops', role: 'operator' }] },
+    });
+    assert.deepEqual(config.billing, { stripe: { apiKey: 'sk_live_51Hx', meterEventName: 'api_usage', apiBase: 'https://stripe.internal:12111' } });
+  });
+
+  test('single sign-on: all or nothing, a role claim alone maps role names, plain http only to localhost outside production', () => {
+    assert.throws(() => loadConfig({ CONSOLE_OIDC_CLIENT_ID: 'c', CONSOLE_OIDC_ROLE_MAP: 'a=admin' }), configError('CONSOLE_OIDC_CLIENT_ID: needs CONSOLE_OIDC_ISSUER', 'CONSOLE_OIDC_ROLE_MAP: needs CONSOLE_OIDC_ISSUER'));
+    assert.throws(() => loadConfig({ CONSOLE_OIDC_ISSUER: 'https://login.bank.example', CONSOLE_OIDC_ROLE_MAP: 'a=admin' }), configError(
+      'CONSOLE_OIDC_CLIENT_ID: required with CONSOLE_OIDC_ISSUER', 'CONSOLE_OIDC_CLIENT_SECRET, CONSOLE_OIDC_CLIENT_KEY_FILE: set one (client_secret_basic or private_key_jwt)', 'CONSOLE_OIDC_ROLE_MAP: needs CONSOLE_OIDC_ROLE_CLAIM',
+    ));
+    assert.throws(() => loadConfig({ CONSOLE_OIDC_ROLE_MAP: 'a=root' }), configError('CONSOLE_OIDC_ROLE_MAP.0: each entry must be value=viewer|operator|admin', 'CONSOLE_OIDC_ROLE_MAP: needs CONSOLE_OIDC_ISSUER'));
+    assert.throws(() => loadConfig({ CONSOLE_OIDC_ISSUER: 'http://login.bank.example', CONSOLE_OIDC_CLIENT_ID: 'c', CONSOLE_OIDC_CLIENT_SECRET: 's' }), configError('CONSOLE_OIDC_ISSUER: must be https (plain http only to localhost)'));
+    const local = loadConfig({ CONSOLE_OIDC_ISSUER: 'http://127.0.0.1:9000', CONSOLE_OIDC_CLIENT_ID: 'c', CONSOLE_OIDC_CLIENT_SECRET: 's', CONSOLE_OIDC_ROLE_CLAIM: 'roles' });
+    assert.deepEqual([local.consoleSso?.name, local.consoleSso?.clientAuth, local.consoleSso?.scope], ['127.0.0.1', { secret: 's' }, 'openid email profile']);
+    assert.deepEqual(local.consoleSso?.roles, { claim: 'roles', map: [{ value: 'viewer', role: 'viewer' }, { value: 'operator', role: 'operator' }, { value: 'admin', role: 'admin' }] });
   });
 
   test('both PostgreSQL URL schemes are accepted', () => {
@@ -297,6 +327,13 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
     assert.throws(() => loadConfig({ CLIENT_CERT_HEADER: 'client-cert' }), configError('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate'));
     assert.throws(() => loadConfig({ CLIENT_CERT_HEADER: 'client-cert', TRUSTED_PROXIES: ' , ' }), configError('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate'));
     assert.equal(loadConfig({ CLIENT_CERT_HEADER: 'client-cert', TRUSTED_PROXIES: '10.0.0.1' }).proxy.clientCertHeader, 'client-cert');
+  });
+
+  test('STRIPE_API_KEY is a secret or restricted key, and comes with STRIPE_METER_EVENT_NAME; STRIPE_API_BASE needs it', () => {
+    assert.throws(() => loadConfig({ STRIPE_API_KEY: 'pk_test_1', STRIPE_METER_EVENT_NAME: 'api_usage' }), /STRIPE_API_KEY: must be a Stripe secret or restricted key/);
+    assert.throws(() => loadConfig({ STRIPE_API_KEY: 'sk_test_1' }), /STRIPE_API_KEY, STRIPE_METER_EVENT_NAME: set both or neither/);
+    assert.throws(() => loadConfig({ STRIPE_API_BASE: 'http://127.0.0.1:12111' }), /STRIPE_API_BASE: needs STRIPE_API_KEY/);
+    assert.deepEqual(loadConfig({ STRIPE_API_KEY: 'rk_test_1', STRIPE_METER_EVENT_NAME: 'api_usage' }).billing, { stripe: { apiKey: 'rk_test_1', meterEventName: 'api_usage', apiBase: undefined } });
   });
 
   test('TLS_CERT_FILE and TLS_KEY_FILE come together', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { Knex } from 'knex';
+import type { Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 
 import { TOTP_SEAL_PURPOSE, sealTotpSecret } from '../../src/admin/operators/operator-totp-seal.ts';
@@ -49,4 +50,13 @@ export async function signedInConsole(caPem: string, origin: string, operator: T
   const code = await browser.submit('/console/sign-in/code', '/console/sign-in/code', { code: totpCode(operator.totpSecret!, stepsAhead) });
   assert.equal(code.status, 303, `the code step answered ${code.status}`);
   return browser;
+}
+
+/** Signs in on the console's sign-in page that `page` shows (any console page, signed out, shows it): password, then the app's code. */
+export async function signInOnPage(page: Page, operator: TestOperator): Promise<void> {
+  await page.getByLabel('Email address').fill(operator.email);
+  await page.getByLabel('Password').fill(operator.password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Code', { exact: true }).fill(totpCode(operator.totpSecret!));
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

@@ -6,6 +6,6 @@ import type { Middleware } from 'koa';
  */
 export const asAdminCaller: Middleware = async function asAdminCaller(ctx, next) {
   const operator = ctx.state.operator!;
-  ctx.state.adminCaller = { actor: `operator:${operator.id}`, role: operator.role };
+  ctx.state.adminCaller = { actor: `operator:${operator.id}`, role: operator.role, operatorId: operator.id };
   await next();
 };

@@ -8,6 +8,10 @@ export interface AdminCaller {
   /** How the audit log names them: `admin-token` for the configured token. */
   actor: string;
   role: OperatorRole;
+  /** The operator whose personal token (or console session) this is; absent for the admin token. */
+  operatorId?: string;
+  /** When the personal token presented expires (absent for the admin token and the console). */
+  tokenExpiresAt?: Date;
 }
 
 declare module 'koa' {

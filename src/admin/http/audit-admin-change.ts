@@ -6,8 +6,8 @@ import type { AuditLog } from '../../audit/audit-log.ts';
  * Every change made through the admin API goes into the audit log as an `admin` entry: who (the
  * caller), what (the route, its parameters, the request body), the answer's status, and the
  * subject before and after, read by the route's own reader. A refused change is recorded too,
- * with its status and the subject as it stayed. Secrets never enter it: an issued key's `key` is
- * dropped from what the answer holds.
+ * with its status and the subject as it stayed. Secrets never enter it: an issued key's `key` (and a
+ * personal token's `token`) is dropped from what the answer holds.
  */
 
 export interface AuditedRoute {
@@ -17,7 +17,7 @@ export interface AuditedRoute {
   subject?: (params: Record<string, string>) => Promise<unknown>;
 }
 
-const SECRET_MEMBERS = new Set(['key']);
+const SECRET_MEMBERS = new Set(['key', 'token']);
 
 /** The answer's body without secrets: what a create's entry shows as `after`. */
 function withoutSecrets(body: unknown): unknown {

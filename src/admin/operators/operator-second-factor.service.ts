@@ -66,6 +66,6 @@ export async function checkOperatorCode(deps: OperatorSignInDependencies, operat
     return check.refused === 'throttled' ? check : { refused: 'wrong', message: replayed ? REPLAYED : WRONG };
   }
   if (enrolling) deps.events.emit('operator.enrolled', { operatorId: operator.id, actor });
-  deps.events.emit('operator.signed_in', { operatorId: operator.id, actor });
+  deps.events.emit('operator.signed_in', { operatorId: operator.id, actor, method: 'password' });
   return { passed: await startOperatorSession(deps, operator.id, true) };
 }

@@ -32,7 +32,8 @@ export const operatorThrottleKey = (email: string) => `console-operator:${operat
 export async function checkOperatorPassword(deps: OperatorSignInDependencies, form: { email: string; password: string; ip: string }): Promise<PasswordStepResult> {
   const check = await checkBehindThrottle(deps.loginThrottle, { username: operatorThrottleKey(form.email), ip: form.ip }, async () => {
     const operator = await findOperatorByEmail(deps.db, form.email);
-    const matches = await passwordMatches(operator?.password_hash, form.password);
+    // An operator without a password (brought in by single sign-on) is checked against the decoy, as an unknown address is.
+    const matches = await passwordMatches(operator?.password_hash ?? undefined, form.password);
     return matches && !operator!.disabled_at ? operator! : undefined;
   }, { completesSignIn: false });
   if ('refused' in check) {

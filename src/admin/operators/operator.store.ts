@@ -8,7 +8,10 @@ export interface OperatorRow {
   email_key: string;
   name: string;
   role: OperatorRole;
-  password_hash: string;
+  /** Null for an operator the single sign-on provider brought in: they have no password. */
+  password_hash: string | null;
+  /** The `sub` the console's OpenID Connect provider names them by, once they signed in with it. */
+  oidc_subject: string | null;
   totp_secret_sealed: string | null;
   totp_enrolled_at: Date | null;
   totp_last_step: number | null;
@@ -26,13 +29,24 @@ function operatorOf(row: Record<string, unknown> | undefined): OperatorRow | und
   return { ...(row as unknown as OperatorRow), totp_last_step: row['totp_last_step'] === null ? null : Number(row['totp_last_step']), totp_enrolled_at: date(row['totp_enrolled_at']), created_at: new Date(row['created_at'] as string), disabled_at: date(row['disabled_at']) };
 }
 
-export async function insertOperator(db: Knex, row: Pick<OperatorRow, 'id' | 'email' | 'name' | 'role' | 'password_hash' | 'created_at'>): Promise<boolean> {
+export async function insertOperator(db: Knex, row: Pick<OperatorRow, 'id' | 'email' | 'name' | 'role' | 'password_hash' | 'created_at'> & { oidc_subject?: string }): Promise<boolean> {
   const inserted = await db('operators').insert({ ...row, email_key: operatorEmailKey(row.email) }).onConflict('email_key').ignore().returning('id');
   return inserted.length === 1;
 }
 
 export async function findOperatorByEmail(db: Knex, email: string): Promise<OperatorRow | undefined> {
   return operatorOf(await db('operators').where({ email_key: operatorEmailKey(email) }).first());
+}
+
+export async function findOperatorBySubject(db: Knex, subject: string): Promise<OperatorRow | undefined> {
+  return operatorOf(await db('operators').where({ oidc_subject: subject }).first());
+}
+
+/** Binds the provider's `sub` to an operator who has none yet; false when they have one already (or another operator has this one). */
+export async function bindOperatorSubject(db: Knex, id: string, subject: string): Promise<boolean> {
+  const taken = await db('operators').where({ oidc_subject: subject }).first('id');
+  if (taken) return false;
+  return (await db('operators').where({ id }).whereNull('oidc_subject').update({ oidc_subject: subject })) === 1;
 }
 
 export async function findOperatorById(db: Knex, id: string): Promise<OperatorRow | undefined> {

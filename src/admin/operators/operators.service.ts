@@ -20,12 +20,14 @@ export interface OperatorSummary {
   name: string;
   role: OperatorRole;
   enrolled: boolean;
+  /** Signs in (or has signed in) through the organisation's OpenID Connect provider. */
+  singleSignOn: boolean;
   createdAt: Date;
   disabledAt: Date | null;
 }
 
 export const summariseOperator = (row: OperatorRow): OperatorSummary => ({
-  id: row.id, email: row.email, name: row.name, role: row.role, enrolled: row.totp_enrolled_at !== null, createdAt: row.created_at, disabledAt: row.disabled_at,
+  id: row.id, email: row.email, name: row.name, role: row.role, enrolled: row.totp_enrolled_at !== null, singleSignOn: row.oidc_subject !== null, createdAt: row.created_at, disabledAt: row.disabled_at,
 });
 
 /** An operator with this address exists already. */
@@ -48,7 +50,7 @@ export async function createOperator(deps: ServiceContext, fields: { email: stri
   const row = { id: `op-${randomUUID()}`, email: fields.email.trim(), name: fields.name.trim(), role: fields.role, password_hash: await hashPassword(password), created_at: deps.clock.now() };
   if (!(await insertOperator(deps.db, row))) throw new OperatorExists(`an operator with the address ${row.email} exists already`);
   deps.events.emit('operator.created', { operatorId: row.id, role: row.role, actor });
-  return { operator: summariseOperator({ ...row, email_key: '', totp_secret_sealed: null, totp_enrolled_at: null, totp_last_step: null, disabled_at: null }), password };
+  return { operator: summariseOperator({ ...row, email_key: '', oidc_subject: null, totp_secret_sealed: null, totp_enrolled_at: null, totp_last_step: null, disabled_at: null }), password };
 }
 
 export async function listOperators(deps: Pick<ServiceContext, 'db'>): Promise<OperatorSummary[]> {

@@ -9,10 +9,12 @@ import { KeyedRowAdapter } from './keyed-row.adapter.ts';
  * Dynamically registered clients. oidc-provider stores a client's metadata under its client_id
  * (`lib/helpers/add_client.js`, `lib/actions/registration.js`) and never gives it an expiry. It
  * looks the client up on every request that authenticates one, so lookups go through a short-lived
- * cache (client-cache.ts) and, on a miss, a prepared statement.
+ * cache (client-cache.ts) and, on a miss, a prepared statement. A client the bank has suspended
+ * (`suspended_at`) is not found: oidc-provider then refuses it as it refuses an unknown client, at
+ * the token, PAR, authorization and registration management endpoints alike.
  */
 
-const findMetadata = preparedQuery<{ metadata: AdapterPayload }>('select metadata from oidc_clients where client_id = $1');
+const findMetadata = preparedQuery<{ metadata: AdapterPayload }>('select metadata from oidc_clients where client_id = $1 and suspended_at is null');
 
 /** oidc-provider `Adapter` for the `Client` model, over `oidc_clients`. */
 export class ClientAdapter extends KeyedRowAdapter {

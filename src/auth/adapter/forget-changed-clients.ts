@@ -2,7 +2,7 @@ import type { EventBus } from '../../events/event-bus.ts';
 import type { ClientCache } from './client-cache.ts';
 
 /*
- * The client cache's invalidation by event. A client registered, replaced or deleted anywhere but
+ * The client cache's invalidation by event. A client registered, replaced, suspended or deleted anywhere but
  * through this process's adapter (another instance, the CLI, the ops services, which write the
  * table themselves) reaches this process as an event, over LISTEN/NOTIFY from elsewhere: its
  * metadata is dropped then, within a second of the change, rather than when the entry expires. A
@@ -21,5 +21,6 @@ export function forgetChangedClients(cache: ClientCache, events: EventBus): void
   events.on('client.registered', forget);
   events.on('client.updated', forget);
   events.on('client.deleted', forget);
+  events.on('client.status_changed', forget);
   events.on('events.resynced', () => cache.forgetAll());
 }

@@ -11,6 +11,7 @@ import { authenticateApiKey, type ApiKeyCheck } from '../consumers/consumers.ser
 import type { Authenticated, Credentials } from '../pipeline/gateway-deps.ts';
 import { checkTokenHolder } from './check-token-holder.ts';
 import { ExpiringCache } from '../../shared/expiring-cache.ts';
+import type { ClientStanding } from './client-standing.ts';
 import type { GrantLiveness } from './grant-liveness.ts';
 
 /*
@@ -43,6 +44,8 @@ export interface GatewayCredentialsOptions {
   issuer: { issuer: string; jwks: () => JSONWebKeySet };
   /** Whether a grant of ours still stands (one cache for every kind of API that takes our tokens). */
   grants: Pick<GrantLiveness, 'isLive'>;
+  /** Whether the client a token of ours was issued to is registered and not suspended by the bank. */
+  clients: Pick<ClientStanding, 'isActive'>;
   /** The replay check for DPoP proofs, shared by every instance (`jti`s keyed by the proof's key thumbprint). */
   isFirstProof: FirstUseCheck;
 }
@@ -142,6 +145,8 @@ export function gatewayCredentials(options: GatewayCredentialsOptions): Credenti
       const grantId = ours ? claims['grant_id'] : undefined;
       if (typeof grantId === 'string' && !(await options.grants.isLive(grantId))) return { refused: 'revoked', description: 'The access token is not valid' };
       const clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : typeof claims['azp'] === 'string' ? claims['azp'] : undefined;
+      // A client the bank suspended or removed holds tokens that are not revoked, only refused meanwhile.
+      if (ours && clientId && !(await options.clients.isActive(clientId))) return { refused: 'revoked', description: 'The access token is not valid' };
       const application = clientId ? await applicationOfClient(clientId) : undefined;
       if (application?.status === 'suspended') return { refused: 'suspended', description: 'The application this client belongs to is suspended' };
       return {

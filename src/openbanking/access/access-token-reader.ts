@@ -33,6 +33,8 @@ export interface AccessTokenReaderOptions {
   jwks: () => JSONWebKeySet;
   /** Whether a grant still stands: a JWT outlives nothing its grant's revocation ended. */
   grantIsLive: (grantId: string) => Promise<boolean>;
+  /** Whether the client a token was issued to is still registered and not suspended by the bank. */
+  clientIsActive: (clientId: string) => Promise<boolean>;
   clock: Clock;
 }
 
@@ -77,7 +79,8 @@ function factsOfJwt(claims: JWTPayload): AccessTokenFacts | undefined {
  * Reads access tokens of both formats (`defaults.accessTokenFormat`): an RFC 9068 JWT is checked
  * against our keys (`typ` at+jwt, our issuer, unexpired); an opaque token is looked up in the
  * token store, which forgets revoked and expired ones (kept for `OPAQUE_TOKEN_CACHE_MS`). Either
- * way its grant is asked whether it stands.
+ * way its grant is asked whether it stands, and its client whether the bank has suspended or
+ * removed it.
  */
 export function accessTokenReader(options: AccessTokenReaderOptions): AccessTokenReader {
   let keys = { jwks: options.jwks(), getKey: createLocalJWKSet(options.jwks()) };
@@ -131,27 +134,35 @@ export function accessTokenReader(options: AccessTokenReaderOptions): AccessToke
     return facts && facts.exp > epochSeconds(options.clock) ? facts : undefined;
   }
 
+  /** The facts of a live token of ours, its grant standing. */
+  async function readToken(value: string): Promise<AccessTokenFacts | undefined> {
+    if (!value.includes('.')) {
+      const facts = await readOpaque(value);
+      if (facts?.grantId && !(await options.grantIsLive(facts.grantId))) return undefined;
+      return facts;
+    }
+    let facts = alreadyVerified(value);
+    if (!facts) {
+      let claims: JWTPayload;
+      try {
+        if (decodeProtectedHeader(value).typ !== 'at+jwt') return undefined;
+        ({ payload: claims } = await jwtVerify(value, keySet(), { issuer: options.issuer, typ: 'at+jwt', currentDate: options.clock.now() }));
+      } catch {
+        return undefined;
+      }
+      facts = factsOfJwt(claims);
+      if (!facts) return undefined;
+      remember(value, facts);
+    }
+    if (facts.grantId && !(await options.grantIsLive(facts.grantId))) return undefined;
+    return facts;
+  }
+
   return {
     async read(value) {
-      if (!value.includes('.')) {
-        const facts = await readOpaque(value);
-        if (facts?.grantId && !(await options.grantIsLive(facts.grantId))) return undefined;
-        return facts;
-      }
-      let facts = alreadyVerified(value);
-      if (!facts) {
-        let claims: JWTPayload;
-        try {
-          if (decodeProtectedHeader(value).typ !== 'at+jwt') return undefined;
-          ({ payload: claims } = await jwtVerify(value, keySet(), { issuer: options.issuer, typ: 'at+jwt', currentDate: options.clock.now() }));
-        } catch {
-          return undefined;
-        }
-        facts = factsOfJwt(claims);
-        if (!facts) return undefined;
-        remember(value, facts);
-      }
-      if (facts.grantId && !(await options.grantIsLive(facts.grantId))) return undefined;
+      const facts = await readToken(value);
+      // A suspended or removed client's tokens are refused while it stays so, not revoked: a reactivated client's work again.
+      if (facts && !(await options.clientIsActive(facts.clientId))) return undefined;
       return facts;
     },
   };

@@ -2,14 +2,15 @@ import { usageSeries, type UsagePoint } from '../../analytics/usage-series.servi
 import type { ServiceContext } from '../../events/service-context.ts';
 import type { GatewayPlan } from '../../gateway/catalogue/catalogue.types.ts';
 import type { ApplicationRow } from '../../gateway/consumers/consumer.store.ts';
-import { appFor, viewApp } from '../apps/portal-apps.service.ts';
+import { viewApp } from '../apps/portal-apps.service.ts';
 import type { Membership } from '../organisations/membership.store.ts';
 import type { SignedInDeveloper } from '../session/portal-sessions.service.ts';
 
 /*
  * An application's usage as its developers see it: its calls per UTC day from the analytics
  * rollups (counts by status class, latency percentiles), and how much of each active plan's daily
- * and monthly quota the calls so far have used.
+ * and monthly quota the calls so far have used. The console shows an application's usage to
+ * operators through `applicationUsage`, with the same charts (`usage-charts.ts`).
  */
 
 export const USAGE_PERIODS = { '7d': 7, '30d': 30 } as const;
@@ -42,18 +43,19 @@ function quotasOf(plans: readonly GatewayPlan[], today: number, month: number): 
   ]);
 }
 
-export async function appUsage(deps: ServiceContext, developer: SignedInDeveloper, applicationId: string, period: UsagePeriod): Promise<AppUsage> {
-  const { application, membership } = await appFor(deps, developer, applicationId);
+/** An application's days and quotas, whoever asks (its developers here, operators in the console): `activePlans` are the plans it holds an active subscription to. */
+export async function applicationUsage(deps: Pick<ServiceContext, 'db' | 'clock'>, applicationId: string, period: UsagePeriod, activePlans: readonly GatewayPlan[]): Promise<Pick<AppUsage, 'days' | 'quotas'>> {
   const now = deps.clock.now();
   const startOfToday = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   const startOfMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const from = new Date(Math.min(startOfToday - (USAGE_PERIODS[period] - 1) * DAY_MS, startOfMonth));
-  const [points, view] = await Promise.all([
-    usageSeries(deps.db, { applicationId, from, to: new Date(startOfToday + DAY_MS), bucket: 'day' }),
-    viewApp(deps, developer, applicationId),
-  ]);
-  const days = points.slice(-USAGE_PERIODS[period]);
+  const points = await usageSeries(deps.db, { applicationId, from, to: new Date(startOfToday + DAY_MS), bucket: 'day' });
   const month = points.filter((point) => point.start.getTime() >= startOfMonth).reduce((sum, point) => sum + point.count, 0);
+  return { days: points.slice(-USAGE_PERIODS[period]), quotas: quotasOf(activePlans, points.at(-1)?.count ?? 0, month) };
+}
+
+export async function appUsage(deps: ServiceContext, developer: SignedInDeveloper, applicationId: string, period: UsagePeriod): Promise<AppUsage> {
+  const view = await viewApp(deps, developer, applicationId);
   const activePlans = view.subscriptions.filter((subscription) => subscription.status === 'active' && subscription.plan).map((subscription) => subscription.plan!);
-  return { application, membership, days, quotas: quotasOf(activePlans, points.at(-1)?.count ?? 0, month) };
+  return { application: view.application, membership: view.membership, ...(await applicationUsage(deps, applicationId, period, activePlans)) };
 }

@@ -22,7 +22,7 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
   const responseSigner = openBanking.messageSigning ? await bankResponseSigner(jwks.keys, openBanking.organisationId, openBanking.trustAnchor) : undefined;
   const messageSigning = { enabled: openBanking.messageSigning, trustAnchor: openBanking.trustAnchor, ...(responseSigner ? { responseSigner } : {}) };
   const publicKeys = publicJwks(jwks.keys);
-  const tokens = accessTokenReader({ provider, issuer: config.issuer, jwks: () => publicKeys, grantIsLive: (grantId) => context.grants.isLive(grantId), clock: context.clock });
+  const tokens = accessTokenReader({ provider, issuer: config.issuer, jwks: () => publicKeys, grantIsLive: (grantId) => context.grants.isLive(grantId), clientIsActive: (clientId) => context.clients.isActive(clientId), clock: context.clock });
   const consents = consentRoutes({
     consents: context.consents,
     provider,

@@ -48,8 +48,10 @@ export interface BarChartInput {
   title: string;
   description: string;
   unit: string;
-  /** In time order, one per day. */
+  /** In time order, one per day (or per hour or minute, with `xLabels: 'hour'`). */
   bars: readonly Bar[];
+  /** How bars are labelled, in UTC: "4 Dec" for days (the default) or "14:05" for hours and minutes. */
+  xLabels?: TimeLabelUnit;
 }
 
 // Wider bars (a week's chart) stop looking like bars and start looking like blocks.
@@ -98,7 +100,7 @@ export function barChart(input: BarChartInput): string {
   const band = (PLOT.right - PLOT.left) / Math.max(1, input.bars.length);
   const width = Math.min(band * 0.7, MAX_BAR_WIDTH);
   const centre = (i: number) => PLOT.left + band * (i + 0.5);
-  const days = input.bars.map((bar) => formatUtcLabel(bar.x, 'day'));
+  const days = input.bars.map((bar) => formatUtcLabel(bar.x, input.xLabels ?? 'day'));
   const xLabels = labelIndices(days.length, maxXLabels(days)).map((i): XLabel => ({ x: centre(i), text: days[i]! }));
   const drawBar = (stack: readonly StackSegment[], i: number) => drawStack(stack, {
     left: centre(i) - width / 2, width, ticks, colours,

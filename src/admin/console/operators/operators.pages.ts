@@ -1,12 +1,12 @@
 import type { Context, Middleware } from 'koa';
 
-import { readForm } from '../../shared/read-form.ts';
-import { OPERATOR_ROLE_RIGHTS, OPERATOR_ROLES } from '../operators/operator-role.ts';
-import { changeOperatorRole, createOperator, disableOperator, listOperators, OperatorExists } from '../operators/operators.service.ts';
-import type { ConsoleDependencies } from './console.deps.ts';
-import { consoleFormToken } from './console-form-csrf.ts';
-import { NEW_OPERATOR_FORM, OPERATOR_ROLE_FORM } from './console-forms.ts';
-import { renderConsolePage } from './render-console-page.ts';
+import { readForm } from '../../../shared/read-form.ts';
+import { OPERATOR_ROLE_RIGHTS, OPERATOR_ROLES } from '../../operators/operator-role.ts';
+import { changeOperatorRole, createOperator, disableOperator, listOperators, OperatorExists } from '../../operators/operators.service.ts';
+import type { ConsoleDependencies } from '../console.deps.ts';
+import { consoleFormToken } from '../console-form-csrf.ts';
+import { NEW_OPERATOR_FORM, OPERATOR_ROLE_FORM } from '../console-forms.ts';
+import { renderConsolePage } from '../render-console-page.ts';
 
 /*
  * Admins manage operators: the list, a new operator (their generated first password shown once),

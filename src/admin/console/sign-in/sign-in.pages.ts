@@ -1,16 +1,16 @@
 import type { Context, Middleware } from 'koa';
 
-import { readForm } from '../../shared/read-form.ts';
-import { checkOperatorCode } from '../operators/operator-second-factor.service.ts';
-import { checkOperatorPassword, signOutOperator } from '../operators/operator-sign-in.service.ts';
-import { endOperatorSession, type StartedSession } from '../operators/operator-sessions.service.ts';
-import type { ConsoleDependencies } from './console.deps.ts';
-import { consoleFormToken } from './console-form-csrf.ts';
-import { CONSOLE_CODE_FORM, CONSOLE_SIGN_IN_FORM } from './console-forms.ts';
-import { safeConsolePath, withNext } from './console-next-path.ts';
-import { clearConsoleSessionCookie, consoleSessionToken, writeConsoleSessionCookie } from './console-session-cookie.ts';
-import { renderConsolePage } from './render-console-page.ts';
-import { pageNotice } from '../../shared/page-notice.ts';
+import { readForm } from '../../../shared/read-form.ts';
+import { checkOperatorCode } from '../../operators/operator-second-factor.service.ts';
+import { checkOperatorPassword, signOutOperator } from '../../operators/operator-sign-in.service.ts';
+import { endOperatorSession, type StartedSession } from '../../operators/operator-sessions.service.ts';
+import type { ConsoleDependencies } from '../console.deps.ts';
+import { consoleFormToken } from '../console-form-csrf.ts';
+import { CONSOLE_CODE_FORM, CONSOLE_SIGN_IN_FORM } from '../console-forms.ts';
+import { safeConsolePath, withNext } from '../console-next-path.ts';
+import { clearConsoleSessionCookie, consoleSessionToken, writeConsoleSessionCookie } from '../console-session-cookie.ts';
+import { renderConsolePage } from '../render-console-page.ts';
+import { pageNotice } from '../../../shared/page-notice.ts';
 
 const NOTICES: Readonly<Record<string, string>> = { 'signed-out': 'You have signed out.' };
 
@@ -24,6 +24,8 @@ interface FormView {
 export function renderForm(ctx: Context, deps: ConsoleDependencies, view: string, page: FormView & Record<string, unknown>): Promise<void> {
   return renderConsolePage(ctx, deps.csrfSecret, view, {
     ...page, csrf: consoleFormToken(ctx, deps.csrfSecret), values: page.values ?? {}, errors: page.errors ?? [], hasError: Boolean(page.message || page.errors?.length),
+    // The sign-in page offers single sign-on where it is set up.
+    ssoName: deps.sso?.name,
   });
 }
 

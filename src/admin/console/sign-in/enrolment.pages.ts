@@ -1,10 +1,10 @@
 import type { Context, Middleware } from 'koa';
 import QRCode from 'qrcode';
 
-import { enrolmentFor } from '../operators/operator-second-factor.service.ts';
-import type { ConsoleDependencies } from './console.deps.ts';
-import { safeConsolePath } from './console-next-path.ts';
-import { renderForm, submitCodeStep } from './console-sign-in.pages.ts';
+import { enrolmentFor } from '../../operators/operator-second-factor.service.ts';
+import type { ConsoleDependencies } from '../console.deps.ts';
+import { safeConsolePath } from '../console-next-path.ts';
+import { renderForm, submitCodeStep } from './sign-in.pages.ts';
 
 /*
  * The first sign-in's second step: the operator sets up an authenticator app from a QR code (an

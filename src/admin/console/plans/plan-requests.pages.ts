@@ -1,15 +1,15 @@
 import type { Context, Middleware } from 'koa';
 
-import { CatalogueConflict, CatalogueNotFound } from '../../gateway/catalogue/catalogue-errors.ts';
-import { selectSubscriptionRequests } from '../../gateway/catalogue/subscription.store.ts';
-import { approveSubscription, getSubscription, refuseSubscription } from '../../gateway/catalogue/subscriptions.service.ts';
-import { auditAdminChange } from '../http/audit-admin-change.ts';
-import { asAdminCaller } from './as-admin-caller.ts';
-import { mayDo } from '../operators/operator-role.ts';
-import type { ConsoleDependencies } from './console.deps.ts';
-import { consoleFormToken } from './console-form-csrf.ts';
-import { renderConsolePage } from './render-console-page.ts';
-import { pageNotice } from '../../shared/page-notice.ts';
+import { CatalogueConflict, CatalogueNotFound } from '../../../gateway/catalogue/catalogue-errors.ts';
+import { selectSubscriptionRequests } from '../../../gateway/catalogue/subscription.store.ts';
+import { approveSubscription, getSubscription, refuseSubscription } from '../../../gateway/catalogue/subscriptions.service.ts';
+import { auditAdminChange } from '../../http/audit-admin-change.ts';
+import { asAdminCaller } from '../as-admin-caller.ts';
+import { mayDo } from '../../operators/operator-role.ts';
+import type { ConsoleDependencies } from '../console.deps.ts';
+import { consoleFormToken } from '../console-form-csrf.ts';
+import { renderConsolePage } from '../render-console-page.ts';
+import { pageNotice } from '../../../shared/page-notice.ts';
 
 /*
  * Plan requests: the subscriptions developers asked for in the portal to plans that are not

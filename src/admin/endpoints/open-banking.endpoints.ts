@@ -1,0 +1,103 @@
+import type { Middleware } from 'koa';
+
+import type { RegistrationDetails } from '../../auth/clients/registration-details.ts';
+import type { ConsentListing } from '../../consent/consent-search.store.ts';
+import { Problem } from '../../shared/problem.ts';
+import type { AdminApiDependencies } from '../admin-api.deps.ts';
+import { renderPage } from '../admin-render.ts';
+import { readListQuery } from '../http/read-list-query.ts';
+import { ObAdminConflict, ObAdminInvalid, ObAdminNotFound } from '../openbanking/ob-admin-errors.ts';
+import { findConsents, revokeConsentForBank, viewConsent, type ConsentView } from '../openbanking/ob-consents.service.ts';
+import { listPartners, readPartner, removePartner, setPartnerStatus } from '../openbanking/ob-partners.service.ts';
+
+/* `/admin/v1/openbanking/clients` and `/admin/v1/openbanking/consents`: the partners' registrations and their consents, as the bank's operations manage them. One endpoint per export. */
+
+/** A registration as the admin API writes it. */
+function renderObClient(client: RegistrationDetails) {
+  return {
+    clientId: client.clientId, clientName: client.clientName ?? null, orgId: client.orgId ?? null, orgName: client.orgName ?? null, softwareId: client.softwareId ?? null,
+    roles: client.roles, authMethod: client.authMethod ?? null, registeredAt: client.registeredAt, status: client.status, suspendedAt: client.suspendedAt,
+    redirectUris: client.redirectUris, scope: client.scope ?? null, softwareStatement: client.statementClaims ?? null,
+    transportCertificateSubject: client.transportSubject ?? null, senderConstraint: client.senderConstraint ?? null, jwksUri: client.jwksUri ?? null,
+    keys: client.keys.map((key) => ({
+      kid: key.kid ?? null, kty: key.kty ?? null, alg: key.alg ?? null, use: key.use ?? null,
+      certificate: key.certificate ? { subject: key.certificate.subject, issuer: key.certificate.issuer, notBefore: key.certificate.validFrom, notAfter: key.certificate.validTo, expiresWithin30Days: key.certificate.expiresSoon } : null,
+    })),
+    certificateWarning: client.certificateWarning ? { notAfter: client.certificateWarning.validTo, expired: client.certificateWarning.expired } : null,
+  };
+}
+
+function renderObConsent(consent: ConsentListing) {
+  return {
+    id: consent.id, kind: consent.kind, clientId: consent.client_id, clientName: consent.client_name, customerId: consent.customer_id, customerName: consent.customer_name,
+    status: consent.status, createdAt: consent.created_at, statusUpdatedAt: consent.status_updated_at, expiresAt: consent.expires_at,
+  };
+}
+
+function renderObConsentView(view: ConsentView) {
+  const { consent } = view;
+  return {
+    id: consent.id, kind: consent.kind, clientId: consent.client_id, clientName: view.clientName ?? null, customerId: consent.customer_id, customerName: view.customerName ?? null,
+    status: consent.status, createdAt: consent.created_at, statusUpdatedAt: consent.status_updated_at, expiresAt: consent.expires_at,
+    accountIds: consent.account_ids, revocable: view.revocable,
+    history: view.history.map((change) => ({ status: change.status, actor: change.actor, reason: change.reason ?? null, changedAt: change.changed_at })),
+  };
+}
+
+/** The Open Banking operations' refusals as problem details. */
+const translateObRefusals: Middleware = async function translateObRefusals(_ctx, next) {
+  try {
+    await next();
+  } catch (error) {
+    if (error instanceof ObAdminInvalid) throw new Problem(400, 'validation-failed', 'The query parameters are not valid', { extensions: { errors: error.issues }, cause: error });
+    if (error instanceof ObAdminNotFound) throw new Problem(404, 'not-found', error.message, { cause: error });
+    if (error instanceof ObAdminConflict) throw new Problem(409, 'conflict', error.message, { cause: error });
+    throw error;
+  }
+};
+
+export function listObClientsEndpoint(deps: AdminApiDependencies): Middleware[] {
+  return [readListQuery(), translateObRefusals, async function handleListObClients(ctx) {
+    const { catalogue } = deps;
+    const page = await listPartners(catalogue.db, catalogue.clock.now(), ctx.state.adminList!.page);
+    ctx.body = renderPage(page, renderObClient);
+  }];
+}
+
+export function readObClientEndpoint(deps: AdminApiDependencies): Middleware[] {
+  return [translateObRefusals, async function handleReadObClient(ctx) {
+    ctx.body = renderObClient(await readPartner(deps.catalogue.db, ctx.params['clientId']!, deps.catalogue.clock.now()));
+  }];
+}
+
+/** `POST /admin/v1/openbanking/clients/{clientId}/suspend|reactivate`: no body. */
+export function setObClientStatusEndpoint(deps: AdminApiDependencies, status: 'active' | 'suspended'): Middleware[] {
+  return [translateObRefusals, async function handleSetObClientStatus(ctx) {
+    ctx.body = renderObClient(await setPartnerStatus(deps.catalogue, ctx.params['clientId']!, status));
+  }];
+}
+
+export function removeObClientEndpoint(deps: AdminApiDependencies): Middleware[] {
+  return [translateObRefusals, async function handleRemoveObClient(ctx) {
+    ctx.body = await removePartner(deps.catalogue, deps.revokeGrant, ctx.params['clientId']!);
+  }];
+}
+
+export function listObConsentsEndpoint(deps: AdminApiDependencies): Middleware[] {
+  return [readListQuery(['customer', 'clientId', 'kind', 'status', 'createdFrom', 'createdTo']), translateObRefusals, async function handleListObConsents(ctx) {
+    const { page, filters } = ctx.state.adminList!;
+    ctx.body = renderPage(await findConsents(deps.catalogue.db, filters, page), renderObConsent);
+  }];
+}
+
+export function readObConsentEndpoint(deps: AdminApiDependencies): Middleware[] {
+  return [translateObRefusals, async function handleReadObConsent(ctx) {
+    ctx.body = renderObConsentView(await viewConsent(deps.catalogue.db, ctx.params['consentId']!));
+  }];
+}
+
+export function revokeObConsentEndpoint(deps: AdminApiDependencies): Middleware[] {
+  return [translateObRefusals, async function handleRevokeObConsent(ctx) {
+    ctx.body = renderObConsentView(await revokeConsentForBank(deps.catalogue, deps.revokeGrant, ctx.params['consentId']!, ctx.state.adminCaller!.actor));
+  }];
+}
