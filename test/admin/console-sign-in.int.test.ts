@@ -6,12 +6,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { ABSOLUTE_SECONDS, IDLE_SECONDS, PASSWORD_ONLY_SECONDS, resumeOperatorSession, startOperatorSession } from '../../src/admin/operators/operator-sessions.service.ts';
+import { OPERATOR_SESSIONS } from '../../src/admin/operators/operator-sessions.ts';
+import { resumeSession, startSession } from '../../src/shared/sessions/sessions.service.ts';
 import { insertOperator, newOperatorAddress, signedInConsole, totpCode } from '../helpers/console-browser.ts';
 import { pollUntil } from '../helpers/eventually.ts';
 import { fixedClock } from '../helpers/fixed-clock.ts';
 import { PortalBrowser } from '../helpers/portal-browser.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { assertSessionLifetimes } from '../helpers/session-lifetimes.ts';
 
 let portcullis: TestPortcullis;
 before(async () => {
@@ -183,30 +185,15 @@ describe('the first sign-in: enrolment', () => {
 describe('sessions', () => {
   test('a session ends after thirty idle minutes, and after eight hours however busy; a password-only one after five minutes', async () => {
     const operator = await operatorWith();
+    await assertSessionLifetimes(portcullis.db, OPERATOR_SESSIONS, operator.id, '2026-12-08T09:00:00Z', { idleSeconds: 30 * 60, absoluteSeconds: 8 * 3600 });
+
     const clock = fixedClock('2026-12-08T09:00:00Z');
     const deps = { db: portcullis.db, clock };
-    const idle = await startOperatorSession(deps, operator.id, true);
-    clock.advance(IDLE_SECONDS - 1);
-    assert.ok(await resumeOperatorSession(deps, idle.token));
-    clock.advance(IDLE_SECONDS - 1);
-    assert.ok(await resumeOperatorSession(deps, idle.token), 'use moved the end on');
-    clock.advance(IDLE_SECONDS + 1);
-    assert.equal(await resumeOperatorSession(deps, idle.token), undefined);
-
-    const busy = await startOperatorSession(deps, operator.id, true);
-    for (let spent = 0; spent < ABSOLUTE_SECONDS - 600; spent += 600) {
-      clock.advance(600);
-      assert.ok(await resumeOperatorSession(deps, busy.token), `${spent + 600} s in`);
-    }
-    clock.advance(601);
-    assert.equal(await resumeOperatorSession(deps, busy.token), undefined);
-
-    const halfway = await startOperatorSession(deps, operator.id, false);
-    clock.advance(PASSWORD_ONLY_SECONDS - 1);
-    assert.equal((await resumeOperatorSession(deps, halfway.token))?.secondFactor, false);
+    const halfway = await startSession(deps, OPERATOR_SESSIONS, operator.id, { firstStepOnly: true });
+    clock.advance(5 * 60 - 1);
+    assert.equal((await resumeSession(deps, OPERATOR_SESSIONS, halfway.token))?.allSteps, false);
     clock.advance(2);
-    assert.equal(await resumeOperatorSession(deps, halfway.token), undefined);
-    assert.equal(await resumeOperatorSession(deps, 'not-a-token'), undefined);
+    assert.equal(await resumeSession(deps, OPERATOR_SESSIONS, halfway.token), undefined);
   });
 
   test('signing out ends the session in the store: the old cookie, sent again, is signed out; the sign-out is audited', async () => {

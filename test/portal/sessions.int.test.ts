@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { ABSOLUTE_SECONDS, IDLE_SECONDS, resumePortalSession, startPortalSession } from '../../src/portal/session/portal-sessions.service.ts';
-import { fixedClock } from '../helpers/fixed-clock.ts';
+import { PORTAL_SESSIONS } from '../../src/portal/session/portal-sessions.ts';
 import { insertVerifiedDeveloper, newDeveloperAddress, PortalBrowser, signedInBrowser } from '../helpers/portal-browser.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { assertSessionLifetimes } from '../helpers/session-lifetimes.ts';
 
 let portcullis: TestPortcullis;
 before(async () => {
@@ -118,24 +118,7 @@ describe('developer sign-in', () => {
 describe('sessions in time', () => {
   test('a session ends after two idle hours, and after twelve however busy', async () => {
     const developer = await insertVerifiedDeveloper(portcullis.db);
-    const clock = fixedClock('2026-12-06T09:00:00Z');
-    const deps = { db: portcullis.db, clock };
-    const idle = await startPortalSession(deps, developer.id);
-    clock.advance(IDLE_SECONDS - 1);
-    assert.ok(await resumePortalSession(deps, idle.token));
-    clock.advance(IDLE_SECONDS - 1);
-    assert.ok(await resumePortalSession(deps, idle.token), 'use moved the end on');
-    clock.advance(IDLE_SECONDS + 1);
-    assert.equal(await resumePortalSession(deps, idle.token), undefined);
-
-    const busy = await startPortalSession(deps, developer.id);
-    for (let spent = 0; spent < ABSOLUTE_SECONDS - 600; spent += 600) {
-      clock.advance(600);
-      assert.ok(await resumePortalSession(deps, busy.token), `${spent + 600} s in`);
-    }
-    clock.advance(601);
-    assert.equal(await resumePortalSession(deps, busy.token), undefined);
-    assert.equal(await resumePortalSession(deps, 'not-a-token'), undefined);
+    await assertSessionLifetimes(portcullis.db, PORTAL_SESSIONS, developer.id, '2026-12-06T09:00:00Z', { idleSeconds: 2 * 3600, absoluteSeconds: 12 * 3600 });
   });
 });
 

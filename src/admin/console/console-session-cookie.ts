@@ -1,8 +1,9 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 
+import { loadSession } from '../../shared/sessions/session-cookie.ts';
+import type { SessionsDependencies } from '../../shared/sessions/sessions.service.ts';
 import { mayDo, OPERATOR_ROLE_RIGHTS, type OperatorRight } from '../operators/operator-role.ts';
-import type { SessionOperator } from '../operators/operator-session.store.ts';
-import { resumeOperatorSession, type OperatorSessionsDependencies, type StartedSession } from '../operators/operator-sessions.service.ts';
+import { OPERATOR_SESSIONS, type SessionOperator } from '../operators/operator-sessions.ts';
 
 declare module 'koa' {
   interface DefaultState {
@@ -13,32 +14,11 @@ declare module 'koa' {
   }
 }
 
-// `__Host-`: Secure, Path=/, no Domain, so no sibling subdomain can set or shadow it; SameSite=Strict
-// keeps it off every request another site starts.
-const COOKIE = '__Host-portcullis-console-session';
-const ATTRIBUTES = { secure: true, httpOnly: true, sameSite: 'strict', path: '/', signed: false, overwrite: true } as const;
-
-export function writeConsoleSessionCookie(ctx: Context, session: StartedSession): void {
-  ctx.cookies.set(COOKIE, session.token, { ...ATTRIBUTES, expires: session.expiresAt });
-}
-
-export function clearConsoleSessionCookie(ctx: Context): void {
-  ctx.cookies.set(COOKIE, '', ATTRIBUTES);
-}
-
-export const consoleSessionToken = (ctx: Context) => ctx.cookies.get(COOKIE, { signed: false });
-
 /** Puts the operator of a live session in `ctx.state.operator` (null without one) and whether it passed the second factor. */
-export function loadConsoleSession(deps: OperatorSessionsDependencies): Middleware {
-  return async function loadConsoleSession(ctx, next) {
-    const token = consoleSessionToken(ctx);
-    const resumed = await resumeOperatorSession(deps, token);
-    ctx.state.operator = resumed?.operator ?? null;
-    ctx.state.secondFactor = resumed?.secondFactor ?? false;
-    if (resumed?.extendedTo) writeConsoleSessionCookie(ctx, { token: token!, expiresAt: resumed.extendedTo });
-    await next();
-  };
-}
+export const loadConsoleSession = (deps: SessionsDependencies): Middleware => loadSession(deps, OPERATOR_SESSIONS, function keepOperator(state, resumed) {
+  state.operator = resumed?.holder ?? null;
+  state.secondFactor = resumed?.allSteps ?? false;
+});
 
 /** Where a session that has passed the password only goes next: the code, or setting up the app the first time. */
 export const secondStepPath = (operator: SessionOperator) => (operator.enrolled ? '/console/sign-in/code' : '/console/enrol');

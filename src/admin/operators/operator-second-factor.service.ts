@@ -1,6 +1,6 @@
 import { checkBehindThrottle } from '../../auth/sign-in/check-behind-throttle.ts';
-import { startOperatorSession, type StartedSession } from './operator-sessions.service.ts';
-import type { SessionOperator } from './operator-session.store.ts';
+import { startSession, type StartedSession } from '../../shared/sessions/sessions.service.ts';
+import { OPERATOR_SESSIONS, type SessionOperator } from './operator-sessions.ts';
 import { operatorThrottleKey, type OperatorSignInDependencies } from './operator-sign-in.service.ts';
 import { openTotpSecret, sealTotpSecret } from './operator-totp-seal.ts';
 import { checkTotpCode, newTotpSecret, totpUri } from './operator-totp.ts';
@@ -67,5 +67,5 @@ export async function checkOperatorCode(deps: OperatorSignInDependencies, operat
   }
   if (enrolling) deps.events.emit('operator.enrolled', { operatorId: operator.id, actor });
   deps.events.emit('operator.signed_in', { operatorId: operator.id, actor, method: 'password' });
-  return { passed: await startOperatorSession(deps, operator.id, true) };
+  return { passed: await startSession(deps, OPERATOR_SESSIONS, operator.id) };
 }

@@ -2,7 +2,8 @@ import { passwordMatches } from '../../auth/customers/password-authenticator.ts'
 import { checkBehindThrottle } from '../../auth/sign-in/check-behind-throttle.ts';
 import type { LoginThrottle } from '../../auth/sign-in/login-throttle.ts';
 import type { ServiceContext } from '../../events/service-context.ts';
-import { endOperatorSession, startOperatorSession, type StartedSession } from './operator-sessions.service.ts';
+import { endSession, startSession, type StartedSession } from '../../shared/sessions/sessions.service.ts';
+import { OPERATOR_SESSIONS } from './operator-sessions.ts';
 import { findOperatorByEmail, operatorEmailKey } from './operator.store.ts';
 
 /*
@@ -41,11 +42,11 @@ export async function checkOperatorPassword(deps: OperatorSignInDependencies, fo
     return check.refused === 'wrong' ? { refused: 'wrong', message: WRONG } : check;
   }
   const operator = check.passed;
-  return { passed: await startOperatorSession(deps, operator.id, false), enrolled: operator.totp_enrolled_at !== null };
+  return { passed: await startSession(deps, OPERATOR_SESSIONS, operator.id, { firstStepOnly: true }), enrolled: operator.totp_enrolled_at !== null };
 }
 
 /** Ends the session a token names and, when it was an operator's, announces that they signed out. */
 export async function signOutOperator(deps: ServiceContext, operatorId: string | undefined, token: string | undefined): Promise<void> {
-  await endOperatorSession(deps, token);
+  await endSession(deps, OPERATOR_SESSIONS, token);
   if (operatorId) deps.events.emit('operator.signed_out', { operatorId, actor: `operator:${operatorId}` });
 }

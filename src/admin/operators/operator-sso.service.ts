@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { ConsoleSsoConfig } from '../../config/config.ts';
 import type { OperatorSsoRefusal } from '../../events/event-catalogue.ts';
 import type { ServiceContext } from '../../events/service-context.ts';
-import { startOperatorSession, type StartedSession } from './operator-sessions.service.ts';
+import { startSession, type StartedSession } from '../../shared/sessions/sessions.service.ts';
+import { OPERATOR_SESSIONS } from './operator-sessions.ts';
 import type { SsoIdentity } from './operator-sso-client.ts';
 import { roleFromClaims } from './operator-sso-role.ts';
 import { bindOperatorSubject, findOperatorByEmail, findOperatorBySubject, insertOperator, operatorEmailKey, updateOperatorRole, type OperatorRow } from './operator.store.ts';
@@ -71,5 +72,5 @@ export async function signInWithSso(deps: OperatorSsoDependencies, identity: Sso
   deps.events.emit('operator.signed_in', {
     operatorId: operator.id, actor: `operator:${operator.id}`, method: 'sso', ...(identity.acr ? { acr: identity.acr } : {}), ...(identity.amr ? { amr: identity.amr } : {}),
   });
-  return { passed: await startOperatorSession(deps, operator.id, true) };
+  return { passed: await startSession(deps, OPERATOR_SESSIONS, operator.id) };
 }

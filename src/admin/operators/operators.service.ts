@@ -3,7 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword } from '../../auth/customers/password-authenticator.ts';
 import type { OperatorActor } from '../../events/event-catalogue.ts';
 import type { ServiceContext } from '../../events/service-context.ts';
-import { endAllOperatorSessions } from './operator-sessions.service.ts';
+import { endAllSessions } from '../../shared/sessions/sessions.service.ts';
+import { OPERATOR_SESSIONS } from './operator-sessions.ts';
 import type { OperatorRole } from './operator-role.ts';
 import { findOperatorByEmail, insertOperator, listOperatorRows, markOperatorDisabled, updateOperatorRole, type OperatorRow } from './operator.store.ts';
 
@@ -73,7 +74,7 @@ export async function changeOperatorRole(deps: ServiceContext, operatorId: strin
 /** Disables an operator and ends their sessions; false when unknown or disabled already. */
 export async function disableOperator(deps: ServiceContext, operatorId: string, actor: OperatorActor): Promise<boolean> {
   if (!(await markOperatorDisabled(deps.db, operatorId, deps.clock.now()))) return false;
-  await endAllOperatorSessions(deps, operatorId);
+  await endAllSessions(deps, OPERATOR_SESSIONS, operatorId);
   deps.events.emit('operator.disabled', { operatorId, actor });
   return true;
 }

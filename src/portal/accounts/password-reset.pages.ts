@@ -2,7 +2,8 @@ import type { Middleware } from 'koa';
 
 import { readForm } from '../../shared/read-form.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
-import { clearPortalSessionCookie } from '../session/portal-session-cookie.ts';
+import { clearSessionCookie } from '../../shared/sessions/session-cookie.ts';
+import { PORTAL_SESSIONS } from '../session/portal-sessions.ts';
 import type { AccountPagesDependencies } from './account-pages.deps.ts';
 import { FORGOT_PASSWORD_FORM, RESET_PASSWORD_FORM } from './account-forms.ts';
 import { requestPasswordReset, resetLinkIsLive, resetPassword } from './password-reset.service.ts';
@@ -58,7 +59,7 @@ export function submitResetPassword(deps: AccountPagesDependencies): Middleware 
     const read = readForm(RESET_PASSWORD_FORM, form);
     if (!read.ok || !token) return renderReset(ctx, deps, token, read.ok ? [] : read.errors);
     if (!(await resetPassword(deps, token, read.value.password))) return renderReset(ctx, deps, undefined, []);
-    clearPortalSessionCookie(ctx);
+    clearSessionCookie(ctx, PORTAL_SESSIONS);
     ctx.status = 303;
     ctx.redirect('/account/sign-in?reset');
   };

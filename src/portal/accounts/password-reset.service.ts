@@ -1,5 +1,6 @@
 import { hashPassword } from '../../auth/customers/password-authenticator.ts';
-import { endAllPortalSessions } from '../session/portal-sessions.service.ts';
+import { endAllSessions } from '../../shared/sessions/sessions.service.ts';
+import { PORTAL_SESSIONS } from '../session/portal-sessions.ts';
 import { emailKeyOf, findDeveloperByEmail, findLiveEmailToken, insertEmailToken, markEmailVerified, setDeveloperPassword, spendEmailToken, spendEmailTokensOf } from './developer.store.ts';
 import { hashSecretToken, newSecretToken } from '../../shared/secret-token.ts';
 import type { AccountsDependencies } from './sign-up.service.ts';
@@ -41,7 +42,7 @@ export async function resetPassword(deps: Pick<AccountsDependencies, 'db' | 'clo
     await spendEmailTokensOf(trx, developerId, RESET_PASSWORD, now);
     await setDeveloperPassword(trx, developerId, passwordHash);
     await markEmailVerified(trx, developerId, now);
-    await endAllPortalSessions({ db: trx }, developerId);
+    await endAllSessions({ db: trx }, PORTAL_SESSIONS, developerId);
     return true;
   });
 }

@@ -2,8 +2,9 @@ import type { Middleware } from 'koa';
 
 import { readForm } from '../../shared/read-form.ts';
 import { renderPortalPage } from '../render-portal-page.ts';
-import { clearPortalSessionCookie, portalSessionToken, writePortalSessionCookie } from '../session/portal-session-cookie.ts';
-import { endPortalSession } from '../session/portal-sessions.service.ts';
+import { clearSessionCookie, replaceSessionCookie, sessionToken } from '../../shared/sessions/session-cookie.ts';
+import { endSession } from '../../shared/sessions/sessions.service.ts';
+import { PORTAL_SESSIONS } from '../session/portal-sessions.ts';
 import type { AccountPagesDependencies } from './account-pages.deps.ts';
 import { SIGN_IN_FORM } from './account-forms.ts';
 import { portalFormToken } from './portal-form-csrf.ts';
@@ -65,9 +66,7 @@ export function submitSignIn(deps: AccountPagesDependencies): Middleware {
       if (result.refused === 'throttled') ctx.set('Retry-After', String(result.retryAfterSeconds));
       return renderSignIn(ctx, deps, { next, email: read.value.email, message: result.message });
     }
-    // A fresh token: nothing from before sign-in (a planted cookie) becomes a signed-in session.
-    await endPortalSession(deps, portalSessionToken(ctx));
-    writePortalSessionCookie(ctx, result.signedIn);
+    await replaceSessionCookie(ctx, deps, PORTAL_SESSIONS, result.signedIn);
     ctx.status = 303;
     ctx.redirect(next);
   };
@@ -76,8 +75,8 @@ export function submitSignIn(deps: AccountPagesDependencies): Middleware {
 /** `POST /account/sign-out`: ends the session in the store, not only in this browser. */
 export function submitSignOut(deps: AccountPagesDependencies): Middleware {
   return async function submitSignOut(ctx) {
-    await endPortalSession(deps, portalSessionToken(ctx));
-    clearPortalSessionCookie(ctx);
+    await endSession(deps, PORTAL_SESSIONS, sessionToken(ctx, PORTAL_SESSIONS));
+    clearSessionCookie(ctx, PORTAL_SESSIONS);
     ctx.status = 303;
     ctx.redirect('/account/sign-in?signed-out');
   };

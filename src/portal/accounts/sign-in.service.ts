@@ -1,7 +1,8 @@
 import { passwordMatches } from '../../auth/customers/password-authenticator.ts';
 import { checkBehindThrottle } from '../../auth/sign-in/check-behind-throttle.ts';
 import type { LoginThrottle } from '../../auth/sign-in/login-throttle.ts';
-import { startPortalSession, type StartedSession } from '../session/portal-sessions.service.ts';
+import { startSession, type StartedSession } from '../../shared/sessions/sessions.service.ts';
+import { PORTAL_SESSIONS } from '../session/portal-sessions.ts';
 import { findDeveloperByEmail, type DeveloperRow } from './developer.store.ts';
 import { mailVerificationLink, type AccountsDependencies } from './sign-up.service.ts';
 
@@ -35,5 +36,5 @@ export async function signInDeveloper(deps: SignInDependencies, form: { email: s
     await mailVerificationLink(deps, developer);
     return { refused: 'unverified', message: UNVERIFIED };
   }
-  return { signedIn: await startPortalSession(deps, developer.id), developer };
+  return { signedIn: await startSession(deps, PORTAL_SESSIONS, developer.id), developer };
 }

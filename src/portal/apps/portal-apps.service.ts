@@ -10,7 +10,7 @@ import { ROLE_RIGHTS } from '../organisations/member-role.ts';
 import { findMembership, type Membership } from '../organisations/membership.store.ts';
 import { membershipOf } from '../organisations/organisations.service.ts';
 import { PortalPageError } from '../portal-page-error.ts';
-import type { SignedInDeveloper } from '../session/portal-sessions.service.ts';
+import type { SignedInDeveloper } from '../session/portal-sessions.ts';
 
 /*
  * Applications as developers run them in the portal, through the gateway's own services (the

@@ -1,7 +1,7 @@
 import { linkApplicationClient } from '../../gateway/consumers/consumer.store.ts';
 import { appFor } from '../apps/portal-apps.service.ts';
 import { PortalPageError } from '../portal-page-error.ts';
-import type { SignedInDeveloper } from '../session/portal-sessions.service.ts';
+import type { SignedInDeveloper } from '../session/portal-sessions.ts';
 import { atDirectory, onboardingOf, statementOf } from './directory-access.ts';
 import { claimRegistration, recordRegistration, releaseRegistration } from './open-banking.store.ts';
 import type { OpenBankingPagesDependencies } from './open-banking-pages.deps.ts';

@@ -2,7 +2,7 @@ import type { ApplicationRow } from '../../gateway/consumers/consumer.store.ts';
 import { appFor } from '../apps/portal-apps.service.ts';
 import type { Membership } from '../organisations/membership.store.ts';
 import { PortalPageError } from '../portal-page-error.ts';
-import type { SignedInDeveloper } from '../session/portal-sessions.service.ts';
+import type { SignedInDeveloper } from '../session/portal-sessions.ts';
 import { atDirectory, onboardingOf, statementOf } from './directory-access.ts';
 import type { BundleRegistration, DirectoryOnboarding, DirectorySoftware } from './directory-onboarding.ts';
 import { findDirectoryOrganisation, findSoftwareStatement, insertSoftwareStatement, linkDirectoryOrganisation, type SoftwareStatementRow } from './open-banking.store.ts';

@@ -6,7 +6,7 @@ import { emailKeyOf } from '../accounts/developer.store.ts';
 import { hashSecretToken, newSecretToken } from '../../shared/secret-token.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { PortalPageError } from '../portal-page-error.ts';
-import type { SignedInDeveloper } from '../session/portal-sessions.service.ts';
+import type { SignedInDeveloper } from '../session/portal-sessions.ts';
 import { endInvitation, findOpenInvitation, insertInvitation, openInvitationsOf, withdrawInvitationsTo, type InvitationRow } from './invitation.store.ts';
 import { ROLE_RIGHTS, type MemberRole } from './member-role.ts';
 import { deleteMember, findMembership, insertMember, lockMembers, membersOf, membershipsOf, setMemberRole, type Member, type Membership } from './membership.store.ts';

@@ -1,6 +1,8 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 
-import { resumePortalSession, type PortalSessionsDependencies, type SignedInDeveloper, type StartedSession } from './portal-sessions.service.ts';
+import { loadSession } from '../../shared/sessions/session-cookie.ts';
+import type { SessionsDependencies } from '../../shared/sessions/sessions.service.ts';
+import { PORTAL_SESSIONS, type SignedInDeveloper } from './portal-sessions.ts';
 
 declare module 'koa' {
   interface DefaultState {
@@ -9,34 +11,10 @@ declare module 'koa' {
   }
 }
 
-// `__Host-`: Secure, Path=/, no Domain, so no sibling subdomain can set or shadow it; SameSite=Strict
-// keeps it off every request another site starts.
-const COOKIE = '__Host-portcullis-portal-session';
-const ATTRIBUTES = { secure: true, httpOnly: true, sameSite: 'strict', path: '/', signed: false, overwrite: true } as const;
-
-export function writePortalSessionCookie(ctx: Context, session: StartedSession): void {
-  ctx.cookies.set(COOKIE, session.token, { ...ATTRIBUTES, expires: session.expiresAt });
-}
-
-export function clearPortalSessionCookie(ctx: Context): void {
-  ctx.cookies.set(COOKIE, '', ATTRIBUTES);
-}
-
-export const portalSessionToken = (ctx: Context) => ctx.cookies.get(COOKIE, { signed: false });
-
 /** Puts the developer of a live session in `ctx.state.developer`; null without one (signed out). */
-export function loadPortalSession(deps: PortalSessionsDependencies): Middleware {
-  return async function loadPortalSession(ctx, next) {
-    const token = portalSessionToken(ctx);
-    const resumed = await resumePortalSession(deps, token);
-    ctx.state.developer = null;
-    if (resumed) {
-      ctx.state.developer = resumed.developer;
-      if (resumed.extendedTo) writePortalSessionCookie(ctx, { token: token!, expiresAt: resumed.extendedTo });
-    }
-    await next();
-  };
-}
+export const loadPortalSession = (deps: SessionsDependencies): Middleware => loadSession(deps, PORTAL_SESSIONS, function keepDeveloper(state, resumed) {
+  state.developer = resumed?.holder ?? null;
+});
 
 /** Where a page that needs a developer sends a signed-out visitor: sign in, then back here. */
 export function signInPathFor(path: string): string {

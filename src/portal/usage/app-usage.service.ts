@@ -4,7 +4,7 @@ import type { GatewayPlan } from '../../gateway/catalogue/catalogue.types.ts';
 import type { ApplicationRow } from '../../gateway/consumers/consumer.store.ts';
 import { viewApp } from '../apps/portal-apps.service.ts';
 import type { Membership } from '../organisations/membership.store.ts';
-import type { SignedInDeveloper } from '../session/portal-sessions.service.ts';
+import type { SignedInDeveloper } from '../session/portal-sessions.ts';
 
 /*
  * An application's usage as its developers see it: its calls per UTC day from the analytics

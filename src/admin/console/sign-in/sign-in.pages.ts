@@ -3,12 +3,13 @@ import type { Context, Middleware } from 'koa';
 import { readForm } from '../../../shared/read-form.ts';
 import { checkOperatorCode } from '../../operators/operator-second-factor.service.ts';
 import { checkOperatorPassword, signOutOperator } from '../../operators/operator-sign-in.service.ts';
-import { endOperatorSession, type StartedSession } from '../../operators/operator-sessions.service.ts';
+import { OPERATOR_SESSIONS } from '../../operators/operator-sessions.ts';
+import { clearSessionCookie, replaceSessionCookie, sessionToken } from '../../../shared/sessions/session-cookie.ts';
+import type { StartedSession } from '../../../shared/sessions/sessions.service.ts';
 import type { ConsoleDependencies } from '../console.deps.ts';
 import { consoleFormToken } from '../console-form-csrf.ts';
 import { CONSOLE_CODE_FORM, CONSOLE_SIGN_IN_FORM } from '../console-forms.ts';
 import { safeConsolePath, withNext } from '../console-next-path.ts';
-import { clearConsoleSessionCookie, consoleSessionToken, writeConsoleSessionCookie } from '../console-session-cookie.ts';
 import { renderConsolePage } from '../render-console-page.ts';
 import { pageNotice } from '../../../shared/page-notice.ts';
 
@@ -31,8 +32,7 @@ export function renderForm(ctx: Context, deps: ConsoleDependencies, view: string
 
 /** Replaces whatever session the browser held with `session` (nothing from before a step carries over), and goes on to `path`. */
 export async function moveToSession(ctx: Context, deps: ConsoleDependencies, session: StartedSession, path: string): Promise<void> {
-  await endOperatorSession(deps, consoleSessionToken(ctx));
-  writeConsoleSessionCookie(ctx, session);
+  await replaceSessionCookie(ctx, deps, OPERATOR_SESSIONS, session);
   ctx.status = 303;
   ctx.redirect(path);
 }
@@ -105,8 +105,8 @@ export function submitCodeStep(deps: ConsoleDependencies, view: 'code' | 'enrol'
 /** `POST /console/sign-out`: ends the session in the store, not only in this browser. */
 export function submitConsoleSignOut(deps: ConsoleDependencies): Middleware {
   return async function submitConsoleSignOut(ctx) {
-    await signOutOperator(deps, ctx.state.operator?.id, consoleSessionToken(ctx));
-    clearConsoleSessionCookie(ctx);
+    await signOutOperator(deps, ctx.state.operator?.id, sessionToken(ctx, OPERATOR_SESSIONS));
+    clearSessionCookie(ctx, OPERATOR_SESSIONS);
     ctx.status = 303;
     ctx.redirect('/console/sign-in?signed-out');
   };

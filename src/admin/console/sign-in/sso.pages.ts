@@ -4,10 +4,10 @@ import type { ConsoleSsoConfig } from '../../../config/config.ts';
 import { renderView } from '../../../shared/render-view.ts';
 import { createSsoClient, SsoInvalid, SsoRefused, SsoUnavailable, type SsoClient, type SsoTransaction } from '../../operators/operator-sso-client.ts';
 import { signInWithSso } from '../../operators/operator-sso.service.ts';
-import { endOperatorSession } from '../../operators/operator-sessions.service.ts';
+import { OPERATOR_SESSIONS } from '../../operators/operator-sessions.ts';
+import { replaceSessionCookie } from '../../../shared/sessions/session-cookie.ts';
 import type { ConsoleDependencies } from '../console.deps.ts';
 import { safeConsolePath } from '../console-next-path.ts';
-import { consoleSessionToken, writeConsoleSessionCookie } from '../console-session-cookie.ts';
 import { renderForm } from './sign-in.pages.ts';
 
 /*
@@ -125,8 +125,7 @@ export function finishConsoleSso(deps: ConsoleDependencies): Middleware {
     }
     const result = await signInWithSso({ db: deps.db, events: deps.events, clock: deps.clock, roles: sso.roles }, identity);
     if ('refused' in result) return refuse(ctx, deps, 403, result.message, next);
-    await endOperatorSession(deps, consoleSessionToken(ctx));
-    writeConsoleSessionCookie(ctx, result.passed);
+    await replaceSessionCookie(ctx, deps, OPERATOR_SESSIONS, result.passed);
     // HTML §7.11.1 (shared declarative refresh): the `Refresh` header, as the meta element would.
     ctx.set('Refresh', `0;url=${next}`);
     ctx.type = 'html';
