@@ -231,8 +231,8 @@ const schemas = {
   SubscriptionPage: page('Subscription'),
   ApiKeyList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('ApiKey') } } },
   ObClient: {
-    type: 'object', additionalProperties: false, description: 'A partner\'s registration (RFC 7591, with a software statement when it came by dynamic registration). What the store keeps of certificates: the transport certificate\'s subject (`tls_client_auth`) and the registered keys\' own certificates (`x5c`); keys behind a `jwksUri` are not fetched.',
-    required: ['clientId', 'clientName', 'orgId', 'orgName', 'softwareId', 'roles', 'authMethod', 'registeredAt', 'status', 'suspendedAt', 'redirectUris', 'scope', 'softwareStatement', 'transportCertificateSubject', 'senderConstraint', 'jwksUri', 'keys', 'certificateWarning'],
+    type: 'object', additionalProperties: false, description: 'A partner\'s registration (RFC 7591, with a software statement when it came by dynamic registration). What the store keeps of certificates: the transport certificate\'s subject (`tls_client_auth`), the transport certificates the client has authenticated with over mutual TLS, and the registered keys\' own certificates (`x5c`); keys behind a `jwksUri` are not fetched.',
+    required: ['clientId', 'clientName', 'orgId', 'orgName', 'softwareId', 'roles', 'authMethod', 'registeredAt', 'status', 'suspendedAt', 'redirectUris', 'scope', 'softwareStatement', 'transportCertificateSubject', 'senderConstraint', 'jwksUri', 'keys', 'transportCertificates', 'certificateWarning'],
     properties: {
       clientId: { type: 'string' }, clientName: nullable({ type: 'string' }), orgId: nullable({ type: 'string' }), orgName: nullable({ type: 'string' }), softwareId: nullable({ type: 'string' }),
       roles: { type: 'array', items: { type: 'string' } }, authMethod: nullable({ type: 'string' }), registeredAt: instant,
@@ -250,7 +250,20 @@ const schemas = {
           },
         },
       },
-      certificateWarning: { ...nullable({ type: 'object', additionalProperties: false, required: ['notAfter', 'expired'], properties: { notAfter: instant, expired: { type: 'boolean' } } }), description: 'Set when a registered certificate ends within 30 days, or has ended.' },
+      transportCertificates: {
+        type: 'array',
+        description: 'The transport certificates (RFC 8705) the client has authenticated with at the token, PAR and registration endpoints, as they were seen, the one ending soonest first. `lastSeenAt` is right to the hour.',
+        items: {
+          type: 'object', additionalProperties: false, required: ['thumbprint', 'subject', 'issuer', 'notBefore', 'notAfter', 'firstSeenAt', 'lastSeenAt', 'expiresWithin30Days', 'expired', 'replaced'],
+          properties: {
+            thumbprint: { type: 'string', description: 'The certificate\'s `x5t#S256` (RFC 8705 §3.1): base64url of the SHA-256 of its DER.' },
+            subject: { type: 'string' }, issuer: { type: 'string' }, notBefore: instant, notAfter: instant, firstSeenAt: instant, lastSeenAt: instant,
+            expiresWithin30Days: { type: 'boolean' }, expired: { type: 'boolean' },
+            replaced: { type: 'boolean', description: 'The client has since moved to a certificate ending later: this one raises no warning.' },
+          },
+        },
+      },
+      certificateWarning: { ...nullable({ type: 'object', additionalProperties: false, required: ['notAfter', 'expired', 'certificate'], properties: { notAfter: instant, expired: { type: 'boolean' }, certificate: { enum: ['key', 'transport'], description: 'Whose end it is: a registered key\'s certificate, or a transport certificate.' } } }), description: 'The soonest end, when a registered certificate, or a transport certificate the client still uses, ends within 30 days or has ended.' },
     },
   },
   ObClientPage: page('ObClient'),
@@ -424,7 +437,7 @@ export const ADMIN_OPENAPI = {
       get: operation({ id: 'listObClients', summary: 'List the registered Open Banking clients, newest first', params: listParams(), ok: [200, 'A page of clients', ref('ObClientPage')], errors: [400] }),
     },
     '/admin/v1/openbanking/clients/{clientId}': {
-      get: operation({ id: 'getObClient', summary: 'Read a client\'s registration: software statement, roles, redirect URIs, certificates', params: id('clientId'), ok: [200, 'The client', ref('ObClient')], errors: [404] }),
+      get: operation({ id: 'getObClient', summary: 'Read a client\'s registration: software statement, roles, redirect URIs, certificates registered and presented', params: id('clientId'), ok: [200, 'The client', ref('ObClient')], errors: [404] }),
       delete: operation({ id: 'removeObClient', summary: 'Remove a client: its consents revoked with their tokens, its registration deleted', params: id('clientId'), ok: [200, 'What the removal ended', ref('ObClientRemoval')], errors: [404] }),
     },
     '/admin/v1/openbanking/clients/{clientId}/suspend': {

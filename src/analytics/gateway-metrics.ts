@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 import type { AuditLogStats } from '../audit/audit-log.ts';
+import type { ClientCertificateSightingStats } from '../auth/mtls/client-certificate-sightings.ts';
 import type { CallRecord } from './call-record.ts';
 
 /*
@@ -65,6 +66,21 @@ function auditSeries(registers: Registry[], stats: () => AuditLogStats): void {
   } });
 }
 
+/** The record of clients' transport certificates (`client-certificate-sightings.ts`), copied into counters as they are scraped. */
+function clientCertificateSeries(registers: Registry[], stats: () => ClientCertificateSightingStats): void {
+  const totals: Array<[string, string, keyof ClientCertificateSightingStats]> = [
+    ['portcullis_client_certificates_written_total', 'Sightings of clients\' transport certificates written to the store.', 'written'],
+    ['portcullis_client_certificates_write_failures_total', 'Sightings of clients\' transport certificates whose write failed (tried again at the next sighting).', 'failures'],
+    ['portcullis_client_certificates_shed_total', 'Sightings of clients\' transport certificates not written because too many writes were in flight.', 'shed'],
+  ];
+  for (const [name, help, field] of totals) {
+    new Counter({ name, help, registers, collect() {
+      this.reset();
+      this.inc(stats()[field]);
+    } });
+  }
+}
+
 const BREAKER_VALUES: Readonly<Record<BreakerState, number>> = { closed: 0, 'half-open': 1, open: 2 };
 
 // The gateway's own time is sub-millisecond when all is well; upstreams take from a millisecond to their timeout.
@@ -76,9 +92,10 @@ const ROUTE_LABELS = ['api', 'version', 'route', 'method'] as const;
 /**
  * `auditStats`: the audit log's own counters (see `AuditLogStats`), read when /metrics is
  * scraped, so that a write failure, an overfull queue or an entry that never reached the store is
- * visible where operators alert, not only in the log.
+ * visible where operators alert, not only in the log. `clientCertificateStats` likewise, for the
+ * record of the transport certificates clients authenticate with.
  */
-export function createGatewayMetrics(registry: Registry, options: { auditStats?: () => AuditLogStats } = {}): GatewayMetrics {
+export function createGatewayMetrics(registry: Registry, options: { auditStats?: () => AuditLogStats; clientCertificateStats?: () => ClientCertificateSightingStats } = {}): GatewayMetrics {
   const registers = [registry];
   const requests = new Counter({ name: 'portcullis_gateway_requests_total', help: 'Calls answered, by API, route template, method, status class and application.', labelNames: [...ROUTE_LABELS, 'status_class', 'application'], registers });
   const gatewayLatency = new Histogram({ name: 'portcullis_gateway_latency_seconds', help: "The gateway's own time per call: total minus the time waiting on upstreams.", labelNames: ROUTE_LABELS, buckets: GATEWAY_BUCKETS, registers });
@@ -88,8 +105,9 @@ export function createGatewayMetrics(registry: Registry, options: { auditStats?:
   const rateLimitRejections = new Counter({ name: 'portcullis_gateway_rate_limit_rejections_total', help: 'Calls refused with 429, by API and plan.', labelNames: ['api', 'version', 'plan'], registers });
   const redisFailures = new Counter({ name: 'portcullis_gateway_redis_failures_total', help: 'Rate-limit checks Redis failed to answer.', registers });
   const breakers = new Map<string, BreakerState>();
-  const { auditStats } = options;
+  const { auditStats, clientCertificateStats } = options;
   if (auditStats) auditSeries(registers, auditStats);
+  if (clientCertificateStats) clientCertificateSeries(registers, clientCertificateStats);
   const flushFailures = new Counter({ name: 'portcullis_analytics_flush_failures_total', help: 'Analytics flushes that failed; their rollups are kept for the next one.', registers });
   const droppedCalls = new Counter({ name: 'portcullis_analytics_dropped_calls_total', help: 'Calls left out of the analytics rollups, by reason (invalid, closed, buffer_full).', labelNames: ['reason'], registers });
   const flushedAt = new Gauge({ name: 'portcullis_analytics_last_flush_timestamp_seconds', help: 'When analytics rollups were last written.', registers });

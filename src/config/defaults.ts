@@ -130,6 +130,21 @@ export const defaults = {
   },
 
   /**
+   * The transport certificates clients authenticate with on the mutual-TLS listener, kept for the
+   * console's expiry warnings (`src/auth/mtls/client-certificate-sightings.ts`). A (client,
+   * certificate) pair is written when this process first sees it, then its last sighting at most
+   * every `refreshInterval` seconds (default 3600: "last seen" is right to the hour). At most
+   * `maxRemembered` pairs are remembered (default 10,000, about a megabyte; past it the oldest is
+   * forgotten and written again when next seen) and `maxPendingWrites` writes wait at once
+   * (default 100; past it a sighting is shed, counted and logged, and written at its next one).
+   */
+  clientCertificates: {
+    refreshInterval: 3600,
+    maxRemembered: 10_000,
+    maxPendingWrites: 100,
+  },
+
+  /**
    * `BANK_INTEGRATION` outside production: the sandbox bank (`sandbox/sandbox-bank.ts`, its test
    * customers, the one-time code shown on the page, its accounts and test directory), resolved from
    * the working directory like the folders below. Production must name the bank's own module.

@@ -16,6 +16,7 @@ import type { ClientStanding } from './credentials/client-standing.ts';
 import type { GrantLiveness } from './credentials/grant-liveness.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { createAnalytics, type Analytics } from '../analytics/analytics.service.ts';
+import type { ClientCertificateSightings } from '../auth/mtls/client-certificate-sightings.ts';
 import { createGatewayMetrics, type GatewayMetrics } from '../analytics/gateway-metrics.ts';
 import { consentLookup, type ConsentLookup } from './openbanking/consent-lookup.ts';
 import { connectLimitsRedis } from './limits/limits-redis.ts';
@@ -64,6 +65,8 @@ export interface GatewayRuntimeInputs {
   /** The replay check for the DPoP proofs `oauth2` APIs take. */
   isFirstProof: FirstUseCheck;
   audit: AuditLog;
+  /** The record of clients' transport certificates, whose counts `/metrics` shows. */
+  clientCertificates: Pick<ClientCertificateSightings, 'stats'>;
 }
 
 function identityKey(keys: readonly JWK[]): { key: KeyObject; kid: string } {
@@ -84,7 +87,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
     issuer: { issuer: config.issuer, jwks: () => jwks }, grants: inputs.grants, clients: inputs.clients, isFirstProof: inputs.isFirstProof,
   });
   const registry = new Registry();
-  const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats() });
+  const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats(), clientCertificateStats: () => inputs.clientCertificates.stats() });
   const analytics = createAnalytics({ db, clock, logger, flushIntervalMs: config.analyticsFlushInterval * 1000, maxPendingRows: settings.analyticsMaxPendingRows, metrics });
   const redis = config.redisUrl ? connectLimitsRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'gateway.limits_redis_error') }) : undefined;
   const limits = createRateLimits({

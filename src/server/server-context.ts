@@ -9,6 +9,8 @@ import { revokeGrantTokens } from '../auth/adapter/revoke-grant-tokens.ts';
 import { createStoreAdapter } from '../auth/adapter/store-adapter.ts';
 import { loadSigningKeys, type SigningJwks } from '../auth/keys/signing-keys.service.ts';
 import { clientCertificateHooks } from '../auth/mtls/client-certificate.ts';
+import { clientCertificateSightings } from '../auth/mtls/client-certificate-sightings.ts';
+import { recordClientCertificates } from '../auth/mtls/record-client-certificates.ts';
 import { announceProviderEvents } from '../auth/provider/announce-provider-events.ts';
 import { createProvider } from '../auth/provider/create-provider.ts';
 import { loadTrustedDirectories, type TrustedDirectoryKeys } from '../auth/registration/trusted-directories.ts';
@@ -111,9 +113,18 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const clients = clientStanding(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
+  // The transport certificates clients authenticate with, for operations. A sighting lost in a
+  // database crash comes back with the pair's next write (each is an upsert, at most an hour
+  // apart), so the relaxed-commit pool serves.
+  const clientCertificates = clientCertificateSightings({
+    db: relaxedDb, clock, logger,
+    refreshMs: defaults.clientCertificates.refreshInterval * 1000,
+    maxRemembered: defaults.clientCertificates.maxRemembered,
+    maxPendingWrites: defaults.clientCertificates.maxPendingWrites,
+  });
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb, events });
   const gateway = config.roles.includes('gateway')
-    ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, clients, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit })
+    ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, clients, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit, clientCertificates })
     : undefined;
   if (gateway && bank.gatewayApis !== undefined) await applyBankApis({ db, events, clock, logger }, bank.gatewayApis);
   const smtp = config.roles.includes('portal') && config.mail.smtp ? smtpMailer({ server: config.mail.smtp, from: config.mail.from }) : undefined;
@@ -147,6 +158,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     buildProvider(jwks) {
       const provider = createProvider(config.issuer, { config, secrets, adapter, jwks, authenticator: bank.authenticator, trustAnchors: pki.trustAnchors, intentIdOfGrant: (grantId) => findConsentIdByGrant(db, grantId) }, logger);
       announceProviderEvents(provider, events);
+      provider.use(recordClientCertificates(getCertificate, clientCertificates));
       return provider;
     },
     async close() {
@@ -156,6 +168,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
       grants.close();
       clients.close();
       stopAuditingEvents();
+      await clientCertificates.close();
       // Flushed before the store closes: entries are never silently dropped.
       await audit.close().catch((error: unknown) => logger.error({ err: error }, 'audit.lost_on_close'));
       await eventBridge.close();

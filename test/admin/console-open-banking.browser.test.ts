@@ -1,10 +1,10 @@
 /**
  * Revoking a consent from the ops console, in a real Chromium: a customer authorised a partner's
  * account access consent (the real sign-in and consent pages) and the partner reads her accounts
- * through the gateway; an operator looks at the partners (one with a certificate ending soon),
- * finds the consent by the customer's username, reads its history and revokes it; the partner's
- * next call through the gateway is refused within a second. Each page with a screenshot and an
- * accessibility check.
+ * through the gateway; an operator looks at the partners (one with certificates ending soon: its
+ * key's, and the transport certificate it registered with over mutual TLS), finds the consent by
+ * the customer's username, reads its history and revokes it; the partner's next call through the
+ * gateway is refused within a second. Each page with a screenshot and an accessibility check.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,7 @@ import { ACCOUNTS, startObBankUpstream } from '../helpers/ob-bank-upstream.ts';
 import { obPartner, type ObPartner } from '../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import type { UpstreamServer } from '../helpers/upstream-server.ts';
-import { registerWithStatement } from '../helpers/open-banking-fixtures.ts';
+import { registerWithStatement, transportCertificate } from '../helpers/open-banking-fixtures.ts';
 
 const AISP = ownObBasePath('aisp');
 let portcullis: TestPortcullis;
@@ -35,7 +35,10 @@ before(async () => {
     name: `accounts-${randomUUID()}`, basePath: AISP, authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
     routes: [{ method: 'GET', path: '/accounts', policy: { scopes: ['accounts'] } }],
   });
-  await registerWithStatement(portcullis, { softwareId: `ledgerly-${randomUUID().slice(0, 8)}`, clientName: 'Ledgerly', orgId: 'org-ledgerly', orgName: 'Ledgerly Ltd' }, 12);
+  // Registered over mutual TLS with a transport certificate ending within 30 days too (its key's ends sooner).
+  const softwareId = `ledgerly-${randomUUID().slice(0, 8)}`;
+  await registerWithStatement(portcullis, { softwareId, clientName: 'Ledgerly', orgId: 'org-ledgerly', orgName: 'Ledgerly Ltd' }, 12,
+    transportCertificate(portcullis, { commonName: softwareId, organizationName: 'Ledgerly Ltd' }, 20));
 });
 after(async () => {
   await portcullis?.close();
@@ -61,6 +64,8 @@ browserTest('revoke a consent: an operator finds it by customer, sees its histor
   await page.getByRole('link', { name: 'Ledgerly', exact: true }).first().click();
   await page.getByRole('heading', { level: 1, name: /Ledgerly/ }).waitFor();
   assert.match((await page.locator('.ob-cert-notice').textContent())!, /A registered certificate expires/);
+  const presented = page.getByRole('table', { name: 'Transport certificates presented' }).getByRole('row', { name: /Ledgerly Ltd/ });
+  assert.match((await presented.textContent())!, /Within 30 days/);
   await page.getByText(/claims the directory signed/).click();
   await saveScreenshot(page, 'console/open-banking-client');
 

@@ -1,13 +1,14 @@
 /**
  * Open Banking partners and consents in the console and the admin API: a client registered with a
  * directory's software statement (its claims, roles, redirect URIs, a key certificate ending within
- * 30 days); a client suspended (its tokens and new tokens refused within a second) and reactivated;
+ * 30 days); the transport certificates a client authenticates with over mutual TLS, kept with their
+ * expiry (one ending within 30 days warns until the client moves to a renewed one); a client suspended (its tokens and new tokens refused within a second) and reactivated;
  * consents found by customer, partner, kind, status and creation day, with their history, revoked;
  * a partner removed with its consents. Viewers see but change nothing (403); every change is
  * audited as its admin API route with the operator, or the admin token, as the caller.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -15,18 +16,20 @@ import addFormats from 'ajv-formats';
 import * as oc from 'openid-client';
 
 import { ADMIN_OPENAPI } from '../../src/admin/admin-api.openapi.ts';
+import { registerClient } from '../../src/auth/clients/register-client.ts';
 import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
 import { findConsent, listStatusHistory } from '../../src/consent/consent.store.ts';
+import { certificateThumbprint } from '../../src/pki/certificate-thumbprint.ts';
 import { accountAccessBody } from '../consent/consent-bodies.ts';
 import { authorisedConsent } from '../consent/authorised-consent.ts';
 import { insertOperator, signedInConsole, type TestOperator } from '../helpers/console-browser.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { obPartner } from '../helpers/ob-partner.ts';
-import { REDIRECT_URI } from '../helpers/partner-client.ts';
+import { discover, REDIRECT_URI } from '../helpers/partner-client.ts';
 import { csrfIn, type PortalBrowser } from '../helpers/portal-browser.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
-import { tlsFetch } from '../helpers/tls-fetch.ts';
-import { registerWithStatement } from '../helpers/open-banking-fixtures.ts';
+import { tlsFetch, type TlsIdentity } from '../helpers/tls-fetch.ts';
+import { registerWithStatement, transportCertificate } from '../helpers/open-banking-fixtures.ts';
 
 let portcullis: TestPortcullis;
 let operator: TestOperator;
@@ -89,6 +92,60 @@ test('a registered client\'s software statement, roles and a certificate ending 
   assert.equal((await admin('GET', '/openbanking/clients/nobody')).status, 404);
   assert.equal((await admin('GET', '/openbanking/clients?cursor=bm9wZQ')).status, 400);
   assert.equal((await viewer.get('/console/open-banking/clients/nobody')).status, 404);
+});
+
+const certificateRows = (clientId: string) => portcullis.db('oidc_client_certificates').where({ client_id: clientId }).orderBy('first_seen_at');
+
+test('the transport certificate a client gets tokens with over mutual TLS, with its expiry, on its page, in the list and the admin API; a renewed one ends the warning', async () => {
+  const commonName = `tpp-${randomUUID()}`;
+  const expiring = transportCertificate(portcullis, { commonName, organizationName: 'Short Lived TPP Ltd' }, 12);
+  const clientId = `mtls-${randomUUID()}`;
+  await registerClient(portcullis.provider, {
+    client_id: clientId, client_name: 'Short Lived TPP', redirect_uris: [REDIRECT_URI], grant_types: ['client_credentials'], scope: 'openid accounts', software_roles: ['AISP'],
+    token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: `CN=${commonName},O=Short Lived TPP Ltd,C=GB`, tls_client_certificate_bound_access_tokens: true,
+  });
+  const tokenWith = async (identity: TlsIdentity) => oc.clientCredentialsGrant(await discover(portcullis, clientId, oc.TlsClientAuth(), { use_mtls_endpoint_aliases: true }, identity), { scope: 'accounts' });
+  const clientPage = `/console/open-banking/clients/${clientId}`;
+
+  assert.match(await (await viewer.get(clientPage)).text(), /The client has not authenticated over mutual TLS with a certificate yet\./);
+  // The sample certificate's subject is not the registered one: refused, and not kept as the client's.
+  await assert.rejects(tokenWith(portcullis.sampleClient), isInvalidClient);
+  const before = Date.now();
+  await tokenWith(expiring);
+  await tokenWith(expiring);
+  await eventually(async () => (await certificateRows(clientId)).length === 1, { withinMs: 2_000, what: 'the certificate kept' });
+  const [row] = await certificateRows(clientId);
+  const expiringCertificate = new X509Certificate(expiring.certificatePem);
+  assert.deepEqual(
+    [row.thumbprint, row.subject_dn, row.issuer_dn, row.not_after.toISOString(), row.first_seen_at.getTime() === row.last_seen_at.getTime(), row.first_seen_at.getTime() >= before - 1_000],
+    [certificateThumbprint(expiring.certificatePem), `C=GB, O=Short Lived TPP Ltd, CN=${commonName}`, expiringCertificate.issuer.split('\n').join(', '), new Date(expiringCertificate.validTo).toISOString(), true, true],
+  );
+
+  const page = await (await viewer.get(clientPage)).text();
+  assert.match(page, /The transport certificate the client uses expires [^<]+\. The partner must get a new one from its directory/);
+  assert.match(page, new RegExp(`<th scope="row" data-label="Certificate">C=GB, O=Short Lived TPP Ltd, CN=${commonName} <span class="detail">issued by [^<]*Portcullis Development CA[^<]*</span></th>\\s*`
+    + `<td data-label="Thumbprint"><code>${row.thumbprint}</code></td>\\s*<td data-label="Valid until">[^<]+ <span class="badge badge-deprecated">Within 30 days</span></td>\\s*<td data-label="Last seen">[^<]+ <span class="detail">first [^<]+</span></td>`));
+  const list = await (await viewer.get('/console/open-banking')).text();
+  assert.match(list, new RegExp(`<a href="/console/open-banking/clients/${clientId}">Short Lived TPP</a>\\s*<span class="ob-cert-warning">The transport certificate expires [^<]+</span>`));
+
+  const read = await admin('GET', `/openbanking/clients/${clientId}`, 'ObClient');
+  assert.deepEqual(read.body.transportCertificates, [{
+    thumbprint: row.thumbprint, subject: row.subject_dn, issuer: row.issuer_dn, notBefore: row.not_before.toISOString(), notAfter: row.not_after.toISOString(),
+    firstSeenAt: row.first_seen_at.toISOString(), lastSeenAt: row.last_seen_at.toISOString(), expiresWithin30Days: true, expired: false, replaced: false,
+  }]);
+  assert.deepEqual(read.body.certificateWarning, { notAfter: row.not_after.toISOString(), expired: false, certificate: 'transport' });
+
+  // The partner renews its certificate (same subject) and moves to it: the old one no longer warns.
+  const renewed = transportCertificate(portcullis, { commonName, organizationName: 'Short Lived TPP Ltd' }, 365);
+  await tokenWith(renewed);
+  await eventually(async () => (await certificateRows(clientId)).length === 2, { withinMs: 2_000, what: 'the renewed certificate kept' });
+  const after = await admin('GET', `/openbanking/clients/${clientId}`, 'ObClient');
+  assert.deepEqual(after.body.transportCertificates.map((certificate: { thumbprint: string; expiresWithin30Days: boolean; replaced: boolean }) => [certificate.thumbprint, certificate.expiresWithin30Days, certificate.replaced]),
+    [[row.thumbprint, true, true], [certificateThumbprint(renewed.certificatePem), false, false]]);
+  assert.equal(after.body.certificateWarning, null);
+  const renewedPage = await (await viewer.get(clientPage)).text();
+  assert.match(renewedPage, /<span class="badge badge-deprecated">Within 30 days<\/span> <span class="detail">Replaced by a newer certificate<\/span>/);
+  assert.doesNotMatch(renewedPage, /ob-cert-notice/);
 });
 
 test('a suspended client gets no token and its tokens are refused within a second; reactivated, it works again; a viewer may not suspend', async () => {
@@ -176,12 +233,14 @@ test('a removed partner\'s consents are revoked, its registration and tokens gon
   const consent = await authorisedConsent(portcullis.db, 'cust-0003', { clientId: partner.clientId });
   const token = await partner.token('accounts');
   const clientPage = `/console/open-banking/clients/${partner.clientId}`;
+  await eventually(async () => (await certificateRows(partner.clientId)).length === 1, { withinMs: 2_000, what: 'the sample certificate kept for the client' });
   assert.equal((await submit(viewer, clientPage, `${clientPage}/remove`)).status, 403);
 
   const removed = await submit(console_, clientPage, `${clientPage}/remove`);
   assert.deepEqual([removed.status, removed.headers.get('location')], [303, '/console/open-banking?removed']);
   assert.equal((await findConsent(portcullis.db, consent.id))!.status, 'Revoked');
   assert.equal(await portcullis.db('oidc_clients').first('client_id').where({ client_id: partner.clientId }), undefined);
+  assert.deepEqual(await certificateRows(partner.clientId), [], 'its certificates gone with it');
   assert.equal((await partner.call('POST', CONSENT_KINDS['account-access'].path, { body: accountAccessBody(), token })).status, 401);
   await assert.rejects(oc.clientCredentialsGrant(partner.config, { scope: 'accounts' }), isInvalidClient);
   assert.equal((await console_.get(clientPage)).status, 404);

@@ -15,7 +15,8 @@ import { callOf, newApiId, startAnalytics } from './analytics-test-kit.ts';
 /*
  * What a Prometheus server scrapes: the calls `record` saw, by API, route template, method,
  * status class and application, with the gateway's and the upstreams' latency apart, and the
- * counters and gauges the other steps set through `GatewayMetrics`.
+ * counters and gauges the other steps set through `GatewayMetrics`, and the audit log's and the
+ * client certificate record's own counts.
  */
 
 // Metrics never touch the store; this one is never reached.
@@ -143,5 +144,21 @@ test("the audit log's own counts are scraped as they stand: written, failed batc
   lines = await scrape();
   for (const line of ['portcullis_audit_queued 0', 'portcullis_audit_written_total 125', 'portcullis_audit_write_failures_total 3']) {
     assert.ok(lines.includes(line), `missing after the next write: ${line}`);
+  }
+});
+
+test("the record of clients' transport certificates is scraped as it stands: written, failed writes, shed sightings", async () => {
+  const registry = new Registry();
+  const stats = { written: 7, failures: 1, shed: 0 };
+  createGatewayMetrics(registry, { clientCertificateStats: () => stats });
+  const scrape = async () => (await registry.metrics()).split('\n');
+  for (const line of ['portcullis_client_certificates_written_total 7', 'portcullis_client_certificates_write_failures_total 1', 'portcullis_client_certificates_shed_total 0']) {
+    assert.ok((await scrape()).includes(line), `missing: ${line}`);
+  }
+  stats.failures = 4;
+  stats.shed = 2;
+  const lines = await scrape();
+  for (const line of ['portcullis_client_certificates_write_failures_total 4', 'portcullis_client_certificates_shed_total 2']) {
+    assert.ok(lines.includes(line), `missing after more failures: ${line}`);
   }
 });

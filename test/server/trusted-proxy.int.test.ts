@@ -11,6 +11,7 @@ import { certificateThumbprint } from '../../src/pki/certificate-thumbprint.ts';
 import { generateKeyPair } from '../../src/pki/generate-key-pair.ts';
 import { issueCertificate } from '../../src/pki/issue-certificate.ts';
 import { issueClientCertificate } from '../../src/pki/issue-client-certificate.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { registerKeyClient } from '../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { tlsFetch, type TlsIdentity } from '../helpers/tls-fetch.ts';
@@ -59,6 +60,11 @@ async function registerSampleClient(portcullis: TestPortcullis): Promise<string>
 
 async function partnerConfig(portcullis: TestPortcullis, clientId: string, fetchImpl: typeof fetch): Promise<oc.Configuration> {
   return oc.discovery(new URL(portcullis.config.issuer), clientId, { use_mtls_endpoint_aliases: true }, oc.TlsClientAuth(), { [oc.customFetch]: fetchImpl as never });
+}
+
+/** The thumbprints of the transport certificates kept for the client (`oidc_client_certificates`). */
+async function keptCertificates(portcullis: TestPortcullis, clientId: string): Promise<string[]> {
+  return (await portcullis.db('oidc_client_certificates').where({ client_id: clientId })).map((row: { thumbprint: string }) => row.thumbprint);
 }
 
 /** The error openid-client reports for a rejected token request: status and body. */
@@ -118,6 +124,7 @@ describe('behind a trusted TLS-terminating proxy', () => {
       assert.equal(introspection.active, true);
       assert.equal(introspection.client_id, clientId);
       assert.equal(introspection.cnf?.['x5t#S256'], certificateThumbprint(certificatePem));
+      await eventually(async () => (await keptCertificates(portcullis, clientId)).join() === certificateThumbprint(certificatePem), { withinMs: 2_000, what: 'the header\'s certificate kept for the client' });
     });
   }
 
@@ -185,6 +192,8 @@ describe('reached directly, by a peer that is not the trusted proxy', () => {
     const introspection = await oc.tokenIntrospection(config, tokens.access_token);
     assert.equal(introspection.cnf?.['x5t#S256'], certificateThumbprint(portcullis.sampleClient.certificatePem));
     assert.notEqual(introspection.cnf?.['x5t#S256'], certificateThumbprint(other.certificatePem));
+    await eventually(async () => (await keptCertificates(portcullis, clientId)).length > 0, { withinMs: 2_000, what: 'a certificate kept for the client' });
+    assert.deepEqual(await keptCertificates(portcullis, clientId), [certificateThumbprint(portcullis.sampleClient.certificatePem)], 'the handshake\'s, not the header\'s');
   });
 
   test('Client-Cert cannot authenticate a client whose certificate is only in the header, even next to another TLS certificate', async () => {

@@ -23,7 +23,11 @@ function renderObClient(client: RegistrationDetails) {
       kid: key.kid ?? null, kty: key.kty ?? null, alg: key.alg ?? null, use: key.use ?? null,
       certificate: key.certificate ? { subject: key.certificate.subject, issuer: key.certificate.issuer, notBefore: key.certificate.validFrom, notAfter: key.certificate.validTo, expiresWithin30Days: key.certificate.expiresSoon } : null,
     })),
-    certificateWarning: client.certificateWarning ? { notAfter: client.certificateWarning.validTo, expired: client.certificateWarning.expired } : null,
+    transportCertificates: client.transportCertificates.map((certificate) => ({
+      thumbprint: certificate.thumbprint, subject: certificate.subject, issuer: certificate.issuer, notBefore: certificate.validFrom, notAfter: certificate.validTo,
+      firstSeenAt: certificate.firstSeenAt, lastSeenAt: certificate.lastSeenAt, expiresWithin30Days: certificate.expiresSoon, expired: certificate.expired, replaced: certificate.replaced,
+    })),
+    certificateWarning: client.certificateWarning ? { notAfter: client.certificateWarning.validTo, expired: client.certificateWarning.expired, certificate: client.certificateWarning.source } : null,
   };
 }
 

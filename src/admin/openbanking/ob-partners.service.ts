@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
-import { findClientRow, listClientsAfter } from '../../auth/clients/client.store.ts';
+import { findClientRow, listClientsAfter, type ClientRow } from '../../auth/clients/client.store.ts';
+import { listClientCertificates } from '../../auth/mtls/client-certificate.store.ts';
 import { removeClient, setClientStatus } from './client-status.service.ts';
 import { describeRegistration, type RegistrationDetails } from '../../auth/clients/registration-details.ts';
 import type { RevokeGrant } from '../../consent/consent.service.ts';
@@ -13,11 +14,18 @@ import { keysetCursor, readKeysetCursor } from './ob-keyset-cursor.ts';
 /*
  * The Open Banking partners as operations see and manage them, for the admin API and the console
  * alike: their registrations (software statement, roles, certificates), the consents they hold,
- * and the bank's suspension, reactivation and removal of a client.
+ * and the bank's suspension, reactivation and removal of a client. Each registration comes with
+ * the transport certificates its client has authenticated with, read for the whole page at once.
  */
 
 /** How many of a partner's consents its page shows, newest first; the consent search has them all. */
 const PARTNER_PAGE_CONSENTS = 20;
+
+/** The registrations of `rows`, with the transport certificates each client has presented. */
+async function describeRegistrations(db: Knex, rows: readonly ClientRow[], now: Date): Promise<RegistrationDetails[]> {
+  const certificates = await listClientCertificates(db, rows.map((row) => row.client_id));
+  return rows.map((row) => describeRegistration(row, certificates.filter((certificate) => certificate.client_id === row.client_id), now));
+}
 
 /** A page of registered clients, newest first, their certificates judged at `now`. */
 export async function listPartners(db: Knex, now: Date, page: PageRequest): Promise<Page<RegistrationDetails>> {
@@ -26,14 +34,15 @@ export async function listPartners(db: Knex, now: Date, page: PageRequest): Prom
   const rows = await listClientsAfter(db, page.limit + 1, after && { createdAt: after.instant, clientId: after.id });
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
-  return { items: items.map((row) => describeRegistration(row, now)), next: rows.length > page.limit && last ? keysetCursor(last.created_exact, last.client_id) : null };
+  return { items: await describeRegistrations(db, items, now), next: rows.length > page.limit && last ? keysetCursor(last.created_exact, last.client_id) : null };
 }
 
 /** One registration; throws `ObAdminNotFound` for an unknown client. */
 export async function readPartner(db: Knex, clientId: string, now: Date): Promise<RegistrationDetails> {
   const row = await findClientRow(db, clientId);
   if (!row) throw new ObAdminNotFound(`no client ${clientId}`);
-  return describeRegistration(row, now);
+  const [details] = await describeRegistrations(db, [row], now);
+  return details!;
 }
 
 /** A registration with its newest consents, and whether it has more. */
@@ -47,7 +56,8 @@ export async function viewPartner(db: Knex, clientId: string, now: Date): Promis
 export async function setPartnerStatus(context: ServiceContext, clientId: string, status: 'active' | 'suspended'): Promise<RegistrationDetails> {
   const row = await setClientStatus(context, clientId, status);
   if (!row) throw new ObAdminNotFound(`no client ${clientId}`);
-  return describeRegistration(row, context.clock.now());
+  const [details] = await describeRegistrations(context.db, [row], context.clock.now());
+  return details!;
 }
 
 /** Removes a client for good: its consents revoked with their tokens, its registration deleted. */

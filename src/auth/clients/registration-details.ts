@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 
 import { decodeJwt } from 'jose';
 
+import type { ClientCertificateRow } from '../mtls/client-certificate.store.ts';
 import type { ClientRow } from './client.store.ts';
 
 /*
@@ -11,8 +12,9 @@ import type { ClientRow } from './client.store.ts';
  * decoded, to be shown as the directory signed them.
  *
  * What the store holds about certificates, and so all that can be shown: the transport
- * certificate's subject for `tls_client_auth` (`tls_client_auth_subject_dn`; the certificate itself
- * is seen only in each TLS handshake and kept nowhere), and the keys of the registered `jwks` with
+ * certificate's subject for `tls_client_auth` (`tls_client_auth_subject_dn`), the transport
+ * certificates the client has authenticated with on the mutual-TLS listener
+ * (`oidc_client_certificates`, kept as they are seen), and the keys of the registered `jwks` with
  * their certificates (`x5c`) when the directory's keys carry them. A client registered with a
  * `jwks_uri` has its keys at that address, which is not fetched for this.
  */
@@ -27,6 +29,25 @@ export interface RegisteredKey {
   use: string | undefined;
   /** The key's own certificate (`x5c[0]`), when the key carries one. */
   certificate?: { subject: string; issuer: string; validFrom: Date; validTo: Date; expiresSoon: boolean; expired: boolean };
+}
+
+/** A transport certificate the client has authenticated with, judged at the moment asked. */
+export interface SeenTransportCertificate {
+  /** RFC 8705 §3.1 `x5t#S256`. */
+  thumbprint: string;
+  subject: string;
+  issuer: string;
+  validFrom: Date;
+  validTo: Date;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  expiresSoon: boolean;
+  expired: boolean;
+  /**
+   * The client has since moved to a certificate that ends later (first presented after this one
+   * was last): this one's end no longer threatens its calls, and raises no warning.
+   */
+  replaced: boolean;
 }
 
 export interface RegistrationSummary {
@@ -52,8 +73,10 @@ export interface RegistrationDetails extends RegistrationSummary {
   senderConstraint: 'certificate' | 'dpop' | undefined;
   jwksUri: string | undefined;
   keys: RegisteredKey[];
-  /** The soonest end of any registered certificate, with whether it is within the warning period. */
-  certificateWarning: { validTo: Date; expired: boolean } | undefined;
+  /** The transport certificates the client has authenticated with, the one ending soonest first. */
+  transportCertificates: SeenTransportCertificate[];
+  /** The soonest end of any registered or presented (and not replaced) certificate, when within the warning period. */
+  certificateWarning: { validTo: Date; expired: boolean; source: 'key' | 'transport' } | undefined;
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -85,6 +108,19 @@ function statementClaims(statement: unknown): Record<string, unknown> | undefine
   }
 }
 
+/** Whether a certificate ending at `validTo` has ended at `now`, or ends within the warning period. */
+function judgeEnd(validTo: Date, now: Date): { expired: boolean; expiresSoon: boolean } {
+  return { expired: validTo <= now, expiresSoon: validTo.getTime() - now.getTime() <= CERTIFICATE_WARNING_DAYS * 86_400_000 };
+}
+
+function seenTransportCertificates(rows: readonly ClientCertificateRow[], now: Date): SeenTransportCertificate[] {
+  return rows.map((row) => ({
+    thumbprint: row.thumbprint, subject: row.subject_dn, issuer: row.issuer_dn, validFrom: row.not_before, validTo: row.not_after,
+    firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at, ...judgeEnd(row.not_after, now),
+    replaced: rows.some((other) => other.not_after > row.not_after && other.first_seen_at > row.last_seen_at),
+  }));
+}
+
 function keyCertificate(x5c: unknown, now: Date): RegisteredKey['certificate'] {
   const first = Array.isArray(x5c) && typeof x5c[0] === 'string' ? x5c[0] : undefined;
   if (!first) return undefined;
@@ -93,8 +129,7 @@ function keyCertificate(x5c: unknown, now: Date): RegisteredKey['certificate'] {
     const validTo = new Date(certificate.validTo);
     return {
       subject: certificate.subject.split('\n').join(', '), issuer: certificate.issuer.split('\n').join(', '),
-      validFrom: new Date(certificate.validFrom), validTo,
-      expired: validTo <= now, expiresSoon: validTo.getTime() - now.getTime() <= CERTIFICATE_WARNING_DAYS * 86_400_000,
+      validFrom: new Date(certificate.validFrom), validTo, ...judgeEnd(validTo, now),
     };
   } catch {
     return undefined;
@@ -110,11 +145,18 @@ function registeredKeys(jwks: unknown, now: Date): RegisteredKey[] {
   });
 }
 
-/** Everything shown of one registration, its certificates judged at `now`. */
-export function describeRegistration(row: ClientRow, now: Date): RegistrationDetails {
+/**
+ * Everything shown of one registration, its certificates judged at `now`: the registered keys'
+ * and the transport certificates it has presented (`certificates`, the rows of this client).
+ */
+export function describeRegistration(row: ClientRow, certificates: readonly ClientCertificateRow[], now: Date): RegistrationDetails {
   const metadata = row.metadata;
   const keys = registeredKeys(metadata['jwks'], now);
-  const soonest = keys.flatMap((key) => (key.certificate ? [key.certificate] : [])).sort((a, b) => a.validTo.getTime() - b.validTo.getTime())[0];
+  const transportCertificates = seenTransportCertificates(certificates, now);
+  const soonest = [
+    ...keys.flatMap((key) => (key.certificate ? [{ ...key.certificate, source: 'key' as const }] : [])),
+    ...transportCertificates.filter((certificate) => !certificate.replaced).map((certificate) => ({ ...certificate, source: 'transport' as const })),
+  ].sort((a, b) => a.validTo.getTime() - b.validTo.getTime())[0];
   const constraint = metadata['tls_client_certificate_bound_access_tokens'] === true ? 'certificate' : metadata['dpop_bound_access_tokens'] === true ? 'dpop' : undefined;
   return {
     ...summariseRegistration(row),
@@ -125,6 +167,7 @@ export function describeRegistration(row: ClientRow, now: Date): RegistrationDet
     senderConstraint: constraint,
     jwksUri: text(metadata['jwks_uri']),
     keys,
-    certificateWarning: soonest?.expiresSoon ? { validTo: soonest.validTo, expired: soonest.expired } : undefined,
+    transportCertificates,
+    certificateWarning: soonest?.expiresSoon ? { validTo: soonest.validTo, expired: soonest.expired, source: soonest.source } : undefined,
   };
 }
