@@ -6,7 +6,7 @@ import { createStoreAdapter } from '../../../src/auth/adapter/store-adapter.ts';
 import { openStore, type Knex } from '../../../src/db/knex.ts';
 import { migrateToLatest, rollbackAll } from '../../../src/db/migrate.ts';
 
-const OIDC_TABLES = ['oidc_clients', 'oidc_grants', 'oidc_interactions', 'oidc_pushed_requests', 'oidc_replay', 'oidc_sessions', 'oidc_tokens'];
+const OIDC_TABLES = ['oidc_client_certificates', 'oidc_clients', 'oidc_grants', 'oidc_interactions', 'oidc_pushed_requests', 'oidc_replay', 'oidc_sessions', 'oidc_tokens'];
 
 // Always a private in-memory PGlite: rolling back the shared PostgreSQL test database would pull
 // the tables from under every other test file.
