@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 
 import { defaults } from './defaults.ts';
 import { envSchema, type Env, type ROLE_NAMES } from './env.schema.ts';
+import type { ProxyRange } from './proxy-range.ts';
 import type { SmtpServer } from './smtp-url.ts';
 
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -76,8 +77,11 @@ export interface Config {
     clientCaFile: string | undefined;
   };
   proxy: {
-    /** Addresses whose `X-Forwarded-*` and client-certificate header are believed. */
-    trusted: string[];
+    /**
+     * Peers whose `X-Forwarded-For` and client-certificate header are believed: exact addresses
+     * and CIDR ranges (`TRUSTED_PROXIES`); `src/shared/trusted-proxies.ts` matches peers against them.
+     */
+    trusted: ProxyRange[];
     /** Header carrying the client certificate (PEM or RFC 9440 `Client-Cert`). */
     clientCertHeader: string | undefined;
   };

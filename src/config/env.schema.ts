@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { defaults } from './defaults.ts';
+import { readProxyRange } from './proxy-range.ts';
 import { readSmtpUrl } from './smtp-url.ts';
 
 /** The roles a process can run (`ROLES`); `src/server/roles.ts` wires each. */
@@ -75,6 +76,16 @@ const roleMap = list.pipe(z.array(z.string().regex(/^.+=(viewer|operator|admin)$
     return { value: entry.slice(0, at), role: entry.slice(at + 1) as 'viewer' | 'operator' | 'admin' };
   }));
 
+// An exact address or a CIDR range, read strictly (see proxy-range.ts for what is refused and why).
+const proxyRange = z.string().transform((value, ctx) => {
+  try {
+    return readProxyRange(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
 const base64Secret = z
   .base64url()
   .refine((value) => Buffer.from(value, 'base64url').length >= 32, 'must decode to at least 32 bytes');
@@ -110,7 +121,7 @@ export const envSchema = z.object({
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   CLIENT_CA_FILE: z.string().min(1).optional(),
-  TRUSTED_PROXIES: list.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))).default([]),
+  TRUSTED_PROXIES: list.pipe(z.array(proxyRange)).default([]),
   CLIENT_CERT_HEADER: z
     .string()
     .regex(/^[a-z0-9-]+$/i, 'must be a header name')

@@ -9,6 +9,7 @@ import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
 import { serveStaticAssets } from '../shared/serve-static-assets.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
+import type { TrustedProxies } from '../shared/trusted-proxies.ts';
 import type { ErrorFamilyOf } from './error-family.ts';
 import { rejectMalformedInput } from './reject-malformed-input.ts';
 import { requireHostHeader } from './require-host-header.ts';
@@ -16,7 +17,7 @@ import { requireHostHeader } from './require-host-header.ts';
 export interface ListenerAppOptions {
   /** The listener's configured public base URL (the issuer, or the mutual-TLS base URL): the only origin its URLs name. */
   publicUrl: string;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: TrustedProxies;
   clientCertHeader: string | undefined;
   /** For `/readyz`. */
   db: Knex;
@@ -42,7 +43,7 @@ export interface ListenerAppOptions {
  */
 export function listenerApp(options: ListenerAppOptions): Koa {
   const app = new Koa();
-  app.proxy = options.trustedProxies.size > 0;
+  app.proxy = options.trustedProxies.any;
   // The address our trusted proxy appended, not whatever the client put in front of it.
   app.maxIpsCount = 1;
   app.silent = true;

@@ -37,6 +37,7 @@ import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { smtpMailer, type SmtpMailer } from '../portal/mail/smtp-mailer.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
+import { trustedProxies, type TrustedProxies } from '../shared/trusted-proxies.ts';
 import { loadBankIntegration, type BankIntegration } from './bank-integration.ts';
 import { loadListenerPki, type ListenerPki } from './pki.ts';
 
@@ -60,7 +61,7 @@ export interface ServerContext {
   consents: ConsentContext;
   /** Ends a grant and its tokens inside the caller's transaction. */
   revokeGrant: RevokeGrant;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: TrustedProxies;
   /** The TLS client certificate of a request (PEM), from the handshake or a trusted proxy's header. */
   clientCertificate: (ctx: Context) => string | undefined;
   /** Keys of the directories trusted to sign software statements. */
@@ -128,8 +129,8 @@ export async function buildServerContext(config: Config, logger: Logger, options
     : undefined;
   if (gateway && bank.gatewayApis !== undefined) await applyBankApis({ db, events, clock, logger }, bank.gatewayApis);
   const smtp = config.roles.includes('portal') && config.mail.smtp ? smtpMailer({ server: config.mail.smtp, from: config.mail.from }) : undefined;
-  const trustedProxies = new Set(config.proxy.trusted);
-  const { getCertificate } = clientCertificateHooks({ trustedProxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
+  const proxies = trustedProxies(config.proxy.trusted);
+  const { getCertificate } = clientCertificateHooks({ trustedProxies: proxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
   return {
     config,
     logger,
@@ -143,7 +144,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     consents: { db, events, clock },
     // Partner, customer and ops end consents through the token store itself, in the consent's own transaction.
     revokeGrant: revokeGrantTokens,
-    trustedProxies,
+    trustedProxies: proxies,
     clientCertificate: (ctx) => getCertificate(ctx as KoaContextWithOIDC),
     directories,
     loginThrottle: createLoginThrottle(db, defaults.loginThrottle),

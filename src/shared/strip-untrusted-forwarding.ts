@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 
-import { peerAddress } from './peer-address.ts';
+import type { TrustedProxies } from './trusted-proxies.ts';
 
 /**
  * Forwarding headers (`X-Forwarded-*`, `Forwarded`, and the client-certificate header) mean
@@ -8,10 +8,10 @@ import { peerAddress } from './peer-address.ts';
  * anything reads them, so that neither Koa (`app.proxy`) nor oidc-provider (DPoP `htu`, assertion
  * audiences, mTLS) can be fooled by a client that sends them itself.
  */
-export function stripUntrustedForwarding(trustedProxies: ReadonlySet<string>, clientCertHeader: string | undefined): Middleware {
+export function stripUntrustedForwarding(trustedProxies: TrustedProxies, clientCertHeader: string | undefined): Middleware {
   const forwarding = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', ...(clientCertHeader ? [clientCertHeader] : [])];
   return async function stripUntrustedForwarding(ctx, next) {
-    if (!trustedProxies.has(peerAddress(ctx.req.socket))) {
+    if (!trustedProxies.includes(ctx.req.socket)) {
       for (const name of forwarding) delete ctx.req.headers[name];
     }
     await next();

@@ -131,7 +131,7 @@ describe('loadConfig reads every variable', () => {
       TLS_CERT_FILE: '/etc/tls/server.pem',
       TLS_KEY_FILE: '/etc/tls/server.key',
       CLIENT_CA_FILE: '/etc/tls/client-ca.pem',
-      TRUSTED_PROXIES: ' 10.0.0.1 , ::1,, 192.168.1.20 ',
+      TRUSTED_PROXIES: ' 10.0.0.1 , ::1,, 192.168.1.20, 10.244.0.0/16 ,fd00::/8',
       CLIENT_CERT_HEADER: 'X-SSL-Client-Cert',
       DIRECTORY_JWKS: 'https://keystore.one.example/jwks.json, /etc/portcullis/directory.jwks',
       KEY_ENCRYPTION_KEY: keyEncryptionKey.toString('base64url'),
@@ -182,7 +182,16 @@ describe('loadConfig reads every variable', () => {
     assert.equal(config.certsDir, '/srv/certs');
     assert.equal(config.databaseUrl, 'postgresql://portcullis:secret@db.internal:5432/portcullis?sslmode=require');
     assert.deepEqual(config.tls, { certFile: '/etc/tls/server.pem', keyFile: '/etc/tls/server.key', clientCaFile: '/etc/tls/client-ca.pem' });
-    assert.deepEqual(config.proxy, { trusted: ['10.0.0.1', '::1', '192.168.1.20'], clientCertHeader: 'x-ssl-client-cert' });
+    assert.deepEqual(config.proxy, {
+      trusted: [
+        { network: '10.0.0.1', prefix: 32, family: 'ipv4' },
+        { network: '::1', prefix: 128, family: 'ipv6' },
+        { network: '192.168.1.20', prefix: 32, family: 'ipv4' },
+        { network: '10.244.0.0', prefix: 16, family: 'ipv4' },
+        { network: 'fd00::', prefix: 8, family: 'ipv6' },
+      ],
+      clientCertHeader: 'x-ssl-client-cert',
+    });
     assert.deepEqual(config.directoryJwks, ['https://keystore.one.example/jwks.json', '/etc/portcullis/directory.jwks']);
     assert.deepEqual(config.secrets, { keyEncryptionKey, cookieKeys, dpopNonceSecret, adminToken });
     assert.deepEqual([config.gatewayPort, config.gatewayBaseUrl, config.adminPort, config.adminHost], [9445, 'https://api.bank.example', 9446, '10.0.0.5']);
@@ -296,9 +305,60 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
     assert.throws(() => loadConfig({ COOKIE_KEYS: ' , ' }), configError('COOKIE_KEYS: Too small: expected array to have >=1 items'));
   });
 
-  test('TRUSTED_PROXIES holds IP addresses only (no names, no ranges)', () => {
-    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1,10.0.0.0/8' }), configError('TRUSTED_PROXIES.1: Invalid input'));
-    assert.throws(() => loadConfig({ TRUSTED_PROXIES: 'proxy.internal' }), configError('TRUSTED_PROXIES.0: Invalid input'));
+  test('TRUSTED_PROXIES holds IP addresses and CIDR ranges, IPv4 and IPv6, to the last bit of either', () => {
+    const trusted = (value: string) => loadConfig({ TRUSTED_PROXIES: value }).proxy.trusted;
+    assert.deepEqual(trusted('10.0.0.0/8'), [{ network: '10.0.0.0', prefix: 8, family: 'ipv4' }]);
+    assert.deepEqual(trusted('192.168.1.128/25,10.0.0.7/32'), [{ network: '192.168.1.128', prefix: 25, family: 'ipv4' }, { network: '10.0.0.7', prefix: 32, family: 'ipv4' }]);
+    assert.deepEqual(trusted('fd00::/8,2001:db8::/32,2001:db8::7/128'), [
+      { network: 'fd00::', prefix: 8, family: 'ipv6' },
+      { network: '2001:db8::', prefix: 32, family: 'ipv6' },
+      { network: '2001:db8::7', prefix: 128, family: 'ipv6' },
+    ]);
+    assert.deepEqual(trusted('0.0.0.0/1,::/1,2001:db8::1.2.3.0/120'), [
+      { network: '0.0.0.0', prefix: 1, family: 'ipv4' },
+      { network: '::', prefix: 1, family: 'ipv6' },
+      { network: '2001:db8::1.2.3.0', prefix: 120, family: 'ipv6' },
+    ]);
+  });
+
+  test('TRUSTED_PROXIES refuses names, malformed ranges and zones, naming the variable and the entry', () => {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1,proxy.internal' }), configError('TRUSTED_PROXIES.1: proxy.internal is not an IP address or a CIDR range (address/prefix)'));
+    for (const entry of ['10.0.0.0/8/8', '10.0.0/8', '10.0.0.256/32', '010.0.0.1', '/8', 'fe80::1%eth0', '10.0.0.0 /8', 'fd00:::/8']) {
+      assert.equal(problemFor({ TRUSTED_PROXIES: entry }, 'TRUSTED_PROXIES'), `TRUSTED_PROXIES.0: ${entry} is not an IP address or a CIDR range (address/prefix)`, entry);
+    }
+  });
+
+  test('TRUSTED_PROXIES refuses a prefix length out of bounds, signed, padded or empty', () => {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.0/33' }), configError('TRUSTED_PROXIES.0: 10.0.0.0/33: the prefix length must be a whole number from 1 to 32'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: 'fd00::/129' }), configError('TRUSTED_PROXIES.0: fd00::/129: the prefix length must be a whole number from 1 to 128'));
+    for (const entry of ['10.0.0.0/', '10.0.0.0/-1', '10.0.0.0/+8', '10.0.0.0/08', '10.0.0.0/8.0', '10.0.0.0/x', '10.0.0.0/1e1', '10.0.0.0/4294967304']) {
+      assert.equal(problemFor({ TRUSTED_PROXIES: entry }, 'TRUSTED_PROXIES'), `TRUSTED_PROXIES.0: ${entry}: the prefix length must be a whole number from 1 to 32`, entry);
+    }
+  });
+
+  test('TRUSTED_PROXIES refuses a range of every address: /0 is no proxy', () => {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '0.0.0.0/0' }), configError('TRUSTED_PROXIES.0: 0.0.0.0/0 trusts every address: name the proxies\' own range'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1,::/0' }), configError('TRUSTED_PROXIES.1: ::/0 trusts every address: name the proxies\' own range'));
+  });
+
+  test('TRUSTED_PROXIES refuses a host part past the prefix rather than widen it, and says what range that would be', () => {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1/8' }), configError('TRUSTED_PROXIES.0: 10.0.0.1/8 has bits set past /8 (the range would be 10.0.0.0/8)'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '192.168.1.129/25' }), configError('TRUSTED_PROXIES.0: 192.168.1.129/25 has bits set past /25 (the range would be 192.168.1.128/25)'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: 'fd00::1/8' }), configError('TRUSTED_PROXIES.0: fd00::1/8 has bits set past /8 (the range would be fd00::/8)'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '2001:db8:0:1:2::/63' }), configError('TRUSTED_PROXIES.0: 2001:db8:0:1:2::/63 has bits set past /63 (the range would be 2001:db8::/63)'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '2001:db8::1.2.3.4/120' }), configError('TRUSTED_PROXIES.0: 2001:db8::1.2.3.4/120 has bits set past /120 (the range would be 2001:db8::102:300/120)'));
+  });
+
+  test('TRUSTED_PROXIES refuses IPv4-mapped IPv6 entries: peers are matched by their IPv4 form', () => {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '::ffff:10.0.0.5' }), configError('TRUSTED_PROXIES.0: ::ffff:10.0.0.5 is IPv4-mapped IPv6: write it in IPv4 form, as peers are matched (10.0.0.5)'));
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '::ffff:a00:0/104' }), configError('TRUSTED_PROXIES.0: ::ffff:a00:0/104 is IPv4-mapped IPv6: write it in IPv4 form, as peers are matched (10.0.0.0)'));
+  });
+
+  test('every bad TRUSTED_PROXIES entry is named at once', () => {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1/8,10.0.0.0/8,fd00::/200' }), configError(
+      'TRUSTED_PROXIES.0: 10.0.0.1/8 has bits set past /8 (the range would be 10.0.0.0/8)',
+      'TRUSTED_PROXIES.2: fd00::/200: the prefix length must be a whole number from 1 to 128',
+    ));
   });
 
   test('CLIENT_CERT_HEADER must be a header name', () => {
@@ -327,6 +387,7 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
     assert.throws(() => loadConfig({ CLIENT_CERT_HEADER: 'client-cert' }), configError('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate'));
     assert.throws(() => loadConfig({ CLIENT_CERT_HEADER: 'client-cert', TRUSTED_PROXIES: ' , ' }), configError('CLIENT_CERT_HEADER: needs TRUSTED_PROXIES, or anyone could present any certificate'));
     assert.equal(loadConfig({ CLIENT_CERT_HEADER: 'client-cert', TRUSTED_PROXIES: '10.0.0.1' }).proxy.clientCertHeader, 'client-cert');
+    assert.equal(loadConfig({ CLIENT_CERT_HEADER: 'client-cert', TRUSTED_PROXIES: '10.244.0.0/16' }).proxy.clientCertHeader, 'client-cert');
   });
 
   test('STRIPE_API_KEY is a secret or restricted key, and comes with STRIPE_METER_EVENT_NAME; STRIPE_API_BASE needs it', () => {

@@ -7,17 +7,18 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/Horizo
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Service } from 'kubernetes-models/v1/Service';
+import { Service, type IService } from 'kubernetes-models/v1/Service';
 
-import { assertStartableEnvironment, healthPaths, opensListener, readYamlDocuments, SAMPLE_SECRETS, SECRET_VARIABLES } from './deploy-files.ts';
-import { forwardedHeaders, only, parseNginxConfig, serversByPort } from './nginx-config.ts';
+import { assertStartableEnvironment, healthPaths, LISTENERS, opensListener, readYamlDocuments, SAMPLE_SECRETS, SECRET_VARIABLES } from './deploy-files.ts';
 
 /*
  * The Kubernetes manifests (deploy/kubernetes/), which no cluster applies here: each object is
  * checked against the Kubernetes OpenAPI schema of its kind (the `kubernetes-models` package's
  * validators), then for what the schema cannot know: the environment each instance starts with,
  * probes on paths and listeners its roles serve, the gateway's floor of two, secrets only by
- * reference, non-root containers with resources, Services and budgets that select real pods.
+ * reference, non-root containers with resources, Services and budgets that select real pods, and
+ * the trust in the edge: the instances believe its forwarding headers by its pods' address range,
+ * so nothing else may reach the listeners it forwards to.
  */
 
 interface KubernetesObject {
@@ -90,8 +91,10 @@ describe('Kubernetes manifests', () => {
       }
       const loaded = assertStartableEnvironment(deployment.metadata!.name!, environment);
       assert.equal(loaded.env, 'production');
-      // The pod's gate hands the edge's traffic on over loopback: the one proxy an instance trusts.
-      assert.deepEqual(loaded.proxy, { trusted: ['127.0.0.1'], clientCertHeader: 'client-cert' });
+      // The edge's pods get new addresses as they come and go: they are trusted by their range.
+      assert.equal(loaded.proxy.clientCertHeader, 'client-cert');
+      assert.ok(loaded.proxy.trusted.length > 0, 'the edge is trusted');
+      for (const { network, prefix, family } of loaded.proxy.trusted) assert.ok(prefix < (family === 'ipv4' ? 32 : 128), `${network}/${prefix} is a range`);
     }
     const roles = new Set(portcullisContainers.flatMap(({ deployment }) => rolesOf(deployment).split(',')));
     assert.deepEqual([...roles].sort(), ['auth', 'console', 'gateway', 'portal']);
@@ -151,31 +154,37 @@ describe('Kubernetes manifests', () => {
     }
   });
 
-  it("pass the edge's client certificate and address through each pod's gate, from the pod network only", () => {
-    const gate = parseNginxConfig(named<{ data: Record<string, string> }>('ConfigMap', 'portcullis-gate').data['nginx.conf']);
-    const headers = forwardedHeaders(gate);
-    assert.equal(headers.get('client-cert'), '$edge_client_cert');
-    assert.equal(headers.get('x-forwarded-for'), '$edge_client_address');
-    for (const stripped of ['client-cert-chain', 'forwarded', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port']) assert.equal(headers.get(stripped), '', stripped);
-    const http = only(gate, 'http').block!;
-    const maps = new Map(http.filter(({ name }) => name === 'map').map(({ args, block }) => [args[1], new Map(block!.map(({ name, args: [value] }) => [name, value]))]));
-    assert.deepEqual(maps.get('$edge_client_cert'), new Map([['1', '$http_client_cert'], ['default', '']]));
-    assert.deepEqual(maps.get('$edge_client_address'), new Map([['1', '$http_x_forwarded_for'], ['default', '$remote_addr']]));
-    const geo = http.find(({ name }) => name === 'geo')!;
-    assert.deepEqual(geo.args, ['$remote_addr', '$from_edge']);
-    assert.equal(geo.block!.find(({ name }) => name === 'default')!.args[0], '0', 'nobody is the edge by default');
-    // Each gate port hands on to the same listener of the instance, over loopback.
-    const upstreams = new Map(http.filter(({ name }) => name === 'upstream').map(({ args, block }) => [args[0], only(block!, 'server').args[0]]));
-    for (const [port, server] of serversByPort(gate)) {
-      const target = only(only(server, 'location').block!, 'proxy_pass').args[0].replace('https://', '');
-      assert.equal(upstreams.get(target), `127.0.0.1:${port - 1000}`);
+  it("reach each instance's own listeners, with no sidecar in front of them", () => {
+    for (const { deployment, container } of portcullisContainers) {
+      const name = deployment.metadata!.name!;
+      assert.deepEqual(deployment.spec!.template.spec!.containers.map((each) => each.name), ['portcullis'], `${name} runs Portcullis alone`);
+      const service = named<IService>('Service', name);
+      for (const port of service.spec!.ports!) {
+        const target = container.ports!.find((each) => each.name === port.targetPort);
+        assert.ok(target, `Service ${name}: ${port.targetPort} is a port of the instance`);
+        assert.equal(target.containerPort, port.port, `Service ${name}: ${port.name} goes to the listener of the same port`);
+        assert.equal(LISTENERS.get(target.containerPort)?.name, port.name, `Service ${name}: ${port.name} is that listener's name`);
+        assert.ok(opensListener(rolesOf(deployment), target.containerPort), `${rolesOf(deployment)} opens ${target.containerPort}`);
+      }
     }
   });
 
-  it('let only the edge reach the gates', () => {
-    const policy = named<{ spec: { ingress: Array<{ from: Array<{ podSelector: { matchLabels: Record<string, string> } }>; ports: Array<{ port: number }> }> } }>('NetworkPolicy', 'portcullis-instances').spec;
-    const gatePorts = policy.ingress.filter(({ ports }) => ports.some(({ port }) => port >= 9443 && port <= 9445));
-    assert.equal(gatePorts.length, 1);
-    assert.deepEqual(gatePorts[0].from, [{ podSelector: { matchLabels: named<IDeployment>('Deployment', 'edge').spec!.template.metadata!.labels } }]);
+  it('let only the edge reach the listeners it forwards to, on every Portcullis pod', () => {
+    const policy = named<{ spec: { podSelector: { matchExpressions: Array<{ key: string; operator: string; values: string[] }> }; ingress: Array<{ from: Array<{ podSelector: { matchLabels: Record<string, string> } }>; ports: Array<{ port: number }> }> } }>('NetworkPolicy', 'portcullis-instances').spec;
+    // Every pod that trusts the pod network is one the policy guards: without it, any pod could pass a certificate.
+    const [selector] = policy.podSelector.matchExpressions;
+    assert.deepEqual([selector.key, selector.operator], ['app.kubernetes.io/component', 'In']);
+    for (const { deployment } of portcullisContainers) {
+      assert.ok(selector.values.includes(deployment.spec!.template.metadata!.labels!['app.kubernetes.io/component']), `${deployment.metadata!.name} is guarded`);
+    }
+    // The listeners behind the Services' ports but the admin one: the edge's, whose headers are believed.
+    const forwarded = [...new Set(ofKind<IService>('Service').filter((service) => service.metadata!.name !== 'edge')
+      .flatMap((service) => service.spec!.ports!.filter((port) => port.name !== 'admin').map((port) => port.port)))].sort((a, b) => a - b);
+    assert.deepEqual(forwarded, [8443, 8444, 8445]);
+    const rules = policy.ingress.filter(({ ports }) => ports.some(({ port }) => forwarded.includes(port)));
+    assert.equal(rules.length, 1, 'one rule admits anyone to those listeners');
+    assert.deepEqual(rules[0].from, [{ podSelector: { matchLabels: named<IDeployment>('Deployment', 'edge').spec!.template.metadata!.labels } }]);
+    assert.deepEqual(rules[0].ports.map(({ port }) => port).sort((a, b) => a - b), forwarded);
+    assert.ok(policy.ingress.every((rule) => rule.from.length > 0), 'no rule admits every source');
   });
 });

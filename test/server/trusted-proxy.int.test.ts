@@ -12,12 +12,29 @@ import { generateKeyPair } from '../../src/pki/generate-key-pair.ts';
 import { issueCertificate } from '../../src/pki/issue-certificate.ts';
 import { issueClientCertificate } from '../../src/pki/issue-client-certificate.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { addTestApi } from '../helpers/gateway-catalogue.ts';
 import { registerKeyClient } from '../helpers/partner-client.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { tlsFetch, type TlsIdentity } from '../helpers/tls-fetch.ts';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.ts';
 
 const HEADER = 'client-cert';
 const FORGED_HOST = 'forged.example';
+// Documentation addresses (RFC 5737, RFC 3849): what a proxy says the client was.
+const CLAIMED_CLIENT = '203.0.113.7';
+const CLAIMED_CLIENT_V6 = '2001:db8::7';
+
+/*
+ * Every test instance here is reached from 127.0.0.1; each block trusts it differently: by its
+ * exact address, by a range holding it, or not at all (addresses and ranges that all miss it,
+ * one of them next door).
+ */
+
+let upstream: UpstreamServer;
+before(async () => {
+  upstream = await startUpstreamServer();
+});
+after(() => upstream?.close());
 
 /** RFC 9440 §2.2: `Client-Cert` is an RFC 8941 byte sequence of the DER. */
 function rfc9440(pem: string): string {
@@ -65,6 +82,20 @@ async function partnerConfig(portcullis: TestPortcullis, clientId: string, fetch
 /** The thumbprints of the transport certificates kept for the client (`oidc_client_certificates`). */
 async function keptCertificates(portcullis: TestPortcullis, clientId: string): Promise<string[]> {
   return (await portcullis.db('oidc_client_certificates').where({ client_id: clientId })).map((row: { thumbprint: string }) => row.thumbprint);
+}
+
+/**
+ * The client address the gateway hands its upstream (`X-Forwarded-For`, from `ctx.ip`: the
+ * address every per-client limit counts by) for a call whose `X-Forwarded-For` says `claimed`.
+ */
+async function clientAddressSeenUpstream(portcullis: TestPortcullis, claimed: string): Promise<string | string[] | undefined> {
+  const basePath = `/client-address-${randomUUID().slice(0, 8)}/v1`;
+  await addTestApi(portcullis.db, portcullis.events, { basePath, authKind: 'none', upstreams: [{ url: upstream.url, weight: 100 }], routes: [{ method: 'GET', path: '/' }] });
+  const call = tlsFetch(portcullis.caPem);
+  await eventually(async () => (await call(`${portcullis.urls.public}${basePath}`)).status === 200, { withinMs: 2_000, what: 'the API published' });
+  const response = await call(`${portcullis.urls.public}${basePath}`, { headers: { 'x-forwarded-for': claimed } });
+  assert.equal(response.status, 200);
+  return upstream.seen.at(-1)!.headers['x-forwarded-for'];
 }
 
 /** The error openid-client reports for a rejected token request: status and body. */
@@ -149,6 +180,10 @@ describe('behind a trusted TLS-terminating proxy', () => {
     await assert.rejects(oc.clientCredentialsGrant(config, { scope: 'accounts' }), invalidClient);
   });
 
+  test('X-Forwarded-For from the proxy is the client address', async () => {
+    assert.equal(await clientAddressSeenUpstream(portcullis, CLAIMED_CLIENT), CLAIMED_CLIENT);
+  });
+
   test('X-Forwarded-Host even from the proxy changes no URL: discovery is configuration (RFC 8414 §2-3)', async () => {
     const honest = await discoveredEndpoints(portcullis, {});
     const discovered = await discoveredEndpoints(portcullis, { 'x-forwarded-host': FORGED_HOST });
@@ -166,12 +201,46 @@ describe('behind a trusted TLS-terminating proxy', () => {
   });
 });
 
-describe('reached directly, by a peer that is not the trusted proxy', () => {
+describe('behind proxies trusted by CIDR range (TRUSTED_PROXIES=10.0.0.0/8,127.0.0.0/30,fd00::/8)', () => {
+  let portcullis: TestPortcullis;
+  let clientId: string;
+  before(async () => {
+    // 127.0.0.1, the peer, is in the second range only.
+    portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '10.0.0.0/8,127.0.0.0/30,fd00::/8', CLIENT_CERT_HEADER: HEADER, ACCESS_TOKEN_FORMAT: 'opaque' });
+    clientId = await registerSampleClient(portcullis);
+  });
+  after(() => portcullis?.close());
+
+  test('a peer in a range passes the certificate in Client-Cert: tls_client_auth succeeds and the token is bound to it', async () => {
+    const certificatePem = portcullis.sampleClient.certificatePem;
+    const config = await partnerConfig(portcullis, clientId, proxiedFetch(portcullis, { [HEADER]: rfc9440(certificatePem) }));
+    const tokens = await oc.clientCredentialsGrant(config, { scope: 'accounts' });
+    const introspection = await oc.tokenIntrospection(config, tokens.access_token);
+    assert.equal(introspection.active, true);
+    assert.equal(introspection.client_id, clientId);
+    assert.equal(introspection.cnf?.['x5t#S256'], certificateThumbprint(certificatePem));
+  });
+
+  test('a peer in a range is still held to the trust anchors: a header certificate that chains to none is refused', async () => {
+    const subject = { commonName: 'sample-tpp', organizationName: 'Sample TPP Ltd', organizationalUnitName: '00158000SAMPLETPP1', countryName: 'GB' };
+    const impostor = issueCertificate({ subject, profile: 'client', privateKeyPem: generateKeyPair('ec').privateKeyPem, validDays: 1 });
+    const config = await partnerConfig(portcullis, clientId, proxiedFetch(portcullis, { [HEADER]: rfc9440(impostor) }));
+    await assert.rejects(oc.clientCredentialsGrant(config, { scope: 'accounts' }), invalidClient);
+  });
+
+  test('a peer in a range passes the client address in X-Forwarded-For, IPv4 or IPv6', async () => {
+    assert.equal(await clientAddressSeenUpstream(portcullis, CLAIMED_CLIENT), CLAIMED_CLIENT);
+    assert.equal(await clientAddressSeenUpstream(portcullis, CLAIMED_CLIENT_V6), CLAIMED_CLIENT_V6);
+  });
+});
+
+describe('reached directly, by a peer outside every trusted address and range (TRUSTED_PROXIES=10.9.9.9,10.0.0.0/8,fd00::/8,127.0.0.2/31)', () => {
   let portcullis: TestPortcullis;
   let clientId: string;
   let other: { certificatePem: string; privateKeyPem: string };
   before(async () => {
-    portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '10.9.9.9', CLIENT_CERT_HEADER: HEADER, ACCESS_TOKEN_FORMAT: 'opaque' });
+    // 127.0.0.2/31 is 127.0.0.2 and 127.0.0.3: next door to the peer, 127.0.0.1, and not it.
+    portcullis = await startTestPortcullis({ TRUSTED_PROXIES: '10.9.9.9,10.0.0.0/8,fd00::/8,127.0.0.2/31', CLIENT_CERT_HEADER: HEADER, ACCESS_TOKEN_FORMAT: 'opaque' });
     clientId = await registerSampleClient(portcullis);
     const ca = { certificatePem: portcullis.caPem, privateKeyPem: readFileSync(join(portcullis.certsDir, 'dev-ca.key'), 'utf8') };
     other = issueClientCertificate(ca, { commonName: 'other-tpp', organizationName: 'Other TPP Ltd', organizationalUnitName: '00158000OTHERTPP01', countryName: 'GB' });
@@ -199,6 +268,11 @@ describe('reached directly, by a peer that is not the trusted proxy', () => {
   test('Client-Cert cannot authenticate a client whose certificate is only in the header, even next to another TLS certificate', async () => {
     const config = await partnerConfig(portcullis, clientId, proxiedFetch(portcullis, { [HEADER]: rfc9440(portcullis.sampleClient.certificatePem) }, { identity: other }));
     await assert.rejects(oc.clientCredentialsGrant(config, { scope: 'accounts' }), invalidClient);
+  });
+
+  test('X-Forwarded-For is ignored: the client address is the peer\'s own', async () => {
+    assert.equal(await clientAddressSeenUpstream(portcullis, CLAIMED_CLIENT), '127.0.0.1');
+    assert.equal(await clientAddressSeenUpstream(portcullis, `${CLAIMED_CLIENT}, 10.0.0.1`), '127.0.0.1', 'a list naming a trusted proxy last is no better');
   });
 
   test('X-Forwarded-Host and X-Forwarded-Proto are ignored: discovery keeps the real host', async () => {

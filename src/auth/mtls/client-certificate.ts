@@ -5,12 +5,12 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 
 import { readForwardedCertificate } from '../../pki/read-forwarded-certificate.ts';
 import { verifyCertificateChain } from '../../pki/verify-certificate-chain.ts';
-import { peerAddress } from '../../shared/peer-address.ts';
+import type { TrustedProxies } from '../../shared/trusted-proxies.ts';
 import { subjectMatches } from './distinguished-name.ts';
 
 export interface ClientCertificateOptions {
-  /** Addresses whose client-certificate header is believed. */
-  trustedProxies: ReadonlySet<string>;
+  /** Peers whose client-certificate header is believed. */
+  trustedProxies: TrustedProxies;
   /** Header a TLS-terminating proxy puts the certificate in; absent means TLS only. */
   header: string | undefined;
   /** PEM trust anchors for `tls_client_auth`. */
@@ -18,7 +18,7 @@ export interface ClientCertificateOptions {
 }
 
 function fromTrustedProxy(ctx: KoaContextWithOIDC, options: ClientCertificateOptions): boolean {
-  return options.header !== undefined && options.trustedProxies.has(peerAddress(ctx.socket));
+  return options.header !== undefined && options.trustedProxies.includes(ctx.socket);
 }
 
 /*

@@ -3,6 +3,7 @@ import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provid
 import type { Config, Secrets } from '../../config/config.ts';
 import { OB_SCOPES, OPEN_BANKING_ACR } from '../../openbanking/ob-vocabulary.ts';
 import { reportStoreOutage } from '../../shared/temporarily-unavailable.ts';
+import { trustedProxies } from '../../shared/trusted-proxies.ts';
 import type { Authenticator } from '../sign-in/authenticator.ts';
 import { clientCertificateHooks } from '../mtls/client-certificate.ts';
 import { SIGNING_ALGORITHMS } from '../../openbanking/fapi-algorithms.ts';
@@ -122,7 +123,7 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
         certificateBoundAccessTokens: true,
         tlsClientAuth: true,
         selfSignedTlsClientAuth: true,
-        ...clientCertificateHooks({ trustedProxies: new Set(config.proxy.trusted), header: config.proxy.clientCertHeader, trustAnchors: deps.trustAnchors }),
+        ...clientCertificateHooks({ trustedProxies: trustedProxies(config.proxy.trusted), header: config.proxy.clientCertHeader, trustAnchors: deps.trustAnchors }),
       },
       // RFC 9449 §8: server-provided nonces bound the lifetime of every proof.
       dPoP: { enabled: true, nonceSecret: secrets.dpopNonceSecret, requireNonce: () => true },

@@ -8,6 +8,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { clientCertificateHooks } from '../../../src/auth/mtls/client-certificate.ts';
 import { generateKeyPair } from '../../../src/pki/generate-key-pair.ts';
 import { issueCertificate } from '../../../src/pki/issue-certificate.ts';
+import { trustedProxies } from '../../../src/shared/trusted-proxies.ts';
 
 function selfSignedPem(commonName: string): string {
   const { privateKeyPem } = generateKeyPair('ec');
@@ -32,7 +33,7 @@ function requestOn(socket: ReturnType<typeof socketPresenting>): KoaContextWithO
 }
 
 describe('clientCertificateHooks on a direct TLS connection', () => {
-  const hooks = clientCertificateHooks({ trustedProxies: new Set(), header: undefined, trustAnchors: [] });
+  const hooks = clientCertificateHooks({ trustedProxies: trustedProxies([]), header: undefined, trustAnchors: [] });
 
   it('reads the peer certificate once per connection, for every request on it', () => {
     const pem = selfSignedPem('tpp-1');
