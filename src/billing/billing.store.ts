@@ -43,19 +43,10 @@ function toLine(row: BillingLineRow): BillingLine {
   };
 }
 
-/** An application's subscription to a plan in a month, with what a line is made of. */
-export interface SubscribedUsage {
-  organisationId: string;
-  organisationName: string;
-  applicationId: string;
-  applicationName: string;
-  planId: string;
-  planName: string;
-  quotaPerMonth: number | null;
+/** An application's subscription to a plan in a month, with what a line is made of: the line's subject and usage, and the plan's price. */
+export type SubscribedUsage = Pick<BillingLine, 'organisationId' | 'organisationName' | 'applicationId' | 'applicationName' | 'planId' | 'planName' | 'quotaPerMonth' | 'currency' | 'calls'> & {
   priceMinorUnits: number | null;
-  currency: string | null;
-  calls: number;
-}
+};
 
 /**
  * Who was subscribed to which plan in [start, end), with their billable calls. Subscribed means a

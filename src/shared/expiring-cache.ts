@@ -31,6 +31,11 @@ export class ExpiringCache<K, V> {
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
   }
 
+  /** Drops one entry: an invalidation by the key the event names. */
+  delete(key: K): void {
+    this.#entries.delete(key);
+  }
+
   /** Drops every entry whose value matches: an invalidation by what the event names. */
   deleteWhere(matches: (value: V, key: K) => boolean): void {
     for (const [key, entry] of this.#entries) {

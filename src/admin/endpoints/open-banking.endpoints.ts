@@ -2,11 +2,9 @@ import type { Middleware } from 'koa';
 
 import type { RegistrationDetails } from '../../auth/clients/registration-details.ts';
 import type { ConsentListing } from '../../consent/consent-search.store.ts';
-import { Problem } from '../../shared/problem.ts';
 import type { AdminApiDependencies } from '../admin-api.deps.ts';
 import { renderPage } from '../admin-render.ts';
 import { readListQuery } from '../http/read-list-query.ts';
-import { ObAdminConflict, ObAdminInvalid, ObAdminNotFound } from '../openbanking/ob-admin-errors.ts';
 import { findConsents, revokeConsentForBank, viewConsent, type ConsentView } from '../openbanking/ob-consents.service.ts';
 import { listPartners, readPartner, removePartner, setPartnerStatus } from '../openbanking/ob-partners.service.ts';
 
@@ -48,20 +46,8 @@ function renderObConsentView(view: ConsentView) {
   };
 }
 
-/** The Open Banking operations' refusals as problem details. */
-const translateObRefusals: Middleware = async function translateObRefusals(_ctx, next) {
-  try {
-    await next();
-  } catch (error) {
-    if (error instanceof ObAdminInvalid) throw new Problem(400, 'validation-failed', 'The query parameters are not valid', { extensions: { errors: error.issues }, cause: error });
-    if (error instanceof ObAdminNotFound) throw new Problem(404, 'not-found', error.message, { cause: error });
-    if (error instanceof ObAdminConflict) throw new Problem(409, 'conflict', error.message, { cause: error });
-    throw error;
-  }
-};
-
 export function listObClientsEndpoint(deps: AdminApiDependencies): Middleware[] {
-  return [readListQuery(), translateObRefusals, async function handleListObClients(ctx) {
+  return [readListQuery(), async function handleListObClients(ctx) {
     const { catalogue } = deps;
     const page = await listPartners(catalogue.db, catalogue.clock.now(), ctx.state.adminList!.page);
     ctx.body = renderPage(page, renderObClient);
@@ -69,39 +55,39 @@ export function listObClientsEndpoint(deps: AdminApiDependencies): Middleware[] 
 }
 
 export function readObClientEndpoint(deps: AdminApiDependencies): Middleware[] {
-  return [translateObRefusals, async function handleReadObClient(ctx) {
+  return [async function handleReadObClient(ctx) {
     ctx.body = renderObClient(await readPartner(deps.catalogue.db, ctx.params['clientId']!, deps.catalogue.clock.now()));
   }];
 }
 
 /** `POST /admin/v1/openbanking/clients/{clientId}/suspend|reactivate`: no body. */
 export function setObClientStatusEndpoint(deps: AdminApiDependencies, status: 'active' | 'suspended'): Middleware[] {
-  return [translateObRefusals, async function handleSetObClientStatus(ctx) {
+  return [async function handleSetObClientStatus(ctx) {
     ctx.body = renderObClient(await setPartnerStatus(deps.catalogue, ctx.params['clientId']!, status));
   }];
 }
 
 export function removeObClientEndpoint(deps: AdminApiDependencies): Middleware[] {
-  return [translateObRefusals, async function handleRemoveObClient(ctx) {
+  return [async function handleRemoveObClient(ctx) {
     ctx.body = await removePartner(deps.catalogue, deps.revokeGrant, ctx.params['clientId']!);
   }];
 }
 
 export function listObConsentsEndpoint(deps: AdminApiDependencies): Middleware[] {
-  return [readListQuery(['customer', 'clientId', 'kind', 'status', 'createdFrom', 'createdTo']), translateObRefusals, async function handleListObConsents(ctx) {
+  return [readListQuery(['customer', 'clientId', 'kind', 'status', 'createdFrom', 'createdTo']), async function handleListObConsents(ctx) {
     const { page, filters } = ctx.state.adminList!;
     ctx.body = renderPage(await findConsents(deps.catalogue.db, filters, page), renderObConsent);
   }];
 }
 
 export function readObConsentEndpoint(deps: AdminApiDependencies): Middleware[] {
-  return [translateObRefusals, async function handleReadObConsent(ctx) {
+  return [async function handleReadObConsent(ctx) {
     ctx.body = renderObConsentView(await viewConsent(deps.catalogue.db, ctx.params['consentId']!));
   }];
 }
 
 export function revokeObConsentEndpoint(deps: AdminApiDependencies): Middleware[] {
-  return [translateObRefusals, async function handleRevokeObConsent(ctx) {
+  return [async function handleRevokeObConsent(ctx) {
     ctx.body = renderObConsentView(await revokeConsentForBank(deps.catalogue, deps.revokeGrant, ctx.params['consentId']!, ctx.state.adminCaller!.actor));
   }];
 }

@@ -70,7 +70,7 @@ export function clientCertificateSightings(options: ClientCertificateSightingOpt
       stats.written += 1;
     } catch (error) {
       stats.failures += 1;
-      remembered.deleteWhere((_, rememberedKey) => rememberedKey === key);
+      remembered.delete(key);
       logger.error({ err: error, clientId, thumbprint }, 'client_certificate.record_failed');
     }
   }

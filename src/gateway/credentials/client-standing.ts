@@ -25,7 +25,7 @@ export interface ClientStanding {
  */
 export function clientStanding(db: Knex, events: EventBus, clock: Clock, options: { ttlMs: number }): ClientStanding {
   const cache = new ExpiringCache<string, boolean>({ maxEntries: 100_000, now: () => clock.now().getTime() });
-  const forget = ({ payload }: { payload: { clientId: string } }) => cache.deleteWhere((_, clientId) => clientId === payload.clientId);
+  const forget = ({ payload }: { payload: { clientId: string } }) => cache.delete(payload.clientId);
   const stops = [
     events.on('client.status_changed', forget),
     events.on('client.deleted', forget),

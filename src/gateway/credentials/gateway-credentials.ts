@@ -73,9 +73,9 @@ export function gatewayCredentials(options: GatewayCredentialsOptions): Credenti
       clients.deleteWhere((application) => application?.id === payload.applicationId);
     }),
     options.events.on('application.created', ({ payload }) => {
-      if (payload.clientId) clients.deleteWhere((_, clientId) => clientId === payload.clientId);
+      if (payload.clientId) clients.delete(payload.clientId);
     }),
-    options.events.on('subscription.status_changed', ({ payload }) => plans.deleteWhere((_, applicationId) => applicationId === payload.applicationId)),
+    options.events.on('subscription.status_changed', ({ payload }) => plans.delete(payload.applicationId)),
     options.events.on('plan.changed', () => plans.clear()),
     options.events.on('events.resynced', () => {
       keys.clear();

@@ -23,7 +23,7 @@ export function consentLookup(db: Knex, events: EventBus, clock: Clock, options:
   const consents = new ExpiringCache<string, Consent | null>({ maxEntries: 100_000, now });
   const grants = new ExpiringCache<string, string | null>({ maxEntries: 100_000, now });
   const stops = [
-    events.on('consent.status_changed', ({ payload }) => consents.deleteWhere((_, id) => id === payload.consentId)),
+    events.on('consent.status_changed', ({ payload }) => consents.delete(payload.consentId)),
     events.on('events.resynced', () => {
       consents.clear();
       grants.clear();
