@@ -91,6 +91,8 @@ export interface Config {
   secrets: Partial<Secrets>;
   /** Timeouts (seconds) and the connection cap of each listener; see `defaults.listeners`. */
   listeners: ListenerLimits;
+  /** How a process drains on SIGTERM, seconds; see `defaults.shutdown`. */
+  shutdown: { delay: number; timeout: number };
   ttl: typeof defaults.ttl;
   sweepInterval: number;
   sweepBatchSize: number;
@@ -200,6 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       adminToken: env.ADMIN_TOKEN,
     },
     listeners: { ...defaults.listeners, keepAliveTimeout: env.KEEP_ALIVE_TIMEOUT, maxConnections: env.MAX_CONNECTIONS },
+    shutdown: { delay: env.SHUTDOWN_DELAY, timeout: env.SHUTDOWN_TIMEOUT },
     ttl: defaults.ttl,
     sweepInterval: defaults.sweepInterval,
     sweepBatchSize: defaults.sweepBatchSize,

@@ -324,6 +324,31 @@ export const defaults = {
    */
   maxJsonDepth: 32,
 
+  /**
+   * How a process stops on SIGTERM or SIGINT (a rolling deployment, a scale-in): readiness
+   * (`/readyz`) answers 503 at once; after `delay` the listeners stop accepting connections, idle
+   * keep-alive connections are closed and every answer still in flight carries `Connection:
+   * close`; then it waits for those answers up to `timeout`, cuts what is left, flushes the
+   * analytics and the audit log, and exits.
+   */
+  shutdown: {
+    /**
+     * Seconds between readiness turning false and the listeners closing, so that the load
+     * balancer stops sending new requests first. Default 0 (one process on a laptop). Behind a
+     * balancer that polls readiness, set it above the balancer's poll interval times its failure
+     * threshold (Kubernetes: periodSeconds × failureThreshold, plus the time endpoints take to
+     * update: 10 s is usual). `SHUTDOWN_DELAY` overrides it.
+     */
+    delay: 0,
+    /**
+     * Seconds the requests in flight are given to finish once the listeners close; what is left
+     * is cut. Default 25: under Kubernetes's 30-second termination grace, with room for the
+     * flushes. Keep `delay` + `timeout` + a few seconds under the orchestrator's grace period.
+     * `SHUTDOWN_TIMEOUT` overrides it.
+     */
+    timeout: 25,
+  },
+
   /** How often the expired-row sweeper runs, seconds. Default 60. */
   sweepInterval: 60,
 

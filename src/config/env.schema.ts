@@ -26,6 +26,13 @@ const positiveInteger = (max: number) => z
   .transform(Number)
   .pipe(z.number().int().min(1).max(max));
 
+// Seconds that may be none at all.
+const wholeSeconds = (max: number) => z
+  .string()
+  .regex(/^\d+$/, 'must be a decimal whole number')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(max));
+
 const httpsUrl = z
   .url({ protocol: /^https$/ })
   // URL.parse, not new URL: zod still runs refinements after `z.url` has failed.
@@ -135,6 +142,8 @@ export const envSchema = z.object({
   BANK_INTEGRATION: z.string().min(1).optional(),
   KEEP_ALIVE_TIMEOUT: positiveInteger(3600).default(defaults.listeners.keepAliveTimeout),
   MAX_CONNECTIONS: positiveInteger(1_000_000).default(defaults.listeners.maxConnections),
+  SHUTDOWN_DELAY: wholeSeconds(300).default(defaults.shutdown.delay),
+  SHUTDOWN_TIMEOUT: positiveInteger(3_600).default(defaults.shutdown.timeout),
   CONSOLE_OIDC_ISSUER: oidcIssuer.optional(),
   CONSOLE_OIDC_CLIENT_ID: z.string().min(1).optional(),
   CONSOLE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),

@@ -21,6 +21,8 @@ export interface ListenerAppOptions {
   clientCertHeader: string | undefined;
   /** For `/readyz`. */
   db: Knex;
+  /** For `/readyz`: whether the process is stopping. */
+  isDraining: () => boolean;
   /** Serves pages to people: the stylesheet is served too. */
   pages: boolean;
   /** The error format of a path, for requests refused before any route sees them. */
@@ -55,7 +57,7 @@ export function listenerApp(options: ListenerAppOptions): Koa {
   app.use(pinPublicOrigin(options.publicUrl));
   if (options.inspectInput) app.use(rejectMalformedInput(options.errorFamily, options.logger));
   if (options.pages) app.use(serveStaticAssets);
-  app.use(healthRoutes(options.db).routes());
+  app.use(healthRoutes(options.db, options.isDraining).routes());
   for (const routes of options.routes) app.use(routes);
   return app;
 }

@@ -15,6 +15,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createListener } from './create-listener.ts';
 import { listenerApp } from './listener-app.ts';
+import { listenerDrain } from './listener-drain.ts';
 import { listenerTable } from './listener-table.ts';
 import { ROLES } from './roles.ts';
 import type { RoleRoutes } from './roles/role.ts';
@@ -60,6 +61,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     : undefined;
 
   const listeners = listenerTable(config, context.pki, context.bank.sandboxRoutes?.prefix);
+  const drain = listenerDrain();
 
   // oidc-provider fixes its keystore when it is built, so a key rotation builds the provider and
   // every role's routes afresh and swaps the listeners' handlers; requests in flight finish where they began.
@@ -69,7 +71,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     const apps = new Map(listeners.map((listener) => [listener.name, {
       used: routes.some((role) => role[listener.name]),
       handle: listenerApp({
-        publicUrl: listener.publicUrl, pages: listener.pages, db: context.db, trustedProxies: context.trustedProxies, clientCertHeader: config.proxy.clientCertHeader, logger,
+        publicUrl: listener.publicUrl, pages: listener.pages, db: context.db, isDraining: () => drain.draining, trustedProxies: context.trustedProxies, clientCertHeader: config.proxy.clientCertHeader, logger,
         errorFamily: listener.familyOf, inspectInput: listener.inspectInput, routes: routes.flatMap((role) => role[listener.name] ?? []),
       }).callback(),
     }]));
@@ -88,7 +90,7 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   try {
     for (const listener of listeners) {
       if (!handlers.apps.get(listener.name)?.used) continue;
-      const server = createListener(listener.tls, (req, res) => handlers.apps.get(listener.name)!.handle(req, res), { limits: config.listeners, familyOf: listener.familyOf, logger });
+      const server = createListener(listener.tls, drain.track((req, res) => handlers.apps.get(listener.name)!.handle(req, res)), { limits: config.listeners, familyOf: listener.familyOf, logger });
       // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
       // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
       if (listener.name === 'partner') server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
@@ -128,9 +130,11 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
     bankSummary: context.bank.summary ?? [],
     ...(devOperator ? { devOperator } : {}),
     async close() {
+      // Answers in flight finish first: what they record reaches the analytics and the audit log before their flushes.
+      const { cut } = await drain.drain(servers, config.shutdown);
+      if (cut) logger.warn({ cut, timeout: config.shutdown.timeout }, 'shutdown.requests_cut');
       await stopKeyWatch();
       await stopSweeper();
-      await closeServers();
       await context.close();
     },
   };

@@ -84,6 +84,7 @@ describe('loadConfig defaults', () => {
       directoryJwks: undefined,
       secrets: { keyEncryptionKey: undefined, cookieKeys: undefined, dpopNonceSecret: undefined, adminToken: undefined },
       listeners: { headersTimeout: 10, requestTimeout: 30, keepAliveTimeout: 5, tlsHandshakeTimeout: 10, timeoutCheckInterval: 1, maxConnections: 10_000 },
+      shutdown: { delay: 0, timeout: 25 },
       ttl: defaults.ttl,
       sweepInterval: 60,
       sweepBatchSize: 500,
@@ -144,6 +145,8 @@ describe('loadConfig reads every variable', () => {
       OB_TRUST_ANCHOR: 'directory.bank.example',
       KEEP_ALIVE_TIMEOUT: '65',
       MAX_CONNECTIONS: '20000',
+      SHUTDOWN_DELAY: '10',
+      SHUTDOWN_TIMEOUT: '15',
       GATEWAY_PORT: '9445',
       ADMIN_PORT: '9446',
       ADMIN_HOST: '10.0.0.5',
@@ -204,6 +207,7 @@ describe('loadConfig reads every variable', () => {
     assert.deepEqual(config.roles, ['gateway'], 'a role named twice runs once');
     assert.equal(config.bankIntegration, resolve('integrations/bank.ts'));
     assert.deepEqual(config.listeners, { ...defaults.listeners, keepAliveTimeout: 65, maxConnections: 20_000 });
+    assert.deepEqual(config.shutdown, { delay: 10, timeout: 15 });
     assert.deepEqual(config.consoleSso, {
       issuer: 'https://login.bank.example/tenant', clientId: 'portcullis-console', clientAuth: { keyFile: '/etc/portcullis/console-client.key' }, name: 'Bank Login', scope: 'openid email profile groups',
       roles: { claim: 'groups', map: [{ value: 'api-viewers', role: 'viewer' }, { value: 'api=ops', role: 'operator' }] },
@@ -376,6 +380,13 @@ describe('loadConfig fails fast on bad values, naming the variable', () => {
     assert.throws(() => loadConfig({ MAX_CONNECTIONS: '0' }), configError('MAX_CONNECTIONS: Too small: expected number to be >=1'));
     assert.deepEqual(acceptedValues('KEEP_ALIVE_TIMEOUT', ['-1', '2.5', '1e3', 'five', '', '3601']), []);
     assert.deepEqual(acceptedValues('MAX_CONNECTIONS', ['-1', '10.5', '0x10', 'many', '', '1000001']), []);
+  });
+
+  test('SHUTDOWN_DELAY may be 0, SHUTDOWN_TIMEOUT may not; both whole seconds in decimal', () => {
+    assert.equal(loadConfig({ SHUTDOWN_DELAY: '0' }).shutdown.delay, 0);
+    assert.throws(() => loadConfig({ SHUTDOWN_TIMEOUT: '0' }), configError('SHUTDOWN_TIMEOUT: Too small: expected number to be >=1'));
+    assert.deepEqual(acceptedValues('SHUTDOWN_DELAY', ['-1', '2.5', '1e1', 'ten', '', '301']), []);
+    assert.deepEqual(acceptedValues('SHUTDOWN_TIMEOUT', ['-1', '2.5', '1e1', 'ten', '', '3601']), []);
   });
 
   test('NODE_ENV and LOG_LEVEL are closed lists', () => {

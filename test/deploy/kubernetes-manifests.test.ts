@@ -116,6 +116,18 @@ describe('Kubernetes manifests', () => {
     }
   });
 
+  it('give each instance time to drain: out of the endpoints before its listeners close, and killed only after its requests and flushes', () => {
+    const secrets = Object.fromEntries(SECRET_VARIABLES.map((name) => [name, SAMPLE_SECRETS.get(name)!]));
+    for (const { deployment } of portcullisContainers) {
+      const name = deployment.metadata!.name!;
+      const drain = assertStartableEnvironment(name, { ...config, ...secrets, ROLES: rolesOf(deployment) }).shutdown;
+      // Endpoints drop a terminating pod at once, but proxies and the edge learn it a few seconds later.
+      assert.ok(drain.delay >= 5, `${name}: SHUTDOWN_DELAY ${drain.delay} s covers the endpoints' propagation`);
+      const grace = deployment.spec!.template.spec!.terminationGracePeriodSeconds!;
+      assert.ok(grace >= drain.delay + drain.timeout + 5, `${name}: ${grace} s of grace for ${drain.delay} s + ${drain.timeout} s + the flushes`);
+    }
+  });
+
   it('run every container as non-root, read-only, without privileges, within requested resources', () => {
     for (const deployment of deployments) {
       const pod = deployment.spec!.template.spec!;

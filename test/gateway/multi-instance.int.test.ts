@@ -15,17 +15,20 @@ import { dpopPartner } from '../helpers/dpop-partner.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { obPartner } from '../helpers/ob-partner.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
+import { startPortcullisProcess, type PortcullisProcess } from '../helpers/portcullis-process.ts';
 import { clientAssertion, postForm } from '../helpers/raw-oauth.ts';
 import { storeKind } from '../helpers/store.ts';
 import { tlsFetch } from '../helpers/tls-fetch.ts';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.ts';
 
 /*
- * Issue 11's cross-instance guarantees, with two real instances on one PostgreSQL database (and one
- * Redis), as two processes behind a load balancer run: they share the issuer, the partner URL and
- * the PKI, and each runs its own LISTEN/NOTIFY bridge. A revoked key, a suspended application, a
- * revoked consent and a revoked grant (for an `oauth2` API of our issuer) are refused by the other
- * instance within a second; a DPoP proof one took is a replay to the other; a rate limit holds
+ * The cross-instance guarantees (issues 11 and 15), with two real instances on one PostgreSQL
+ * database and one Redis, as a deployment behind a load balancer runs them: A in the test's process
+ * (where the test registers partners), B in its own (`node src/main.ts`, as deployed). They share
+ * the issuer, the partner URL and the PKI, and each runs its own LISTEN/NOTIFY bridge. A partner's
+ * flow hops from one to the other. A revoked key, a suspended application, a revoked consent and a
+ * revoked grant (for an `oauth2` API of our issuer) are refused by the other instance within a
+ * second; a DPoP proof or a client assertion one took is a replay to the other; a rate limit holds
  * exactly across both; the catalogue changes under load without failing a call; and what the CLI
  * applies or deletes (a gateway file, a client) reaches a running instance within a second.
  */
@@ -35,7 +38,7 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 const AIS_CONSENTS = CONSENT_KINDS['account-access'].path;
 
 let a: TestPortcullis;
-let b: TestPortcullis;
+let b: PortcullisProcess;
 let upstream: UpstreamServer;
 let canary: UpstreamServer;
 let bank: UpstreamServer;
@@ -51,7 +54,7 @@ before(async () => {
     res.end(JSON.stringify({ Data: { Account: [{ AccountId: 'acc-0001-current', Currency: 'GBP', AccountType: 'Personal', AccountSubType: 'CurrentAccount' }] }, Links: { Self: 'x' }, Meta: {} }));
   });
   a = await startTestPortcullis({ REDIS_URL });
-  b = await startTestPortcullis({
+  b = await startPortcullisProcess({
     REDIS_URL, ISSUER: a.config.issuer, MTLS_BASE_URL: a.config.mtlsBaseUrl, GATEWAY_BASE_URL: a.config.gatewayBaseUrl, CERTS_DIR: a.certsDir,
   });
   fetchTls = tlsFetch(a.caPem);
@@ -62,6 +65,9 @@ after(async () => {
   for (const server of [upstream, canary, bank]) await server?.close();
   rmSync(cliDir, { recursive: true, force: true });
 });
+
+/** What the test reaches an instance by, wherever it runs. */
+type Instance = Pick<TestPortcullis | PortcullisProcess, 'urls' | 'secrets'>;
 
 interface Answer {
   status: number;
@@ -75,7 +81,7 @@ async function answer(response: Response): Promise<Answer> {
 }
 
 /** The admin API of `instance`, with its token. */
-async function admin(instance: TestPortcullis, method: string, path: string, body?: unknown): Promise<Answer> {
+async function admin(instance: Instance, method: string, path: string, body?: unknown): Promise<Answer> {
   const response = await fetchTls(`${instance.urls.admin}/admin/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${instance.secrets.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -87,7 +93,7 @@ async function admin(instance: TestPortcullis, method: string, path: string, bod
 }
 
 /** A GET on the public API listener of `instance`. */
-const call = async (instance: TestPortcullis, path: string, key?: string) => answer(await fetchTls(`${instance.urls.public}${path}`, { headers: key ? { 'x-api-key': key } : {} }));
+const call = async (instance: Instance, path: string, key?: string) => answer(await fetchTls(`${instance.urls.public}${path}`, { headers: key ? { 'x-api-key': key } : {} }));
 
 const tag = () => randomBytes(5).toString('hex');
 
@@ -163,7 +169,8 @@ test(`an application suspended on A is refused by B within a second, and reactiv
   await eventually(async () => (await call(a, `${api.basePath}/items/2`, key)).status === 200, { withinMs: 1000, what: 'A admitting the reactivated application' });
 });
 
-test(`a consent the partner revokes on A is refused by B's Open Banking gateway within a second (${storeKind})`, { skip }, async () => {
+/** A published Open Banking accounts API (`fapi`), and a partner's account access consent made on A, awaiting the customer. */
+async function accountsApiWithConsent() {
   const name = `multi-${tag()}`;
   const api = await publishedApi({
     name, basePath: `/open-banking/${name}/aisp`, authKind: 'fapi', upstreams: [{ url: bank.url, weight: 1 }],
@@ -172,7 +179,11 @@ test(`a consent the partner revokes on A is refused by B's Open Banking gateway 
   const partner = await obPartner(a);
   const created = await partner.call('POST', AIS_CONSENTS, { body: accountAccessBody(), token: await partner.token('accounts') });
   assert.equal(created.status, 201, created.text);
-  const consentId = created.json.Data.ConsentId as string;
+  return { api, partner, consentId: created.json.Data.ConsentId as string };
+}
+
+test(`a consent the partner revokes on A is refused by B's Open Banking gateway within a second (${storeKind})`, { skip }, async () => {
+  const { api, partner, consentId } = await accountsApiWithConsent();
   const { access_token: token } = await partner.authorise(consentId, 'accounts');
 
   const onB = tlsFetch(a.caPem, a.sampleClient);
@@ -188,6 +199,43 @@ test(`a consent the partner revokes on A is refused by B's Open Banking gateway 
   assert.equal(refused.body.Errors[0].ErrorCode, 'UK.OBIE.Header.Invalid');
 });
 
+/**
+ * `fetchImpl`, with A's origins swapped for B's: what a load balancer does when it sends the
+ * request to B. The URLs the client holds stay the shared issuer's.
+ */
+function toB(fetchImpl: typeof fetch): typeof fetch {
+  const origins = new Map([[a.urls.browser, b.urls.browser], [a.urls.partner, b.urls.partner], [a.urls.public!, b.urls.public]]);
+  return ((input: string | URL, init?: RequestInit) => {
+    const url = new URL(String(input));
+    const target = origins.get(url.origin);
+    assert.ok(target, `no B for ${url.origin}`);
+    return fetchImpl(new URL(`${url.pathname}${url.search}`, target), init);
+  }) as typeof fetch;
+}
+
+test(`a partner's flow hops between instances: consent on A, pushed to A, authorised by the customer on B, code exchanged on B, accounts read on B, refreshed on A (${storeKind})`, { skip }, async () => {
+  const { api, partner, consentId } = await accountsApiWithConsent();
+
+  // The same client, discovered through B: its token endpoint (mutual TLS) is B's.
+  const onB = toB(tlsFetch(a.caPem, a.sampleClient));
+  const configOnB = await oc.discovery(new URL(a.config.issuer), partner.clientId, { use_mtls_endpoint_aliases: true }, oc.PrivateKeyJwt({ key: partner.keys.privateKey, kid: partner.keys.kid }), { [oc.customFetch]: onB as never });
+  assert.equal(configOnB.serverMetadata().issuer, a.config.issuer, 'B names the shared issuer');
+  const tokens = await partner.authorise(consentId, 'accounts', { elsewhere: { customerFetch: toB(tlsFetch(a.caPem)), config: configOnB } });
+  assert.ok(tokens.access_token && tokens.refresh_token);
+
+  const accounts = async (fetchImpl: typeof fetch, token: string) => answer(await fetchImpl(`${a.urls.partner}${api.input.basePath}/accounts`, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } }));
+  await eventually(async () => (await accounts(onB, tokens.access_token)).status === 200, { withinMs: 1000, what: 'B serving the consent it authorised' });
+  assert.deepEqual((await accounts(onB, tokens.access_token)).body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc-0001-current']);
+
+  // The refresh token B issued is redeemed at A; the new access token works on both.
+  const refreshed = await oc.refreshTokenGrant(partner.config, tokens.refresh_token!);
+  assert.notEqual(refreshed.access_token, tokens.access_token);
+  assert.equal((await accounts(tlsFetch(a.caPem, a.sampleClient), refreshed.access_token)).status, 200, 'A serves it');
+  assert.equal((await accounts(onB, refreshed.access_token)).status, 200, 'B serves it');
+  const consent = await partner.call('GET', `${AIS_CONSENTS}/${consentId}`, { token: await partner.token('accounts') });
+  assert.equal(consent.json.Data.Status, 'Authorised');
+});
+
 /** A published `oauth2` API of our issuer for the Open Banking resource's tokens, and a DPoP partner with a token for it Alice authorised. */
 async function oursWithToken() {
   const name = `multi-${tag()}`;
@@ -200,7 +248,7 @@ async function oursWithToken() {
   const { tokens } = await partner.authorisedAccountAccess();
   // Both instances answer at the one public URL the load balancer gives them, which the proofs name.
   const url = `${a.config.gatewayBaseUrl}${api.input.basePath}/statements`;
-  const statements = async (instance: TestPortcullis, proof?: string) => answer(await fetchTls(`${instance.urls.public}${api.input.basePath}/statements`, {
+  const statements = async (instance: Instance, proof?: string) => answer(await fetchTls(`${instance.urls.public}${api.input.basePath}/statements`, {
     headers: { authorization: `DPoP ${tokens.access_token}`, dpop: proof ?? await partner.proof('GET', url, tokens.access_token) },
   }));
   return { partner, tokens, url, statements };
@@ -231,6 +279,19 @@ test(`a DPoP proof A took is refused by B as replayed, and the other way round (
     assertProblem(refused, 401, 'unauthenticated', replayed);
     assert.equal(refused.headers.get('www-authenticate'), `DPoP error="invalid_dpop_proof", error_description="${replayed}", algs="PS256 ES256 EdDSA"`);
   }
+});
+
+test(`one client assertion sent to A and B at once, ten times over, buys exactly one token (${storeKind})`, { skip }, async () => {
+  const partner = await obPartner(a);
+  const fetchMtls = tlsFetch(a.caPem, a.sampleClient);
+  const tokenPath = new URL(partner.config.serverMetadata().mtls_endpoint_aliases!.token_endpoint!).pathname;
+  const form = {
+    grant_type: 'client_credentials', scope: 'accounts', client_id: partner.clientId,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await clientAssertion(partner.keys, partner.clientId, a.config.issuer),
+  };
+  const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => postForm(fetchMtls, new URL(tokenPath, (index % 2 ? b : a).urls.partner).href, form)));
+  assert.deepEqual(answers.map((one) => one.status).sort(), [200, ...Array(9).fill(401)]);
+  for (const refused of answers.filter((one) => one.status === 401)) assert.equal(refused.body['error'], 'invalid_client');
 });
 
 test(`a client the CLI deletes gets no more tokens from B, which held its registration, within a second (${storeKind})`, { skip }, async () => {

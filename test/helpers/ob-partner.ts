@@ -64,17 +64,24 @@ export async function obPartner(portcullis: TestPortcullis, options: { roles?: s
     /**
      * The customer's authorisation of `consentId` (Alice's, approving what the page offers unless
      * `choices` says otherwise) through the real login and consent pages: a signed request object
-     * naming the consent, pushed (PAR), with PKCE; the code exchanged for the tokens.
+     * naming the consent, pushed (PAR), with PKCE; the code exchanged for the tokens. With
+     * `elsewhere`, the customer's browser and the code exchange reach another instance behind the
+     * same issuer (its fetch and the partner's configuration for it) than the push did.
      */
-    async authorise(consentId: string, scope: string, options: { customer?: { username: string; password: string }; choices?: Record<string, string> } = {}) {
+    async authorise(consentId: string, scope: string, options: {
+      customer?: { username: string; password: string };
+      choices?: Record<string, string>;
+      elsewhere?: { customerFetch: typeof fetch; config: oc.Configuration };
+    } = {}) {
       const verifier = oc.randomPKCECodeVerifier();
       const signed = await oc.buildAuthorizationUrlWithJAR(config, {
         redirect_uri: REDIRECT_URI, code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', scope: `openid ${scope}`,
         claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
       }, { key: keys.privateKey, kid: keys.kid });
       const url = await oc.buildAuthorizationUrlWithPAR(config, signed.searchParams);
-      const callback = await new CustomerBrowser(tlsFetch(portcullis.caPem), [portcullis.urls.browser]).authorize(url, { ...(options.customer ?? ALICE), ...(options.choices ? { choices: options.choices } : {}) });
-      return oc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
+      const customerFetch = options.elsewhere?.customerFetch ?? tlsFetch(portcullis.caPem);
+      const callback = await new CustomerBrowser(customerFetch, [portcullis.urls.browser]).authorize(url, { ...(options.customer ?? ALICE), ...(options.choices ? { choices: options.choices } : {}) });
+      return oc.authorizationCodeGrant(options.elsewhere?.config ?? config, callback, { pkceCodeVerifier: verifier, idTokenExpected: true });
     },
     /** Signs `body` as this partner would for `x-jws-signature`. */
     sign(body: string): Promise<string> {

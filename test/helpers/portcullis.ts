@@ -73,6 +73,8 @@ export async function testEnvironment(workDir: string): Promise<Record<string, s
     PORTAL_SIGN_UPS_PER_HOUR: '100000',
     // Pages that show analytics (usage, the console's figures) see a test's calls within a second.
     ANALYTICS_FLUSH_INTERVAL: '1',
+    // A test that ends with a request still hanging (a stalled client, a silent upstream) waits this long at close, not 25 s.
+    SHUTDOWN_TIMEOUT: '2',
   };
 }
 
