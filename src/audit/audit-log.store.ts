@@ -82,6 +82,12 @@ export async function appendAuditRecords(trx: Knex.Transaction, records: readonl
   await trx('audit_head').update({ seq: last.seq, hash: last.hash });
 }
 
+/** The hashes of the entries at these `seqs`, by seq; a seq with no entry is absent. */
+export async function findAuditHashes(db: Knex, seqs: readonly number[]): Promise<Map<number, string>> {
+  const rows: Array<{ seq: string | number; hash: string }> = await db('audit_log').select('seq', 'hash').whereIn('seq', [...seqs]);
+  return new Map(rows.map((row) => [Number(row.seq), row.hash]));
+}
+
 /** Up to `limit` entries after `afterSeq`, in sequence order: one page of a walk along the chain. */
 export async function listAuditRecordsAfter(db: Knex, afterSeq: number, limit: number): Promise<AuditRecord[]> {
   const rows: AuditRow[] = await db('audit_log').where('seq', '>', afterSeq).orderBy('seq').limit(limit);

@@ -4,14 +4,16 @@ import type { Logger } from '../observability/logger.ts';
 import type { Clock } from '../shared/clock.ts';
 import { toAuditFields, type AuditEntry, type AuditFields, type AuditRecord } from './audit-entry.ts';
 import { canonicalAuditFields, chainAuditEntry } from './audit-hash.ts';
-import { appendAuditRecords, lockAuditChain, readAuditHead } from './audit-log.store.ts';
+import { appendAuditRecords, findAuditHashes, lockAuditChain, readAuditHead } from './audit-log.store.ts';
 import { AuditUnavailable } from './audit-unavailable.ts';
 
 /*
  * The audit log's writer: entries are queued in process and appended in batches, one transaction
  * each, off the request path (STYLE.md, the hot path). Nothing is dropped silently:
  * - a failed write keeps every queued entry, logs `audit.write_failed`, counts it, and is retried
- *   after `flushIntervalMs`;
+ *   after `flushIntervalMs`. A write may fail after its commit reached the database (the reply
+ *   was lost with the connection): the retry finds the batch in the chain and does not append it
+ *   a second time;
  * - a queue past `queueLimit` still keeps what it is given (shedding audit entries is not ours to
  *   decide), logs `audit.backlog` once and counts each entry over the limit: the signal to fail
  *   audited calls closed, or to page someone;
@@ -80,19 +82,38 @@ function checkOptions({ batchSize, flushIntervalMs, queueLimit }: AuditLogOption
   if (!(Number.isInteger(queueLimit) && queueLimit >= batchSize)) throw new RangeError('queueLimit must be a whole number, at least batchSize');
 }
 
-/** Appends `batch` after the chain's head, whoever wrote it, in one transaction. */
-async function appendBatch(db: Knex, batch: readonly Queued[]): Promise<void> {
+/** A batch whose write failed without saying whether it committed: its entries, and the last link it made. */
+interface UnsettledWrite {
+  ids: readonly number[];
+  last: { seq: number; hash: string };
+}
+
+/**
+ * Appends `batch` after the chain's head, whoever wrote it, in one transaction, but for the entries
+ * an unsettled write committed already. Under the chain's lock every earlier write has ended,
+ * committed or not, so finding its last link in the chain tells which. `attempting` learns of this
+ * write before it commits.
+ */
+async function appendBatch(db: Knex, batch: readonly Queued[], unsettled: readonly UnsettledWrite[], attempting: (write: UnsettledWrite) => void): Promise<void> {
   await db.transaction(async (trx) => {
     await lockAuditChain(trx);
+    const committed = new Set<number>();
+    if (unsettled.length > 0) {
+      const chained = await findAuditHashes(trx, unsettled.map((write) => write.last.seq));
+      for (const write of unsettled) if (chained.get(write.last.seq) === write.last.hash) for (const id of write.ids) committed.add(id);
+    }
     const head = await readAuditHead(trx);
     if (!head) throw new Error('audit_head is missing: the chain has no head to extend');
     let { seq, hash: prevHash } = head;
-    const records = batch.map(({ fields, canonical }): AuditRecord => {
+    const pending = batch.filter((item) => !committed.has(item.id));
+    if (pending.length === 0) return;
+    const records = pending.map(({ fields, canonical }): AuditRecord => {
       seq += 1;
       const record = { ...fields, seq, prevHash, hash: chainAuditEntry(prevHash, seq, canonical) };
       prevHash = record.hash;
       return record;
     });
+    attempting({ ids: pending.map((item) => item.id), last: { seq, hash: prevHash } });
     await appendAuditRecords(trx, records);
   });
 }
@@ -109,6 +130,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   checkOptions(options);
   const { db, clock, logger, batchSize, flushIntervalMs, queueLimit } = options;
   let queue: Queued[] = [];
+  // Writes that failed since the last one that succeeded: any of them may have committed.
+  let unsettled: UnsettledWrite[] = [];
   const counts = { written: 0, writeFailures: 0, overLimit: 0, unwritten: 0 };
   let lastId = 0;
   let lastFailure: unknown;
@@ -139,9 +162,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   async function drainQueue(): Promise<boolean> {
     while (queue.length > 0) {
       const batch = queue.slice(0, batchSize);
+      let attempt: UnsettledWrite | undefined;
       try {
-        await appendBatch(db, batch);
+        await appendBatch(db, batch, unsettled, (write) => { attempt = write; });
       } catch (error) {
+        // The same batch failing again on the same head makes the same link: one is enough to look for.
+        if (attempt && !unsettled.some((write) => write.last.hash === attempt!.last.hash)) unsettled.push(attempt);
         counts.writeFailures += 1;
         lastFailure = error;
         failing = true;
@@ -149,7 +175,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         refuseRequired(error);
         return false;
       }
-      // Only this loop takes entries off the front, so the batch is still there.
+      // What the unsettled writes did not commit, they never will: each took the lock this one held.
+      unsettled = [];
+      // Only this loop takes entries off the front, so the batch is still there. Each of its
+      // entries is in the chain now: appended by this write, or by an unsettled one (whose batch
+      // was this one's front: only refused entries left the queue since).
       queue.splice(0, batch.length);
       counts.written += batch.length;
       for (const item of batch) item.required?.resolve();

@@ -80,6 +80,15 @@ export const defaults = {
      */
     upstreamRetries: 1,
 
+    /**
+     * Seconds a payment submission sent to the bank counts as in flight: meanwhile a retry under
+     * the same `x-idempotency-key` is answered 409 with `Retry-After`. Past it with no answer kept
+     * (the instance stopped, or the store went away before the answer was written), the retry is
+     * sent to the bank again under the same key, which the bank core dedups. Default 120: above the
+     * longest a submission can take (connect, headers and body timeouts; a POST is never retried).
+     */
+    paymentSubmissionLease: 120,
+
     /** Seconds the signed caller identity header is valid; it is used at once. Default 60. */
     identityTtl: 60,
 

@@ -229,6 +229,36 @@ test(`entries recorded while writes fail are kept, retried, and written in order
   assert.equal((await verifyAuditChain(db)).problemCount, 0);
 });
 
+test(`a write whose commit reached the store but whose answer was lost is not appended again when retried (${storeKind})`, async () => {
+  // The commit goes through and its answer is lost, once: as when the connection dies right after the COMMIT reached the server.
+  let loseAnswer = true;
+  const lossy = {
+    async transaction(work: (trx: Knex.Transaction) => Promise<unknown>) {
+      const done = await db.transaction(work);
+      if (loseAnswer) {
+        loseAnswer = false;
+        throw new Error('Connection terminated unexpectedly');
+      }
+      return done;
+    },
+  } as unknown as Knex;
+  const captured = capturedLogger();
+  const audit = createAuditLog({ db: lossy, clock, logger: captured.logger, batchSize: 10, flushIntervalMs: 60_000, queueLimit: 100 });
+  const first = [entry(), entry()];
+  for (const each of first) audit.record(each);
+  await assert.rejects(audit.flush(), AuditUnavailable);
+  assert.deepEqual(await storedActions(first.map((each) => each.action)), first.map((each) => each.action), 'committed, though the writer could not tell');
+  assert.equal(audit.stats().queued, 2);
+
+  const later = entry();
+  audit.record(later);
+  await audit.flush();
+  const all = [...first, later].map((each) => each.action);
+  assert.deepEqual(await storedActions(all), all, 'each entry once, in order');
+  assert.deepEqual(audit.stats(), { queued: 0, written: 3, writeFailures: 1, overLimit: 0, unwritten: 0 });
+  assert.equal((await verifyAuditChain(db)).problemCount, 0);
+});
+
 test('through a real outage of PostgreSQL: required entries fail closed while it is away, the queued ones are written when it is back', { skip: process.env.DATABASE_URL ? false : 'needs PostgreSQL (DATABASE_URL): PGlite runs in this process, with no connection to lose' }, async (t) => {
   const proxy = await startDatabaseProxy(store.databaseUrl!);
   const through = openStore({ databaseUrl: proxy.url });

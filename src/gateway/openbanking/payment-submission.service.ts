@@ -2,16 +2,20 @@ import { randomUUID } from 'node:crypto';
 
 import canonicalize from 'canonicalize';
 
+import { defaults } from '../../config/defaults.ts';
 import { announceStatusChange } from '../../consent/consent.service.ts';
 import { changeStatus, findConsentForUpdate, type Consent } from '../../consent/consent.store.ts';
 import type { ServiceContext } from '../../events/service-context.ts';
 import { badRequest, ObError } from '../../openbanking/ob-error.ts';
 import { requestHash } from '../../openbanking/request-hash.ts';
-import { findSubmissionByPayment, findSubmissionForUpdate, insertSubmission, recordSubmissionAnswer, releaseExpiredKey, setSubmissionState, type PaymentSubmissionRow } from './payment-submission.store.ts';
+import { findSubmissionByPayment, findSubmissionForUpdate, insertSubmission, markSubmissionSent, recordSubmissionAnswer, releaseExpiredKey, setSubmissionState, type PaymentSubmissionRow } from './payment-submission.store.ts';
 import type { PaymentSubmissionResource } from './ob-payment-resources.ts';
 
 /** OB Read/Write API: an idempotency key is valid for 24 hours. */
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+// A submission left pending longer than any request can take has no request behind it any more.
+const stillInFlight = (submission: PaymentSubmissionRow, now: Date) => now.getTime() - submission.sent_at.getTime() < defaults.gateway.paymentSubmissionLease * 1000;
 
 /** The parts of a submission body the gateway checks (the bank core checks the rest against its schema). */
 export interface PaymentSubmissionBody {
@@ -67,13 +71,15 @@ export async function beginPaymentSubmission(context: ServiceContext, input: {
     if (earlier) {
       if (earlier.request_hash !== fingerprint) throw badRequest('UK.OBIE.Header.Invalid', 'x-idempotency-key was already used with a different request body', 'x-idempotency-key');
       if (earlier.state === 'answered') return { replay: { status: earlier.response_status!, body: earlier.response_body } };
-      if (earlier.state === 'pending') throw new ObError(409, [{ ErrorCode: 'UK.OBIE.Resource.InvalidConsentStatus', Message: 'This payment is being submitted already; ask again in a moment' }], { headers: { 'Retry-After': '2' } });
-      await setSubmissionState(trx, earlier.id, 'pending');
+      if (earlier.state === 'pending' && stillInFlight(earlier, now)) {
+        throw new ObError(409, [{ ErrorCode: 'UK.OBIE.Resource.InvalidConsentStatus', Message: 'This payment is being submitted already; ask again in a moment' }], { headers: { 'Retry-After': '2' } });
+      }
+      await markSubmissionSent(trx, earlier.id, now);
       return { send: { submissionId: earlier.id, consent: undefined } };
     }
     const consent = checkAgainstConsent(await findConsentForUpdate(trx, input.tokenConsentId), resource, clientId, body, now);
     const submissionId = `pay-${randomUUID()}`;
-    await insertSubmission(trx, { id: submissionId, client_id: clientId, kind: resource.kind, idempotency_key: idempotencyKey, consent_id: consent.id, request_hash: fingerprint, expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) });
+    await insertSubmission(trx, { id: submissionId, client_id: clientId, kind: resource.kind, idempotency_key: idempotencyKey, consent_id: consent.id, request_hash: fingerprint, expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS), sent_at: now });
     const consumed = await changeStatus(trx, consent.id, { status: 'Consumed', actor: 'partner', reason: 'payment submitted' });
     return { send: { submissionId, consent: consumed } };
   });

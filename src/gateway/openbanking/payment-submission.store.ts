@@ -17,6 +17,8 @@ export interface PaymentSubmissionRow {
   payment_id: string | null;
   created_at: Date;
   expires_at: Date;
+  /** When it was last sent to the bank. */
+  sent_at: Date;
 }
 
 /** The live submission under a partner's idempotency key, locked for the rest of the transaction. */
@@ -35,11 +37,16 @@ export async function releaseExpiredKey(trx: Knex.Transaction, key: { clientId: 
     .update({ idempotency_key: trx.raw("idempotency_key || ' (expired ' || id || ')'") });
 }
 
-export async function insertSubmission(trx: Knex.Transaction, row: Pick<PaymentSubmissionRow, 'id' | 'client_id' | 'kind' | 'idempotency_key' | 'consent_id' | 'request_hash' | 'expires_at'>): Promise<void> {
+export async function insertSubmission(trx: Knex.Transaction, row: Pick<PaymentSubmissionRow, 'id' | 'client_id' | 'kind' | 'idempotency_key' | 'consent_id' | 'request_hash' | 'expires_at' | 'sent_at'>): Promise<void> {
   await trx('gateway_payment_submissions').insert({ ...row, state: 'pending' });
 }
 
-export async function setSubmissionState(db: Knex, id: string, state: SubmissionState): Promise<void> {
+/** The submission is being sent to the bank (again), as of `at`. */
+export async function markSubmissionSent(trx: Knex.Transaction, id: string, at: Date): Promise<void> {
+  await trx('gateway_payment_submissions').where({ id }).update({ state: 'pending', sent_at: at });
+}
+
+export async function setSubmissionState(db: Knex, id: string, state: Exclude<SubmissionState, 'pending'>): Promise<void> {
   await db('gateway_payment_submissions').where({ id }).update({ state });
 }
 

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 
 import type { JSONWebKeySet } from 'jose';
 
+import { defaults } from '../../../src/config/defaults.ts';
 import { CONSENT_KINDS } from '../../../src/consent/consent-kinds.ts';
 import { findConsent } from '../../../src/consent/consent.store.ts';
 import { domesticPaymentBody, scheduledPaymentBody, standingOrderBody } from '../../consent/consent-bodies.ts';
@@ -167,6 +168,33 @@ test(`no answer from the bank: the same request, same key, may be sent again and
   const retried = await submit(token, submission(consentId, consentBody), key);
   assert.equal(retried.status, 201, retried.text);
   assert.equal(bank.seen.at(-1)!.headers['x-idempotency-key'], key, 'the bank core sees the same key, to dedup');
+});
+
+test(`a submission left pending (its instance stopped, or the store went away before the answer was kept): 409 while it may be in flight, sent again under the same key after the lease, paying once (${storeKind})`, async () => {
+  const { consentId, token, consentBody } = await authorisedPayment('9.00');
+  const key = randomUUID();
+  failNext = 1;
+  assert.equal((await submit(token, submission(consentId, consentBody), key)).status, 503);
+  // As the stopped instance left it: sent, no answer kept.
+  const leftPending = (secondsAgo: number) => app.db('gateway_payment_submissions').where({ consent_id: consentId })
+    .update({ state: 'pending', sent_at: new Date(Date.now() - secondsAgo * 1000) });
+
+  await leftPending(defaults.gateway.paymentSubmissionLease - 30);
+  const inFlight = await submit(token, submission(consentId, consentBody), key);
+  assert.equal(inFlight.status, 409, inFlight.text);
+  assert.equal(inFlight.headers.get('retry-after'), '2');
+  assert.equal(inFlight.json.Errors[0].ErrorCode, 'UK.OBIE.Resource.InvalidConsentStatus');
+
+  await leftPending(defaults.gateway.paymentSubmissionLease + 1);
+  const before = posted();
+  const retried = await submit(token, submission(consentId, consentBody), key);
+  assert.equal(retried.status, 201, retried.text);
+  assert.equal(posted(), before + 1, 'sent to the bank again');
+  assert.equal(bank.seen.at(-1)!.headers['x-idempotency-key'], key, 'under the same key, which the bank core dedups');
+  const replayed = await submit(token, submission(consentId, consentBody), key);
+  assert.equal(replayed.status, 201);
+  assert.equal(replayed.headers.get('x-idempotent-replay'), 'true');
+  assert.equal(posted(), before + 1, 'and never again');
 });
 
 test(`a client-credentials token cannot make a payment (${storeKind})`, async () => {
