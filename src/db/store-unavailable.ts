@@ -1,9 +1,10 @@
 /*
- * The one place that tells a store outage (the database is down, restarting, unreachable, out of
- * connections, or silent past our timeouts) from every other failure. Each error family's renderer
- * asks it, so that an outage answers 503 with Retry-After everywhere, and nothing else does: a bug
- * stays a 500, a client's mistake keeps its 4xx even when a store error is its cause, and the
- * gateway's word on an upstream (502, 504) keeps its status though a refused socket caused it.
+ * The one place that tells a store outage (the database, or the Redis that holds the replay caches
+ * when `REDIS_URL` is set, is down, restarting, unreachable, out of connections, or silent past our
+ * timeouts) from every other failure. Each error family's renderer asks it, so that an outage
+ * answers 503 with Retry-After everywhere, and nothing else does: a bug stays a 500, a client's
+ * mistake keeps its 4xx even when a store error is its cause, and the gateway's word on an
+ * upstream (502, 504) keeps its status though a refused socket caused it.
  */
 
 /**
@@ -32,6 +33,25 @@ const DRIVER_MESSAGES = new Set([
   'Client has encountered a connection error and is not queryable',
 ]);
 
+/**
+ * What ioredis throws, with no code, from a client made by `connectFailFastRedis`: not connected
+ * (no offline queue), no answer within `commandTimeout`, the connection closed for good or under
+ * a transaction. A command in flight when the connection drops fails as `MaxRetriesPerRequestError`.
+ */
+const REDIS_CLIENT_MESSAGES = new Set([
+  'Stream isn\'t writeable and enableOfflineQueue options is false',
+  'Command timed out',
+  'Connection is closed.',
+  'Command aborted due to connection close',
+]);
+
+/**
+ * Redis's own "not now" answers (the first word of a `ReplyError`): still loading its data after a
+ * restart, busy with a script, or, during a failover, a former primary that is a replica now
+ * (READONLY) or a replica cut off from its primary (MASTERDOWN).
+ */
+const REDIS_UNAVAILABLE_REPLIES = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'READONLY']);
+
 // Causes are followed this deep at most: enough for a driver error wrapped by knex and then by us.
 const MAX_CAUSES = 5;
 
@@ -51,6 +71,7 @@ function isOutageItself(error: Inspectable): boolean {
   const { code } = error;
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || (code.length === 5 && code.startsWith(CONNECTION_EXCEPTION_CLASS)))) return true;
   if (typeof error.message === 'string' && isDriverMessage(error.message)) return true;
+  if (isRedisOutage(error)) return true;
   // Node reports a refused connection to each address of a name (IPv4 and IPv6) together.
   return Array.isArray(error.errors) && error.errors.some((inner) => typeof inner === 'object' && inner !== null && isOutageItself(inner as Inspectable));
 }
@@ -59,6 +80,13 @@ function isOutageItself(error: Inspectable): boolean {
 function isDriverMessage(message: string): boolean {
   const separator = message.lastIndexOf(' - ');
   return DRIVER_MESSAGES.has(message) || (separator >= 0 && DRIVER_MESSAGES.has(message.slice(separator + 3)));
+}
+
+function isRedisOutage({ name, message }: Inspectable): boolean {
+  if (name === 'MaxRetriesPerRequestError') return true;
+  if (typeof message !== 'string') return false;
+  if (name === 'ReplyError') return REDIS_UNAVAILABLE_REPLIES.has(message.split(' ', 1)[0]!);
+  return REDIS_CLIENT_MESSAGES.has(message);
 }
 
 // RFC 9110 §15.6.3, §15.6.5: a 502 or 504 says an upstream failed, so the socket error under it is the upstream's.

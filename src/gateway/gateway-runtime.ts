@@ -19,7 +19,7 @@ import { createAnalytics, type Analytics } from '../analytics/analytics.service.
 import type { ClientCertificateSightings } from '../auth/mtls/client-certificate-sightings.ts';
 import { createGatewayMetrics, type GatewayMetrics } from '../analytics/gateway-metrics.ts';
 import { consentLookup, type ConsentLookup } from './openbanking/consent-lookup.ts';
-import { connectLimitsRedis } from './limits/limits-redis.ts';
+import { connectFailFastRedis } from '../db/fail-fast-redis.ts';
 import { createRateLimits } from './limits/rate-limits.service.ts';
 import type { Credentials, GatewayDeps, Limits, SignIdentity } from './pipeline/gateway-deps.ts';
 import { recordGatewayCall } from './record-gateway-call.ts';
@@ -89,7 +89,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
   const registry = new Registry();
   const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats(), clientCertificateStats: () => inputs.clientCertificates.stats() });
   const analytics = createAnalytics({ db, clock, logger, flushIntervalMs: config.analyticsFlushInterval * 1000, maxPendingRows: settings.analyticsMaxPendingRows, metrics });
-  const redis = config.redisUrl ? connectLimitsRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'gateway.limits_redis_error') }) : undefined;
+  const redis = config.redisUrl ? connectFailFastRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'gateway.limits_redis_error') }) : undefined;
   const limits = createRateLimits({
     ...(redis ? { redis } : {}), keyPrefix: 'portcullis:limits', onRedisFailure: config.rateLimitOnRedisFailure, clock,
     reportRedisFailure: () => metrics.countRedisFailure(),

@@ -22,6 +22,7 @@ import { resolveSecrets } from '../config/dev-secrets.ts';
 import type { ConsentContext } from '../consent/consent-context.ts';
 import type { RevokeGrant } from '../consent/consent.service.ts';
 import { findConsentIdByGrant } from '../consent/consent.store.ts';
+import { connectFailFastRedis, firstConnectionAttempt } from '../db/fail-fast-redis.ts';
 import { openRelaxedCommitStore, openStore } from '../db/knex.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { storeLocationFor } from '../db/store-location.ts';
@@ -55,7 +56,7 @@ export interface ServerContext {
   events: EventBus;
   bank: BankIntegration;
   pki: ListenerPki;
-  /** oidc-provider's storage, over the store (and the relaxed-commit pool for the hot writes). */
+  /** oidc-provider's storage, over the store (and the relaxed-commit pool for the hot writes, or Redis for replay claims when `REDIS_URL` is set). */
   adapter: (model: string) => Adapter;
   /** Consent services' store, bus and clock. */
   consents: ConsentContext;
@@ -123,7 +124,11 @@ export async function buildServerContext(config: Config, logger: Logger, options
     maxRemembered: defaults.clientCertificates.maxRemembered,
     maxPendingWrites: defaults.clientCertificates.maxPendingWrites,
   });
-  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb, events });
+  // Replay claims (client assertions, DPoP proofs here and at the gateway) in Redis when there is
+  // one: every instance sees every claim, and PostgreSQL is spared a write per grant.
+  const replayRedis = config.redisUrl ? connectFailFastRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'replay.redis_error') }) : undefined;
+  if (replayRedis) await firstConnectionAttempt(replayRedis);
+  const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb, events, replayRedis });
   const gateway = config.roles.includes('gateway')
     ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, clients, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit, clientCertificates })
     : undefined;
@@ -164,6 +169,7 @@ export async function buildServerContext(config: Config, logger: Logger, options
     },
     async close() {
       await gateway?.close();
+      replayRedis?.disconnect();
       smtp?.close();
       await bank.close?.();
       grants.close();

@@ -37,8 +37,8 @@ import { expiresAtSql } from './row-expiry.ts';
  */
 export const CLAIM_SECONDS = 360;
 
-// Claims awaiting their upsert (see replay-claims.ts); far above the requests one process has in flight.
-const MAX_PENDING_CLAIMS = 10_000;
+/** Claims awaiting their upsert (see replay-claims.ts); far above the requests one process has in flight. */
+export const MAX_PENDING_CLAIMS = 10_000;
 
 // Exactly one caller gets the id back; an expired row is claimed as if absent.
 const claimId = preparedQuery<{ id: string }>(

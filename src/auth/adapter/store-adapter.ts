@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Adapter, AdapterFactory } from 'oidc-provider';
 
@@ -9,6 +10,10 @@ import { OutageReportingAdapter } from './outage-reporting.adapter.ts';
 import { PayloadTableAdapter } from './payload-table.adapter.ts';
 import { payloadTableFor } from './payload-tables.ts';
 import { ReplayDetectionAdapter } from './replay-detection.adapter.ts';
+import { ReplayDetectionRedisAdapter } from './replay-detection-redis.adapter.ts';
+
+// Where the replay claims live in Redis: `portcullis:replay:<id>`.
+const REPLAY_KEY_PREFIX = 'portcullis:replay';
 
 // Far more registrations than an ecosystem's partners have clients; a few KB each.
 const CLIENT_CACHE_ENTRIES = 1000;
@@ -38,14 +43,21 @@ export interface StoreAdapterOptions {
    *   and its commit flushes the issuing write before it.
    */
   relaxedDb?: Knex;
+  /**
+   * The Redis (`REDIS_URL`, made with `connectFailFastRedis`) that holds the replay claims instead
+   * of `oidc_replay`: one claim per client assertion and DPoP proof, shared by every instance and
+   * kept off PostgreSQL. Absent, they go to `relaxedDb`. A Redis that fails is an outage like the
+   * store's (503, `Retry-After`): the check is never skipped.
+   */
+  replayRedis?: Redis;
 }
 
 /**
  * Makes oidc-provider's `adapter` option: a factory the provider calls once per model name
- * (`lib/models/base_model.js`), returning that model's storage in the Portcullis database. Throws a
- * `TypeError` for a model name no table is made for, and a `RangeError` for a bad cache TTL. A
- * store outage surfaces from every method as `TemporarilyUnavailable` (503), which oidc-provider
- * renders as it renders its own errors.
+ * (`lib/models/base_model.js`), returning that model's storage in the Portcullis database (replay
+ * claims in `replayRedis` when given). Throws a `TypeError` for a model name no table is made for,
+ * and a `RangeError` for a bad cache TTL. A store outage (PostgreSQL or Redis) surfaces from every
+ * method as `TemporarilyUnavailable` (503), which oidc-provider renders as it renders its own errors.
  *
  * Every provider built with one factory shares its client cache, so a client changed through one
  * (a key rotation builds a new provider) is forgotten by all of them.
@@ -55,12 +67,12 @@ export interface StoreAdapterOptions {
  * const provider = new Provider(issuer, { adapter: createStoreAdapter(db, { clientCacheTtl: 10, events }), ...configuration });
  * ```
  */
-export function createStoreAdapter(db: Knex, { clientCacheTtl = 0, relaxedDb = db, events }: StoreAdapterOptions = {}): AdapterFactory {
+export function createStoreAdapter(db: Knex, { clientCacheTtl = 0, relaxedDb = db, events, replayRedis }: StoreAdapterOptions = {}): AdapterFactory {
   const clientCache = new ClientCache({ ttlSeconds: clientCacheTtl, maxEntries: CLIENT_CACHE_ENTRIES });
   if (events) forgetChangedClients(clientCache, events);
   const tableAdapterFor = (model: string): Adapter => {
     if (model === 'Client') return new ClientAdapter(db, clientCache);
-    if (model === 'ReplayDetection') return new ReplayDetectionAdapter(relaxedDb);
+    if (model === 'ReplayDetection') return replayRedis ? new ReplayDetectionRedisAdapter(replayRedis, REPLAY_KEY_PREFIX) : new ReplayDetectionAdapter(relaxedDb);
     if (model === 'ClientCredentials') return new PayloadTableAdapter(db, model, payloadTableFor(model), { upsertDb: relaxedDb });
     return new PayloadTableAdapter(db, model, payloadTableFor(model));
   };

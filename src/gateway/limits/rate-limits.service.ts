@@ -34,7 +34,7 @@ import { rateLimitHeaders, type ServiceLimit } from './rate-limit-headers.ts';
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export interface RateLimitsOptions {
-  /** Counters in this Redis (exact across instances); in memory, per instance, when absent. Make it with `connectLimitsRedis`; `close()` closes it. */
+  /** Counters in this Redis (exact across instances); in memory, per instance, when absent. Make it with `connectFailFastRedis`; `close()` closes it. */
   redis?: Redis;
   /** Namespaces every counter's key: `<keyPrefix>:<application>:<plan>:<limit>:<window>`. */
   keyPrefix: string;
@@ -68,7 +68,7 @@ interface Counted {
 function assertFailsFast(redis: Redis): void {
   const { enableOfflineQueue, commandTimeout } = redis.options;
   if (enableOfflineQueue !== false || !(typeof commandTimeout === 'number' && commandTimeout > 0)) {
-    throw new RangeError('the limits need a Redis client that fails fast (enableOfflineQueue false, a commandTimeout): make it with connectLimitsRedis');
+    throw new RangeError('the limits need a Redis client that fails fast (enableOfflineQueue false, a commandTimeout): make it with connectFailFastRedis');
   }
 }
 
@@ -76,7 +76,7 @@ function assertFailsFast(redis: Redis): void {
  * The gateway's rate limits and quotas.
  *
  * @example
- * const redis = connectLimitsRedis(url, { onError: (error) => logger.warn({ err: error }, 'limits redis') });
+ * const redis = connectFailFastRedis(url, { onError: (error) => logger.warn({ err: error }, 'limits redis') });
  * const limits = createRateLimits({ redis, keyPrefix: 'limits', onRedisFailure: 'open', reportRedisFailure: countFailure, clock: systemClock });
  * const outcome = await limits.consume({ applicationId, plan, routeId: route.id, routeLimits: route.policy.limits });
  * if (!outcome.admitted) ... // 429 (rate, quota) or 503 (unavailable), with Retry-After

@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 
 import { Redis } from 'ioredis';
 
-import { connectLimitsRedis } from '../../../src/gateway/limits/limits-redis.ts';
+import { connectFailFastRedis } from '../../../src/db/fail-fast-redis.ts';
 import type { LimitInput, LimitOutcome } from '../../../src/gateway/limits/limits.types.ts';
 import { createRateLimits, type RateLimits, type RateLimitsOptions } from '../../../src/gateway/limits/rate-limits.service.ts';
 import { startDatabaseProxy } from '../../helpers/database-proxy.ts';
@@ -34,8 +34,8 @@ function instance(options: Partial<RateLimitsOptions> & Pick<RateLimitsOptions, 
 // For the tests of exactness: a generous timeout, so that a machine loaded by other tests does
 // not turn a slow answer into a failure. The outage tests use the default.
 const connectionErrors: Error[] = [];
-const patientRedis = () => connectLimitsRedis(redisUrl, { onError: (error) => void connectionErrors.push(error), commandTimeoutMs: 2000 });
-const quietRedis = (url: string) => connectLimitsRedis(url, { onError: () => {} });
+const patientRedis = () => connectFailFastRedis(redisUrl, { onError: (error) => void connectionErrors.push(error), commandTimeoutMs: 2000 });
+const quietRedis = (url: string) => connectFailFastRedis(url, { onError: () => {} });
 
 async function ready(limits: RateLimits, input: LimitInput): Promise<void> {
   // A client just made is still connecting: wait for its first count to go through.
@@ -104,7 +104,7 @@ test('a quota shared by two instances is exact too, and both see the same count'
 test('Redis down, failing open: every call is admitted at once, uncounted, and each failure is reported', async () => {
   const reported: unknown[] = [];
   const refusedConnections: Error[] = [];
-  const redis = connectLimitsRedis(`redis://127.0.0.1:${await freePort()}`, { onError: (error) => void refusedConnections.push(error) });
+  const redis = connectFailFastRedis(`redis://127.0.0.1:${await freePort()}`, { onError: (error) => void refusedConnections.push(error) });
   const limits = instance({ clock: fixedClock('2026-12-04T12:00:00Z'), onRedisFailure: 'open', reportRedisFailure: (error) => void reported.push(error) }, redis);
   const input: LimitInput = { applicationId: 'app-1', plan: { ...noLimits, ratePerSecond: 1, quotaPerDay: 1 }, routeId: 'route-1' };
   for (let call = 0; call < 3; call++) {
