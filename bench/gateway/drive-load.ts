@@ -28,8 +28,12 @@ export interface SliceResult {
 export interface LoadSession {
   /** Closed loop: each connection sends its next call as soon as the last is answered, for `ms`. */
   runSlice(ms: number): Promise<SliceResult>;
-  /** Open loop: calls go out at `perSecond` on a fixed schedule across the connections, for `ms`. */
-  runPaced(ms: number, perSecond: number): Promise<SliceResult>;
+  /**
+   * Open loop: calls go out at `perSecond` on a fixed schedule across the connections, for `ms`.
+   * With `fromTurn`, a late call's latency counts from its turn rather than from when it went out,
+   * so a wait for a free connection behind a slow answer is counted too (no coordinated omission).
+   */
+  runPaced(ms: number, perSecond: number, fromTurn?: boolean): Promise<SliceResult>;
   /** Replaces a header for the calls that follow (a fresh access token). */
   setHeader(name: string, value: string): void;
   close(): Promise<void>;
@@ -58,9 +62,8 @@ export function openLoadSession(target: LoadTarget): LoadSession {
     return { ok: 0, latencies: [], errors: {}, errorSample: undefined, late: 0 };
   }
 
-  /** One call; counted when it completes before `end`. */
-  async function call(client: Client, result: SliceResult, end: number): Promise<void> {
-    const sent = performance.now();
+  /** One call, timed from `sent`; counted when it completes before `end`. */
+  async function call(client: Client, result: SliceResult, end: number, sent = performance.now()): Promise<void> {
     try {
       const answer = await client.request({ method: 'GET', path, headers });
       const body = await answer.body.text();
@@ -89,7 +92,7 @@ export function openLoadSession(target: LoadTarget): LoadSession {
       }));
       return result;
     },
-    async runPaced(ms, perSecond) {
+    async runPaced(ms, perSecond, fromTurn = false) {
       const result = emptyResult();
       const start = performance.now();
       const end = start + ms;
@@ -102,7 +105,8 @@ export function openLoadSession(target: LoadTarget): LoadSession {
           const wait = due - performance.now();
           if (wait > 1) await sleep(wait);
           else if (wait < -1) result.late++;
-          await call(client, result, end);
+          // A call may go out up to 1 ms before its turn: then it is timed from when it went out.
+          await call(client, result, end, fromTurn ? Math.min(due, performance.now()) : undefined);
         }
       }));
       return result;

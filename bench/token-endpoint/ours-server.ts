@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 
 import type { ClientMetadata } from 'oidc-provider';
 
@@ -12,13 +13,16 @@ import { freePort } from '../../test/helpers/free-port.ts';
 
 /*
  * Ours: the real product, started the way `src/main.ts` starts it (a config from `loadConfig`, the
- * store opened and migrated by `startPortcullis`), on PostgreSQL. argv: work folder, database URL,
- * and `count-queries` to tally SQL statements.
+ * store opened and migrated by `startPortcullis`), on PostgreSQL. argv: work folder, database URL;
+ * `--count-queries` to tally SQL statements, `--redis-url URL` to run with `REDIS_URL` (the replay
+ * claims in Redis).
  */
 
-const [workDir, databaseUrl, countQueries] = process.argv.slice(2);
-if (!workDir || !databaseUrl) throw new Error('usage: ours-server.ts <work dir> <database url> [count-queries]');
-
+const { positionals: [workDir, databaseUrl], values: { 'count-queries': countQueries, 'redis-url': redisUrl } } = parseArgs({
+  allowPositionals: true,
+  options: { 'count-queries': { type: 'boolean', default: false }, 'redis-url': { type: 'string' } },
+});
+if (!workDir || !databaseUrl) throw new Error('usage: ours-server.ts <work dir> <database url> [--count-queries] [--redis-url URL]');
 
 const config = loadConfig({
   NODE_ENV: 'development',
@@ -32,11 +36,12 @@ const config = loadConfig({
   KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
   COOKIE_KEYS: randomBytes(32).toString('base64url'),
   DPOP_NONCE_SECRET: randomBytes(32).toString('base64url'),
+  ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
 });
 const portcullis = await startPortcullis(config, createLogger(config.logLevel, false));
 
 let tally: QueryTally | undefined;
-if (countQueries === 'count-queries') {
+if (countQueries) {
   const statements: QueryTally['statements'] = {};
   const started = new Map<string, number>();
   tally = { statements };

@@ -15,7 +15,8 @@ import { errorCount } from './side-totals.ts';
 /*
  * Token endpoint benchmark (`npm run bench`): client credentials grants with private_key_jwt and
  * certificate-bound access tokens over mutual TLS with keep-alive, against ours (the product on
- * PostgreSQL) and stock oidc-provider (in-memory adapter), interleaved. See bench/README.md.
+ * PostgreSQL, its replay cache there or in Redis) and stock oidc-provider (in-memory adapter),
+ * interleaved. See bench/README.md.
  */
 
 async function benchmark(options: BenchOptions): Promise<AlgorithmResult[]> {
@@ -24,7 +25,8 @@ async function benchmark(options: BenchOptions): Promise<AlgorithmResult[]> {
   const cpuProfDir = options.cpuProfDir ? resolve(options.cpuProfDir) : undefined;
   const servers: ServerProcess[] = [];
   try {
-    const ours = await startServerProcess('ours', './ours-server.ts', [workDir, store.databaseUrl, ...(options.countQueries ? ['count-queries'] : [])], cpuProfDir);
+    const oursArgs = [workDir, store.databaseUrl, ...(options.countQueries ? ['--count-queries'] : []), ...(options.replay === 'redis' ? ['--redis-url', options.redisUrl] : [])];
+    const ours = await startServerProcess('ours', './ours-server.ts', oursArgs, cpuProfDir);
     servers.push(ours);
     const certsDir = join(workDir, 'certs');
     // Stock takes ours' issuer string, so that the assertions' audience is the same at both.
@@ -81,7 +83,9 @@ try {
 const database = new URL(options.databaseUrl);
 console.log('# token endpoint: client_credentials, private_key_jwt, tls_client_certificate_bound_access_tokens, mutual TLS, keep-alive');
 console.log(`# ${options.concurrency} connections; per server and algorithm ${options.warmup} s warm-up, then ${options.seconds} s measured in ${options.slice} s slices taken in turns`);
-console.log(`# ours: Portcullis on PostgreSQL ${database.host}${database.pathname}; stock: oidc-provider with its in-memory adapter; each server in its own process`);
+const redis = new URL(options.redisUrl);
+const replayCache = options.replay === 'redis' ? `Redis ${redis.host}${redis.pathname}` : 'PostgreSQL';
+console.log(`# ours: Portcullis on PostgreSQL ${database.host}${database.pathname}, replay cache in ${replayCache}; stock: oidc-provider with its in-memory adapter; each server in its own process`);
 console.log(`# CPU columns: % of one core over the measured slices (this machine has ${availableParallelism() * 100}%)`);
 
 // Ctrl-C reaches the servers too (same process group) and they exit; staying alive until the run

@@ -15,20 +15,30 @@ import { serveParent } from './server-protocol.ts';
  * private_key_jwt, certificate-bound access tokens) and its default in-memory adapter. It shares
  * with ours everything that is not our configuration or our store: the TLS listener options and
  * certificates, the client metadata, the way clients are registered (through the Client adapter,
- * so both look them up per request), the access token lifetime and the issuer string (the
- * assertions' audience). argv: the dev PKI folder ours made, and ours' issuer.
+ * so both look them up per request), the access token lifetime, the issuer string (the
+ * assertions' audience), and the client certificate read once per connection. argv: the dev PKI
+ * folder ours made, and ours' issuer.
  */
 
 const [certsDir, issuer] = process.argv.slice(2);
 if (!certsDir || !issuer) throw new Error('usage: stock-server.ts <certs dir> <issuer>');
 
-// Reads the peer certificate on every call, the plain way. Ours reads it once per connection
-// (src/auth/mtls/client-certificate.ts), which counts here as our configuration. It is not a
-// small difference: getPeerCertificate() and new X509Certificate() take about a quarter of stock's
-// CPU per grant, and with the same cache stock's rate nearly doubled on a 2-core machine.
+// The peer certificate read once per TLS connection and kept with it (weak keys: an entry goes
+// with its socket), as ours does (src/auth/mtls/client-certificate.ts). Written out here rather
+// than imported, so that stock runs none of our code on the request path: any deployer of
+// oidc-provider would write the same few lines, and without them getPeerCertificate() and
+// new X509Certificate() on every request took about a quarter of stock's CPU per grant, which
+// measured our configuration rather than our store. The listener refuses TLS renegotiation, as
+// ours does (src/server/start.ts), so a connection's certificate cannot change under the cache.
+const peerCertificates = new WeakMap<TLSSocket, string | undefined>();
+
 function getCertificate(ctx: KoaContextWithOIDC): string | undefined {
-  const peer = (ctx.socket as TLSSocket).getPeerCertificate();
-  return peer?.raw ? new X509Certificate(peer.raw).toString() : undefined;
+  const socket = ctx.socket as TLSSocket;
+  if (peerCertificates.has(socket)) return peerCertificates.get(socket);
+  const peer = socket.getPeerCertificate();
+  const pem = peer?.raw ? new X509Certificate(peer.raw).toString() : undefined;
+  peerCertificates.set(socket, pem);
+  return pem;
 }
 
 const provider = new Provider(issuer, {
@@ -46,6 +56,7 @@ const provider = new Provider(issuer, {
 const read = (name: string) => readFileSync(`${certsDir}/${name}`, 'utf8');
 const tls = partnerTlsOptions({ certificatePem: read('server.pem'), privateKeyPem: read('server.key') }, [read('dev-ca.pem')]);
 const server = createServer(tls, provider.callback());
+server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);
   server.listen(0, '127.0.0.1', resolve);
