@@ -14,6 +14,37 @@ const RELAXED_POOL_SIZE = 4;
 // Connections of the store's own pool.
 const POOL_SIZE = 10;
 
+/** What of pg's client this module reaches: its query method, and the socket under it. */
+interface PgConnection {
+  query: (...args: unknown[]) => unknown;
+  connection?: { stream?: { destroy(): void } };
+}
+
+// pg's error for a reply that did not come within `query_timeout` (lib/client.js).
+const READ_TIMEOUT = 'Query read timeout';
+
+/**
+ * A statement pg gave up on (`query_timeout`) leaves its connection waiting for the reply; in a
+ * transaction, knex then sends ROLLBACK on that connection, which waits behind it for another
+ * query timeout. Ending the socket at once fails the ROLLBACK at once (the server rolls back as the
+ * connection goes), so a caller in a transaction gets its 503 after one timeout rather than two.
+ */
+function endOnReadTimeout(connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void): void {
+  const query = connection.query.bind(connection);
+  connection.query = (...args: unknown[]) => {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error: Error | null, ...rest: unknown[]) => {
+        if (error?.message === READ_TIMEOUT) connection.connection?.stream?.destroy();
+        callback(error, ...rest);
+      };
+    }
+    return query(...args);
+  };
+  done(null, connection);
+}
+
 /**
  * A knex configuration for PostgreSQL at `url` that fails fast when the database is away and
  * recovers by itself when it is back (`defaults.store` says why each limit is what it is). knex
@@ -33,7 +64,7 @@ function postgresConfig(url: string, poolSize: number): Knex.Config {
     client: 'pg',
     connection: connection as Knex.StaticConnectionConfig,
     acquireConnectionTimeout: acquireTimeout * 1000,
-    pool: { min: 0, max: poolSize, validate: (client: { readyForQuery?: boolean }) => client.readyForQuery === true },
+    pool: { min: 0, max: poolSize, afterCreate: endOnReadTimeout, validate: (client: { readyForQuery?: boolean }) => client.readyForQuery === true },
   };
 }
 

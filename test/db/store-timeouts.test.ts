@@ -85,4 +85,25 @@ describe('store timeouts on PostgreSQL', { skip: databaseUrl ? false : 'needs Po
     assert.deepEqual((await db.raw('select 2 as two')).rows, [{ two: 2 }]);
     assert.ok(performance.now() - started < SLACK_MS, 'a new connection served it, not the silent one');
   });
+
+  it('a transaction whose statement goes silent fails within one query timeout: its ROLLBACK does not wait behind the statement', TEST_TIMEOUT, async () => {
+    const proxy = await startDatabaseProxy(databaseUrl!);
+    const db = openStore({ databaseUrl: proxy.url });
+    after(async () => {
+      await proxy.close();
+      await db.destroy();
+    });
+    await db.raw('select 1');
+    const { error, ms } = await failure(() => db.transaction(async (trx) => {
+      await trx.raw('select 1');
+      await proxy.cut('black-hole');
+      await trx.raw('select 2');
+    }));
+    // knex reports the ROLLBACK's failure, the socket ended under it; an outage either way.
+    assert.match((error as Error).message, /Query read timeout|Connection terminated unexpectedly/);
+    assert.equal(isStoreUnavailable(error), true);
+    assert.ok(ms >= defaults.store.queryTimeout * 1000 - 50 && ms < defaults.store.queryTimeout * 1000 + SLACK_MS, `${Math.round(ms)} ms, not two timeouts`);
+    await proxy.restore({ failover: true });
+    assert.deepEqual((await db.raw('select 3 as three')).rows, [{ three: 3 }], 'the pool serves again');
+  });
 });

@@ -89,7 +89,7 @@ function loadBalancer(call: typeof fetch) {
   };
 }
 
-test('an instance told to stop under load fails no request, finishes what it holds, flushes its records and exits 0', { skip, timeout: 120_000 }, async () => {
+test('an instance told to stop under load fails no request, finishes what it holds, flushes its records and exits 0', { skip, timeout: 120_000 }, async (t) => {
   const call = tlsFetch(readFileSync(join(instances[0]!.config.certsDir, 'dev-ca.pem'), 'utf8'));
   // Both instances route the API before the load starts.
   for (const instance of instances) assert.equal((await call(`${instance.urls.public}${basePath}/work`)).status, 200);
@@ -128,6 +128,7 @@ test('an instance told to stop under load fails no request, finishes what it hol
   const toStopping = outcomes.filter((outcome) => outcome.backend === 0).length;
   assert.ok(toStopping > answeredBefore, 'the stopping instance kept answering after the signal');
   assert.ok(exitMs < 1000 + 10_000, `exited in ${Math.round(exitMs)} ms`);
+  t.diagnostic(`${outcomes.length} calls, ${toStopping} to the stopped instance (${toStopping - answeredBefore} after its signal), exited ${Math.round(exitMs)} ms after it`);
 
   // The other instance flushes on its own stop; then every answered call is recorded, once.
   assert.equal(await instances[1]!.stop('SIGTERM'), 0, instances[1]!.output());
