@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { Ajv2019 } from 'ajv/dist/2019.js';
 
@@ -59,6 +62,22 @@ function instances(file: ComposeFile): Array<[string, ComposeService]> {
   return Object.entries(file.services).filter(([, service]) => service.build !== undefined);
 }
 
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Compose resolves a build context and a bind mount's host path against the file's own folder. */
+function assertPathsExist(composePath: string, services: Record<string, ComposeService & { volumes?: string[] }>): void {
+  const folder = dirname(join(REPO, composePath));
+  for (const [name, service] of Object.entries(services)) {
+    const build = service.build;
+    const context = typeof build === 'string' ? build : (build as { context?: string } | undefined)?.context;
+    if (context) assert.ok(existsSync(join(folder, context, 'Dockerfile')), `${name}: its build context ${context} holds the Dockerfile`);
+    for (const volume of service.volumes ?? []) {
+      const [source] = volume.split(':');
+      if (source!.startsWith('.')) assert.ok(existsSync(join(folder, source!)), `${name}: ${source} exists beside ${composePath}`);
+    }
+  }
+}
+
 function environmentOf(name: string, service: ComposeService): Record<string, string> {
   assert.ok(service.environment && !Array.isArray(service.environment), `${name}: environment is a mapping`);
   return Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, String(value)]));
@@ -74,8 +93,8 @@ describe('the Compose Specification schema', () => {
   });
 });
 
-describe('docker-compose.yml (the quick start: one container)', () => {
-  const { file } = readCompose('docker-compose.yml', new Map());
+describe('deploy/compose/quick-start.yml (one container, no secrets)', () => {
+  const { file } = readCompose('deploy/compose/quick-start.yml', new Map());
 
   it('runs every role in one instance that starts as it is written', () => {
     const [[name, service], ...others] = instances(file);
@@ -84,13 +103,17 @@ describe('docker-compose.yml (the quick start: one container)', () => {
     assert.deepEqual([...config.roles].sort(), ['auth', 'console', 'gateway', 'portal']);
     assert.ok(healthPaths().has(/\/(readyz|healthz)/.exec(service.healthcheck!.test!.join(' '))![0]), 'its healthcheck asks a health path');
   });
+
+  it('builds from the repository and mounts only what exists', () => {
+    assertPathsExist('deploy/compose/quick-start.yml', file.services);
+  });
 });
 
-describe('deploy/compose/production-like.yml', () => {
-  const example = readEnvFile('deploy/compose/.env.example');
+describe('docker-compose.yml (the multi-instance shape, production mode)', () => {
+  const example = readEnvFile('.env.example');
   // The operator's .env: the example, with the secrets it leaves empty filled in.
   const variables = new Map([...example].map(([name, value]) => [name, value || SAMPLE_SECRETS.get(name) || '']));
-  const { file, names } = readCompose('deploy/compose/production-like.yml', variables);
+  const { file, names } = readCompose('docker-compose.yml', variables);
   const services = file.services;
 
   it('documents in .env.example every variable it reads, and commits no secret there', () => {
@@ -98,11 +121,11 @@ describe('deploy/compose/production-like.yml', () => {
     for (const name of [...SECRET_VARIABLES, 'POSTGRES_PASSWORD', 'REDIS_PASSWORD']) {
       if (example.has(name)) assert.equal(example.get(name), '', `${name} is left empty`);
     }
-    assert.ok(!readRepoFile('deploy/compose/production-like.yml').match(/(KEY_ENCRYPTION_KEY|COOKIE_KEYS|DPOP_NONCE_SECRET|ADMIN_TOKEN|PASSWORD): [^$\n]/), 'secrets only from the environment');
+    assert.ok(!readRepoFile('docker-compose.yml').match(/(KEY_ENCRYPTION_KEY|COOKIE_KEYS|DPOP_NONCE_SECRET|ADMIN_TOKEN|PASSWORD): [^$\n]/), 'secrets only from the environment');
   });
 
   it('refuses to start without the secrets', () => {
-    assert.throws(() => interpolate(readRepoFile('deploy/compose/production-like.yml'), example), /is not set/);
+    assert.throws(() => interpolate(readRepoFile('docker-compose.yml'), example), /is not set/);
   });
 
   it('runs one auth, two gateways and one portal with the console, each starting in production as written', () => {
@@ -143,9 +166,10 @@ describe('deploy/compose/production-like.yml', () => {
   });
 
   it('mounts the nginx configuration where it reads it, and publishes only the load balancer and the admin API on loopback', () => {
-    assert.ok(services['edge'].volumes!.includes('../nginx/nginx.conf:/etc/nginx/nginx.conf:ro'));
-    assert.ok(services['edge'].volumes!.includes('../nginx/client-cert.js:/etc/nginx/client-cert.js:ro'));
+    assert.ok(services['edge'].volumes!.includes('./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro'));
+    assert.ok(services['edge'].volumes!.includes('./deploy/nginx/client-cert.js:/etc/nginx/client-cert.js:ro'));
     const published = Object.entries(services).flatMap(([name, service]) => (service.ports ?? []).map((port) => `${name} ${port}`));
     assert.deepEqual(published.sort(), ['edge 443:8443', 'edge 8444:8444', 'edge 8445:8445', 'portal 127.0.0.1:8446:8446']);
+    assertPathsExist('docker-compose.yml', services);
   });
 });

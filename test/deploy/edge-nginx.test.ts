@@ -71,7 +71,7 @@ describe('deploy/nginx/nginx.conf', () => {
 
   it('reaches instances that open those listeners, in Compose and in Kubernetes', () => {
     const upstreams = http.filter(({ name }) => name === 'upstream').map(({ block }) => only(block!, 'server').args[0].split(':'));
-    const [compose] = readYamlDocuments('deploy/compose/production-like.yml') as Array<{ services: Record<string, { environment?: Record<string, string> }> }>;
+    const [compose] = readYamlDocuments('docker-compose.yml') as Array<{ services: Record<string, { environment?: Record<string, string> }> }>;
     const services = readYamlDocuments('deploy/kubernetes/auth.yaml').concat(readYamlDocuments('deploy/kubernetes/gateway.yaml'), readYamlDocuments('deploy/kubernetes/portal.yaml'))
       .filter((object) => (object as { kind: string }).kind === 'Service') as Array<{ metadata: { name: string }; spec: { ports: Array<{ port: number }> } }>;
     for (const [host, port] of upstreams) {
