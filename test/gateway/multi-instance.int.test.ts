@@ -14,7 +14,6 @@ import { accountAccessBody } from '../consent/consent-bodies.ts';
 import { dpopPartner } from '../helpers/dpop-partner.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { obPartner } from '../helpers/ob-partner.ts';
-import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
 import { startPortcullisProcess, type PortcullisProcess } from '../helpers/portcullis-process.ts';
 import { clientAssertion, postForm } from '../helpers/raw-oauth.ts';
 import { storeKind } from '../helpers/store.ts';
@@ -23,21 +22,22 @@ import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-se
 
 /*
  * The cross-instance guarantees (issues 11 and 15), with two real instances on one PostgreSQL
- * database and one Redis, as a deployment behind a load balancer runs them: A in the test's process
- * (where the test registers partners), B in its own (`node src/main.ts`, as deployed). They share
- * the issuer, the partner URL and the PKI, and each runs its own LISTEN/NOTIFY bridge. A partner's
- * flow hops from one to the other. A revoked key, a suspended application, a revoked consent and a
- * revoked grant (for an `oauth2` API of our issuer) are refused by the other instance within a
- * second; a DPoP proof or a client assertion one took is a replay to the other; a rate limit holds
- * exactly across both; the catalogue changes under load without failing a call; and what the CLI
- * applies or deletes (a gateway file, a client) reaches a running instance within a second.
+ * database and one Redis, each its own process (`node src/main.ts`, as deployed), as a deployment
+ * behind a load balancer runs them. They share the issuer, the partner URL and the PKI, and each
+ * runs its own LISTEN/NOTIFY bridge; the test registers partners into the shared store as
+ * `clients register` does. A partner's flow hops from one to the other. A revoked key, a
+ * suspended application, a revoked consent and a revoked grant (for an `oauth2` API of our
+ * issuer) are refused by the other instance within a second; a DPoP proof or a client assertion
+ * one took is a replay to the other; a rate limit holds exactly across both; the catalogue changes
+ * under load without failing a call; and what the CLI applies or deletes (a gateway file, a client)
+ * reaches a running instance within a second.
  */
 
 const skip = storeKind !== 'postgresql' && 'two instances share a store only on PostgreSQL (LISTEN/NOTIFY); embedded PGlite belongs to one process';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const AIS_CONSENTS = CONSENT_KINDS['account-access'].path;
 
-let a: TestPortcullis;
+let a: PortcullisProcess;
 let b: PortcullisProcess;
 let upstream: UpstreamServer;
 let canary: UpstreamServer;
@@ -53,7 +53,7 @@ before(async () => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ Data: { Account: [{ AccountId: 'acc-0001-current', Currency: 'GBP', AccountType: 'Personal', AccountSubType: 'CurrentAccount' }] }, Links: { Self: 'x' }, Meta: {} }));
   });
-  a = await startTestPortcullis({ REDIS_URL });
+  a = await startPortcullisProcess({ REDIS_URL });
   b = await startPortcullisProcess({
     REDIS_URL, ISSUER: a.config.issuer, MTLS_BASE_URL: a.config.mtlsBaseUrl, GATEWAY_BASE_URL: a.config.gatewayBaseUrl, CERTS_DIR: a.certsDir,
   });
@@ -65,9 +65,6 @@ after(async () => {
   for (const server of [upstream, canary, bank]) await server?.close();
   rmSync(cliDir, { recursive: true, force: true });
 });
-
-/** What the test reaches an instance by, wherever it runs. */
-type Instance = Pick<TestPortcullis | PortcullisProcess, 'urls' | 'secrets'>;
 
 interface Answer {
   status: number;
@@ -81,7 +78,7 @@ async function answer(response: Response): Promise<Answer> {
 }
 
 /** The admin API of `instance`, with its token. */
-async function admin(instance: Instance, method: string, path: string, body?: unknown): Promise<Answer> {
+async function admin(instance: PortcullisProcess, method: string, path: string, body?: unknown): Promise<Answer> {
   const response = await fetchTls(`${instance.urls.admin}/admin/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${instance.secrets.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -93,7 +90,7 @@ async function admin(instance: Instance, method: string, path: string, body?: un
 }
 
 /** A GET on the public API listener of `instance`. */
-const call = async (instance: Instance, path: string, key?: string) => answer(await fetchTls(`${instance.urls.public}${path}`, { headers: key ? { 'x-api-key': key } : {} }));
+const call = async (instance: PortcullisProcess, path: string, key?: string) => answer(await fetchTls(`${instance.urls.public}${path}`, { headers: key ? { 'x-api-key': key } : {} }));
 
 const tag = () => randomBytes(5).toString('hex');
 
@@ -248,7 +245,7 @@ async function oursWithToken() {
   const { tokens } = await partner.authorisedAccountAccess();
   // Both instances answer at the one public URL the load balancer gives them, which the proofs name.
   const url = `${a.config.gatewayBaseUrl}${api.input.basePath}/statements`;
-  const statements = async (instance: Instance, proof?: string) => answer(await fetchTls(`${instance.urls.public}${api.input.basePath}/statements`, {
+  const statements = async (instance: PortcullisProcess, proof?: string) => answer(await fetchTls(`${instance.urls.public}${api.input.basePath}/statements`, {
     headers: { authorization: `DPoP ${tokens.access_token}`, dpop: proof ?? await partner.proof('GET', url, tokens.access_token) },
   }));
   return { partner, tokens, url, statements };

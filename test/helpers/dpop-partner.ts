@@ -9,7 +9,7 @@ import { CustomerBrowser } from './customer-browser.ts';
 import { consentAuthorization } from './ob-authorization.ts';
 import { ALICE } from './ob-partner.ts';
 import { discover, registerKeyClient } from './partner-client.ts';
-import type { TestPortcullis } from './portcullis.ts';
+import type { PartnerTarget } from './portcullis.ts';
 import { accessTokenHash, dpopProof, type DpopKey } from './raw-oauth.ts';
 import { tlsFetch } from './tls-fetch.ts';
 
@@ -20,7 +20,7 @@ const AIS_CONSENTS = CONSENT_KINDS['account-access'].path;
  * `private_key_jwt` client and its DPoP key, driven by openid-client. It has Alice authorise
  * account access consents, withdraws them, and signs proofs by hand for calls a test makes wrong.
  */
-export async function dpopPartner(portcullis: TestPortcullis) {
+export async function dpopPartner(portcullis: PartnerTarget) {
   const { clientId, keys } = await registerKeyClient(portcullis, { scope: 'openid accounts', software_roles: ['AISP'], org_id: 'org-dpop', software_id: `sw-${randomUUID()}` }, 'PS256');
   const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
   const pair = await oc.randomDPoPKeyPair('ES256');

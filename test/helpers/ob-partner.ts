@@ -7,7 +7,7 @@ import { signResponseBody } from '../../src/openbanking/jws-signature/sign-respo
 import { verifyRequestSignature } from '../../src/openbanking/jws-signature/verify-request-signature.ts';
 import { CustomerBrowser } from './customer-browser.ts';
 import { discover, REDIRECT_URI, registerKeyClient, type PartnerKeys } from './partner-client.ts';
-import type { TestPortcullis } from './portcullis.ts';
+import type { PartnerTarget } from './portcullis.ts';
 import { tlsFetch, type TlsIdentity } from './tls-fetch.ts';
 
 export const TEST_ORG_ID = 'org-test-tpp';
@@ -39,7 +39,7 @@ export interface ObAnswer {
  * certificate-bound client-credentials tokens over mutual TLS with the sample client certificate,
  * and a way to call the Open Banking APIs the way a TPP does.
  */
-export async function obPartner(portcullis: TestPortcullis, options: { roles?: string[]; scope?: string } = {}) {
+export async function obPartner(portcullis: PartnerTarget, options: { roles?: string[]; scope?: string } = {}) {
   const softwareId = `sw-${randomUUID()}`;
   const { clientId, keys } = await registerKeyClient(portcullis, {
     scope: options.scope ?? 'openid accounts payments fundsconfirmations',
@@ -108,7 +108,7 @@ export async function obPartner(portcullis: TestPortcullis, options: { roles?: s
 export type ObPartner = Awaited<ReturnType<typeof obPartner>>;
 
 /** Verifies the bank's `x-jws-signature` on a response, against the JWKS the bank publishes. */
-export async function verifyBankSignature(portcullis: TestPortcullis, answer: ObAnswer): Promise<void> {
+export async function verifyBankSignature(portcullis: PartnerTarget, answer: ObAnswer): Promise<void> {
   const fetchTls = tlsFetch(portcullis.caPem);
   const jwks = await (await fetchTls(`${portcullis.urls.browser}/jwks`)).json() as JSONWebKeySet;
   await verifyRequestSignature({

@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import * as oc from 'openid-client';
 
 import { registerClient } from '../../src/auth/clients/register-client.ts';
-import type { TestPortcullis } from './portcullis.ts';
+import type { PartnerTarget } from './portcullis.ts';
 import { tlsFetch, type TlsIdentity } from './tls-fetch.ts';
 
 export const REDIRECT_URI = 'https://tpp.example/callback';
@@ -29,7 +29,7 @@ export async function partnerKeys(alg: 'ES256' | 'PS256' = 'ES256'): Promise<Par
 }
 
 /** Registers a `private_key_jwt` client (DPoP-bound unless stated) and returns its keys. */
-export async function registerKeyClient(portcullis: TestPortcullis, metadata: Record<string, unknown> = {}, alg: 'ES256' | 'PS256' = 'ES256') {
+export async function registerKeyClient(portcullis: PartnerTarget, metadata: Record<string, unknown> = {}, alg: 'ES256' | 'PS256' = 'ES256') {
   const keys = await partnerKeys(alg);
   const clientId = `client-${randomUUID()}`;
   await registerClient(portcullis.provider, {
@@ -49,7 +49,7 @@ export async function registerKeyClient(portcullis: TestPortcullis, metadata: Re
 }
 
 /** An openid-client configuration for the client, over TLS that trusts the dev CA. */
-export async function discover(portcullis: TestPortcullis, clientId: string, auth: oc.ClientAuth, metadata: Partial<oc.ClientMetadata> = {}, identity?: TlsIdentity): Promise<oc.Configuration> {
+export async function discover(portcullis: PartnerTarget, clientId: string, auth: oc.ClientAuth, metadata: Partial<oc.ClientMetadata> = {}, identity?: TlsIdentity): Promise<oc.Configuration> {
   const fetchImpl = tlsFetch(portcullis.caPem, identity);
   const config = await oc.discovery(new URL(portcullis.config.issuer), clientId, metadata, auth, { [oc.customFetch]: fetchImpl as never });
   return config;
@@ -59,7 +59,7 @@ export async function discover(portcullis: TestPortcullis, clientId: string, aut
  * Registers a DPoP client and pushes an authorization request for `openid accounts`: the URL a
  * partner sends its customer to, for tests that need an authorization under way.
  */
-export async function pushedAuthorization(portcullis: TestPortcullis): Promise<URL> {
+export async function pushedAuthorization(portcullis: PartnerTarget): Promise<URL> {
   const { clientId, keys } = await registerKeyClient(portcullis);
   const config = await discover(portcullis, clientId, oc.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }));
   const DPoP = oc.getDPoPHandle(config, await oc.randomDPoPKeyPair('ES256'));

@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadConfig, type Config } from '../../src/config/config.ts';
+import type Provider from 'oidc-provider';
+
+import { buildProvider } from '../../src/cli/build-provider.ts';
+import { loadConfig, type Config, type Secrets } from '../../src/config/config.ts';
+import { openStore } from '../../src/db/knex.ts';
 import { testEnvironment } from './portcullis.ts';
 
 export interface PortcullisProcess {
@@ -13,6 +17,16 @@ export interface PortcullisProcess {
   urls: { browser: string; partner: string; public: string; admin: string };
   config: Config;
   secrets: { adminToken: string };
+  certsDir: string;
+  /** The dev CA the process's listeners are signed by, and the sample client certificate it issued. */
+  caPem: string;
+  sampleClient: { certificatePem: string; privateKeyPem: string };
+  /**
+   * The authorization server as the process builds it, in this process and never listening (as
+   * `clients register` builds it): what the partner helpers register clients through, into the
+   * store the process reads them from.
+   */
+  provider: Provider;
   /** What the process has printed so far, stdout and stderr. */
   output(): string;
   /** Resolves with the exit code once the process has exited. */
@@ -75,6 +89,9 @@ export async function startPortcullisProcess(env: Record<string, string> = {}): 
       if (attempt === PORT_RACE_ATTEMPTS) throw new Error(`ports taken ${attempt} times:\n${printed}`);
       continue;
     }
+    const registrationStore = openStore({ databaseUrl });
+    const provider = await buildProvider(config, config.secrets as Secrets, registrationStore);
+    const certificate = (name: string) => readFileSync(join(config.certsDir, name), 'utf8');
     const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
@@ -87,6 +104,10 @@ export async function startPortcullisProcess(env: Record<string, string> = {}): 
       },
       config,
       secrets: { adminToken: variables.ADMIN_TOKEN! },
+      certsDir: config.certsDir,
+      caPem: certificate('dev-ca.pem'),
+      sampleClient: { certificatePem: certificate('sample-client.pem'), privateKeyPem: certificate('sample-client.key') },
+      provider,
       output: () => printed,
       exited,
       stop,
@@ -94,6 +115,7 @@ export async function startPortcullisProcess(env: Record<string, string> = {}): 
         const killer = setTimeout(() => child.kill('SIGKILL'), (config.shutdown.delay + config.shutdown.timeout + 10) * 1000);
         await stop();
         clearTimeout(killer);
+        await registrationStore.destroy();
         rmSync(workDir, { recursive: true, force: true });
       },
     };

@@ -23,6 +23,13 @@ export interface TestPortcullis extends Omit<Portcullis, 'urls'> {
 }
 
 /**
+ * What a partner helper needs of an instance, wherever it runs (in this process or its own): a
+ * provider to register clients through, the issuer, the listeners, and the PKI's CA and sample
+ * client certificate.
+ */
+export type PartnerTarget = Pick<TestPortcullis, 'provider' | 'config' | 'urls' | 'caPem' | 'sampleClient'>;
+
+/**
  * One key-encryption key for the whole suite: test files share the PostgreSQL database, and so
  * its signing keys, which each instance must be able to open.
  */
