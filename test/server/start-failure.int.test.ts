@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { connect } from 'node:tls';
 
 import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis } from '../../src/server/start.ts';
@@ -22,11 +24,18 @@ function occupy(port: number): Promise<Server> {
   });
 }
 
-function bindable(port: number): Promise<boolean> {
+/**
+ * Whether a listener of this instance still answers on `port`: a TLS server whose certificate its
+ * own development CA signed. Asking whether the port can be bound instead would race the other
+ * test files, whose servers pick free ports at the same time and may hold this one by now.
+ */
+function stillOurs(port: number, caPem: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    const socket = connect({ port, host: '127.0.0.1', ca: caPem, servername: 'localhost' }, () => {
+      resolve(socket.authorized);
+      socket.destroy();
+    });
+    socket.once('error', () => resolve(false));
   });
 }
 
@@ -37,7 +46,8 @@ test('a port already taken fails the start with EADDRINUSE, and every listener o
   const db = await openTestStore();
   try {
     await assert.rejects(startPortcullis(config, createLogger('silent', false), { db }), { code: 'EADDRINUSE' });
-    for (const port of [config.httpsPort, config.mtlsPort, config.gatewayPort]) assert.ok(await bindable(port), `port ${port} is free again`);
+    const caPem = readFileSync(join(config.certsDir, 'dev-ca.pem'), 'utf8');
+    for (const port of [config.httpsPort, config.mtlsPort, config.gatewayPort]) assert.equal(await stillOurs(port, caPem), false, `port ${port} is closed again`);
     // The store is still the caller's, and usable: nothing closed it under them.
     await db.raw('select 1');
   } finally {
