@@ -26,6 +26,19 @@ async function failure(work: () => Promise<unknown>): Promise<{ error: unknown; 
   return { error, ms: performance.now() - started };
 }
 
+/** A store reaching the test database through a proxy the test can cut, with one connection open already. */
+async function storeThroughProxy() {
+  const proxy = await startDatabaseProxy(databaseUrl!);
+  const db = openStore({ databaseUrl: proxy.url });
+  after(async () => {
+    // The proxy first: its sockets closing end whatever the pool still waits on.
+    await proxy.close();
+    await db.destroy();
+  });
+  await db.raw('select 1');
+  return { proxy, db };
+}
+
 describe(`store timeouts against an unreachable database (${storeKind})`, () => {
   it('a refused connection fails at once, not after the pool has waited', TEST_TIMEOUT, async () => {
     const db = openStore({ databaseUrl: await refusedDatabaseUrl() });
@@ -66,14 +79,7 @@ describe('store timeouts on PostgreSQL', { skip: databaseUrl ? false : 'needs Po
   });
 
   it('a connection that goes silent under a statement fails it within the query timeout and is dropped, so the pool serves again from a database that came back elsewhere', TEST_TIMEOUT, async () => {
-    const proxy = await startDatabaseProxy(databaseUrl!);
-    const db = openStore({ databaseUrl: proxy.url });
-    after(async () => {
-      // The proxy first: its sockets closing end whatever the pool still waits on.
-      await proxy.close();
-      await db.destroy();
-    });
-    await db.raw('select 1');
+    const { proxy, db } = await storeThroughProxy();
     await proxy.cut('black-hole');
     const { error, ms } = await failure(() => db.raw('select 1'));
     assert.equal((error as Error).message, 'select 1 - Query read timeout');
@@ -87,13 +93,7 @@ describe('store timeouts on PostgreSQL', { skip: databaseUrl ? false : 'needs Po
   });
 
   it('a transaction whose statement goes silent fails within one query timeout: its ROLLBACK does not wait behind the statement', TEST_TIMEOUT, async () => {
-    const proxy = await startDatabaseProxy(databaseUrl!);
-    const db = openStore({ databaseUrl: proxy.url });
-    after(async () => {
-      await proxy.close();
-      await db.destroy();
-    });
-    await db.raw('select 1');
+    const { proxy, db } = await storeThroughProxy();
     const { error, ms } = await failure(() => db.transaction(async (trx) => {
       await trx.raw('select 1');
       await proxy.cut('black-hole');

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 
-import { exportJWK, generateKeyPair } from 'jose';
 import { Redis, ReplyError } from 'ioredis';
-import Provider from 'oidc-provider';
 
 import { ReplayDetectionRedisAdapter } from '../../../src/auth/adapter/replay-detection-redis.adapter.ts';
 import { CLAIM_SECONDS } from '../../../src/auth/adapter/replay-detection.adapter.ts';
@@ -16,6 +14,7 @@ import { startDatabaseProxy } from '../../helpers/database-proxy.ts';
 import { pollUntil } from '../../helpers/eventually.ts';
 import { freePort } from '../../helpers/free-port.ts';
 import { openTestStore } from '../../helpers/store.ts';
+import { assertUniqueOnce, replayProvider } from './replay-provider.ts';
 
 /*
  * The Redis replay adapter against the real Redis (database 5, keys under a prefix of this run's
@@ -151,19 +150,7 @@ describe('ReplayDetection adapter in Redis', () => {
   it("makes oidc-provider's ReplayDetection.unique() accept a jti once, even concurrently, through the store adapter", async () => {
     const db = await openTestStore();
     try {
-      const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-      const provider = new Provider('https://op.example', {
-        adapter: createStoreAdapter(db, { replayRedis: await client() }),
-        jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' }] },
-        features: { devInteractions: { enabled: false } },
-      });
-      const exp = Math.floor(Date.now() / 1000) + 60;
-      const jti = randomUUID();
-
-      const results = await Promise.all(Array.from({ length: 4 }, () => provider.ReplayDetection.unique('tpp-1', jti, exp)));
-      assert.deepEqual(results.filter(Boolean), [true]);
-      assert.equal(await provider.ReplayDetection.unique('tpp-1', jti, exp), false);
-      assert.equal(await provider.ReplayDetection.unique('tpp-2', jti, exp), true);
+      const jti = await assertUniqueOnce(await replayProvider(createStoreAdapter(db, { replayRedis: await client() })));
       // In Redis, not in PostgreSQL.
       const id = createHash('sha256').update(`tpp-1${jti}`).digest('base64url');
       assert.equal(await inspector.exists(`portcullis:replay:${id}`), 1);

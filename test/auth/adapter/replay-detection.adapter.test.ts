@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
-
 import { CLAIM_SECONDS } from '../../../src/auth/adapter/replay-detection.adapter.ts';
 import { createStoreAdapter } from '../../../src/auth/adapter/store-adapter.ts';
 import type { Knex } from '../../../src/db/knex.ts';
 import { openTestStore, storeKind } from '../../helpers/store.ts';
 import { statementsDuring } from '../../helpers/count-statements.ts';
+import { assertUniqueOnce, replayProvider } from './replay-provider.ts';
 
 // Not in the package's typings: the window oidc-provider gives DPoP proofs, which the claim must cover.
 const CHALLENGE_MODULE: string = 'oidc-provider/lib/helpers/challenge.js';
@@ -103,28 +101,11 @@ describe(`ReplayDetection adapter (${storeKind})`, () => {
   });
 
   it("makes oidc-provider's ReplayDetection.unique() accept a jti once, even concurrently", async () => {
-    const { privateKey } = await generateKeyPair('PS256', { extractable: true });
-    const provider = new Provider('https://op.example', {
-      adapter: createStoreAdapter(db),
-      jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'PS256', use: 'sig' }] },
-      features: { devInteractions: { enabled: false } },
-    });
-    const exp = Math.floor(Date.now() / 1000) + 60;
-    const jti = randomUUID();
-
-    const results = await Promise.all(Array.from({ length: 4 }, () => provider.ReplayDetection.unique('tpp-1', jti, exp)));
-    assert.deepEqual(results.filter(Boolean), [true]);
-    assert.equal(await provider.ReplayDetection.unique('tpp-1', jti, exp), false);
-    assert.equal(await provider.ReplayDetection.unique('tpp-2', jti, exp), true);
+    await assertUniqueOnce(await replayProvider(createStoreAdapter(db), 'PS256'));
   });
 
   it('costs unique() one statement for what oidc-provider usually asks, two for a far exp, and blocks the jti until then', async () => {
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const provider = new Provider('https://op.example', {
-      adapter: createStoreAdapter(db),
-      jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' }] },
-      features: { devInteractions: { enabled: false } },
-    });
+    const provider = await replayProvider(createStoreAdapter(db));
     const { CHALLENGE_OK_WINDOW } = await import(CHALLENGE_MODULE) as { CHALLENGE_OK_WINDOW: number };
     const now = Math.floor(Date.now() / 1000);
     const clockTolerance = 15;
