@@ -4,7 +4,8 @@ import type { ServiceContext } from '../../events/service-context.ts';
 import { ObError, badRequest } from '../../openbanking/ob-error.ts';
 import { keptBody } from '../../shared/read-raw-body.ts';
 import type { ConsentLookup } from './consent-lookup.ts';
-import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from './ob-payment-resources.ts';
+import { readWholeAnswer } from '../pipeline/gateway-state.ts';
+import { MAX_PAYMENT_ANSWER_BYTES, OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from './ob-payment-resources.ts';
 import { paymentOfClient, type PaymentSubmissionBody } from './payment-submission.service.ts';
 
 // The Read/Write API's x-idempotency-key: up to 40 characters, no leading or trailing blanks.
@@ -14,7 +15,8 @@ const IDEMPOTENCY_KEY = /^(?!\s).{0,39}\S$/;
  * Step 3 for Open Banking payments. A submission: the token's scope, a well-formed
  * `x-idempotency-key`, a JSON body naming the token's consent (whether it still may pay is decided
  * when it is consumed, `executePaymentOnce`). A read of a payment: a payment this client's
- * submission made (another client's is reported as missing).
+ * submission made (another client's is reported as missing). Either's answer is read whole, to be
+ * kept (a submission's) and signed.
  */
 export function authorisePayment(deps: { consents: ConsentLookup; context: Pick<ServiceContext, 'db'> }): Middleware {
   return async function authorisePayment(ctx, next) {
@@ -41,6 +43,7 @@ export function authorisePayment(deps: { consents: ConsentLookup; context: Pick<
       caller.consentId = consent.id;
       if (consent.account_ids) caller.accountIds = consent.account_ids;
       call.payment = { submission, idempotencyKey: key, body, consentId: consent.id };
+      readWholeAnswer(call, MAX_PAYMENT_ANSWER_BYTES);
       return next();
     }
     const read = ctx.method === 'GET' ? OB_PAYMENT_READS.get(route.pathTemplate) : undefined;
@@ -49,6 +52,7 @@ export function authorisePayment(deps: { consents: ConsentLookup; context: Pick<
       if (!(await paymentOfClient(deps.context, caller.clientId!, paymentId))) {
         throw new ObError(404, [{ ErrorCode: 'UK.OBIE.Resource.NotFound', Message: `No payment ${paymentId} exists for this client` }]);
       }
+      readWholeAnswer(call, MAX_PAYMENT_ANSWER_BYTES);
       return next();
     }
     throw new ObError(404, [{ ErrorCode: 'UK.OBIE.Resource.NotFound', Message: `${ctx.method} ${ctx.path} is not a payment resource of this bank` }]);

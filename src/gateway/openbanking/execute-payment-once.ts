@@ -1,15 +1,11 @@
-import type { Readable } from 'node:stream';
-
 import type { Middleware } from 'koa';
 
 import type { ServiceContext } from '../../events/service-context.ts';
-import { readUpstreamBody } from '../upstream/read-upstream-body.ts';
 import { beginPaymentSubmission, failPaymentSubmission, finishPaymentSubmission } from './payment-submission.service.ts';
 
-const MAX_ANSWER_BYTES = 1024 * 1024;
-
-async function readAnswer(body: Readable): Promise<unknown> {
-  const text = (await readUpstreamBody(body, MAX_ANSWER_BYTES)).toString('utf8');
+// The bank's answer, read whole (`authorisePayment` asked for it).
+function readAnswer(body: unknown): unknown {
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
   try {
     return JSON.parse(text);
   } catch {
@@ -45,7 +41,7 @@ export function executePaymentOnce(deps: { context: ServiceContext }): Middlewar
       await failPaymentSubmission(deps.context, submissionId);
       throw error;
     }
-    const answer = await readAnswer(ctx.body as Readable);
+    const answer = readAnswer(ctx.body);
     // A 5xx says nothing of whether the payment was made: the same request may be sent again (the
     // bank core dedups by the idempotency key); any other answer stands, for replays too.
     if (ctx.status >= 500) await failPaymentSubmission(deps.context, submissionId);

@@ -1,9 +1,7 @@
-import type { Readable } from 'node:stream';
-
 import type { Middleware } from 'koa';
 
 import { ObError } from '../../openbanking/ob-error.ts';
-import { readUpstreamBody } from '../upstream/read-upstream-body.ts';
+import { readWholeAnswer } from '../pipeline/gateway-state.ts';
 import { filterObResponse } from './filter-ob-response.ts';
 
 // An account list of a few thousand records is a few MB; anything past this is no OB response.
@@ -15,12 +13,14 @@ const MAX_FILTERED_BYTES = 16 * 1024 * 1024;
  * JSON is the upstream's fault, and the partner gets a 502 rather than something unfiltered.
  */
 export const filterObCall: Middleware = async function filterObCall(ctx, next) {
+  const call = ctx.state.gateway!;
+  if (call.obView) readWholeAnswer(call, MAX_FILTERED_BYTES);
   await next();
-  const view = ctx.state.gateway?.obView;
+  const view = call.obView;
   if (!view || ctx.status !== 200 || ctx.method === 'HEAD') return;
   let body: unknown;
   try {
-    body = JSON.parse((await readUpstreamBody(ctx.body as Readable, MAX_FILTERED_BYTES)).toString('utf8'));
+    body = JSON.parse((ctx.body as Buffer).toString('utf8'));
   } catch (error) {
     throw new ObError(502, [{ ErrorCode: 'UK.OBIE.UnexpectedError', Message: 'The bank could not answer just now' }], { cause: error });
   }

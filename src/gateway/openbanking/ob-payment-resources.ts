@@ -7,6 +7,12 @@ import type { ConsentKind } from '../../consent/consent-kinds.ts';
  * and the GETs that read a payment back.
  */
 
+/**
+ * The most bytes of a payment resource's answer the gateway holds: it is a few KB, and the bank
+ * keeps it for replays and signs what it sends, so it is read whole.
+ */
+export const MAX_PAYMENT_ANSWER_BYTES = 1024 * 1024;
+
 export interface PaymentSubmissionResource {
   kind: ConsentKind;
   /** `Data.DomesticPaymentId`: the payment's id in the bank's answer. */

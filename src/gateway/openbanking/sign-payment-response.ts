@@ -1,25 +1,19 @@
-import { Readable } from 'node:stream';
-
 import type { Context, Middleware } from 'koa';
 
 import type { MessageSigning } from '../../openbanking/http/ob-resource.deps.ts';
 import { signResponseBody } from '../../openbanking/jws-signature/sign-response-body.ts';
 import { renderObErrors } from '../../openbanking/ob-error-response.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { readUpstreamBody } from '../upstream/read-upstream-body.ts';
 import { OB_PAYMENT_READS, OB_PAYMENT_SUBMISSIONS } from './ob-payment-resources.ts';
 
-
-// A payment resource is a few KB; the bank signs what it sends, so it must hold it whole.
-const MAX_SIGNED_BYTES = 1024 * 1024;
 
 function isPaymentCall(ctx: Context): boolean {
   const template = ctx.state.gateway?.route?.pathTemplate;
   return template !== undefined && (OB_PAYMENT_SUBMISSIONS.has(template) || OB_PAYMENT_READS.has(template));
 }
 
-async function bodyText(body: unknown): Promise<string> {
-  if (body instanceof Readable) return (await readUpstreamBody(body, MAX_SIGNED_BYTES)).toString('utf8');
+// The bank's answer comes whole (`authorisePayment` asks for it), or is one the gateway made.
+function bodyText(body: unknown): string {
   if (typeof body === 'string') return body;
   if (Buffer.isBuffer(body)) return body.toString('utf8');
   return JSON.stringify(body);
@@ -44,7 +38,7 @@ export function signPaymentResponse(deps: { messageSigning: MessageSigning; logg
       await renderErrors(ctx, () => Promise.reject(error));
     }
     if (!isPaymentCall(ctx) || ctx.body === undefined || ctx.body === null) return;
-    const text = await bodyText(ctx.body);
+    const text = bodyText(ctx.body);
     ctx.set('x-jws-signature', await signResponseBody(text, signer));
     ctx.remove('Content-Length');
     ctx.type = 'application/json';

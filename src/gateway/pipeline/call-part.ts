@@ -1,9 +1,7 @@
-import { Readable } from 'node:stream';
-
 import type { Context, Middleware } from 'koa';
 
-import { readUpstreamBody } from '../upstream/read-upstream-body.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
+import { readWholeAnswer } from './gateway-state.ts';
 import { partContext } from './part-context.ts';
 import { openCallRecord } from './record-call.ts';
 
@@ -45,11 +43,12 @@ export async function callPart(ctx: Context, part: { name: string; path: string 
   };
   ctx.res.once('close', abandon);
   const call = partCtx.state.gateway!;
+  readWholeAnswer(call, MAX_PART_BYTES);
   let status = UNREADABLE;
   let body: Buffer | undefined;
   try {
     await steps(partCtx, async () => {});
-    body = partCtx.body instanceof Readable ? await readUpstreamBody(partCtx.body, MAX_PART_BYTES) : Buffer.from(JSON.stringify(partCtx.body));
+    body = Buffer.isBuffer(partCtx.body) ? partCtx.body : Buffer.from(JSON.stringify(partCtx.body));
     status = partCtx.status;
     call.responseBytes = body.length;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable, type Writable } from 'node:stream';
 
 import { redactJson } from '../../audit/redact-json.ts';
 import type { GatewayCall } from './gateway-state.ts';
@@ -31,17 +31,35 @@ export function captureRequestBody<B extends Readable | Buffer | undefined>(call
   return captureStream(body, call, 'request', redact);
 }
 
-/** The response body of such a call, collected as it streams to the caller. */
-export function captureResponseBody(body: Readable, call: GatewayCall): Readable {
+/**
+ * The response body of such a call, collected as it passes on to `sink` (the caller's response).
+ * Either side's failure ends the other: the caller's connection is cut, or the upstream call aborted.
+ */
+export function captureResponseBody(sink: Writable, call: GatewayCall): Writable {
   const redact = call.route?.policy.captureBodies?.redact;
-  return redact ? captureStream(body, call, 'response', redact) : body;
+  if (!redact) return sink;
+  const tee = captureTee(call, 'response', redact);
+  pipeline(tee, sink, () => {});
+  return tee;
+}
+
+/** The response body of such a call, when a step read it whole. */
+export function captureResponseBytes(call: GatewayCall, bytes: Buffer): void {
+  const redact = call.route?.policy.captureBodies?.redact;
+  if (redact) call.captured = { ...call.captured, response: captured(bytes, redact) };
+}
+
+function captureStream(body: Readable, call: GatewayCall, which: 'request', redact: readonly string[]): Readable {
+  const tee = captureTee(call, which, redact);
+  body.on('error', (error) => tee.destroy(error));
+  return body.pipe(tee);
 }
 
 /** Collects a body as it passes (up to the limit, then only its size), kept on the call once it has. */
-function captureStream(body: Readable, call: GatewayCall, which: 'request' | 'response', redact: readonly string[]): Readable {
+function captureTee(call: GatewayCall, which: 'request' | 'response', redact: readonly string[]): Transform {
   const chunks: Buffer[] = [];
   let size = 0;
-  const tee = new Transform({
+  return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       if (size < MAX_CAPTURED_BYTES) chunks.push(chunk);
       size += chunk.length;
@@ -53,6 +71,4 @@ function captureStream(body: Readable, call: GatewayCall, which: 'request' | 're
       done();
     },
   });
-  body.on('error', (error) => tee.destroy(error));
-  return body.pipe(tee);
 }

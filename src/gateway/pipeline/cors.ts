@@ -41,12 +41,12 @@ export function answerCorsPreflight(deps: Pick<GatewayDeps, 'routes'>): Middlewa
   };
 }
 
-/** Adds the CORS response headers to every answer (errors included) to an allowed origin. */
-export const allowCorsOrigin: Middleware = async function allowCorsOrigin(ctx, next) {
-  try {
-    await next();
-  } finally {
-    const origin = allowedOrigin(ctx, ctx.state.gateway?.api);
-    if (origin) ctx.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED, Vary: 'Origin' });
-  }
-};
+/**
+ * The CORS response headers of a call to `api` from an origin it allows, set as soon as the call is
+ * routed: they stay on every answer that follows, errors included, and are in place before an
+ * upstream's answer streams through.
+ */
+export function allowCorsOrigin(ctx: Context, api: GatewayApi | undefined): void {
+  const origin = allowedOrigin(ctx, api);
+  if (origin) ctx.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED, Vary: 'Origin' });
+}

@@ -5,10 +5,13 @@ import type { Context, Middleware } from 'koa';
 import { Problem } from '../../shared/problem.ts';
 import { keptBody } from '../../shared/read-raw-body.ts';
 import type { GatewayApi, HttpMethod } from '../catalogue/catalogue.types.ts';
+import { collectAnswer } from '../upstream/answer-collector.ts';
+import type { BodySink, UpstreamHead } from '../upstream/upstream-client.ts';
 import { UpstreamUnavailable } from '../upstream/upstream-unavailable.ts';
 import { DEFAULT_API_KEY_HEADER } from './authenticate-caller.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
-import { captureRequestBody, captureResponseBody } from './capture-bodies.ts';
+import { captureRequestBody, captureResponseBody, captureResponseBytes } from './capture-bodies.ts';
+import type { GatewayCall } from './gateway-state.ts';
 import { countingBody } from './limit-request-body.ts';
 
 const CREDENTIALS = ['authorization', 'dpop', 'cookie'];
@@ -67,13 +70,33 @@ function failure(error: UpstreamUnavailable): Problem {
   }
 }
 
+/** An answer a step needed whole that broke off midway: the caller gets no part of it. */
+function brokenAnswer(error: Error): Problem {
+  return (error as { code?: unknown }).code === 'UND_ERR_BODY_TIMEOUT'
+    ? new Problem(504, 'upstream-timeout', 'The service behind this API did not finish its answer in time', { cause: error })
+    : new Problem(502, 'upstream-unavailable', 'The service behind this API broke off its answer', { cause: error });
+}
+
+/** The answer's head on the caller's response; its body is written straight after it (Koa does not respond). */
+function answerDirectly(ctx: Context, call: GatewayCall, head: UpstreamHead): ReturnType<BodySink> {
+  ctx.status = head.status;
+  ctx.set(head.headers);
+  const length = Number(head.headers['content-length']);
+  if (Number.isFinite(length)) call.responseBytes = length;
+  ctx.respond = false;
+  return captureResponseBody(ctx.res, call);
+}
+
 /**
  * Step 6: the call goes to one of the API's upstreams (the upstream client picks by weight, keeps
  * connections alive, times out, retries what is idempotent, and breaks the circuit of a failing
- * target), with the caller's identity signed in a header, and the response streams back. Bodies
- * stream both ways; the request's is counted and cut at the limit.
+ * target), with the caller's identity signed in a header. Bodies stream both ways (the request's
+ * counted and cut at the limit) unless a later step reads the answer whole (`readWholeAnswer`):
+ * then it is collected into `ctx.body`, and one that breaks off midway is a 502 (504 when it
+ * stalled). A streamed answer that breaks off midway cuts the caller's connection, as a proxy must:
+ * its status is already sent.
  */
-export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity' | 'maxBodyBytes'>): Middleware {
+export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity' | 'maxBodyBytes' | 'logger'>): Middleware {
   return async function forwardCall(ctx) {
     const call = ctx.state.gateway!;
     const api = call.api!;
@@ -84,21 +107,31 @@ export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity'
     });
     const identity = deps.signIdentity(call.caller!, { apiId: api.id, routeId: route.id });
     const body = captureRequestBody(call, call.bufferedBody ?? requestBody(ctx, deps.maxBodyBytes, (bytes) => { call.requestBytes = bytes; }));
+    const whole = call.wholeAnswerLimit === undefined ? undefined : collectAnswer(call.wholeAnswerLimit);
     let response;
     try {
       response = await deps.upstreams.forward({
         upstreams: api.upstreams, method: ctx.method as HttpMethod, path: `${call.upstreamPath}${ctx.search}`,
         headers: upstreamHeaders(ctx, api), identity, signal: abort.signal, ...(body ? { body } : {}),
-      });
+      }, (head) => (whole ? whole.sink : answerDirectly(ctx, call, head)));
     } catch (error) {
       if (error instanceof UpstreamUnavailable) throw failure(error);
       throw error;
     }
     call.upstreamMs = response.upstreamMs;
+    if (!whole) {
+      void response.delivered.then((error) => {
+        if (error && !abort.signal.aborted) deps.logger.warn({ err: error, upstream: response.target, interactionId: ctx.state.fapiInteractionId }, 'gateway.answer_broken_off');
+      });
+      return;
+    }
+    const broken = await response.delivered;
+    if (broken) throw brokenAnswer(broken);
     ctx.status = response.status;
     ctx.set(response.headers);
-    const length = Number(response.headers['content-length']);
-    if (Number.isFinite(length)) call.responseBytes = length;
-    ctx.body = captureResponseBody(response.body, call);
+    const bytes = whole.bytes();
+    captureResponseBytes(call, bytes);
+    ctx.body = bytes;
+    call.responseBytes = bytes.length;
   };
 }

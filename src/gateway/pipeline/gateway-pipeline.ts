@@ -6,7 +6,7 @@ import { aggregateCall, refuseNestedAggregate } from './aggregate-call.ts';
 import { requireCallAudit } from './audit-call.ts';
 import { authenticateCaller } from './authenticate-caller.ts';
 import { authoriseCall } from './authorise-call.ts';
-import { allowCorsOrigin, answerCorsPreflight } from './cors.ts';
+import { answerCorsPreflight } from './cors.ts';
 import { forwardCall } from './forward-call.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { limitCall } from './limit-call.ts';
@@ -17,7 +17,7 @@ import { validateRequest } from './validate-request.ts';
 
 /**
  * The gateway's pipeline for the public API listener (issue 11, "one named step each, in this
- * order"): record (around everything), errors as problem details, CORS, then route →
+ * order"): record (around everything), errors as problem details, CORS preflights, then route →
  * authenticate → authorise → limit → protect (body limit, OpenAPI validation) → audit (when
  * required) → aggregate (a composite route) or forward; the record step writes the audit entry of
  * an audited route. Every path of the listener is the gateway's: what no API routes is its 404.
@@ -38,7 +38,6 @@ export function publicGatewayPipeline(deps: GatewayDeps, problemTypeBase: string
   return compose([
     recordCall(deps),
     renderErrors,
-    allowCorsOrigin,
     answerCorsPreflight(deps),
     ...callSteps,
     aggregateCall(deps, partSteps),

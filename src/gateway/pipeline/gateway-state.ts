@@ -45,6 +45,12 @@ export interface GatewayCall {
   captured?: { request?: unknown; response?: unknown };
   /** Open Banking payment submissions: what `executePaymentOnce` submits. */
   payment?: { submission: PaymentSubmissionResource; idempotencyKey: string; body: PaymentSubmissionBody; consentId: string };
+  /**
+   * Set by a step that reads the upstream's answer whole once it is forwarded (the Open Banking
+   * filter, a payment, a composite route's part; `readWholeAnswer`): the most bytes it takes. The
+   * answer then comes as a Buffer in `ctx.body` instead of streaming to the caller.
+   */
+  wholeAnswerLimit?: number;
   /** Milliseconds until the upstream's response headers. */
   upstreamMs?: number;
   requestBytes: number;
@@ -60,4 +66,9 @@ declare module 'koa' {
      */
     provenAccessToken?: string;
   }
+}
+
+/** Asks for the call's answer whole, as a Buffer in `ctx.body`, of at most `limit` bytes (the smallest limit asked for holds). */
+export function readWholeAnswer(call: GatewayCall, limit: number): void {
+  call.wholeAnswerLimit = Math.min(call.wholeAnswerLimit ?? limit, limit);
 }

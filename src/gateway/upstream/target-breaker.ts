@@ -1,5 +1,4 @@
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleType } from 'cockatiel';
-import type { Dispatcher } from 'undici';
 
 /*
  * One circuit breaker per upstream target (cockatiel's consecutive breaker): after
@@ -39,8 +38,13 @@ export class AttemptFailed extends Error {
 
 const FAILING_STATUSES = new Set([502, 503, 504]);
 
+/** What an attempt gives the breaker: at least the status of the answer it got. */
+export interface AttemptAnswer {
+  statusCode: number;
+}
+
 function isFailingResponse(result: unknown): boolean {
-  return FAILING_STATUSES.has((result as Dispatcher.ResponseData).statusCode);
+  return FAILING_STATUSES.has((result as AttemptAnswer).statusCode);
 }
 
 // Isolated (held open by hand) is never used here; it would read as open.
@@ -57,7 +61,7 @@ export interface TargetBreaker {
   /** Seconds until it lets a probe through, rounded up, at least 1 (RFC 9110 §10.2.3 `Retry-After`). */
   retryAfterSeconds(): number;
   /** Runs one attempt through the breaker; throws `BrokenCircuitError` without running it unless `admits()`. */
-  execute(attempt: () => Promise<Dispatcher.ResponseData>): Promise<Dispatcher.ResponseData>;
+  execute<T extends AttemptAnswer>(attempt: () => Promise<T>): Promise<T>;
 }
 
 export function createTargetBreaker(options: BreakerOptions, onStateChange: (state: BreakerState) => void): TargetBreaker {

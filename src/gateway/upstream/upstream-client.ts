@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 import { Pool } from 'undici';
 
@@ -23,6 +23,11 @@ import { UpstreamUnavailable } from './upstream-unavailable.ts';
  * headers timeout). It goes to a target not tried yet for this call when one is available, else to
  * the same one. A response, whatever its status, is handed on: once headers are in, the caller may
  * already be reading, so there is nothing left to retry. POST and PATCH are never retried.
+ *
+ * The answer's body goes where the caller says once its head is in (`BodySink`): the caller's own
+ * response as it comes, with no stream in between (undici's `stream`, its API for proxies), or a
+ * collector when a step must read it whole. A pass-through stream per call would cost about as
+ * much CPU as the rest of a bare proxy's work together.
  */
 
 /**
@@ -70,15 +75,25 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
 }
 
-export interface UpstreamResponse {
+/** An answer's status and headers, without hop-by-hop headers. */
+export interface UpstreamHead {
   status: number;
-  /** Without hop-by-hop headers. */
   headers: Record<string, string | string[]>;
+}
+
+/**
+ * Where an answer's body is written, chosen when its head is in (synchronously: the body may follow
+ * in the same tick). The upstream's connection waits while the writable is full, and the upstream
+ * call is aborted when the writable is destroyed or closed before the body is whole.
+ */
+export type BodySink = (head: UpstreamHead) => Writable;
+
+export interface UpstreamResponse extends UpstreamHead {
   /**
-   * Streamed from the upstream: pipe it on, or destroy it, or the connection stays taken. It errors
-   * (`UND_ERR_BODY_TIMEOUT`, a reset) when the upstream stalls or drops it midway.
+   * Settles once the body is written whole (undefined), or with the error that ended it midway
+   * (`UND_ERR_BODY_TIMEOUT`, a reset, the sink closed early); the sink is destroyed with it.
    */
-  body: Readable;
+  delivered: Promise<Error | undefined>;
   /** Milliseconds spent waiting on upstreams until these response headers, failed attempts included. */
   upstreamMs: number;
   /** The URL of the target that answered. */
@@ -86,8 +101,8 @@ export interface UpstreamResponse {
 }
 
 export interface UpstreamClient {
-  /** Sends a request to one of its upstreams; throws `UpstreamUnavailable` when none gave a response. */
-  forward(request: UpstreamRequest): Promise<UpstreamResponse>;
+  /** Sends a request to one of its upstreams, the body of its answer into `sink`; throws `UpstreamUnavailable` when none gave a response. */
+  forward(request: UpstreamRequest, sink: BodySink): Promise<UpstreamResponse>;
   /** Closes every pool once its calls are done. */
   close(): Promise<void>;
 }
@@ -124,7 +139,10 @@ function assertOptions({ timeouts, breaker, retries }: UpstreamClientOptions): v
  * ```ts
  * const upstream = createUpstreamClient({ logger, timeouts: { connectMs: 2000, headersMs: 30000, bodyMs: 30000 },
  *   breaker: { consecutiveFailures: 5, halfOpenAfterMs: 10000 }, retries: 1 });
- * const response = await upstream.forward({ upstreams: api.upstreams, method: 'GET', path: '/accounts', headers: ctx.req.headers });
+ * const response = await upstream.forward({ upstreams: api.upstreams, method: 'GET', path: '/accounts', headers: ctx.req.headers }, (head) => {
+ *   res.writeHead(head.status, head.headers);
+ *   return res;
+ * });
  * ```
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
@@ -173,7 +191,28 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return new UpstreamUnavailable('breaker_open', soonest.url, { retryAfterSeconds: soonest.breaker.retryAfterSeconds() });
   }
 
-  async function forward(request: UpstreamRequest): Promise<UpstreamResponse> {
+  /** One attempt at one target: settles with the answer's head once it is in, the body still on its way to the sink. */
+  function attempt(target: Target, request: UpstreamRequest, headers: Record<string, string | string[]>, sink: BodySink): Promise<UpstreamHead & { statusCode: number; delivered: Promise<Error | undefined> }> {
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      let settleDelivery: (error: Error | undefined) => void = () => {};
+      const delivered = new Promise<Error | undefined>((settle) => (settleDelivery = settle));
+      target.pool.stream({
+        method: request.method,
+        path: target.pathPrefix + request.path,
+        headers,
+        body: request.body ?? null,
+        signal: request.signal ?? null,
+      }, ({ statusCode, headers: received }) => {
+        answered = true;
+        const head = { status: statusCode, headers: withoutHopByHop(received as HeaderRecord) };
+        resolve({ ...head, statusCode, delivered });
+        return sink(head);
+      }).then(() => settleDelivery(undefined), (error: Error) => (answered ? settleDelivery(error) : reject(error)));
+    });
+  }
+
+  async function forward(request: UpstreamRequest, sink: BodySink): Promise<UpstreamResponse> {
     if (!request.upstreams.some((upstream) => upstream.weight > 0)) throw new RangeError('no upstream with a positive weight');
     const headers = withoutHopByHop(request.headers, NOT_FORWARDED);
     propagateTraceContext(headers);
@@ -186,7 +225,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const tried = new Set<string>();
     let upstreamMs = 0;
     let lastFailure: UpstreamUnavailable | undefined;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attemptNo = 1; attemptNo <= attempts; attemptNo++) {
       const target = chooseTarget(request.upstreams, tried);
       // Nothing admits a call: fail fast, or say why the last attempt failed when there was one.
       if (!target) throw lastFailure ?? breakerOpen(request.upstreams);
@@ -194,28 +233,22 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const identity = request.identity?.(target.url);
       const started = performance.now();
       try {
-        const response = await target.breaker.execute(async () => {
+        const answer = await target.breaker.execute(async () => {
           try {
-            return await target.pool.request({
-              method: request.method,
-              path: target.pathPrefix + request.path,
-              headers: withTarget(headers, target.host, identity),
-              body: request.body ?? null,
-              signal: request.signal ?? null,
-            });
+            return await attempt(target, request, withTarget(headers, target.host, identity), sink);
           } catch (error) {
             const reason = request.signal?.aborted || error === bodyError ? undefined : upstreamFailureReason(error);
             throw reason ? new AttemptFailed(reason, error) : error;
           }
         });
         upstreamMs += performance.now() - started;
-        return { status: response.statusCode, headers: withoutHopByHop(response.headers), body: response.body, upstreamMs, target: target.url };
+        return { status: answer.status, headers: answer.headers, delivered: answer.delivered, upstreamMs, target: target.url };
       } catch (error) {
         upstreamMs += performance.now() - started;
         if (!(error instanceof AttemptFailed)) throw error;
         const open = !target.breaker.admits();
         lastFailure = new UpstreamUnavailable(error.reason, target.url, { cause: error.cause, ...(open ? { retryAfterSeconds: target.breaker.retryAfterSeconds() } : {}) });
-        options.logger.warn({ upstream: target.url, reason: error.reason, attempt, of: attempts, err: error.cause }, 'upstream.attempt_failed');
+        options.logger.warn({ upstream: target.url, reason: error.reason, attempt: attemptNo, of: attempts, err: error.cause }, 'upstream.attempt_failed');
       }
     }
     throw lastFailure!;

@@ -6,25 +6,25 @@ import { after, test } from 'node:test';
 
 import type { Upstream } from '../../../src/gateway/catalogue/catalogue.types.ts';
 import type { BreakerState } from '../../../src/gateway/upstream/target-breaker.ts';
-import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from '../../../src/gateway/upstream/upstream-client.ts';
+import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/gateway/upstream/upstream-client.ts';
 import { UpstreamUnavailable } from '../../../src/gateway/upstream/upstream-unavailable.ts';
-import { seededRandom, silentLogger, startTcpServer, startUpstream } from './upstream-servers.ts';
+import { seededRandom, silentLogger, startTcpServer, startUpstream, streamingBodies, type StreamingUpstreamClient } from './upstream-servers.ts';
 
 const closing: Array<{ close(): Promise<void> }> = [];
 after(() => Promise.all(closing.map((item) => item.close())));
 
 const HALF_OPEN_AFTER_MS = 200;
 
-function client(overrides: Partial<UpstreamClientOptions> = {}): { upstream: UpstreamClient; states: Array<[string, BreakerState]> } {
+function client(overrides: Partial<UpstreamClientOptions> = {}): { upstream: StreamingUpstreamClient; states: Array<[string, BreakerState]> } {
   const states: Array<[string, BreakerState]> = [];
-  const upstream = createUpstreamClient({
+  const upstream = streamingBodies(createUpstreamClient({
     logger: silentLogger,
     timeouts: { connectMs: 1000, headersMs: 5000, bodyMs: 5000 },
     breaker: { consecutiveFailures: 2, halfOpenAfterMs: HALF_OPEN_AFTER_MS },
     retries: 0,
     onBreakerStateChange: (url, state) => void states.push([url, state]),
     ...overrides,
-  });
+  }));
   closing.push(upstream);
   return { upstream, states };
 }
@@ -45,7 +45,7 @@ async function switchable() {
   return { server, control };
 }
 
-const call = async (upstream: UpstreamClient, upstreams: Upstream[]) => {
+const call = async (upstream: StreamingUpstreamClient, upstreams: Upstream[]) => {
   const response = await upstream.forward({ upstreams, method: 'GET', path: '/', headers: {} });
   return { status: response.status, body: await text(response.body), target: response.target };
 };

@@ -9,20 +9,20 @@ import type { JWK } from 'jose';
 
 import { systemClock } from '../../../src/shared/clock.ts';
 import { CALLER_IDENTITY_HEADER, signCallerIdentity, verifyCallerIdentity } from '../../../src/gateway/upstream/caller-identity.ts';
-import { createUpstreamClient, type UpstreamClient } from '../../../src/gateway/upstream/upstream-client.ts';
-import { seededRandom, silentLogger, startUpstream, type TestUpstream } from './upstream-servers.ts';
+import { createUpstreamClient } from '../../../src/gateway/upstream/upstream-client.ts';
+import { seededRandom, silentLogger, startUpstream, type TestUpstream, streamingBodies, type StreamingUpstreamClient } from './upstream-servers.ts';
 
-const opened: Array<UpstreamClient | TestUpstream> = [];
+const opened: Array<StreamingUpstreamClient | TestUpstream> = [];
 after(() => Promise.all(opened.map((item) => item.close())));
 
-function client(random?: () => number): UpstreamClient {
-  const upstream = createUpstreamClient({
+function client(random?: () => number): StreamingUpstreamClient {
+  const upstream = streamingBodies(createUpstreamClient({
     logger: silentLogger,
     timeouts: { connectMs: 2000, headersMs: 5000, bodyMs: 5000 },
     breaker: { consecutiveFailures: 5, halfOpenAfterMs: 10_000 },
     retries: 1,
     ...(random ? { random } : {}),
-  });
+  }));
   opened.push(upstream);
   return upstream;
 }

@@ -3,15 +3,15 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, test } from 'node:test';
 
-import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from '../../../src/gateway/upstream/upstream-client.ts';
+import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/gateway/upstream/upstream-client.ts';
 import { UpstreamUnavailable } from '../../../src/gateway/upstream/upstream-unavailable.ts';
-import { refusingUrl, silentLogger, startTcpServer, startUpstream } from './upstream-servers.ts';
+import { refusingUrl, silentLogger, startTcpServer, startUpstream, streamingBodies, type StreamingUpstreamClient } from './upstream-servers.ts';
 
 const closing: Array<{ close(): Promise<void> }> = [];
 after(() => Promise.all(closing.map((item) => item.close())));
 
-function client(overrides: Partial<UpstreamClientOptions> = {}): UpstreamClient {
-  const upstream = createUpstreamClient({
+function client(overrides: Partial<UpstreamClientOptions> = {}): StreamingUpstreamClient {
+  const upstream = streamingBodies(createUpstreamClient({
     logger: silentLogger,
     timeouts: { connectMs: 150, headersMs: 150, bodyMs: 1000 },
     breaker: { consecutiveFailures: 50, halfOpenAfterMs: 10_000 },
@@ -19,7 +19,7 @@ function client(overrides: Partial<UpstreamClientOptions> = {}): UpstreamClient 
     // Always the first target with a positive weight among those allowed: the tests say which that is.
     random: () => 0,
     ...overrides,
-  });
+  }));
   closing.push(upstream);
   return upstream;
 }

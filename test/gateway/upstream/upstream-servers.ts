@@ -1,8 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
 
 import { pino } from 'pino';
 
+import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from '../../../src/gateway/upstream/upstream-client.ts';
 import { freePort } from '../../helpers/free-port.ts';
 
 /*
@@ -11,6 +13,22 @@ import { freePort } from '../../helpers/free-port.ts';
  */
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** An upstream client whose answers' bodies come as streams to read (each into a PassThrough), as a test reads them. */
+export interface StreamingUpstreamClient {
+  forward(request: UpstreamRequest): Promise<UpstreamResponse & { body: PassThrough }>;
+  close(): Promise<void>;
+}
+
+export function streamingBodies(client: UpstreamClient): StreamingUpstreamClient {
+  return {
+    async forward(request) {
+      const body = new PassThrough();
+      return { ...(await client.forward(request, () => body)), body };
+    },
+    close: () => client.close(),
+  };
+}
 
 export interface TestUpstream {
   url: string;
