@@ -35,6 +35,8 @@ export const KEEP_AFTER_WINDOW_SECONDS = 60;
 // How many characters of an ISO timestamp name a window of each period.
 const ID_LENGTH: Readonly<Record<LimitPeriod, number>> = { second: 19, minute: 16, day: 10, month: 7 };
 
+const lastWindows: Partial<Record<LimitPeriod, { second: number; window: Readonly<LimitWindow> }>> = {};
+
 function bounds(period: LimitPeriod, ms: number): { start: number; end: number } {
   switch (period) {
     case 'second':
@@ -62,14 +64,21 @@ function bounds(period: LimitPeriod, ms: number): { start: number; end: number }
  * limitWindow('day', new Date('2026-12-04T23:59:30Z'))
  * // { id: '2026-12-04', seconds: 86400, resetSeconds: 30, keepSeconds: 90 }
  */
-export function limitWindow(period: LimitPeriod, at: Date): LimitWindow {
+export function limitWindow(period: LimitPeriod, at: Date): Readonly<LimitWindow> {
   const ms = at.getTime();
+  // Windows end on whole seconds, so every instant of one second has the same window and reset:
+  // the calls of a second (thousands, each asking for each of its limits) share one.
+  const second = Math.floor(ms / 1000);
+  const last = lastWindows[period];
+  if (last?.second === second) return last.window;
   const { start, end } = bounds(period, ms);
   const resetSeconds = Math.ceil((end - ms) / 1000);
-  return {
+  const window = Object.freeze({
     id: new Date(start).toISOString().slice(0, ID_LENGTH[period]),
     seconds: (end - start) / 1000,
     resetSeconds,
     keepSeconds: resetSeconds + KEEP_AFTER_WINDOW_SECONDS,
-  };
+  });
+  lastWindows[period] = { second, window };
+  return window;
 }

@@ -24,7 +24,10 @@ export const filterObCall: Middleware = async function filterObCall(ctx, next) {
   } catch (error) {
     throw new ObError(502, [{ ErrorCode: 'UK.OBIE.UnexpectedError', Message: 'The bank could not answer just now' }], { cause: error });
   }
+  const filtered = filterObResponse(body, view.resource, view.consent);
+  // The bank core answered as the consent allows: its own bytes go on, not a copy made again.
+  if (filtered === body) return;
   ctx.remove('Content-Length');
-  ctx.body = filterObResponse(body, view.resource, view.consent);
-  ctx.state.gateway!.responseBytes = 0;
+  ctx.body = filtered;
+  call.responseBytes = 0;
 };

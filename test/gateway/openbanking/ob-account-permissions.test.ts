@@ -42,6 +42,11 @@ test('the response keeps the chosen accounts only, credits only for a credits co
   assert.deepEqual(filtered.Links, transactions.Links);
   const detail = filterObResponse(transactions, policy, { permissions: new Set(['ReadTransactionsDetail', 'ReadTransactionsCredits', 'ReadTransactionsDebits']), accountIds: new Set(['a1', 'a2']) }) as typeof transactions;
   assert.deepEqual(detail.Data.Transaction, transactions.Data.Transaction, 'Detail with both sees everything chosen');
+  assert.equal(detail, transactions, 'with nothing to cut, the very body given comes back (its bytes are sent as the bank core sent them)');
+  const basic = filterObResponse(transactions, policy, { permissions: new Set(['ReadTransactionsBasic', 'ReadTransactionsCredits', 'ReadTransactionsDebits']), accountIds: new Set(['a1', 'a2']) }) as typeof transactions;
+  assert.notEqual(basic, transactions, 'a Detail field to drop is a change');
+  assert.equal(basic.Data.Transaction[1]!.TransactionInformation, undefined);
+  assert.equal(transactions.Data.Transaction[1]!.TransactionInformation, 'Coffee', 'the body given is never changed');
 });
 
 test('what is not an OB Data list passes unchanged', () => {
