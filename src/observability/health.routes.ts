@@ -1,5 +1,5 @@
-import Router from '@koa/router';
 import type { Knex } from 'knex';
+import type { Middleware } from 'koa';
 
 import { storeIsReachable } from '../db/knex.ts';
 import { OUTAGE_HEADERS } from '../db/outage-headers.ts';
@@ -8,14 +8,11 @@ import { OUTAGE_HEADERS } from '../db/outage-headers.ts';
  * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the process is not stopping
  * and the store answers too; when it does not, a 503 with the same `Retry-After` as every other
  * answer during an outage). A stopping process is alive but not ready, so that the load balancer
- * stops choosing it while it finishes what it has.
+ * stops choosing it while it finishes what it has. Both answer GET and HEAD; every other request
+ * goes on. Two paths need no route table: every request of a listener passes here.
  */
-export function healthRoutes(db: Knex, isDraining: () => boolean): Router {
-  const router = new Router();
-  router.get('/healthz', function healthz(ctx) {
-    ctx.body = { status: 'ok' };
-  });
-  router.get('/readyz', async function readyz(ctx) {
+export function healthRoutes(db: Knex, isDraining: () => boolean): Middleware {
+  async function readyz(ctx: Parameters<Middleware>[0]): Promise<void> {
     if (isDraining()) {
       ctx.status = 503;
       ctx.body = { status: 'stopping' };
@@ -25,6 +22,13 @@ export function healthRoutes(db: Knex, isDraining: () => boolean): Router {
     if (!ready) ctx.set(OUTAGE_HEADERS);
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'unavailable', store: ready ? 'ok' : 'unreachable' };
-  });
-  return router;
+  }
+  return function healthRoutes(ctx, next) {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.path === '/healthz') {
+      ctx.body = { status: 'ok' };
+      return Promise.resolve();
+    }
+    return ctx.path === '/readyz' ? readyz(ctx) : next();
+  };
 }

@@ -21,7 +21,7 @@ export interface ListenerPolicy {
  * body, or that sits idle after a response, loses its socket; connections past the cap are closed
  * as soon as they are accepted. No bare answer of Node's leaves it: parser errors and timeouts are
  * answered in the listener's error format (`answerClientErrors`), a missing Host by the app
- * (`requireHostHeader`), and an `Expect` other than `100-continue` is ignored, as RFC 9110 §10.1.1
+ * (`missingHostRefusal`), and an `Expect` other than `100-continue` is ignored, as RFC 9110 §10.1.1
  * allows, rather than answered with a bare 417.
  */
 export function createListener(tls: ServerOptions, handle: RequestListener, policy: ListenerPolicy): Server {

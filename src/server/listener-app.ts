@@ -4,15 +4,16 @@ import type { Knex } from 'knex';
 import type { Logger } from '../observability/logger.ts';
 
 import { healthRoutes } from '../observability/health.routes.ts';
-import { fapiInteractionId } from '../shared/fapi-interaction-id.ts';
+import { takeInteractionId } from '../shared/fapi-interaction-id.ts';
 import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
-import { securityHeaders } from '../shared/security-headers.ts';
+import { SECURITY_HEADERS } from '../shared/security-headers.ts';
 import { serveStaticAssets } from '../shared/serve-static-assets.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import type { TrustedProxies } from '../shared/trusted-proxies.ts';
 import type { ErrorFamilyOf } from './error-family.ts';
+import { missingHostRefusal } from './missing-host-refusal.ts';
 import { rejectMalformedInput } from './reject-malformed-input.ts';
-import { requireHostHeader } from './require-host-header.ts';
+import { sendRefusal } from './send-refusal.ts';
 
 export interface ListenerAppOptions {
   /** The listener's configured public base URL (the issuer, or the mutual-TLS base URL): the only origin its URLs name. */
@@ -39,9 +40,28 @@ export interface ListenerAppOptions {
 }
 
 /**
- * One listener's Koa app: what every request gets whatever role answers it (forwarding headers
- * believed from trusted proxies only, URLs pinned to configuration, the FAPI interaction id,
- * security headers, a Host and input every endpoint can store, health), then the roles' routes.
+ * What every request gets first, in this order, as one step (it runs for every request, so as one
+ * function rather than five middlewares): forwarding headers believed from trusted proxies only,
+ * the FAPI interaction id, security headers, a Host required (RFC 9112 §3.2 asks whether the
+ * client sent one before configuration replaces it), then URLs pinned to configuration.
+ */
+function listenerEdge(options: ListenerAppOptions): Middleware {
+  const stripForwarding = stripUntrustedForwarding(options.trustedProxies, options.clientCertHeader);
+  const pinOrigin = pinPublicOrigin(options.publicUrl);
+  return function listenerEdge(ctx, next) {
+    stripForwarding(ctx);
+    takeInteractionId(ctx);
+    ctx.set(SECURITY_HEADERS);
+    const refusal = missingHostRefusal(ctx);
+    if (refusal) return sendRefusal(ctx, options.errorFamily(ctx.path), refusal, options.logger);
+    pinOrigin(ctx);
+    return next();
+  };
+}
+
+/**
+ * One listener's Koa app: what every request gets whatever role answers it (`listenerEdge`, input
+ * every endpoint can store, health), then the roles' routes.
  */
 export function listenerApp(options: ListenerAppOptions): Koa {
   const app = new Koa();
@@ -49,15 +69,10 @@ export function listenerApp(options: ListenerAppOptions): Koa {
   // The address our trusted proxy appended, not whatever the client put in front of it.
   app.maxIpsCount = 1;
   app.silent = true;
-  app.use(stripUntrustedForwarding(options.trustedProxies, options.clientCertHeader));
-  app.use(fapiInteractionId);
-  app.use(securityHeaders);
-  // RFC 9112 §3.2 asks whether the client sent a Host before configuration replaces it.
-  app.use(requireHostHeader(options.errorFamily, options.logger));
-  app.use(pinPublicOrigin(options.publicUrl));
+  app.use(listenerEdge(options));
   if (options.inspectInput) app.use(rejectMalformedInput(options.errorFamily, options.logger));
   if (options.pages) app.use(serveStaticAssets);
-  app.use(healthRoutes(options.db, options.isDraining).routes());
+  app.use(healthRoutes(options.db, options.isDraining));
   for (const routes of options.routes) app.use(routes);
   return app;
 }

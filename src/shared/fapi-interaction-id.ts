@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 
 // What can be sent back as it came: visible ASCII, short enough not to be a response-size lever.
 const ECHOABLE = /^[\x21-\x7e]{1,128}$/;
@@ -12,10 +12,15 @@ const ECHOABLE = /^[\x21-\x7e]{1,128}$/;
  * still echo it so that the partner can find its refusal); only a value that cannot be echoed
  * (over 128 characters, or with blanks) is replaced by a fresh UUID.
  */
-export const fapiInteractionId: Middleware = async function fapiInteractionId(ctx, next) {
+export function takeInteractionId(ctx: Context): void {
   const received = ctx.get('x-fapi-interaction-id');
   const id = ECHOABLE.test(received) ? received : randomUUID();
   ctx.state.fapiInteractionId = id;
   ctx.set('x-fapi-interaction-id', id);
+}
+
+/** `takeInteractionId` as a Koa middleware, for an app without the listener's edge. */
+export const fapiInteractionId: Middleware = async function fapiInteractionId(ctx, next) {
+  takeInteractionId(ctx);
   await next();
 };

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context } from 'koa';
 
 /**
  * Makes every URL the listener builds (discovery metadata, endpoint URLs, the `htu` a DPoP proof
@@ -10,12 +10,11 @@ import type { Middleware } from 'koa';
  * (`X-Forwarded-For`, the client address, is the trusted proxy's to give; see
  * `strip-untrusted-forwarding.ts`.)
  */
-export function pinPublicOrigin(baseUrl: string): Middleware {
+export function pinPublicOrigin(baseUrl: string): (ctx: Context) => void {
   const { host } = new URL(baseUrl);
-  return async function pinPublicOrigin(ctx, next) {
+  return function pinPublicOrigin(ctx) {
     ctx.req.headers.host = host;
     delete ctx.req.headers['x-forwarded-host'];
     delete ctx.req.headers['x-forwarded-proto'];
-    await next();
   };
 }

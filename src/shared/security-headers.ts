@@ -1,5 +1,3 @@
-import type { Middleware } from 'koa';
-
 // form-action allows https: because approving consent ends in a redirect to the partner's
 // (https-only) redirect URI, and browsers apply form-action to the redirects a form causes.
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' https:; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'";
@@ -14,10 +12,4 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
-};
-
-/** Sets `SECURITY_HEADERS` on every response. */
-export const securityHeaders: Middleware = async function securityHeaders(ctx, next) {
-  ctx.set(SECURITY_HEADERS);
-  await next();
 };

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context } from 'koa';
 
 import type { TrustedProxies } from './trusted-proxies.ts';
 
@@ -8,12 +8,11 @@ import type { TrustedProxies } from './trusted-proxies.ts';
  * anything reads them, so that neither Koa (`app.proxy`) nor oidc-provider (DPoP `htu`, assertion
  * audiences, mTLS) can be fooled by a client that sends them itself.
  */
-export function stripUntrustedForwarding(trustedProxies: TrustedProxies, clientCertHeader: string | undefined): Middleware {
+export function stripUntrustedForwarding(trustedProxies: TrustedProxies, clientCertHeader: string | undefined): (ctx: Context) => void {
   const forwarding = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', ...(clientCertHeader ? [clientCertHeader] : [])];
-  return async function stripUntrustedForwarding(ctx, next) {
+  return function stripUntrustedForwarding(ctx) {
     if (!trustedProxies.includes(ctx.req.socket)) {
       for (const name of forwarding) delete ctx.req.headers[name];
     }
-    await next();
   };
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 
 import { createApplication, createOrganisation, issueApiKey, revokeApplicationKey, setApplicationState } from '../../src/gateway/consumers/consumers.service.ts';
@@ -155,4 +157,33 @@ test(`a request body streams to the upstream unchanged, far past the partner lis
   assert.equal(upstream.seen.at(-1)!.body, body);
   const tooLarge = await get(`${v1}/alerts`, key, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1), headers: { 'content-type': 'text/plain' } });
   assert.equal(tooLarge.status, 413);
+});
+
+test(`an answer streams to the caller whole at any size; one its upstream breaks off midway cuts the caller's connection, and the gateway goes on (${storeKind})`, async () => {
+  const large = Buffer.alloc(5 * 1024 * 1024, 'a');
+  const flaky: Server = createServer((req, res) => {
+    if (req.url === '/large') return void res.writeHead(200, { 'content-type': 'text/plain', 'content-length': large.length }).end(large);
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+    res.write('x'.repeat(100), () => res.destroy());
+  });
+  flaky.listen(0, '127.0.0.1');
+  await once(flaky, 'listening');
+  try {
+    const basePath = `/flaky-${suffix}/v1`;
+    const { id } = await addTestApi(app.db, app.events, { name: `flaky-${suffix}`, basePath, authKind: 'api-key', upstreams: [{ url: `http://127.0.0.1:${(flaky.address() as { port: number }).port}`, weight: 1 }], routes: [{ method: 'GET', path: '/large' }, { method: 'GET', path: '/broken' }] });
+    const { key } = await newSubscriber(await addTestPlan(app.db, app.events, { apiIds: [id], ratePerMinute: 100 }));
+    await eventually(async () => (await get(`${basePath}/large`, key)).status === 200, { withinMs: 1000 });
+
+    const whole = await get(`${basePath}/large`, key);
+    assert.equal(whole.status, 200);
+    assert.ok(Buffer.from(await whole.arrayBuffer()).equals(large), 'streamed through, not held: every byte as sent');
+
+    const broken = await get(`${basePath}/broken`, key);
+    assert.equal(broken.status, 200, 'the status went before the body broke off');
+    await assert.rejects(broken.text(), 'the caller sees its answer cut, never a short body passed off as whole');
+    assert.equal((await get(`${basePath}/large`, key)).status, 200);
+  } finally {
+    flaky.closeAllConnections();
+    flaky.close();
+  }
 });
