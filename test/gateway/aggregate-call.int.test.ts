@@ -74,6 +74,10 @@ function answerClinic(request: SeenRequest, res: import('node:http').ServerRespo
       res.writeHead(200, { 'content-type': 'text/plain' });
       return void res.end('all good');
     case 'denied': return json(res, 403, { reason: 'this clinic is closed to you' });
+    case 'cut':
+      // An answer broken off midway: a part reads its answer whole, so it never has one.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      return void res.write('{"partial": "', () => res.destroy());
     case 'slow': {
       const timing = { arrived: performance.now() } as { arrived: number; answered?: number };
       timings.set(request.url, timing);
@@ -113,6 +117,7 @@ before(async () => {
       { method: 'GET', path: '/clinics/{clinicId}/broken' },
       { method: 'GET', path: '/clinics/{clinicId}/plain' },
       { method: 'GET', path: '/clinics/{clinicId}/denied' },
+      { method: 'GET', path: '/clinics/{clinicId}/cut' },
       { method: 'GET', path: '/clinics/{clinicId}/slow/{n}' },
     ],
   });
@@ -132,6 +137,7 @@ before(async () => {
       composite('/clinics/{clinicId}/broken', [clinicPart, p('broken', '/broken')], 'fail'),
       composite('/clinics/{clinicId}/plain', [clinicPart, p('plain', '/plain')], 'fail'),
       composite('/clinics/{clinicId}/denied', [clinicPart, p('denied', '/denied')], 'fail'),
+      composite('/clinics/{clinicId}/cut', [clinicPart, p('cut', '/cut')], 'fail'),
       composite('/clinics/{clinicId}/unrouted', [clinicPart, p('missing', '/nowhere')], 'fail'),
       composite('/clinics/{clinicId}/nested', [clinicPart, part('overview', `${summary}/clinics/{clinicId}/overview`)], 'fail'),
       composite('/clinics/{clinicId}/audience', [clinicPart, part('elsewhere', `${elsewhere}/clinics/{clinicId}`)], 'fail'),
@@ -249,7 +255,7 @@ test(`fail: an upstream's own 403 is passed on as it came (${storeKind})`, async
 
 test(`fail: any other failure is 502 part-failed naming the part, and nothing of the upstream's (${storeKind})`, async () => {
   const token = await tokenFor('clinics:read');
-  for (const [path, name] of [['broken', 'broken'], ['plain', 'plain'], ['unrouted', 'missing'], ['nested', 'overview']] as const) {
+  for (const [path, name] of [['broken', 'broken'], ['plain', 'plain'], ['cut', 'cut'], ['unrouted', 'missing'], ['nested', 'overview']] as const) {
     const response = await get(`${summary}/clinics/c1/${path}`, token);
     assert.equal(response.status, 502, path);
     assert.equal(response.headers.get('x-upstream-node'), null, path);
