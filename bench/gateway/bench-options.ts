@@ -17,6 +17,12 @@ export interface GatewayBenchOptions {
   halfPeakSeconds: number;
   /** Server processes per proxy: one worker, then every core (`--workers 1,all`). */
   workers: number[];
+  /**
+   * How (b) passes the answer on: `stream` (undici's API for proxies, as the gateway does) or
+   * `request` (undici's `request`, its body piped on: the weaker baseline of figures before
+   * 2026-12-07). Default stream.
+   */
+  baseline: 'stream' | 'request';
   /** The gateway's rate-limit counters: `redis` (exact across workers, as deployed) or `memory`. Default redis. */
   limits: 'redis' | 'memory';
   /** PostgreSQL for the gateway. Default `BENCH_DATABASE_URL`, else postgres://postgres@127.0.0.1:5432/test. */
@@ -26,6 +32,7 @@ export interface GatewayBenchOptions {
 
 export const USAGE = `usage: npm run bench:gateway -- [--concurrency 32] [--seconds 20] [--warmup 3] [--slice 1]
                                [--half-peak-seconds 10] [--workers 1,all] [--limits redis|memory]
+                               [--baseline stream|request]
   PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
   Redis: BENCH_REDIS_URL (default redis://127.0.0.1:6379)`;
 
@@ -60,6 +67,7 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
       'half-peak-seconds': { type: 'string', default: '10' },
       workers: { type: 'string', default: '1,all' },
       limits: { type: 'string', default: 'redis' },
+      baseline: { type: 'string', default: 'stream' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -68,6 +76,7 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
     process.exit(0);
   }
   if (values.limits !== 'redis' && values.limits !== 'memory') throw new RangeError(`--limits must be redis or memory\n${USAGE}`);
+  if (values.baseline !== 'stream' && values.baseline !== 'request') throw new RangeError(`--baseline must be stream or request\n${USAGE}`);
   const seconds = positive('seconds', values.seconds, false);
   const slice = positive('slice', values.slice, false);
   if (slice > seconds) throw new RangeError(`--slice must not exceed --seconds\n${USAGE}`);
@@ -79,6 +88,7 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
     halfPeakSeconds: positive('half-peak-seconds', values['half-peak-seconds'], false),
     workers: workerCounts(values.workers),
     limits: values.limits,
+    baseline: values.baseline,
     databaseUrl: loopback('BENCH_DATABASE_URL', env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', /^postgres(ql)?:$/),
     redisUrl: loopback('BENCH_REDIS_URL', env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', /^rediss?:$/),
   };

@@ -2,20 +2,22 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 import { Pool } from 'undici';
 
 import { announceReady } from './child-process.ts';
 
 /*
- * Baseline (b): the least a Node proxy can do (`node passthrough.ts <certsDir> <upstream> <port> <workers>`).
+ * Baseline (b): the least a Node proxy can do (`node passthrough.ts <certsDir> <upstream> <port> <workers> [stream|request]`).
  * TLS with the gateway's own certificate and key, an undici keep-alive pool to the upstream,
- * hop-by-hop headers dropped, bodies streamed both ways (the answer's through undici's `stream`,
- * as the gateway's are); nothing else. With several workers they
- * share the port through `cluster`, as the gateway's do.
+ * hop-by-hop headers dropped, bodies streamed both ways; nothing else. The answer goes through
+ * undici's `stream`, as the gateway's do, or with `request` through undici's `request`, its body
+ * piped on: about twice the CPU per call, the weaker baseline of figures before 2026-12-07. With
+ * several workers they share the port through `cluster`, as the gateway's do.
  */
 
-const [certsDir, upstream, port, workers] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])];
+const [certsDir, upstream, port, workers, baseline] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]), process.argv[6] ?? 'stream'];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
 function endToEnd(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
@@ -27,15 +29,21 @@ function endToEnd(headers: Record<string, string | string[] | undefined>): Recor
 function serve(): void {
   const pool = new Pool(upstream, { connections: 256, keepAliveTimeout: 120_000 });
   const server = createServer({ cert: readFileSync(join(certsDir, 'server.pem')), key: readFileSync(join(certsDir, 'server.key')) }, async (request, response) => {
+    const options = {
+      method: request.method as 'GET',
+      path: request.url!,
+      headers: endToEnd(request.headers),
+      body: request.method === 'GET' || request.method === 'HEAD' ? null : request,
+    };
     try {
-      // undici's API for proxies: the answer's body is written straight into the response. (Its
-      // `request` with the body piped on costs about twice the CPU per call: a weaker baseline.)
-      await pool.stream({
-        method: request.method as 'GET',
-        path: request.url!,
-        headers: endToEnd(request.headers),
-        body: request.method === 'GET' || request.method === 'HEAD' ? null : request,
-      }, ({ statusCode, headers }) => {
+      if (baseline === 'request') {
+        const answer = await pool.request(options);
+        response.writeHead(answer.statusCode, endToEnd(answer.headers));
+        await pipeline(answer.body, response);
+        return;
+      }
+      // undici's API for proxies: the answer's body is written straight into the response.
+      await pool.stream(options, ({ statusCode, headers }) => {
         response.writeHead(statusCode, endToEnd(headers as Record<string, string | string[] | undefined>));
         return response;
       });

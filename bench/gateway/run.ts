@@ -41,7 +41,7 @@ async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, ups
   const targets: Sides['targets'] = { direct: { ...base, url: `${upstream.url}${OB_PATH}` } };
   const pids: Sides['pids'] = {};
   try {
-    const passthrough = await startChild('passthrough', './passthrough.ts', [setup.certsDir, upstream.url, String(await freePort()), String(workers)]);
+    const passthrough = await startChild('passthrough', './passthrough.ts', [setup.certsDir, upstream.url, String(await freePort()), String(workers), options.baseline]);
     children.push(passthrough);
     targets.passthrough = { ...base, url: `${passthrough.url}${OB_PATH}`, tls: { caPem } };
     pids.passthrough = passthrough.pid;
@@ -151,7 +151,7 @@ try {
 
 console.log('# gateway: GET of a fixed 1.5 KB Open Banking accounts body from one local HTTP upstream, keep-alive, closed loop');
 console.log(`# ${options.concurrency} connections; per side ${options.warmup} s warm-up, ${options.seconds} s measured in ${options.slice} s slices taken in turns; then ${options.halfPeakSeconds} s each paced at half of (e)'s peak`);
-console.log(`# this machine: ${availableParallelism()} cores, shared by the load generator, the upstream and the proxy under test; gateway rate limits in ${options.limits}${nginxInstalled() ? '' : '; nginx not installed: (c) skipped'}`);
+console.log(`# this machine: ${availableParallelism()} cores, shared by the load generator, the upstream and the proxy under test; gateway rate limits in ${options.limits}; (b) passes answers on with undici's ${options.baseline}${nginxInstalled() ? '' : '; nginx not installed: (c) skipped'}`);
 process.once('SIGINT', () => console.error('# interrupted: cleaning up'));
 
 try {

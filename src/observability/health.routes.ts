@@ -4,6 +4,9 @@ import type { Middleware } from 'koa';
 import { storeIsReachable } from '../db/knex.ts';
 import { OUTAGE_HEADERS } from '../db/outage-headers.ts';
 
+/** What a probe may ask: liveness and readiness. */
+export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz' } as const;
+
 /**
  * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the process is not stopping
  * and the store answers too; when it does not, a 503 with the same `Retry-After` as every other
@@ -25,10 +28,10 @@ export function healthRoutes(db: Knex, isDraining: () => boolean): Middleware {
   }
   return function healthRoutes(ctx, next) {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
-    if (ctx.path === '/healthz') {
+    if (ctx.path === HEALTH_PATHS.live) {
       ctx.body = { status: 'ok' };
       return Promise.resolve();
     }
-    return ctx.path === '/readyz' ? readyz(ctx) : next();
+    return ctx.path === HEALTH_PATHS.ready ? readyz(ctx) : next();
   };
 }
