@@ -13,7 +13,7 @@ import { pollUntil } from '../helpers/eventually.ts';
 import { fixedClock } from '../helpers/fixed-clock.ts';
 import { PortalBrowser } from '../helpers/portal-browser.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
-import { assertSessionLifetimes } from '../helpers/session-lifetimes.ts';
+import { assertSessionLifetimes, FROZEN_AT } from '../helpers/session-lifetimes.ts';
 
 let portcullis: TestPortcullis;
 before(async () => {
@@ -185,9 +185,9 @@ describe('the first sign-in: enrolment', () => {
 describe('sessions', () => {
   test('a session ends after thirty idle minutes, and after eight hours however busy; a password-only one after five minutes', async () => {
     const operator = await operatorWith();
-    await assertSessionLifetimes(portcullis.db, OPERATOR_SESSIONS, operator.id, '2026-12-08T09:00:00Z', { idleSeconds: 30 * 60, absoluteSeconds: 8 * 3600 });
+    await assertSessionLifetimes(portcullis.db, OPERATOR_SESSIONS, operator.id, FROZEN_AT, { idleSeconds: 30 * 60, absoluteSeconds: 8 * 3600 });
 
-    const clock = fixedClock('2026-12-08T09:00:00Z');
+    const clock = fixedClock(FROZEN_AT);
     const deps = { db: portcullis.db, clock };
     const halfway = await startSession(deps, OPERATOR_SESSIONS, operator.id, { firstStepOnly: true });
     clock.advance(5 * 60 - 1);

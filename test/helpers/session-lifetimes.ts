@@ -7,6 +7,13 @@ import { resumeSession, startSession } from '../../src/shared/sessions/sessions.
 import { fixedClock } from './fixed-clock.ts';
 
 /**
+ * Where session tests freeze their clock: long after any real instant, so that the sessions they
+ * make there are never ended by the store's own clock (the background sweeper runs on it) while
+ * other test files share the store. Their sign-ins sweep only their own holder's sessions.
+ */
+export const FROZEN_AT = '2099-06-01T09:00:00Z';
+
+/**
  * Checks, on a frozen clock, that a session of `kind` for `holderId` ends after `idleSeconds`
  * without a request, lasts while used, and ends after `absoluteSeconds` however busy. The
  * lifetimes are the ones a part promises, written out by its test rather than read from `kind`,

@@ -4,12 +4,17 @@
  * other session.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
+import { sweepExpired } from '../../src/auth/adapter/sweep-expired.ts';
 import { PORTAL_SESSIONS } from '../../src/portal/session/portal-sessions.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { resumeSession, startSession } from '../../src/shared/sessions/sessions.service.ts';
+import { fixedClock } from '../helpers/fixed-clock.ts';
 import { insertVerifiedDeveloper, newDeveloperAddress, PortalBrowser, signedInBrowser } from '../helpers/portal-browser.ts';
 import { startTestPortcullis, type TestPortcullis } from '../helpers/portcullis.ts';
-import { assertSessionLifetimes } from '../helpers/session-lifetimes.ts';
+import { assertSessionLifetimes, FROZEN_AT } from '../helpers/session-lifetimes.ts';
 
 let portcullis: TestPortcullis;
 before(async () => {
@@ -118,7 +123,24 @@ describe('developer sign-in', () => {
 describe('sessions in time', () => {
   test('a session ends after two idle hours, and after twelve however busy', async () => {
     const developer = await insertVerifiedDeveloper(portcullis.db);
-    await assertSessionLifetimes(portcullis.db, PORTAL_SESSIONS, developer.id, '2026-12-06T09:00:00Z', { idleSeconds: 2 * 3600, absoluteSeconds: 12 * 3600 });
+    await assertSessionLifetimes(portcullis.db, PORTAL_SESSIONS, developer.id, FROZEN_AT, { idleSeconds: 2 * 3600, absoluteSeconds: 12 * 3600 });
+  });
+
+  test("a sign-in sweeps its own holder's ended sessions, never another's; the background sweep takes every ended one", async () => {
+    const [mine, theirs] = [await insertVerifiedDeveloper(portcullis.db), await insertVerifiedDeveloper(portcullis.db)];
+    const ended = (developerId: string) => ({ token_hash: `ended-${randomUUID()}`, developer_id: developerId, created_at: new Date(Date.now() - 3 * 3600_000), expires_at: new Date(Date.now() - 3600_000) });
+    const liveOfTheirs = await startSession({ db: portcullis.db, clock: systemClock }, PORTAL_SESSIONS, theirs.id);
+    const [myEnded, theirEnded] = [ended(mine.id), ended(theirs.id)];
+    await portcullis.db('portal_sessions').insert([myEnded, theirEnded]);
+    // A frozen clock far ahead: everything would have ended by then, yet only this holder's is swept.
+    await startSession({ db: portcullis.db, clock: fixedClock(FROZEN_AT) }, PORTAL_SESSIONS, mine.id);
+    const left = async () => portcullis.db('portal_sessions').pluck('token_hash').whereIn('token_hash', [myEnded.token_hash, theirEnded.token_hash]);
+    assert.deepEqual(await left(), [theirEnded.token_hash]);
+    assert.ok(await resumeSession({ db: portcullis.db, clock: systemClock }, PORTAL_SESSIONS, liveOfTheirs.token), "another's live session stays");
+
+    await sweepExpired(portcullis.db, 100);
+    assert.deepEqual(await left(), []);
+    assert.ok(await resumeSession({ db: portcullis.db, clock: systemClock }, PORTAL_SESSIONS, liveOfTheirs.token), 'a live session is never swept');
   });
 });
 

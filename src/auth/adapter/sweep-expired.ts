@@ -12,8 +12,9 @@ import type { Knex } from 'knex';
  */
 
 // consent_idempotency_keys: a key is dead 24 h after use (an expired one is replaced on reuse),
-// so the same sweep reclaims it.
-const EXPIRING_TABLES = ['oidc_tokens', 'oidc_grants', 'oidc_sessions', 'oidc_interactions', 'oidc_pushed_requests', 'oidc_replay', 'consent_idempotency_keys'];
+// so the same sweep reclaims it. The console's and the portal's sessions are dead once they end
+// (`findLiveSession` filters); a sign-in removes only its own holder's.
+const EXPIRING_TABLES = ['oidc_tokens', 'oidc_grants', 'oidc_sessions', 'oidc_interactions', 'oidc_pushed_requests', 'oidc_replay', 'consent_idempotency_keys', 'operator_sessions', 'portal_sessions'];
 
 // Raw SQL for its rowCount: knex-pglite 0.14 makes `.delete()` resolve to the driver's response
 // object instead of a count.
@@ -26,7 +27,7 @@ async function deleteExpiredBatch(db: Knex, table: string, batchSize: number): P
 }
 
 /**
- * Deletes every expired row from the oidc-provider tables and the consent API's idempotency keys, `batchSize` rows per statement, and
+ * Deletes every expired row from the oidc-provider tables, the consent API's idempotency keys and the console's and portal's sessions, `batchSize` rows per statement, and
  * returns how many it deleted. Throws a `RangeError` unless `batchSize` is a positive integer.
  */
 export async function sweepExpired(db: Knex, batchSize: number): Promise<number> {

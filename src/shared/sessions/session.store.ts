@@ -76,7 +76,11 @@ export async function deleteSessionsOf(db: Knex, table: SessionTable<unknown>, h
   await db(table.name).where({ [table.holderColumn]: holderId }).delete();
 }
 
-/** Removes sessions that ended before `now`: a sign-in sweeps them, so the table never grows without bound. */
-export async function deleteExpiredSessions(db: Knex, table: SessionTable<unknown>, now: Date): Promise<void> {
-  await db(table.name).where('expires_at', '<=', now).delete();
+/**
+ * Removes the sessions of `holderId` that ended before `now`: each sign-in sweeps its holder's,
+ * and the background sweeper (`sweep-expired.ts`) everyone else's. Only the holder's: a clock that
+ * is not the store's (a test's frozen one) never ends anyone else's session.
+ */
+export async function deleteEndedSessionsOf(db: Knex, table: SessionTable<unknown>, holderId: string, now: Date): Promise<void> {
+  await db(table.name).where({ [table.holderColumn]: holderId }).andWhere('expires_at', '<=', now).delete();
 }

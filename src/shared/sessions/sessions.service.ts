@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import { hashSecretToken, newSecretToken, SECRET_TOKEN } from '../secret-token.ts';
 import type { SessionKind } from './session-kind.ts';
-import { deleteExpiredSessions, deleteSession, deleteSessionsOf, extendSession, findLiveSession, insertSession } from './session.store.ts';
+import { deleteEndedSessionsOf, deleteSession, deleteSessionsOf, extendSession, findLiveSession, insertSession } from './session.store.ts';
 
 /*
  * Starting, resuming and ending the sessions of any browser part, under the lifetimes its
@@ -38,7 +38,7 @@ export interface ResumedSession<Holder> {
  */
 export async function startSession(deps: SessionsDependencies, kind: SessionKind<unknown>, holderId: string, options: { firstStepOnly?: boolean } = {}): Promise<StartedSession> {
   const now = deps.clock.now();
-  await deleteExpiredSessions(deps.db, kind.table, now);
+  await deleteEndedSessionsOf(deps.db, kind.table, holderId, now);
   const { token, hash } = newSecretToken();
   const allSteps = !options.firstStepOnly;
   const expiresAt = new Date(now.getTime() + (allSteps ? kind.idleSeconds : kind.firstStepSeconds!) * 1000);
