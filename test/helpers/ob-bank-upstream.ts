@@ -48,7 +48,7 @@ function transactions(accountId: string) {
 const read = (path: string, data: Record<string, unknown>) => ({ Data: data, Links: { Self: `https://bank-core.example${path}` }, Meta: { TotalPages: 1 } });
 
 /**
- * Starts the bank core: `GET /accounts`, `/accounts/{AccountId}`, `…/balances` and
+ * Starts the bank core: `GET` (and `HEAD`) `/accounts`, `/accounts/{AccountId}`, `…/balances` and
  * `…/transactions` (for every account in `ACCOUNTS`), and `POST /domestic-payments` (made at once,
  * its id `dp-<ConsentId>`); anything else is 404.
  */
@@ -59,7 +59,8 @@ export function startObBankUpstream(): Promise<UpstreamServer> {
     const [, collection, accountId, resource, extra] = path.split('/');
     const holding = HOLDINGS.find((candidate) => candidate.id === accountId);
     let body: unknown;
-    if (request.method === 'GET' && collection === 'accounts' && extra === undefined) {
+    // HEAD as GET: Node sends the headers and no body.
+    if ((request.method === 'GET' || request.method === 'HEAD') && collection === 'accounts' && extra === undefined) {
       if (accountId === undefined) body = read(path, { Account: HOLDINGS.map(account) });
       else if (holding && resource === undefined) body = read(path, { Account: [account(holding)] });
       else if (holding && resource === 'balances') body = read(path, { Balance: [balance(holding.id)] });

@@ -129,6 +129,8 @@ export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity'
     if (broken) throw brokenAnswer(broken);
     ctx.status = response.status;
     ctx.set(response.headers);
+    // A HEAD answer has no body, and keeps the upstream's headers: a Content-Length is the one a GET carries (RFC 9110 §9.3.2).
+    if (ctx.method === 'HEAD') return;
     const bytes = whole.bytes();
     captureResponseBytes(call, bytes);
     ctx.body = bytes;

@@ -153,6 +153,9 @@ describe(`reading accounts through the gateway (${storeKind})`, () => {
     const one = await get(`/accounts/${ACCOUNTS.current}`, token);
     assert.equal(one.status, 200, one.text);
     assert.deepEqual(ids(one, 'Account'), [ACCOUNTS.current]);
+    const head = await partner.call('HEAD', `${AISP}/accounts/${ACCOUNTS.current}`, { token });
+    assert.deepEqual([head.status, head.text], [200, '']);
+    assert.notEqual(head.headers.get('content-length'), '0', 'a HEAD passes on what the bank core said of the length, never that of an empty body');
     const balances = await get(`/accounts/${ACCOUNTS.current}/balances`, token);
     assert.equal(balances.status, 200, balances.text);
     assertMatchesObSchema('account-info', 'OBReadBalance1', balances.json);
