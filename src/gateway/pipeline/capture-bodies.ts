@@ -28,7 +28,7 @@ export function captureRequestBody<B extends Readable | Buffer | undefined>(call
     call.captured = { ...call.captured, request: captured(body, redact) };
     return body;
   }
-  return captureStream(body, call, 'request', redact);
+  return captureStream(body, call, redact);
 }
 
 /**
@@ -49,8 +49,9 @@ export function captureResponseBytes(call: GatewayCall, bytes: Buffer): void {
   if (redact) call.captured = { ...call.captured, response: captured(bytes, redact) };
 }
 
-function captureStream(body: Readable, call: GatewayCall, which: 'request', redact: readonly string[]): Readable {
-  const tee = captureTee(call, which, redact);
+/** A request body collected as it streams to the upstream. */
+function captureStream(body: Readable, call: GatewayCall, redact: readonly string[]): Readable {
+  const tee = captureTee(call, 'request', redact);
   body.on('error', (error) => tee.destroy(error));
   return body.pipe(tee);
 }

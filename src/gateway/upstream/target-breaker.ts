@@ -40,11 +40,11 @@ const FAILING_STATUSES = new Set([502, 503, 504]);
 
 /** What an attempt gives the breaker: at least the status of the answer it got. */
 export interface AttemptAnswer {
-  statusCode: number;
+  status: number;
 }
 
 function isFailingResponse(result: unknown): boolean {
-  return FAILING_STATUSES.has((result as AttemptAnswer).statusCode);
+  return FAILING_STATUSES.has((result as AttemptAnswer).status);
 }
 
 // Isolated (held open by hand) is never used here; it would read as open.

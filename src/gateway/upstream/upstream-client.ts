@@ -192,7 +192,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** One attempt at one target: settles with the answer's head once it is in, the body still on its way to the sink. */
-  function attempt(target: Target, request: UpstreamRequest, headers: Record<string, string | string[]>, sink: BodySink): Promise<UpstreamHead & { statusCode: number; delivered: Promise<Error | undefined> }> {
+  function attempt(target: Target, request: UpstreamRequest, headers: Record<string, string | string[]>, sink: BodySink): Promise<UpstreamHead & { delivered: Promise<Error | undefined> }> {
     return new Promise((resolve, reject) => {
       let answered = false;
       let settleDelivery: (error: Error | undefined) => void = () => {};
@@ -206,7 +206,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }, ({ statusCode, headers: received }) => {
         answered = true;
         const head = { status: statusCode, headers: withoutHopByHop(received as HeaderRecord) };
-        resolve({ ...head, statusCode, delivered });
+        resolve({ ...head, delivered });
         return sink(head);
       }).then(() => settleDelivery(undefined), (error: Error) => (answered ? settleDelivery(error) : reject(error)));
     });
