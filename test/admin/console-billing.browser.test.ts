@@ -25,16 +25,16 @@ before(async () => {
   // On PostgreSQL an earlier run's month, and its calls, are still there.
   await db('billing_months').where({ month }).delete();
   await db('analytics_minute_rollups').where('minute', '>=', inMonth(month, -1)).where('minute', '<', inMonth(month, 31)).delete();
-  // Plan names are unique: on PostgreSQL an earlier run's plans are taken again.
+  // Plan names are unique (and slugs, as the catalogue makes them): on PostgreSQL an earlier run's plans are taken again.
   const plan = async (name: string, fields: Parameters<typeof addPricedPlan>[1]) => {
     const existing: { id: string } | undefined = await db('gateway_plans').first('id').where({ name });
     if (!existing) return addPricedPlan(db, { name, ...fields });
     const { api_id: apiId } = await db('gateway_plan_apis').first('api_id').where({ plan_id: existing.id });
     return { planId: existing.id, planName: name, apiId };
   };
-  const gold = await plan('Clinics Gold', { priceMinorUnits: 49_900, quotaPerMonth: 1_000_000 });
-  const starter = await plan('Clinics Starter', { priceMinorUnits: 4_900, quotaPerMonth: 50_000 });
-  const europe = await plan('Clinics Europe', { priceMinorUnits: 12_000, currency: 'EUR' });
+  const gold = await plan('clinics-gold', { priceMinorUnits: 49_900, quotaPerMonth: 1_000_000 });
+  const starter = await plan('clinics-starter', { priceMinorUnits: 4_900, quotaPerMonth: 50_000 });
+  const europe = await plan('clinics-europe', { priceMinorUnits: 12_000, currency: 'EUR' });
   const cancelled = { since: inMonth(month, 40), status: 'cancelled' as const };
   const usage: Array<[string, typeof gold, number]> = [['Clinic Finder', gold, 412_337], ['Appointments', starter, 18_204], ['Pharmacy Locator', europe, 9_120], ['Prescriptions', starter, 2_051]];
   for (const [name, plan, calls] of usage) {

@@ -33,7 +33,7 @@ export async function addPricedPlan(db: Knex, fields: { priceMinorUnits: number 
   const apiId = `api-${randomUUID()}`;
   await db('gateway_apis').insert({ id: apiId, name: `billed-${randomUUID().slice(0, 8)}`, version: 'v1', base_path: `/billed-${randomUUID().slice(0, 8)}/v1`, auth_kind: 'api-key', lifecycle: 'published', upstreams: JSON.stringify([]), settings: JSON.stringify({}) });
   const planId = `plan-${randomUUID()}`;
-  const planName = fields.name ?? `Plan ${randomUUID().slice(0, 6)}`;
+  const planName = fields.name ?? `plan-${randomUUID().slice(0, 6)}`;
   await db('gateway_plans').insert({
     id: planId, name: planName, self_service: true, quota_per_month: fields.quotaPerMonth ?? null,
     price_minor_units: fields.priceMinorUnits, currency: fields.priceMinorUnits === null ? null : (fields.currency ?? 'GBP'),
