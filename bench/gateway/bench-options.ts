@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const SIDES = ['direct', 'passthrough', 'nginx', 'apikey', 'fapi'] as const;
@@ -28,11 +29,13 @@ export interface GatewayBenchOptions {
   /** PostgreSQL for the gateway. Default `BENCH_DATABASE_URL`, else postgres://postgres@127.0.0.1:5432/test. */
   databaseUrl: string;
   redisUrl: string;
+  /** Where each gateway process writes a V8 CPU profile when it stops (`--cpu-prof DIR`); none when absent. */
+  cpuProfDir: string | undefined;
 }
 
 export const USAGE = `usage: npm run bench:gateway -- [--concurrency 32] [--seconds 20] [--warmup 3] [--slice 1]
                                [--half-peak-seconds 10] [--workers 1,all] [--limits redis|memory]
-                               [--baseline stream|request]
+                               [--baseline stream|request] [--cpu-prof DIR]
   PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
   Redis: BENCH_REDIS_URL (default redis://127.0.0.1:6379)`;
 
@@ -68,6 +71,7 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
       workers: { type: 'string', default: '1,all' },
       limits: { type: 'string', default: 'redis' },
       baseline: { type: 'string', default: 'stream' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -91,5 +95,6 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
     baseline: values.baseline,
     databaseUrl: loopback('BENCH_DATABASE_URL', env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', /^postgres(ql)?:$/),
     redisUrl: loopback('BENCH_REDIS_URL', env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', /^rediss?:$/),
+    cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
   };
 }

@@ -7,12 +7,24 @@ import type { BenchChild } from './child-process.ts';
 const MAIN = new URL('../../src/main.ts', import.meta.url);
 
 /**
+ * With `cpuProfDir`, every process of the gateway (the primary and each worker, through
+ * NODE_OPTIONS) writes a V8 CPU profile there when it stops: `gateway-<workers>w-<pid>.cpuprofile`,
+ * covering its start-up and both gateway sides, (d) and (e).
+ */
+function profiling(workers: number, cpuProfDir: string | undefined): Record<string, string> {
+  if (!cpuProfDir) return {};
+  // NODE_OPTIONS splits on spaces outside double quotes.
+  const flags = ['--cpu-prof', `--cpu-prof-dir="${cpuProfDir}"`, `--cpu-prof-name=gateway-${workers}w-\${pid}.cpuprofile`];
+  return { NODE_OPTIONS: [process.env.NODE_OPTIONS, ...flags].filter(Boolean).join(' ') };
+}
+
+/**
  * Sides (d) and (e): the product as an operator starts it (`src/main.ts`, WORKERS processes
  * sharing the ports), on the store the setup prepared. Its access log goes where a container's
  * stdout would, here nowhere; ready once `probe` answers 200.
  */
-export async function startGateway(env: Record<string, string>, workers: number, probe: { url: string; headers: Record<string, string>; caPem: string }): Promise<BenchChild> {
-  const child = spawn(process.execPath, [MAIN.pathname], { env: { ...process.env, ...env, WORKERS: String(workers) }, stdio: ['ignore', 'ignore', 'inherit'] });
+export async function startGateway(env: Record<string, string>, workers: number, probe: { url: string; headers: Record<string, string>; caPem: string }, cpuProfDir?: string): Promise<BenchChild> {
+  const child = spawn(process.execPath, [MAIN.pathname], { env: { ...process.env, ...env, WORKERS: String(workers), ...profiling(workers, cpuProfDir) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const dispatcher = new Agent({ connect: { ca: probe.caPem } });
   try {

@@ -52,7 +52,7 @@ async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, ups
       pids.nginx = nginx.pid;
     }
     const apikeyHeaders = { ...base.headers, 'x-api-key': setup.apiKey };
-    const gateway = await startGateway(setup.env, workers, { url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, caPem });
+    const gateway = await startGateway(setup.env, workers, { url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, caPem }, options.cpuProfDir);
     children.push(gateway);
     pids.apikey = gateway.pid;
     pids.fapi = gateway.pid;
@@ -159,6 +159,7 @@ try {
   const failed = runs.flatMap((run) => [...run.closedLoop, ...run.paced].filter(([, figures]) => Object.keys(figures.errors).length > 0).map(([side, figures]) => ({ workers: run.workers, side, figures })));
   for (const { workers, side, figures } of failed) console.error(`ERROR: ${workers} worker(s), ${side}: ${JSON.stringify(figures.errors)}; first: ${figures.errorSample}`);
   if (failed.length) process.exitCode = 1;
+  if (options.cpuProfDir) console.log(`# CPU profiles of the gateway in ${options.cpuProfDir} (summarise with: node bench/token-endpoint/summarize-profile.ts FILE)`);
 } catch (error) {
   console.error(error);
   process.exitCode = 1;
