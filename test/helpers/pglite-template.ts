@@ -101,7 +101,7 @@ function ownBuffer(bytes: Buffer): ArrayBuffer {
  * WebAssembly compiler only. Left to tier up, V8 compiles much of PGlite's 8 MB module again with
  * its optimizing compiler, on background threads, which costs a test file more CPU than its
  * queries save: four database-heavy files took 39 s of CPU instead of 48 to 62, and global setup
- * 5 s instead of 7 to 9.5. The code does the same either way. The operator's CLI does the same
+ * 8 to 10 s instead of 11 to 14. The code does the same either way. The operator's CLI does the same
  * (src/cli/index.ts); the server, which lives long, does not.
  */
 function keepWasmUnoptimized(): void {
