@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 
+import { keepPgliteOnBaselineCompiler } from '../db/pglite-baseline-compiler.ts';
 import { createEventBus } from '../events/event-bus.ts';
 import { systemClock } from '../shared/clock.ts';
 
@@ -27,13 +27,8 @@ import { commandHelp, listHelp, usageLine } from './render-help.ts';
  * command lives in its own `*.command.ts`.
  */
 
-// A command is over in a second or two. The embedded store (PGlite, an 8 MB WebAssembly module)
-// runs hot enough at start-up for V8 to compile much of it again with its optimizing compiler, on
-// background threads: on 2 cores that costs more than the command (`clients list`: 2.9 s, against
-// 1.1 s on the baseline compiler alone). Set before any store is opened. The work is the same;
-// a long command on PGlite (a large `audit verify`) may run a little slower.
-setFlagsFromString('--no-wasm-tier-up');
-setFlagsFromString('--no-wasm-dynamic-tiering');
+// A command is over in a second or two: too soon for PGlite's optimized code to pay for its compiling.
+keepPgliteOnBaselineCompiler();
 
 const COMMANDS: readonly Command[] = [migrateCommand, keysListCommand, keysRotateCommand, clientsRegisterCommand, clientsListCommand, clientsDeleteCommand, consentsShowCommand, consentsRevokeCommand, gatewayApplyCommand, gatewayExportCommand, auditVerifyCommand, operatorsAddCommand, operatorsListCommand];
 const GROUPS = new Set(COMMANDS.map((command) => command.words[0]));

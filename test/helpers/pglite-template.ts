@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory from 'knex';
 import ClientPGLite from 'knex-pglite';
 
 import type { Knex } from '../../src/db/knex.ts';
+import { keepPgliteOnBaselineCompiler } from '../../src/db/pglite-baseline-compiler.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { systemClock } from '../../src/shared/clock.ts';
@@ -55,7 +55,6 @@ function storeOver(pglite: PGlite): Knex {
 
 /** Migrates a fresh in-memory PGlite and returns its data folder as tarballs: migrated, then with the default sandbox bank too. */
 async function migratedDataFolders(): Promise<Record<TemplateKind, ArrayBuffer>> {
-  keepWasmUnoptimized();
   const pglite = new PGlite();
   const db = storeOver(pglite);
   // Written out to the data files, so that a copy starts without replaying the log.
@@ -78,6 +77,7 @@ async function migratedDataFolders(): Promise<Record<TemplateKind, ArrayBuffer>>
 
 /** Builds the run's templates (global setup); returns what removes them. */
 export async function preparePgliteTemplate(): Promise<() => void> {
+  keepPgliteOnBaselineCompiler();
   const folder = mkdtempSync(join(tmpdir(), 'portcullis-pglite-template-'));
   for (const [kind, bytes] of Object.entries(await migratedDataFolders()) as Array<[TemplateKind, ArrayBuffer]>) {
     const path = join(folder, `${kind}.tar`);
@@ -97,25 +97,13 @@ function ownBuffer(bytes: Buffer): ArrayBuffer {
 }
 
 /**
- * The suite's PGlite (the templates, and each test file's copies) runs on V8's baseline
- * WebAssembly compiler only. Left to tier up, V8 compiles much of PGlite's 8 MB module again with
- * its optimizing compiler, on background threads, which costs a test file more CPU than its
- * queries save: four database-heavy files took 39 s of CPU instead of 48 to 62, and global setup
- * 8 to 10 s instead of 11 to 14. The code does the same either way. The operator's CLI does the same
- * (src/cli/index.ts); the server, which lives long, does not.
- */
-function keepWasmUnoptimized(): void {
-  setFlagsFromString('--no-wasm-tier-up');
-  setFlagsFromString('--no-wasm-dynamic-tiering');
-}
-
-/**
  * A private in-memory PGlite, migrated, with the default sandbox bank unless `kind` is `empty`: a
  * copy of the run's template, or of one made here when no global setup made one (a test file run
  * on its own). Ready when returned, so that a test's deadlines never include PGlite's start-up.
  */
 export async function openPgliteFromTemplate(kind: TemplateKind = 'withBank'): Promise<Knex> {
-  keepWasmUnoptimized();
+  // A test file's process lives seconds, as a CLI command does.
+  keepPgliteOnBaselineCompiler();
   const path = pgliteTemplatePath(kind);
   templates[kind] ??= path ? readFile(path).then(ownBuffer) : (madeHere ??= migratedDataFolders()).then((made) => made[kind]);
   const db = storeOver(new PGlite({ loadDataDir: new TemplateTarball(await templates[kind]) }));
