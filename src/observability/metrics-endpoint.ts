@@ -2,11 +2,11 @@ import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 
 /**
- * Answers `GET /metrics` (and HEAD) with `registry`'s series in the Prometheus text format and
- * passes every other path on. Mount it on a listener only the scraper reaches (the admin one,
- * say): the series name every API, route and application id.
+ * Answers `GET /metrics` (and HEAD) with the series of `registries`, one after the other, in the
+ * Prometheus text format and passes every other path on. Mount it on a listener only the scraper
+ * reaches (the admin one, say): the series name every API, route and application id.
  */
-export function metricsEndpoint(registry: Registry): Middleware {
+export function metricsEndpoint(registries: readonly Registry[]): Middleware {
   return async function serveMetrics(ctx, next) {
     if (ctx.path !== '/metrics') return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
@@ -15,7 +15,7 @@ export function metricsEndpoint(registry: Registry): Middleware {
       return;
     }
     ctx.set('Cache-Control', 'no-store');
-    ctx.type = registry.contentType;
-    ctx.body = await registry.metrics();
+    ctx.type = registries[0]!.contentType;
+    ctx.body = (await Promise.all(registries.map((registry) => registry.metrics()))).join('');
   };
 }

@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import { createGatewayMetrics } from '../../src/analytics/gateway-metrics.ts';
 import { openStore } from '../../src/db/knex.ts';
 import { metricsEndpoint } from '../../src/observability/metrics-endpoint.ts';
+import { processMetrics } from '../../src/observability/process-metrics.ts';
 import { refusedDatabaseUrl } from '../helpers/unreachable-database.ts';
 import { callOf, newApiId, startAnalytics } from './analytics-test-kit.ts';
 
@@ -26,9 +27,9 @@ before(async () => {
   await db.destroy();
 });
 
-async function serve(registry: Registry): Promise<{ url: string; close(): Promise<void> }> {
+async function serve(...registries: Registry[]): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Koa();
-  app.use(metricsEndpoint(registry));
+  app.use(metricsEndpoint(registries));
   app.use(function notFound(ctx) {
     ctx.status = 404;
     ctx.body = 'elsewhere';
@@ -161,4 +162,28 @@ test("the record of clients' transport certificates is scraped as it stands: wri
   for (const line of ['portcullis_client_certificates_write_failures_total 4', 'portcullis_client_certificates_shed_total 2']) {
     assert.ok(lines.includes(line), `missing after more failures: ${line}`);
   }
+});
+
+test("the process's own series follow an app's: CPU, memory, event-loop delay, and GC pauses by kind in buckets fine enough for a p99", async () => {
+  const { analytics, registry } = startAnalytics(db);
+  analytics.record(callOf(newApiId(), { gatewayMs: 0.3, upstreamMs: 40 }));
+  assert.equal(processMetrics(), processMetrics(), 'one registry per process, however many apps it runs');
+  // Enough short-lived garbage for young-generation collections, which the GC observer reports after them.
+  let kept = 0;
+  for (let i = 0; i < 2_000_000; i += 1) kept += [i, String(i)].length;
+  assert.equal(kept, 4_000_000);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+
+  const served = await serve(registry, processMetrics());
+  after(() => served.close());
+  const text = await (await fetch(`${served.url}/metrics`)).text();
+  const appAt = text.indexOf('# TYPE portcullis_gateway_requests_total counter');
+  const processAt = text.indexOf('# TYPE process_cpu_user_seconds_total counter');
+  assert.ok(appAt >= 0 && processAt > appAt, "the app's series, then the process's");
+  for (const series of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_active_handles_total']) {
+    assert.match(text, new RegExp(`^${series}(\\{[^}]*\\})? \\d`, 'm'), series);
+  }
+  const minorPauses = Number(/^nodejs_gc_duration_seconds_count\{kind="minor"\} (\d+)$/m.exec(text)?.[1]);
+  assert.ok(minorPauses > 0, `young-generation pauses are counted (${minorPauses})`);
+  for (const bound of ['0.002', '0.005', '0.02', '0.05']) assert.match(text, new RegExp(`^nodejs_gc_duration_seconds_bucket\\{le="${bound}",kind="minor"\\} \\d+$`, 'm'), `a bucket at ${bound} s`);
 });

@@ -45,7 +45,7 @@ async function start(env: Record<string, string>): Promise<{ portcullis: Portcul
 }
 
 describe('ROLES', () => {
-  test('gateway alone: only the mutual-TLS listener, serving the /open-banking/ table and nothing of the authorization server', async () => {
+  test('gateway alone: only the mutual-TLS listener, serving the /open-banking/ table and nothing of the authorization server, and /metrics on the admin listener', async () => {
     const { portcullis, caPem, close } = await start({ ROLES: 'gateway' });
     try {
       assert.deepEqual(portcullis.roles, ['gateway']);
@@ -56,6 +56,9 @@ describe('ROLES', () => {
       assert.equal(((await consents.json()) as { Errors: Array<{ ErrorCode: string }> }).Errors[0]!.ErrorCode, 'UK.OBIE.Header.Missing');
       assert.equal((await fetchTls(`${portcullis.urls.partner}/token`, { method: 'POST' })).status, 404, 'no token endpoint in a gateway');
       assert.equal((await fetchTls(`${portcullis.urls.partner}/readyz`)).status, 200);
+      const metrics = await (await fetchTls(`${portcullis.urls.admin}/metrics`)).text();
+      assert.match(metrics, /^# TYPE portcullis_gateway_requests_total counter$/m, "the gateway's series");
+      assert.match(metrics, /^# TYPE nodejs_gc_duration_seconds histogram$/m, "and the process's own, after them");
     } finally {
       await close();
     }

@@ -8,6 +8,7 @@ import { gatewayDeps } from '../../gateway/gateway-runtime.ts';
 import { obGatewayPipeline } from '../../gateway/openbanking/ob-gateway-pipeline.ts';
 import { publicGatewayPipeline } from '../../gateway/pipeline/gateway-pipeline.ts';
 import { metricsEndpoint } from '../../observability/metrics-endpoint.ts';
+import { processMetrics } from '../../observability/process-metrics.ts';
 import { problemTypeBase } from '../error-family.ts';
 import type { Role } from './role.ts';
 
@@ -46,6 +47,6 @@ export const gatewayRole: Role = async (context, { provider, jwks }) => {
   return {
     partner: [openBankingApi(logger, [consents], { unrouted: resources })],
     public: [publicGatewayPipeline(deps, problemTypeBase(config.issuer))],
-    admin: [metricsEndpoint(runtime.registry)],
+    admin: [metricsEndpoint([runtime.registry, processMetrics()])],
   };
 };
