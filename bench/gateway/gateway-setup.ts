@@ -34,7 +34,7 @@ export interface GatewaySetup {
   /** The environment `src/main.ts` runs with (add WORKERS). */
   env: Record<string, string>;
   certsDir: string;
-  urls: { public: string; partner: string };
+  urls: { public: string; partner: string; admin: string };
   apiKey: string;
   /** A fresh certificate-bound access token for the consent, from the running gateway's token endpoint. */
   accessToken(): Promise<string>;
@@ -65,7 +65,7 @@ export async function setUpGateway(databaseUrl: string, upstreamUrl: string, red
     return {
       env,
       certsDir: env.CERTS_DIR!,
-      urls: { public: `https://localhost:${env.GATEWAY_PORT}`, partner: `https://localhost:${env.MTLS_PORT}` },
+      urls: { public: `https://localhost:${env.GATEWAY_PORT}`, partner: `https://localhost:${env.MTLS_PORT}`, admin: `https://localhost:${env.ADMIN_PORT}` },
       apiKey,
       async accessToken() {
         return (await oc.refreshTokenGrant(partner.config, refreshToken)).access_token;

@@ -1,4 +1,5 @@
 import type { GatewayBenchOptions, Side } from './bench-options.ts';
+import type { GcPauses } from './gc-pauses.ts';
 import { ratio, type SideFigures } from './side-figures.ts';
 
 export interface RunFigures {
@@ -7,6 +8,8 @@ export interface RunFigures {
   /** Calls per second of the paced phase: half of (e)'s closed-loop throughput. */
   halfPeak: number;
   paced: Map<Side, SideFigures>;
+  /** The gateway's GC pauses in (d)'s and (e)'s paced slices (one worker only). */
+  gcPaused?: Map<Side, GcPauses>;
 }
 
 const LABELS: Record<Side, string> = {
@@ -49,6 +52,11 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
     const added = side === 'passthrough' ? '' : `, p99 added over (b) ${(figures.p99 - baseline.p99).toFixed(2)} ms${side === 'fapi' ? ((figures.p99 - baseline.p99) <= 2 ? ' (target ≤ 2 ms: met)' : ' (target ≤ 2 ms: NOT met)') : ''}`;
     const late = figures.late ? `, ${figures.late} calls sent late (every connection busy)` : '';
     lines.push(`  ${LABELS[side].padEnd(24)} ${Math.round(figures.perSecond)} req/s, p50 ${figures.p50.toFixed(2)} ms, p99 ${figures.p99.toFixed(2)} ms${added}${late}`);
+  }
+  for (const [side, { minor, other }] of run.gcPaused ?? []) {
+    const share = (100 * (minor.seconds + other.seconds)) / (Math.ceil(options.halfPeakSeconds / options.slice) * options.slice);
+    const mean = (pauses: { count: number; seconds: number }) => (pauses.count ? `, ${((1000 * pauses.seconds) / pauses.count).toFixed(1)} ms each on average` : '');
+    lines.push(`  GC in ${letter(side)}'s paced slices: ${minor.count} young-generation pauses${mean(minor)}; ${other.count} other${mean(other)}; ${share.toFixed(1)} % of the time stopped`);
   }
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { parseGatewayBenchOptions, SIDES, type GatewayBenchOptions, type Side } 
 import { startChild, type BenchChild } from './child-process.ts';
 import { openLoadSession, type LoadSession, type LoadTarget, type SliceResult } from './drive-load.ts';
 import { startGateway } from './gateway-process.ts';
+import { addGcPauses, gcPauseReader, gcPausesBetween, NO_GC_PAUSES, type GcPauses } from './gc-pauses.ts';
 import { CUSTOMER_ACCOUNTS, OB_PATH, SAAS_PATH, setUpGateway, type GatewaySetup } from './gateway-setup.ts';
 import { nginxInstalled, startNginx } from './nginx.ts';
 import { processCpuAvailable, treeCpuMs } from './process-cpu.ts';
@@ -80,6 +81,7 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
   const sides = SIDES.filter((side) => targets[side]);
   const sessions = new Map(sides.map((side) => [side, openLoadSession(targets[side]!)]));
   const keepFresh = tokenKeeper(setup, sessions.get('fapi'));
+  const gc = gcPauseReader(setup.urls.admin, readFileSync(join(setup.certsDir, 'dev-ca.pem'), 'utf8'));
   try {
     for (const side of sides) await sessions.get(side)!.runSlice(options.warmup * 1000);
     const sliceMs = options.slice * 1000;
@@ -102,17 +104,22 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
 
     const halfPeak = closedLoop.get('fapi')!.perSecond / 2;
     const paced = new Map<Side, SliceResult[]>((['passthrough', 'apikey', 'fapi'] as const).map((side) => [side, []]));
+    // The gateway's GC pauses in each of its paced slices, read from its /metrics around the slice (one worker only: see gc-pauses.ts).
+    const gcPaused = workers === 1 ? new Map<Side, GcPauses>([['apikey', NO_GC_PAUSES], ['fapi', NO_GC_PAUSES]]) : undefined;
     const pacedRounds = Math.ceil(options.halfPeakSeconds / options.slice);
     for (let round = 0; round < pacedRounds; round++) {
       const order = [...paced.keys()];
       for (let index = 0; index < order.length; index++) {
         const side = order[(index + round) % order.length]!;
+        const gcBefore = gcPaused?.has(side) ? await gc.read() : undefined;
         paced.get(side)!.push(await sessions.get(side)!.runPaced(sliceMs, halfPeak));
+        if (gcBefore) gcPaused!.set(side, addGcPauses(gcPaused!.get(side)!, gcPausesBetween(gcBefore, await gc.read())));
       }
       await keepFresh();
     }
-    return { workers, closedLoop, halfPeak, paced: new Map([...paced].map(([side, taken]) => [side, sideFigures(taken, sliceMs)])) };
+    return { workers, closedLoop, halfPeak, paced: new Map([...paced].map(([side, taken]) => [side, sideFigures(taken, sliceMs)])), ...(gcPaused ? { gcPaused } : {}) };
   } finally {
+    await gc.close();
     await Promise.allSettled([...sessions.values()].map((session) => session.close()));
     await Promise.allSettled(children.map((child) => child.stop()));
   }

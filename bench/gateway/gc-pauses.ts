@@ -1,0 +1,46 @@
+import { Agent, request } from 'undici';
+
+/** Garbage-collection pauses of one gateway process, as its `/metrics` counts them since it started. */
+export interface GcPauses {
+  /** Young-generation collections (V8's scavenges). */
+  minor: { count: number; seconds: number };
+  /** Every other kind: major, incremental marking steps, weak callbacks. */
+  other: { count: number; seconds: number };
+}
+
+function combine(a: GcPauses, b: GcPauses, sign: 1 | -1): GcPauses {
+  return {
+    minor: { count: a.minor.count + sign * b.minor.count, seconds: a.minor.seconds + sign * b.minor.seconds },
+    other: { count: a.other.count + sign * b.other.count, seconds: a.other.seconds + sign * b.other.seconds },
+  };
+}
+
+/** What paused between two readings. */
+export const gcPausesBetween = (before: GcPauses, after: GcPauses): GcPauses => combine(after, before, -1);
+export const addGcPauses = (a: GcPauses, b: GcPauses): GcPauses => combine(a, b, 1);
+
+export const NO_GC_PAUSES: GcPauses = { minor: { count: 0, seconds: 0 }, other: { count: 0, seconds: 0 } };
+
+/**
+ * Reads the gateway's `nodejs_gc_duration_seconds` from its admin listener. With one worker, the
+ * process that answers is the one under load; with several, a scrape reaches any one of them, so
+ * the bench reads it with one worker only.
+ */
+export function gcPauseReader(adminUrl: string, caPem: string): { read(): Promise<GcPauses>; close(): Promise<void> } {
+  const dispatcher = new Agent({ connect: { ca: caPem } });
+  return {
+    async read() {
+      const answer = await request(`${adminUrl}/metrics`, { dispatcher });
+      const text = await answer.body.text();
+      if (answer.statusCode !== 200) throw new Error(`GET /metrics answered ${answer.statusCode}`);
+      const pauses = { minor: { count: 0, seconds: 0 }, other: { count: 0, seconds: 0 } };
+      for (const [, field, kind, value] of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)$/gm)) {
+        const into = kind === 'minor' ? pauses.minor : pauses.other;
+        if (field === 'sum') into.seconds += Number(value);
+        else into.count += Number(value);
+      }
+      return pauses;
+    },
+    close: () => dispatcher.close(),
+  };
+}
