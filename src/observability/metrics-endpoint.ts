@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
  * Prometheus text format and passes every other path on. Mount it on a listener only the scraper
  * reaches (the admin one, say): the series name every API, route and application id.
  */
-export function metricsEndpoint(registries: readonly Registry[]): Middleware {
+export function metricsEndpoint(registries: readonly [Registry, ...Registry[]]): Middleware {
   return async function serveMetrics(ctx, next) {
     if (ctx.path !== '/metrics') return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
@@ -15,7 +15,7 @@ export function metricsEndpoint(registries: readonly Registry[]): Middleware {
       return;
     }
     ctx.set('Cache-Control', 'no-store');
-    ctx.type = registries[0]!.contentType;
+    ctx.type = registries[0].contentType;
     ctx.body = (await Promise.all(registries.map((registry) => registry.metrics()))).join('');
   };
 }

@@ -27,7 +27,7 @@ before(async () => {
   await db.destroy();
 });
 
-async function serve(...registries: Registry[]): Promise<{ url: string; close(): Promise<void> }> {
+async function serve(...registries: [Registry, ...Registry[]]): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Koa();
   app.use(metricsEndpoint(registries));
   app.use(function notFound(ctx) {
