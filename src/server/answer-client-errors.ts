@@ -53,9 +53,9 @@ export function answerClientErrors(server: Server, familyOf: ErrorFamilyOf, logg
     if (lastResponse.get(socket) === res) lastResponse.delete(socket);
   };
   // A response sent in full, for a request read in full, decides nothing below: it is let go then,
-  // and with it everything its call held. Kept until the connection's next request instead, every
-  // idle keep-alive connection held its last call: under load the young generation then copied
-  // one call per connection at each collection, which made the collector's pauses several times longer.
+  // and with it everything its call held (request, response, the upstream call's objects). Kept
+  // until the connection's next request instead, every idle keep-alive connection held its last
+  // call: memory that grew with the connections a server keeps open.
   const track = (req: IncomingMessage, res: ServerResponse) => {
     lastResponse.set(req.socket, res);
     res.once('finish', () => {
