@@ -20,7 +20,7 @@ import { createListener } from '../../src/server/create-listener.ts';
  * go of a response once it is sent in full for a request read in full, so the call's objects
  * (request, response, whatever its handler hung on them) can be collected while the client keeps
  * the connection open. Held until the next request instead, every idle connection would keep its
- * last call alive, and the young-generation collector would copy them all under load.
+ * last call alive: memory that grows with the connections a server keeps open.
  */
 
 // A full collection on demand, taken from a fresh context so that nothing else in the process sees `gc`.
