@@ -8,18 +8,16 @@ export interface GcPauses {
   other: { count: number; seconds: number };
 }
 
-function combine(a: GcPauses, b: GcPauses, sign: 1 | -1): GcPauses {
-  return {
-    minor: { count: a.minor.count + sign * b.minor.count, seconds: a.minor.seconds + sign * b.minor.seconds },
-    other: { count: a.other.count + sign * b.other.count, seconds: a.other.seconds + sign * b.other.seconds },
-  };
-}
-
-/** What paused between two readings. */
-export const gcPausesBetween = (before: GcPauses, after: GcPauses): GcPauses => combine(after, before, -1);
-export const addGcPauses = (a: GcPauses, b: GcPauses): GcPauses => combine(a, b, 1);
-
 export const NO_GC_PAUSES: GcPauses = { minor: { count: 0, seconds: 0 }, other: { count: 0, seconds: 0 } };
+
+/** `total` plus what paused between two readings. */
+export function addGcPausesBetween(total: GcPauses, before: GcPauses, after: GcPauses): GcPauses {
+  const add = (kind: keyof GcPauses) => ({
+    count: total[kind].count + after[kind].count - before[kind].count,
+    seconds: total[kind].seconds + after[kind].seconds - before[kind].seconds,
+  });
+  return { minor: add('minor'), other: add('other') };
+}
 
 /**
  * Reads the gateway's `nodejs_gc_duration_seconds` from its admin listener. With one worker, the
@@ -33,7 +31,7 @@ export function gcPauseReader(adminUrl: string, caPem: string): { read(): Promis
       const answer = await request(`${adminUrl}/metrics`, { dispatcher });
       const text = await answer.body.text();
       if (answer.statusCode !== 200) throw new Error(`GET /metrics answered ${answer.statusCode}`);
-      const pauses = { minor: { count: 0, seconds: 0 }, other: { count: 0, seconds: 0 } };
+      const pauses = structuredClone(NO_GC_PAUSES);
       for (const [, field, kind, value] of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)$/gm)) {
         const into = kind === 'minor' ? pauses.minor : pauses.other;
         if (field === 'sum') into.seconds += Number(value);

@@ -8,8 +8,8 @@ export interface RunFigures {
   /** Calls per second of the paced phase: half of (e)'s closed-loop throughput. */
   halfPeak: number;
   paced: Map<Side, SideFigures>;
-  /** The gateway's GC pauses in (d)'s and (e)'s paced slices (one worker only). */
-  gcPaused?: Map<Side, GcPauses>;
+  /** The gateway's GC pauses in (d)'s and (e)'s paced slices, and how long each side was paced (one worker only). */
+  gcPaused?: { pauses: Map<Side, GcPauses>; pacedSeconds: number };
 }
 
 const LABELS: Record<Side, string> = {
@@ -53,9 +53,9 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
     const late = figures.late ? `, ${figures.late} calls sent late (every connection busy)` : '';
     lines.push(`  ${LABELS[side].padEnd(24)} ${Math.round(figures.perSecond)} req/s, p50 ${figures.p50.toFixed(2)} ms, p99 ${figures.p99.toFixed(2)} ms${added}${late}`);
   }
-  for (const [side, { minor, other }] of run.gcPaused ?? []) {
-    const share = (100 * (minor.seconds + other.seconds)) / (Math.ceil(options.halfPeakSeconds / options.slice) * options.slice);
-    const mean = (pauses: { count: number; seconds: number }) => (pauses.count ? `, ${((1000 * pauses.seconds) / pauses.count).toFixed(1)} ms each on average` : '');
+  const mean = (pauses: { count: number; seconds: number }) => (pauses.count ? `, ${((1000 * pauses.seconds) / pauses.count).toFixed(1)} ms each on average` : '');
+  for (const [side, { minor, other }] of run.gcPaused?.pauses ?? []) {
+    const share = (100 * (minor.seconds + other.seconds)) / run.gcPaused!.pacedSeconds;
     lines.push(`  GC in ${letter(side)}'s paced slices: ${minor.count} young-generation pauses${mean(minor)}; ${other.count} other${mean(other)}; ${share.toFixed(1)} % of the time stopped`);
   }
   return lines.join('\n');

@@ -8,7 +8,7 @@ import { parseGatewayBenchOptions, SIDES, type GatewayBenchOptions, type Side } 
 import { startChild, type BenchChild } from './child-process.ts';
 import { openLoadSession, type LoadSession, type LoadTarget, type SliceResult } from './drive-load.ts';
 import { startGateway } from './gateway-process.ts';
-import { addGcPauses, gcPauseReader, gcPausesBetween, NO_GC_PAUSES, type GcPauses } from './gc-pauses.ts';
+import { addGcPausesBetween, gcPauseReader, NO_GC_PAUSES, type GcPauses } from './gc-pauses.ts';
 import { CUSTOMER_ACCOUNTS, OB_PATH, SAAS_PATH, setUpGateway, type GatewaySetup } from './gateway-setup.ts';
 import { nginxInstalled, startNginx } from './nginx.ts';
 import { processCpuAvailable, treeCpuMs } from './process-cpu.ts';
@@ -113,11 +113,12 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
         const side = order[(index + round) % order.length]!;
         const gcBefore = gcPaused?.has(side) ? await gc.read() : undefined;
         paced.get(side)!.push(await sessions.get(side)!.runPaced(sliceMs, halfPeak));
-        if (gcBefore) gcPaused!.set(side, addGcPauses(gcPaused!.get(side)!, gcPausesBetween(gcBefore, await gc.read())));
+        if (gcBefore) gcPaused!.set(side, addGcPausesBetween(gcPaused!.get(side)!, gcBefore, await gc.read()));
       }
       await keepFresh();
     }
-    return { workers, closedLoop, halfPeak, paced: new Map([...paced].map(([side, taken]) => [side, sideFigures(taken, sliceMs)])), ...(gcPaused ? { gcPaused } : {}) };
+    const pacedSeconds = pacedRounds * options.slice;
+    return { workers, closedLoop, halfPeak, paced: new Map([...paced].map(([side, taken]) => [side, sideFigures(taken, sliceMs)])), ...(gcPaused ? { gcPaused: { pauses: gcPaused, pacedSeconds } } : {}) };
   } finally {
     await gc.close();
     await Promise.allSettled([...sessions.values()].map((session) => session.close()));
