@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 
+import { childProcessEnv } from '../helpers/child-process-env.ts';
 import { createIsolatedSchema } from '../helpers/isolated-store.ts';
 import { pgliteTemplatePath } from '../helpers/pglite-template.ts';
 
@@ -35,7 +36,7 @@ export interface CliWorkspace {
 export async function cliWorkspace(after: (cleanup: () => Promise<void> | void) => void): Promise<CliWorkspace> {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-cli-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', DATA_DIR: join(dir, 'data'), CERTS_DIR: join(dir, 'certs'), NODE_ENV: 'test' };
+  const env: Record<string, string> = { ...childProcessEnv(), DATA_DIR: join(dir, 'data'), CERTS_DIR: join(dir, 'certs'), NODE_ENV: 'test' };
   if (process.env.DATABASE_URL) {
     const schema = await createIsolatedSchema(process.env.DATABASE_URL);
     after(() => schema.drop());

@@ -11,6 +11,7 @@ import { openBankingResourceIndicator } from '../../src/auth/provider/resource-s
 import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { accountAccessBody } from '../consent/consent-bodies.ts';
+import { childProcessEnv } from '../helpers/child-process-env.ts';
 import { dpopPartner } from '../helpers/dpop-partner.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { obPartner } from '../helpers/ob-partner.ts';
@@ -305,7 +306,7 @@ test(`a client the CLI deletes gets no more tokens from B, which held its regist
   assert.equal((await tokenFromB()).status, 200, 'B holds the registration in its client cache');
 
   const deleted = await runCli(['clients', 'delete', partner.clientId], {
-    PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
+    ...childProcessEnv(), NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
   });
   assert.equal(deleted.code, 0, deleted.stderr);
   await eventually(async () => (await tokenFromB()).status !== 200, { withinMs: 1000, what: 'B refusing the deleted client' });
@@ -414,7 +415,7 @@ test(`what \`gateway apply\` writes from the CLI is served by a running instance
   // The running instances' store, and the CLI's own secrets and certificates; --no-delete keeps other tests' APIs.
   const apply = async (path: string) => {
     const result = await runCli(['gateway', 'apply', path, '--no-delete'], {
-      PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
+      ...childProcessEnv(), NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
     });
     assert.equal(result.code, 0, result.stderr);
     return result.stdout;

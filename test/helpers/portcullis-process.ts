@@ -9,6 +9,7 @@ import type Provider from 'oidc-provider';
 import { buildProvider } from '../../src/cli/build-provider.ts';
 import { loadConfig, type Config, type Secrets } from '../../src/config/config.ts';
 import { openStore } from '../../src/db/knex.ts';
+import { childProcessEnv } from './child-process-env.ts';
 import { testEnvironment } from './portcullis.ts';
 
 export interface PortcullisProcess {
@@ -71,7 +72,7 @@ export async function startPortcullisProcess(env: Record<string, string> = {}): 
     const workDir = mkdtempSync(join(tmpdir(), 'portcullis-process-'));
     const variables: Record<string, string> = { ...(await testEnvironment(workDir)), LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, ...env };
     const config = loadConfig(variables);
-    const child = spawn(process.execPath, ['src/main.ts'], { env: { PATH: process.env.PATH ?? '', ...variables }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['src/main.ts'], { env: { ...childProcessEnv(), ...variables }, stdio: ['ignore', 'pipe', 'pipe'] });
     let printed = '';
     const collect = (chunk: Buffer) => {
       printed += chunk.toString();
