@@ -45,6 +45,10 @@ let canary: UpstreamServer;
 let bank: UpstreamServer;
 let fetchTls: typeof fetch;
 const cliDir = mkdtempSync(join(tmpdir(), 'portcullis-multi-'));
+// The CLI as an operator runs it beside the instances: their store, its own secrets and certificates.
+const cliEnv = (): Record<string, string> => ({
+  ...childProcessEnv(), NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
+});
 
 before(async () => {
   if (skip) return;
@@ -305,9 +309,7 @@ test(`a client the CLI deletes gets no more tokens from B, which held its regist
   assert.equal(issued.status, 200, JSON.stringify(issued.body));
   assert.equal((await tokenFromB()).status, 200, 'B holds the registration in its client cache');
 
-  const deleted = await runCli(['clients', 'delete', partner.clientId], {
-    ...childProcessEnv(), NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
-  });
+  const deleted = await runCli(['clients', 'delete', partner.clientId], cliEnv());
   assert.equal(deleted.code, 0, deleted.stderr);
   await eventually(async () => (await tokenFromB()).status !== 200, { withinMs: 1000, what: 'B refusing the deleted client' });
   const refused = await tokenFromB();
@@ -412,11 +414,9 @@ test(`what \`gateway apply\` writes from the CLI is served by a running instance
     ].join('\n'));
     return path;
   };
-  // The running instances' store, and the CLI's own secrets and certificates; --no-delete keeps other tests' APIs.
+  // --no-delete keeps other tests' APIs.
   const apply = async (path: string) => {
-    const result = await runCli(['gateway', 'apply', path, '--no-delete'], {
-      ...childProcessEnv(), NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: join(cliDir, 'data'), CERTS_DIR: join(cliDir, 'certs'),
-    });
+    const result = await runCli(['gateway', 'apply', path, '--no-delete'], cliEnv());
     assert.equal(result.code, 0, result.stderr);
     return result.stdout;
   };
