@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 
 import type { PaymentProvider, UsageEvent } from './payment-provider.ts';
 
@@ -26,17 +26,20 @@ export interface StripeSettings {
 /** A Stripe adapter with `settings`. */
 export function stripePaymentProvider(settings: StripeSettings): PaymentProvider {
   const base = settings.apiBase ? new URL(settings.apiBase) : undefined;
-  const stripe = new Stripe(settings.apiKey, {
+  // The SDK is loaded on the first push, not with the server: it is over 200 modules, a fifth of
+  // the time every process that starts the server spends loading code, and most never bill.
+  let client: Promise<Stripe> | undefined;
+  const stripe = () => (client ??= import('stripe').then(({ default: StripeClient }) => new StripeClient(settings.apiKey, {
     ...(base ? { host: base.hostname, port: Number(base.port) || (base.protocol === 'http:' ? 80 : 443), protocol: base.protocol === 'http:' ? 'http' : 'https' } : {}),
     timeout: settings.timeoutMs ?? 20_000,
     maxNetworkRetries: settings.maxNetworkRetries ?? 2,
     appInfo: { name: 'Portcullis' },
-  });
+  })));
   return {
     name: 'stripe',
     needsCustomer: true,
     async sendUsage(event: UsageEvent) {
-      const sent = await stripe.billing.meterEvents.create({
+      const sent = await (await stripe()).billing.meterEvents.create({
         event_name: settings.meterEventName,
         identifier: event.idempotencyKey,
         timestamp: Math.floor(event.at.getTime() / 1000),

@@ -8,7 +8,7 @@
  * `MailUnavailable`, and the recipient's address and the body reach neither its message nor its
  * cause, so logging it cannot leak a developer's email.
  */
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 import { MailUnavailable } from './mail-unavailable.ts';
 import type { Mailer } from './mailer.ts';
@@ -45,7 +45,10 @@ export interface SmtpMailer extends Mailer {
  */
 export function smtpMailer(options: { server: SmtpServer; from: string; ca?: string | Buffer }): SmtpMailer {
   const { server } = options;
-  const transport = createTransport({
+  // nodemailer is loaded, and its pool made, on the first send: most processes that start the
+  // server never send mail, and loading it costs each about 90 ms.
+  let transport: Promise<Transporter> | undefined;
+  const transporter = () => (transport ??= import('nodemailer').then(({ createTransport }) => createTransport({
     pool: true,
     host: server.host,
     port: server.port,
@@ -63,18 +66,18 @@ export function smtpMailer(options: { server: SmtpServer; from: string; ca?: str
     maxRecipients: 1,
     // nodemailer's log lines carry envelopes; ours are the caller's, with MailUnavailable.
     logger: false,
-  });
+  })));
 
   return {
     async send(mail) {
       try {
-        await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, signal: AbortSignal.timeout(SEND_DEADLINE_MS) });
+        await (await transporter()).sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, signal: AbortSignal.timeout(SEND_DEADLINE_MS) });
       } catch (error) {
         throw unavailable(error, mail.to);
       }
     },
     close() {
-      transport.close();
+      void transport?.then((pooled) => pooled.close());
     },
   };
 }
