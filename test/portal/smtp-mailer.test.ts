@@ -9,7 +9,7 @@ import { readSmtpUrl } from '../../src/config/smtp-url.ts';
 import { generateKeyPair } from '../../src/pki/generate-key-pair.ts';
 import { issueCertificate } from '../../src/pki/issue-certificate.ts';
 import { MailUnavailable } from '../../src/portal/mail/mail-unavailable.ts';
-import { smtpMailer, type SmtpMailer } from '../../src/portal/mail/smtp-mailer.ts';
+import { SMTP_TIMEOUTS, smtpMailer, type SmtpMailer, type SmtpTimeouts } from '../../src/portal/mail/smtp-mailer.ts';
 import { freePort } from '../helpers/free-port.ts';
 
 const RECIPIENT = 'dev.person@example.com';
@@ -97,8 +97,8 @@ async function startTcpServer(t: TestContext, onConnection: (socket: Socket) => 
   return (server.address() as { port: number }).port;
 }
 
-function mailerFor(t: TestContext, url: string, trust: { ca?: string } = { ca: caPem }): SmtpMailer {
-  const mailer = smtpMailer({ server: readSmtpUrl(url), from: FROM, ...trust });
+function mailerFor(t: TestContext, url: string, trust: { ca?: string } = { ca: caPem }, timeouts?: SmtpTimeouts): SmtpMailer {
+  const mailer = smtpMailer({ server: readSmtpUrl(url), from: FROM, ...trust, ...(timeouts && { timeouts }) });
   t.after(() => mailer.close());
   return mailer;
 }
@@ -225,29 +225,32 @@ test('nothing listening is MailUnavailable (ESOCKET) at once', async (t) => {
   assert.ok(performance.now() - startedAt < 1_000);
 });
 
+// The production bounds scaled down by ten, so that the stalling servers take a test seconds, not 15.
+const SHORT: SmtpTimeouts = Object.fromEntries(Object.entries(SMTP_TIMEOUTS).map(([step, ms]) => [step, ms / 10])) as unknown as SmtpTimeouts;
+
 suite('a stalling server fails the send in bounded time', { concurrency: true }, () => {
   // The test timeouts turn a hang, the failure under test, into a failed test.
-  test('one that never greets, after the 5 s greeting timeout', { timeout: 10_000 }, async (t) => {
+  test('one that never greets, after the greeting timeout', { timeout: 5_000 }, async (t) => {
     const port = await startTcpServer(t, () => {});
     const startedAt = performance.now();
-    await assertUnavailable(mailerFor(t, `smtp://${credentials}127.0.0.1:${port}`).send(MAIL), 'ETIMEDOUT');
+    await assertUnavailable(mailerFor(t, `smtp://${credentials}127.0.0.1:${port}`, { ca: caPem }, SHORT).send(MAIL), 'ETIMEDOUT');
 
     const elapsed = performance.now() - startedAt;
-    assert.ok(elapsed >= 4_900 && elapsed < 6_500, `failed after ${elapsed} ms`);
+    assert.ok(elapsed >= SHORT.greetingMs - 20 && elapsed < SHORT.greetingMs + 1_000, `failed after ${elapsed} ms`);
   });
 
-  test('one that trickles its EHLO reply (never silent 10 s), at the 15 s send deadline', { timeout: 20_000 }, async (t) => {
+  test('one that trickles its EHLO reply (never silent as long as the socket timeout), at the send deadline', { timeout: 5_000 }, async (t) => {
     const port = await startTcpServer(t, (socket) => {
       socket.write('220 trickle.test ESMTP\r\n');
       socket.once('data', () => {
-        const trickle = setInterval(() => socket.write('250-still thinking\r\n'), 1_000);
+        const trickle = setInterval(() => socket.write('250-still thinking\r\n'), SHORT.socketMs / 10);
         socket.on('close', () => clearInterval(trickle));
       });
     });
     const startedAt = performance.now();
-    await assertUnavailable(mailerFor(t, `smtp://${credentials}127.0.0.1:${port}`).send(MAIL), 'EABORT');
+    await assertUnavailable(mailerFor(t, `smtp://${credentials}127.0.0.1:${port}`, { ca: caPem }, SHORT).send(MAIL), 'EABORT');
 
     const elapsed = performance.now() - startedAt;
-    assert.ok(elapsed >= 14_900 && elapsed < 16_500, `failed after ${elapsed} ms`);
+    assert.ok(elapsed >= SHORT.sendDeadlineMs - 20 && elapsed < SHORT.sendDeadlineMs + 1_000, `failed after ${elapsed} ms`);
   });
 });

@@ -3,7 +3,7 @@
  * names (`src/config/smtp-url.ts` reads it, and holds the TLS policy). Certificates are always
  * verified, against Node's CA list or the `ca` given instead.
  *
- * Each step is bounded by a timeout below, and a send as a whole by `SEND_DEADLINE_MS`, so a dead
+ * Each step is bounded by a timeout (`SMTP_TIMEOUTS`), and a send as a whole by a deadline, so a dead
  * or stalling server costs a request seconds, never a hung connection. Any failure becomes
  * `MailUnavailable`, and the recipient's address and the body reach neither its message nor its
  * cause, so logging it cannot leak a developer's email.
@@ -14,19 +14,24 @@ import { MailUnavailable } from './mail-unavailable.ts';
 import type { Mailer } from './mailer.ts';
 import type { SmtpServer } from '../../config/smtp-url.ts';
 
-/** TCP connect, ms. A relay answers a SYN within a second; 5 s covers two SYN retransmits. */
-const CONNECTION_TIMEOUT_MS = 5_000;
-/** From connect to the server's 220 greeting, ms. Servers greet at once unless overloaded. */
-const GREETING_TIMEOUT_MS = 5_000;
-/** Resolving the relay's name, ms. */
-const DNS_TIMEOUT_MS = 5_000;
-/** Silence on an open connection, ms: a server scanning a message before its 250 may think. */
-const SOCKET_TIMEOUT_MS = 10_000;
-/**
- * A whole send, queueing in the pool included, ms. A server that trickles a reply a line at a
- * time never trips the silence timeout; this ends it (the connection is closed, the send fails).
- */
-const SEND_DEADLINE_MS = 15_000;
+/** How long each step of a send may take, ms. */
+export interface SmtpTimeouts {
+  /** TCP connect. A relay answers a SYN within a second; 5 s covers two SYN retransmits. */
+  connectionMs: number;
+  /** From connect to the server's 220 greeting. Servers greet at once unless overloaded. */
+  greetingMs: number;
+  /** Resolving the relay's name. */
+  dnsMs: number;
+  /** Silence on an open connection: a server scanning a message before its 250 may think. */
+  socketMs: number;
+  /**
+   * A whole send, queueing in the pool included. A server that trickles a reply a line at a time
+   * never trips the silence timeout; this ends it (the connection is closed, the send fails).
+   */
+  sendDeadlineMs: number;
+}
+
+export const SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 5_000, greetingMs: 5_000, dnsMs: 5_000, socketMs: 10_000, sendDeadlineMs: 15_000 };
 
 /** The SMTP mailer, and `close` to end its pooled connections at shutdown. */
 export interface SmtpMailer extends Mailer {
@@ -37,14 +42,15 @@ export interface SmtpMailer extends Mailer {
  * A mailer sending through `server` (see `readSmtpUrl`), as `from` (`MAIL_FROM`).
  *
  * @param options.ca Trust anchors (PEM) used instead of Node's CA list: a private relay's CA.
+ * @param options.timeouts Other bounds than `SMTP_TIMEOUTS` (the tests' stalling servers).
  *
  * @example
  * const mailer = smtpMailer({ server: config.mail.smtp, from: config.mail.from });
  * await mailer.send({ to, subject, text }); // rejects with MailUnavailable
  * mailer.close();                           // at shutdown
  */
-export function smtpMailer(options: { server: SmtpServer; from: string; ca?: string | Buffer }): SmtpMailer {
-  const { server } = options;
+export function smtpMailer(options: { server: SmtpServer; from: string; ca?: string | Buffer; timeouts?: SmtpTimeouts }): SmtpMailer {
+  const { server, timeouts = SMTP_TIMEOUTS } = options;
   // nodemailer is loaded, and its pool made, on the first send: most processes that start the
   // server never send mail, and loading it costs each about 90 ms.
   let transport: Promise<Transporter> | undefined;
@@ -58,10 +64,10 @@ export function smtpMailer(options: { server: SmtpServer; from: string; ca?: str
     ...(server.auth && { auth: server.auth }),
     // Pinned rather than left to Node's default, which a `--tls-min-v1.0` flag would lower.
     tls: { minVersion: 'TLSv1.2', ...(options.ca && { ca: options.ca }) },
-    connectionTimeout: CONNECTION_TIMEOUT_MS,
-    greetingTimeout: GREETING_TIMEOUT_MS,
-    dnsTimeout: DNS_TIMEOUT_MS,
-    socketTimeout: SOCKET_TIMEOUT_MS,
+    connectionTimeout: timeouts.connectionMs,
+    greetingTimeout: timeouts.greetingMs,
+    dnsTimeout: timeouts.dnsMs,
+    socketTimeout: timeouts.socketMs,
     // A `Mail` is for one developer: an address list smuggled into `to` fails instead of fanning out.
     maxRecipients: 1,
     // nodemailer's log lines carry envelopes; ours are the caller's, with MailUnavailable.
@@ -71,7 +77,7 @@ export function smtpMailer(options: { server: SmtpServer; from: string; ca?: str
   return {
     async send(mail) {
       try {
-        await (await transporter()).sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, signal: AbortSignal.timeout(SEND_DEADLINE_MS) });
+        await (await transporter()).sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, signal: AbortSignal.timeout(timeouts.sendDeadlineMs) });
       } catch (error) {
         throw unavailable(error, mail.to);
       }
