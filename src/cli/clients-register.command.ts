@@ -4,7 +4,6 @@ import type { ClientMetadata } from 'oidc-provider';
 
 import { ClientAlreadyRegistered, registerClientByOps } from '../auth/clients/clients.service.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
-import { buildProvider } from './build-provider.ts';
 import { CommandFailed, type Command } from './command.ts';
 import { withStore } from './with-store.ts';
 
@@ -41,6 +40,8 @@ export const clientsRegisterCommand: Command = {
     const metadata = await readMetadata(file!);
     const secrets = resolveSecrets(config, note);
     const stored = await withStore({ config, events, clock }, async (db) => {
+      // oidc-provider (180 modules) only for this command, not for every command the CLI runs.
+      const { buildProvider } = await import('./build-provider.ts');
       const provider = await buildProvider(config, secrets, db);
       try {
         return await registerClientByOps({ db, events, provider }, metadata, { replace: flags['replace'] === true });

@@ -5,7 +5,6 @@ import { loadCatalogue } from '../gateway/catalogue/catalogue.service.ts';
 import { applyGatewayChanges, GatewayApplyFailed } from '../gateway/declarative/apply-gateway-changes.ts';
 import { formatGatewayChanges } from '../gateway/declarative/format-gateway-changes.ts';
 import { planGatewayChanges } from '../gateway/declarative/plan-gateway-changes.ts';
-import { GatewayFileInvalid, readGatewayFile } from '../gateway/declarative/read-gateway-file.ts';
 import { CommandFailed, type Command } from './command.ts';
 import { withStore } from './with-store.ts';
 
@@ -30,6 +29,8 @@ export const gatewayApplyCommand: Command = {
       throw new CommandFailed(`cannot read ${file}: ${(cause as Error).message}`, { cause });
     }
     const options = { delete: flags['no-delete'] !== true };
+    // The YAML parser (70 modules) only for the gateway's commands, not for every command the CLI runs.
+    const { GatewayFileInvalid, readGatewayFile } = await import('../gateway/declarative/read-gateway-file.ts');
     const changes = await withStore({ config, events, clock }, async (db) => {
       try {
         const desired = readGatewayFile(text, file!);
