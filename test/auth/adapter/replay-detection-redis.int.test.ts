@@ -47,18 +47,30 @@ async function partnerOf(portcullis: TestPortcullis): Promise<Partner> {
   return { portcullis, fetchTls: tlsFetch(portcullis.caPem), client: await registerKeyClient(portcullis), tokenUrl: `${portcullis.urls.browser}/token` };
 }
 
+/**
+ * Closes the server a `before` hook started, even when the hook failed after starting it, or
+ * failed (an error the runner pinned on it) while the start was still under way: a server left
+ * open keeps this file's process, and with it the whole run, from ever ending.
+ */
+async function closeStarted(starting: Promise<TestPortcullis> | undefined): Promise<void> {
+  const started = await starting?.catch(() => undefined);
+  await started?.close();
+}
+
 async function assertion({ portcullis, client }: Partner, jti = randomUUID()) {
   return { client_assertion_type: ASSERTION_TYPE, client_assertion: await clientAssertion(client.keys, client.clientId, portcullis.config.issuer, { claims: { jti } }) };
 }
 
 describe('the token endpoint with its replay cache in Redis', () => {
+  let starting: Promise<TestPortcullis> | undefined;
   let partner: Partner;
   let dpop: DpopKey;
   before(async () => {
-    partner = await partnerOf(await startTestPortcullis({ REDIS_URL }));
+    starting = startTestPortcullis({ REDIS_URL });
+    partner = await partnerOf(await starting);
     dpop = await dpopKey();
   });
-  after(() => partner?.portcullis.close());
+  after(() => closeStarted(starting));
 
   async function clientCredentials(form: Record<string, string>, proofJti = randomUUID()) {
     const nonce = await dpopNonce(partner.fetchTls, partner.tokenUrl, dpop, { grant_type: 'client_credentials', scope: 'accounts', ...(await assertion(partner)) });
@@ -100,11 +112,13 @@ describe('the token endpoint with its replay cache in Redis', () => {
 });
 
 describe('the token endpoint with its Redis down', () => {
+  let starting: Promise<TestPortcullis> | undefined;
   let partner: Partner;
   before(async () => {
-    partner = await partnerOf(await startTestPortcullis({ REDIS_URL: `redis://127.0.0.1:${await freePort()}/5` }));
+    starting = startTestPortcullis({ REDIS_URL: `redis://127.0.0.1:${await freePort()}/5` });
+    partner = await partnerOf(await starting);
   });
-  after(() => partner?.portcullis.close());
+  after(() => closeStarted(starting));
 
   test('answers 503 temporarily_unavailable with Retry-After, and never grants', async () => {
     const jtis = [randomUUID(), randomUUID(), randomUUID()];
