@@ -26,8 +26,8 @@ export interface StripeSettings {
 /** A Stripe adapter with `settings`. */
 export function stripePaymentProvider(settings: StripeSettings): PaymentProvider {
   const base = settings.apiBase ? new URL(settings.apiBase) : undefined;
-  // The SDK is loaded on the first push, not with the server: it is over 200 modules, a fifth of
-  // the time every process that starts the server spends loading code, and most never bill.
+  // The SDK is loaded on the first push, not with the server: it is over 200 modules, which every
+  // process that starts the server would load (about a tenth of its loading time), and most never bill.
   let client: Promise<Stripe> | undefined;
   const stripe = () => (client ??= import('stripe').then(({ default: StripeClient }) => new StripeClient(settings.apiKey, {
     ...(base ? { host: base.hostname, port: Number(base.port) || (base.protocol === 'http:' ? 80 : 443), protocol: base.protocol === 'http:' ? 'http' : 'https' } : {}),

@@ -110,7 +110,12 @@ async function startOnFreePorts(env: Record<string, string>, overrides: TestOver
  */
 export async function startTestPortcullis(env: Record<string, string> = {}, overrides: TestOverrides = {}): Promise<TestPortcullis> {
   const db = overrides.store ?? await openTestStore();
-  const { workDir, config, portcullis } = await startOnFreePorts(env, overrides, db);
+  // A start that fails must not leave the store it opened: its connections would keep the test
+  // file's process, and the whole run, from ever ending. A store the caller gave stays the caller's.
+  const { workDir, config, portcullis } = await startOnFreePorts(env, overrides, db).catch(async (error: unknown) => {
+    if (!overrides.store) await db.destroy();
+    throw error;
+  });
   const certsDir = config.certsDir;
   const { browser = '', partner = '', ...others } = portcullis.urls;
   return {
