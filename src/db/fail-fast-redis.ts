@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-
 import { Redis } from 'ioredis';
 
 /*
@@ -37,6 +35,8 @@ export interface FailFastRedisOptions {
 
 // How long a connection may stay silent with commands waiting before it is dropped, milliseconds.
 const SILENT_CONNECTION_MS = 2000;
+// How long connecting may take before the attempt fails, milliseconds.
+const CONNECT_TIMEOUT_MS = 1000;
 
 /**
  * Connects to the Redis at `url` (`redis://host:port/db`). Its errors go to `onError`, never
@@ -48,7 +48,7 @@ export function connectFailFastRedis(url: string, { onError, commandTimeoutMs = 
     enableOfflineQueue: false,
     commandTimeout: commandTimeoutMs,
     socketTimeout: Math.max(SILENT_CONNECTION_MS, commandTimeoutMs * 2),
-    connectTimeout: 1000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     // Commands made in the same tick (a call's several windows, concurrent requests) go out in one write.
@@ -58,14 +58,29 @@ export function connectFailFastRedis(url: string, { onError, commandTimeoutMs = 
   return redis;
 }
 
+// Errors that say nothing listens at the address: no use waiting for the next attempt at start-up.
+const NOTHING_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /**
- * Resolves once `redis`'s first connection attempt has ended, made or failed (within its connect
- * timeout, a second): without an offline queue, every command sent before it is made fails, so a
- * process that starts serving at once would turn its first requests away for nothing.
+ * Resolves once `redis` is ready, or has failed to connect: refused, or not ready within
+ * `waitMs` (default: its connect timeout, a second), or closed for good. Without an offline queue,
+ * every command sent before it is ready fails, so a process that starts serving at once would turn
+ * its first requests away for nothing. A connection that is made but fails its handshake (seen
+ * once: ioredis's `HELLO` found the socket no longer writable) is not the end of the attempt:
+ * ioredis connects again within a tenth of a second, and this waits for that.
  */
-export async function firstConnectionAttempt(redis: Redis): Promise<void> {
-  if (redis.status !== 'connecting' && redis.status !== 'connect') return;
-  const ended = new AbortController();
-  await Promise.race([once(redis, 'ready', ended), once(redis, 'error', ended), once(redis, 'end', ended)]).catch(() => {});
-  ended.abort();
+export async function firstConnectionAttempt(redis: Redis, waitMs = CONNECT_TIMEOUT_MS): Promise<void> {
+  if (redis.status === 'ready' || redis.status === 'end' || redis.status === 'wait') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(deadline);
+      redis.off('ready', done).off('end', done).off('error', onError);
+      resolve();
+    };
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code !== undefined && NOTHING_THERE.has(error.code)) done();
+    };
+    const deadline = setTimeout(done, waitMs);
+    redis.on('ready', done).on('end', done).on('error', onError);
+  });
 }

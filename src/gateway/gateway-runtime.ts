@@ -19,7 +19,7 @@ import { createAnalytics, type Analytics } from '../analytics/analytics.service.
 import type { ClientCertificateSightings } from '../auth/mtls/client-certificate-sightings.ts';
 import { createGatewayMetrics, type GatewayMetrics } from '../analytics/gateway-metrics.ts';
 import { consentLookup, type ConsentLookup } from './openbanking/consent-lookup.ts';
-import { connectFailFastRedis } from '../db/fail-fast-redis.ts';
+import { connectFailFastRedis, firstConnectionAttempt } from '../db/fail-fast-redis.ts';
 import { createRateLimits } from './limits/rate-limits.service.ts';
 import type { Credentials, GatewayDeps, Limits, SignIdentity } from './pipeline/gateway-deps.ts';
 import { recordGatewayCall } from './record-gateway-call.ts';
@@ -80,21 +80,29 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
   const settings = defaults.gateway;
   let jwks = publicJwks(inputs.keys);
   let signer = identityKey(inputs.keys);
+  // Closed in the reverse order of their making, by `close()` or at once should the start fail.
+  await using opened = new AsyncDisposableStack();
   const catalogue = await liveCatalogue(db, events, logger, { safetyReloadMs: settings.catalogueSafetyReload * 1000 });
+  opened.defer(() => catalogue.close());
   const credentials = gatewayCredentials({
     context: { db, clock }, events,
     times: { hitMs: settings.credentialCacheTtl * 1000, missMs: settings.credentialMissTtl * 1000 },
     issuer: { issuer: config.issuer, jwks: () => jwks }, grants: inputs.grants, clients: inputs.clients, isFirstProof: inputs.isFirstProof,
   });
+  opened.defer(() => credentials.close());
   const registry = new Registry();
   const metrics = createGatewayMetrics(registry, { auditStats: () => inputs.audit.stats(), clientCertificateStats: () => inputs.clientCertificates.stats() });
   const analytics = createAnalytics({ db, clock, logger, flushIntervalMs: config.analyticsFlushInterval * 1000, maxPendingRows: settings.analyticsMaxPendingRows, metrics });
+  opened.defer(() => analytics.close().catch((error: unknown) => logger.error({ err: error }, 'gateway.analytics_lost_on_close')));
   const redis = config.redisUrl ? connectFailFastRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'gateway.limits_redis_error') }) : undefined;
   const limits = createRateLimits({
     ...(redis ? { redis } : {}), keyPrefix: 'portcullis:limits', onRedisFailure: config.rateLimitOnRedisFailure, clock,
     reportRedisFailure: () => metrics.countRedisFailure(),
   });
+  opened.defer(() => limits.close());
+  if (redis) await firstConnectionAttempt(redis);
   const consents = consentLookup(db, events, clock, { ttlMs: settings.credentialCacheTtl * 1000 });
+  opened.defer(() => consents.close());
   const upstreams = createUpstreamClient({
     logger,
     timeouts: { connectMs: settings.upstreamConnectTimeout * 1000, headersMs: settings.upstreamHeadersTimeout * 1000, bodyMs: settings.upstreamBodyTimeout * 1000 },
@@ -105,6 +113,8 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
       logger.warn({ upstream, state }, 'gateway.breaker_state');
     },
   });
+  opened.defer(() => upstreams.close());
+  const owned = opened.move();
 
   return {
     catalogue, credentials, grants: inputs.grants, upstreams, limits, consents, registry, metrics, analytics, audit: inputs.audit,
@@ -120,14 +130,7 @@ export async function startGatewayRuntime(inputs: GatewayRuntimeInputs): Promise
       ...(caller.permissions ? { permissions: [...caller.permissions] } : {}), ...(caller.transactionPeriod ? { transactionPeriod: caller.transactionPeriod } : {}),
       scopes: [...caller.scopes], apiId: call.apiId, routeId: call.routeId,
     }, { key: signer.key, kid: signer.kid, alg: 'ES256', issuer: config.issuer, audience: targetUrl, ttlSeconds: settings.identityTtl, clock }),
-    async close() {
-      catalogue.close();
-      (credentials as { close?(): void }).close?.();
-      consents.close();
-      await limits.close();
-      await upstreams.close();
-      await analytics.close().catch((error: unknown) => logger.error({ err: error }, 'gateway.analytics_lost_on_close'));
-    },
+    close: () => owned.disposeAsync(),
   };
 }
 

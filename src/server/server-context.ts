@@ -94,13 +94,18 @@ export interface ServerContext {
  * integration `BANK_INTEGRATION` names, the trusted directories and the signing keys.
  */
 export async function buildServerContext(config: Config, logger: Logger, options: { db?: Knex } = {}): Promise<ServerContext> {
+  // What is opened is closed in the reverse order, by `close()` or, should a later step of the
+  // start fail, at once: a failed start leaves no connection, timer or pool behind.
+  await using opened = new AsyncDisposableStack();
   const warn = (message: string) => logger.warn(message);
   const secrets = resolveSecrets(config, warn);
   const location = storeLocationFor(config);
   const db = options.db ?? openStore(location);
+  if (!options.db) opened.defer(() => db.destroy());
   if (!options.db) await migrateToLatest(db);
   const clock = systemClock;
   const bank = await loadBankIntegration({ config, secrets, db, logger, clock });
+  opened.defer(async () => bank.close?.());
   const pki = await loadListenerPki(config, warn, bank.clientCaCertificates);
   const directoryJwks = config.directoryJwks ?? bank.directoryJwks ?? [];
   if (!config.directoryJwks) warn('TRUSTING THE BANK INTEGRATION\'S DIRECTORY for software statements; set DIRECTORY_JWKS to your ecosystem directory.');
@@ -108,13 +113,19 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const initialJwks = await loadSigningKeys(db, secrets.keyEncryptionKey, config.retiredKeyGrace);
   const events = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.name }, 'event.listener_error') });
   const eventBridge = await bridgeEventsAcrossInstances(db, events, logger);
+  opened.defer(() => eventBridge.close());
   const audit = createAuditLog({ db, clock, logger, batchSize: defaults.audit.batchSize, flushIntervalMs: defaults.audit.flushInterval * 1000, queueLimit: defaults.audit.queueLimit });
+  // Flushed before the store closes: entries are never silently dropped.
+  opened.defer(() => audit.close().catch((error: unknown) => logger.error({ err: error }, 'audit.lost_on_close')));
   // Every change the product announces (the events other instances hear of too), and operators' sign-ins.
-  const stopAuditingEvents = auditDomainEvents(events, audit, AUDITED_EVENTS);
+  opened.defer(auditDomainEvents(events, audit, AUDITED_EVENTS));
   const grants = grantLiveness(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
+  opened.defer(() => grants.close());
   const clients = clientStanding(db, events, clock, { ttlMs: defaults.gateway.credentialCacheTtl * 1000 });
+  opened.defer(() => clients.close());
   // A store handed in (by a test) serves everything, relaxed writes included.
   const relaxedDb = options.db ?? openRelaxedCommitStore(location, db);
+  if (relaxedDb !== db) opened.defer(() => relaxedDb.destroy());
   // The transport certificates clients authenticate with, for operations. A sighting lost in a
   // database crash comes back with the pair's next write (each is an upsert, at most an hour
   // apart), so the relaxed-commit pool serves.
@@ -124,18 +135,25 @@ export async function buildServerContext(config: Config, logger: Logger, options
     maxRemembered: defaults.clientCertificates.maxRemembered,
     maxPendingWrites: defaults.clientCertificates.maxPendingWrites,
   });
+  opened.defer(() => clientCertificates.close());
   // Replay claims (client assertions, DPoP proofs here and at the gateway) in Redis when there is
   // one: every instance sees every claim, and PostgreSQL is spared a write per grant.
   const replayRedis = config.redisUrl ? connectFailFastRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'replay.redis_error') }) : undefined;
-  if (replayRedis) await firstConnectionAttempt(replayRedis);
+  if (replayRedis) {
+    opened.defer(() => replayRedis.disconnect());
+    await firstConnectionAttempt(replayRedis);
+  }
   const adapter = createStoreAdapter(db, { clientCacheTtl: defaults.clientCacheTtl, relaxedDb, events, replayRedis });
   const gateway = config.roles.includes('gateway')
     ? await startGatewayRuntime({ config, db, events, clock, logger, keys: initialJwks.keys, grants, clients, isFirstProof: firstUseCheck(adapter('ReplayDetection'), clock, 'gateway-dpop'), audit, clientCertificates })
     : undefined;
+  if (gateway) opened.defer(() => gateway.close());
   if (gateway && bank.gatewayApis !== undefined) await applyBankApis({ db, events, clock, logger }, bank.gatewayApis);
   const smtp = config.roles.includes('portal') && config.mail.smtp ? smtpMailer({ server: config.mail.smtp, from: config.mail.from }) : undefined;
+  if (smtp) opened.defer(() => smtp.close());
   const proxies = trustedProxies(config.proxy.trusted);
   const { getCertificate } = clientCertificateHooks({ trustedProxies: proxies, header: config.proxy.clientCertHeader, trustAnchors: pki.trustAnchors });
+  const owned = opened.move();
   return {
     config,
     logger,
@@ -167,20 +185,6 @@ export async function buildServerContext(config: Config, logger: Logger, options
       provider.use(recordClientCertificates(getCertificate, clientCertificates));
       return provider;
     },
-    async close() {
-      await gateway?.close();
-      replayRedis?.disconnect();
-      smtp?.close();
-      await bank.close?.();
-      grants.close();
-      clients.close();
-      stopAuditingEvents();
-      await clientCertificates.close();
-      // Flushed before the store closes: entries are never silently dropped.
-      await audit.close().catch((error: unknown) => logger.error({ err: error }, 'audit.lost_on_close'));
-      await eventBridge.close();
-      if (relaxedDb !== db) await relaxedDb.destroy();
-      if (!options.db) await db.destroy();
-    },
+    close: () => owned.disposeAsync(),
   };
 }

@@ -54,7 +54,10 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * with their own config and store, exactly as `main.ts` does.
  */
 export async function startPortcullis(config: Config, logger: Logger, options: { db?: Knex } = {}): Promise<Portcullis> {
+  // A start that fails midway (a role, a port already taken) closes what it opened, in the reverse order.
+  await using opened = new AsyncDisposableStack();
   const context = await buildServerContext(config, logger, options);
+  opened.defer(() => context.close());
   const roles = ROLES.filter(([name]) => config.roles.includes(name));
   const devOperator = config.env === 'development' && config.roles.includes('console')
     ? await ensureDevOperator({ db: context.db, events: context.events, clock: context.clock }, devConsolePassword(config))
@@ -80,31 +83,24 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
   let handlers = await buildHandlers(context.initialJwks);
 
   const servers: Server[] = [];
-  const closeServers = async () => {
-    for (const server of servers) {
+  opened.defer(async () => {
+    for (const server of servers.filter((listening) => listening.listening)) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
-  };
+  });
   const urls: Portcullis['urls'] = {};
-  try {
-    for (const listener of listeners) {
-      if (!handlers.apps.get(listener.name)?.used) continue;
-      const server = createListener(listener.tls, drain.track((req, res) => handlers.apps.get(listener.name)!.handle(req, res)), { limits: config.listeners, familyOf: listener.familyOf, logger });
-      // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
-      // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
-      if (listener.name === 'partner') server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
-      servers.push(server);
-      urls[listener.name] = `https://localhost:${await listen(server, listener.port, listener.host)}`;
-    }
-  } catch (error) {
-    // A port already taken: nothing of this instance may stay behind (listeners, reloads, store).
-    await closeServers();
-    await context.close();
-    throw error;
+  for (const listener of listeners) {
+    if (!handlers.apps.get(listener.name)?.used) continue;
+    const server = createListener(listener.tls, drain.track((req, res) => handlers.apps.get(listener.name)!.handle(req, res)), { limits: config.listeners, familyOf: listener.familyOf, logger });
+    // A connection keeps the client certificate of its handshake (RFC 8705 binds tokens to it, and
+    // the mTLS hooks read it once per connection): a TLS 1.2 renegotiation could present another.
+    if (listener.name === 'partner') server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
+    servers.push(server);
+    urls[listener.name] = `https://localhost:${await listen(server, listener.port, listener.host)}`;
   }
-  const stopSweeper = startSweeper(context.db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') });
-  const stopKeyWatch = watchSigningKeys(context.db, context.initialJwks, {
+  opened.defer(startSweeper(context.db, { intervalSeconds: config.sweepInterval, batchSize: config.sweepBatchSize, onError: (error) => logger.error({ err: error }, 'sweeper.error') }));
+  opened.defer(watchSigningKeys(context.db, context.initialJwks, {
     intervalSeconds: SIGNING_KEY_POLL_SECONDS,
     graceSeconds: config.retiredKeyGrace,
     keyEncryptionKey: context.secrets.keyEncryptionKey,
@@ -115,7 +111,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
       context.events.emit('signing_keys.reloaded', { kids });
     },
     onError: (error) => logger.error({ err: error }, 'signing_keys.reload_error'),
-  });
+  }));
+  const owned = opened.move();
 
   return {
     get provider() {
@@ -133,9 +130,8 @@ export async function startPortcullis(config: Config, logger: Logger, options: {
       // Answers in flight finish first: what they record reaches the analytics and the audit log before their flushes.
       const { cut } = await drain.drain(servers, config.shutdown);
       if (cut) logger.warn({ cut, timeout: config.shutdown.timeout }, 'shutdown.requests_cut');
-      await stopKeyWatch();
-      await stopSweeper();
-      await context.close();
+      // Then the key watch, the sweeper and the shared context, in the reverse of their start.
+      await owned.disposeAsync();
     },
   };
 }

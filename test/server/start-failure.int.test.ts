@@ -3,7 +3,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { connect } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+
+import { ConfigError } from '../../src/config/config.ts';
 
 import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis } from '../../src/server/start.ts';
@@ -11,9 +15,10 @@ import { testConfig } from '../helpers/portcullis.ts';
 import { openTestStore } from '../helpers/store.ts';
 
 /*
- * A start that fails half way (a port someone else holds) leaves nothing behind: the listeners it
- * had opened are closed again and its reloads stopped, so a supervisor can try again in the same
- * process, and a test that fails to start does not keep its process alive.
+ * A start that fails half way (a port someone else holds, a bank integration's bad gateway APIs)
+ * leaves nothing behind: the listeners, pools, Redis clients and timers it had opened are closed
+ * again, so a supervisor can try again in the same process, and a test that fails to start does
+ * not keep its process alive.
  */
 
 function occupy(port: number): Promise<Server> {
@@ -55,4 +60,34 @@ test('a port already taken fails the start with EADDRINUSE, and every listener o
     await db.destroy();
     rmSync(workDir, { recursive: true, force: true });
   }
+});
+
+/** What keeps this process alive now, by kind (sockets, servers, timers), as Node counts it. */
+function keptAlive(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+test('a start that fails in the shared context closes the store, the Redis clients and the timers it had opened', async () => {
+  // On PostgreSQL the instance opens its own pools (the store and the relaxed-commit one); PGlite
+  // cannot be shared between processes, so there it is handed the test store, closed afterwards.
+  const databaseUrl = process.env.DATABASE_URL;
+  const { workDir, config } = await testConfig({
+    REDIS_URL: 'redis://127.0.0.1:6379/5',
+    BANK_INTEGRATION: fileURLToPath(new URL('./invalid-apis-bank.ts', import.meta.url)),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  // Sockets close on the loop's next turns (here the ones that found free ports).
+  await delay(100);
+  const aliveBefore = keptAlive();
+  const db = databaseUrl ? undefined : await openTestStore();
+  try {
+    await assert.rejects(startPortcullis(config, createLogger('silent', false), db ? { db } : {}), (error) => error instanceof ConfigError && /gatewayApis are not a valid gateway file/.test(error.message));
+  } finally {
+    await db?.destroy();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  await delay(100);
+  assert.deepEqual(keptAlive(), aliveBefore);
 });
