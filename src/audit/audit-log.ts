@@ -134,6 +134,10 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   let unsettled: UnsettledWrite[] = [];
   const counts = { written: 0, writeFailures: 0, overLimit: 0, unwritten: 0 };
   let lastId = 0;
+  // Entries up to this id are due now (their wait ran out, a required entry came, or a flush asks
+  // for them); past it, only full batches are written, so that a writer kept busy by a steady trickle
+  // of entries does not commit a small batch for each commit's worth of them.
+  let dueThrough = 0;
   let lastFailure: unknown;
   let failing = false;
   let backlogged = false;
@@ -158,9 +162,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     queue = queue.filter((item) => !item.required);
   }
 
-  /** Writes batches until the queue is empty (true) or a write fails (false). */
+  const hasWork = () => queue.length >= batchSize || (queue.length > 0 && queue[0]!.id <= dueThrough);
+
+  /** Writes batches while a full one or a due entry waits (true), or until a write fails (false). */
   async function drainQueue(): Promise<boolean> {
-    while (queue.length > 0) {
+    while (hasWork()) {
       const batch = queue.slice(0, batchSize);
       let attempt: UnsettledWrite | undefined;
       try {
@@ -195,6 +201,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     if (timer || closed) return;
     timer = setTimeout(() => {
       timer = undefined;
+      dueThrough = lastId;
       void startDrain();
     }, flushIntervalMs);
     // Shutdown goes through close(), which flushes; a pending timer must not hold the process up.
@@ -203,13 +210,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
 
   function startDrain(): Promise<boolean> {
     if (draining) return draining;
-    clearTimeout(timer);
-    timer = undefined;
     const run = drainQueue().then((written) => {
       draining = undefined;
       // Entries may have come while the last batch committed: required ones go now, a full batch
-      // goes now unless the store is failing (then the retry takes it), the rest wait their turn.
-      if (!closed && (queue.some((item) => item.required) || (written && queue.length >= batchSize))) void startDrain();
+      // or a due entry goes now unless the store is failing (then the retry takes it), the rest
+      // wait their turn.
+      if (!closed && (queue.some((item) => item.required) || (written && hasWork()))) void startDrain();
       else if (queue.length > 0) schedule();
       return written;
     });
@@ -219,6 +225,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
 
   async function flush(): Promise<void> {
     const through = lastId;
+    dueThrough = Math.max(dueThrough, through);
     while (queue.length > 0 && queue[0]!.id <= through) {
       if (!(await startDrain())) throw new AuditUnavailable(`${queue.length} audit entries could not be written`, { cause: lastFailure });
     }
@@ -240,6 +247,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       const fields = toAuditFields(entry, clock);
       if (closed) throw new AuditUnavailable('the audit log is closed');
       const written = new Promise<void>((resolve, reject) => enqueue({ fields, canonical: canonicalAuditFields(fields), required: { resolve, reject } }));
+      dueThrough = lastId;
       void startDrain();
       return written;
     },

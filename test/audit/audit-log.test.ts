@@ -103,6 +103,23 @@ test('a full batch is written at once; a partial one waits for flushIntervalMs, 
   assert.deepEqual(timed.audit.stats(), { queued: 0, written: 1, writeFailures: 0, overLimit: 0, unwritten: 0 });
 });
 
+test('entries that come while a full batch commits wait for a full batch of their own or their interval, not for the writer to come back', async () => {
+  const { audit } = auditLog({ batchSize: 5 });
+  const first = Array.from({ length: 5 }, () => entry());
+  for (const each of first) audit.record(each);
+  // The full batch's write is under way; these two come while it commits, as under steady load.
+  const trickle = [entry(), entry()];
+  for (const each of trickle) audit.record(each);
+  await eventually(() => audit.stats().written === 5, { withinMs: 5000, what: 'the full batch' });
+  await sleep(200);
+  assert.deepEqual(audit.stats(), { queued: 2, written: 5, writeFailures: 0, overLimit: 0, unwritten: 0 }, 'the two wait: a minute to go, and no full batch');
+  const more = [entry(), entry(), entry()];
+  for (const each of more) audit.record(each);
+  await eventually(() => audit.stats().written === 10, { withinMs: 5000, what: 'the second full batch' });
+  const actions = [...first, ...trickle, ...more].map((each) => each.action);
+  assert.deepEqual(await storedActions(actions), actions);
+});
+
 test('recordRequired resolves once its entry is committed, without waiting for the interval, together with what was queued before it', async () => {
   const { audit } = auditLog({ batchSize: 50 });
   const queued = entry();
