@@ -1,5 +1,5 @@
 import type { GatewayBenchOptions, Side } from './bench-options.ts';
-import type { GcPauses } from './gc-pauses.ts';
+import type { GcPauses } from './gateway-readings.ts';
 import { ratio, type SideFigures } from './side-figures.ts';
 
 export interface RunFigures {
@@ -8,8 +8,11 @@ export interface RunFigures {
   /** Calls per second of the paced phase: half of (e)'s closed-loop throughput. */
   halfPeak: number;
   paced: Map<Side, SideFigures>;
-  /** The gateway's GC pauses in (d)'s and (e)'s paced slices, and how long each side was paced (one worker only). */
-  gcPaused?: { pauses: Map<Side, GcPauses>; pacedSeconds: number };
+  /**
+   * The gateway's GC pauses in (d)'s and (e)'s paced slices, how long each side was paced, and the
+   * event loop's longest delay in each of the side's slices (one worker only).
+   */
+  gcPaused?: { pauses: Map<Side, GcPauses>; pacedSeconds: number; loopDelaysMs: Map<Side, number[]> };
 }
 
 const LABELS: Record<Side, string> = {
@@ -57,6 +60,8 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
   for (const [side, { minor, other }] of run.gcPaused?.pauses ?? []) {
     const share = (100 * (minor.seconds + other.seconds)) / run.gcPaused!.pacedSeconds;
     lines.push(`  GC in ${letter(side)}'s paced slices: ${minor.count} young-generation pauses${mean(minor)}; ${other.count} other${mean(other)}; ${share.toFixed(1)} % of the time stopped`);
+    const delays = [...(run.gcPaused!.loopDelaysMs.get(side) ?? [])].sort((a, b) => a - b);
+    if (delays.length > 0) lines.push(`    event loop delayed up to ${delays.at(-1)!.toFixed(1)} ms (the slices' longest delays: median ${delays[Math.floor(delays.length / 2)]!.toFixed(1)} ms); GC, long work, or the process waiting for a core`);
   }
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { parseGatewayBenchOptions, SIDES, type GatewayBenchOptions, type Side } 
 import { startChild, type BenchChild } from './child-process.ts';
 import { openLoadSession, type LoadSession, type LoadTarget, type SliceResult } from './drive-load.ts';
 import { startGateway } from './gateway-process.ts';
-import { addGcPausesBetween, gcPauseReader, NO_GC_PAUSES, type GcPauses } from './gc-pauses.ts';
+import { addGcPausesBetween, gatewayReader, NO_GC_PAUSES, type GcPauses } from './gateway-readings.ts';
 import { CUSTOMER_ACCOUNTS, OB_PATH, SAAS_PATH, setUpGateway, type GatewaySetup } from './gateway-setup.ts';
 import { nginxInstalled, startNginx } from './nginx.ts';
 import { processCpuAvailable, treeCpuMs } from './process-cpu.ts';
@@ -81,7 +81,7 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
   const sides = SIDES.filter((side) => targets[side]);
   const sessions = new Map(sides.map((side) => [side, openLoadSession(targets[side]!)]));
   const keepFresh = tokenKeeper(setup, sessions.get('fapi'));
-  const gc = gcPauseReader(setup.urls.admin, readFileSync(join(setup.certsDir, 'dev-ca.pem'), 'utf8'));
+  const gc = gatewayReader(setup.urls.admin, readFileSync(join(setup.certsDir, 'dev-ca.pem'), 'utf8'));
   try {
     for (const side of sides) await sessions.get(side)!.runSlice(options.warmup * 1000);
     const sliceMs = options.slice * 1000;
@@ -104,8 +104,10 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
 
     const halfPeak = closedLoop.get('fapi')!.perSecond / 2;
     const paced = new Map<Side, SliceResult[]>((['passthrough', 'apikey', 'fapi'] as const).map((side) => [side, []]));
-    // The gateway's GC pauses in each of its paced slices, read from its /metrics around the slice (one worker only: see gc-pauses.ts).
+    // The gateway's GC pauses and longest event-loop delay in each of its paced slices, read from
+    // its /metrics around the slice (one worker only: see gateway-readings.ts).
     const gcPaused = workers === 1 ? new Map<Side, GcPauses>([['apikey', NO_GC_PAUSES], ['fapi', NO_GC_PAUSES]]) : undefined;
+    const loopDelays = new Map<Side, number[]>([['apikey', []], ['fapi', []]]);
     const pacedRounds = Math.ceil(options.halfPeakSeconds / options.slice);
     for (let round = 0; round < pacedRounds; round++) {
       const order = [...paced.keys()];
@@ -113,12 +115,16 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
         const side = order[(index + round) % order.length]!;
         const gcBefore = gcPaused?.has(side) ? await gc.read() : undefined;
         paced.get(side)!.push(await sessions.get(side)!.runPaced(sliceMs, halfPeak));
-        if (gcBefore) gcPaused!.set(side, addGcPausesBetween(gcPaused!.get(side)!, gcBefore, await gc.read()));
+        if (gcBefore) {
+          const after = await gc.read();
+          gcPaused!.set(side, addGcPausesBetween(gcPaused!.get(side)!, gcBefore.pauses, after.pauses));
+          loopDelays.get(side)!.push(after.loopDelayMaxMs);
+        }
       }
       await keepFresh();
     }
     const pacedSeconds = pacedRounds * options.slice;
-    return { workers, closedLoop, halfPeak, paced: new Map([...paced].map(([side, taken]) => [side, sideFigures(taken, sliceMs)])), ...(gcPaused ? { gcPaused: { pauses: gcPaused, pacedSeconds } } : {}) };
+    return { workers, closedLoop, halfPeak, paced: new Map([...paced].map(([side, taken]) => [side, sideFigures(taken, sliceMs)])), ...(gcPaused ? { gcPaused: { pauses: gcPaused, pacedSeconds, loopDelaysMs: loopDelays } } : {}) };
   } finally {
     await gc.close();
     await Promise.allSettled([...sessions.values()].map((session) => session.close()));

@@ -19,12 +19,23 @@ export function addGcPausesBetween(total: GcPauses, before: GcPauses, after: GcP
   return { minor: add('minor'), other: add('other') };
 }
 
+/** One scrape: the GC pauses so far, and the event loop's longest delay since the scrape before. */
+export interface GatewayReading {
+  pauses: GcPauses;
+  /**
+   * `nodejs_eventloop_lag_max_seconds`, in ms: prom-client measures it with `monitorEventLoopDelay`
+   * (10 ms resolution) and starts afresh at each scrape. It counts every moment the loop could not
+   * run its timers: GC pauses, long work, and the process waiting for a core.
+   */
+  loopDelayMaxMs: number;
+}
+
 /**
- * Reads the gateway's `nodejs_gc_duration_seconds` from its admin listener. With one worker, the
- * process that answers is the one under load; with several, a scrape reaches any one of them, so
- * the bench reads it with one worker only.
+ * Reads the gateway's `nodejs_gc_duration_seconds` and `nodejs_eventloop_lag_max_seconds` from its
+ * admin listener. With one worker, the process that answers is the one under load; with several, a
+ * scrape reaches any one of them, so the bench reads it with one worker only.
  */
-export function gcPauseReader(adminUrl: string, caPem: string): { read(): Promise<GcPauses>; close(): Promise<void> } {
+export function gatewayReader(adminUrl: string, caPem: string): { read(): Promise<GatewayReading>; close(): Promise<void> } {
   const dispatcher = new Agent({ connect: { ca: caPem } });
   return {
     async read() {
@@ -37,7 +48,9 @@ export function gcPauseReader(adminUrl: string, caPem: string): { read(): Promis
         if (field === 'sum') into.seconds += Number(value);
         else into.count += Number(value);
       }
-      return pauses;
+      const lag = /^nodejs_eventloop_lag_max_seconds ([\d.e+-]+)$/m.exec(text);
+      if (!lag) throw new Error('GET /metrics has no nodejs_eventloop_lag_max_seconds');
+      return { pauses, loopDelayMaxMs: Number(lag[1]) * 1000 };
     },
     close: () => dispatcher.close(),
   };
