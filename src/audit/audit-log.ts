@@ -225,7 +225,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
 
   async function flush(): Promise<void> {
     const through = lastId;
-    dueThrough = Math.max(dueThrough, through);
+    dueThrough = through;
     while (queue.length > 0 && queue[0]!.id <= through) {
       if (!(await startDrain())) throw new AuditUnavailable(`${queue.length} audit entries could not be written`, { cause: lastFailure });
     }

@@ -101,8 +101,10 @@ export async function buildServerContext(config: Config, logger: Logger, options
   const secrets = resolveSecrets(config, warn);
   const location = storeLocationFor(config);
   const db = options.db ?? openStore(location);
-  if (!options.db) opened.defer(() => db.destroy());
-  if (!options.db) await migrateToLatest(db);
+  if (!options.db) {
+    opened.defer(() => db.destroy());
+    await migrateToLatest(db);
+  }
   const clock = systemClock;
   const bank = await loadBankIntegration({ config, secrets, db, logger, clock });
   opened.defer(async () => bank.close?.());

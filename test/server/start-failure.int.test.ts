@@ -8,7 +8,6 @@ import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 
 import { ConfigError } from '../../src/config/config.ts';
-
 import { createLogger } from '../../src/observability/logger.ts';
 import { startPortcullis } from '../../src/server/start.ts';
 import { testConfig } from '../helpers/portcullis.ts';
