@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SIDES = ['direct', 'passthrough', 'nginx', 'apikey', 'fapi'] as const;
+export const SIDES = ['direct', 'passthrough', 'counted', 'nginx', 'apikey', 'fapi'] as const;
 export type Side = (typeof SIDES)[number];
 
 export interface GatewayBenchOptions {

@@ -7,6 +7,7 @@ import * as oc from 'openid-client';
 import { CONSENT_KINDS } from '../../src/consent/consent-kinds.ts';
 import { openStore } from '../../src/db/knex.ts';
 import { createApplication, createOrganisation, issueApiKey } from '../../src/gateway/consumers/consumers.service.ts';
+import type { LimitPeriod } from '../../src/gateway/limits/limit-window.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { accountAccessBody } from '../../test/consent/consent-bodies.ts';
 import { addTestApi, addTestPlan, subscribeTestApplication } from '../../test/helpers/gateway-catalogue.ts';
@@ -29,6 +30,8 @@ export const OB_PATH = '/open-banking/v3.1/aisp/accounts';
 export const CUSTOMER_ACCOUNTS = ['acc-0001-current', 'acc-0001-savings'];
 // Limits the run spends from on every call but never reaches.
 const UNREACHED = 1_000_000_000;
+/** The windows (d)'s plan counts every call in: its rate per second and its quota per day. Side (b') counts in the same. */
+export const SAAS_PLAN_PERIODS: readonly LimitPeriod[] = ['second', 'day'];
 
 export interface GatewaySetup {
   /** The environment `src/main.ts` runs with (add WORKERS). */

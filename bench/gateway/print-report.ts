@@ -18,20 +18,23 @@ export interface RunFigures {
 const LABELS: Record<Side, string> = {
   direct: '(a) upstream direct',
   passthrough: '(b) undici pass-through',
+  counted: "(b') (b) + (d)'s counts",
   nginx: '(c) nginx proxy_pass',
   apikey: '(d) gateway, API key',
   fapi: '(e) gateway, FAPI',
 };
 
-const TARGETS: Array<{ over: Side; under: Side; target?: number }> = [
+const TARGETS: Array<{ over: Side; under: Side; target?: number; meaning?: string }> = [
   { over: 'apikey', under: 'passthrough', target: 0.85 },
   { over: 'fapi', under: 'passthrough', target: 0.7 },
   { over: 'fapi', under: 'nginx' },
+  { over: 'counted', under: 'passthrough', meaning: "what counting each call in (d)'s windows costs a bare proxy" },
+  { over: 'apikey', under: 'counted', meaning: "(d) against a proxy that counts as it must, and does nothing else" },
 ];
 
 const ms = (value: number) => value.toFixed(2).padStart(8);
 const errors = (figures: SideFigures) => Object.values(figures.errors).reduce((sum, count) => sum + count, 0);
-const letter = (side: Side) => LABELS[side].slice(1, 2);
+const letter = (side: Side) => /^\((.+?)\)/.exec(LABELS[side])![1]!;
 
 export function formatRun(run: RunFigures, options: GatewayBenchOptions): string {
   const lines = [`\n## ${run.workers} worker${run.workers > 1 ? 's' : ''} per proxy (gateway WORKERS=${run.workers}, pass-through processes and nginx worker_processes alike)`];
@@ -40,14 +43,14 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
     const cpu = figures.cpuPerCallUs === undefined ? '' : Math.round(figures.cpuPerCallUs).toString().padStart(19);
     lines.push(`${LABELS[side].padEnd(26)}${Math.round(figures.perSecond).toString().padStart(9)} ${ms(figures.p50)} ${ms(figures.p99)}${errors(figures).toString().padStart(8)}${cpu}`);
   }
-  for (const { over, under, target } of TARGETS) {
+  for (const { over, under, target, meaning } of TARGETS) {
     const a = run.closedLoop.get(over);
     const b = run.closedLoop.get(under);
     if (!a || !b) continue;
     const r = ratio(a, b);
     const verdict = target === undefined ? '' : r.value >= target ? ` (target ≥ ${target}: met)` : ` (target ≥ ${target}: NOT met)`;
     const cpu = a.cpuPerCallUs !== undefined && b.cpuPerCallUs !== undefined ? `; by proxy CPU per call ${(b.cpuPerCallUs / a.cpuPerCallUs).toFixed(2)} (the ratio were each proxy alone on its cores)` : '';
-    lines.push(`${letter(over)}/${letter(under)} = ${r.value.toFixed(2)}, slices ${r.low.toFixed(2)}–${r.high.toFixed(2)}${verdict}${cpu}`);
+    lines.push(`${letter(over)}/${letter(under)} = ${r.value.toFixed(2)}, slices ${r.low.toFixed(2)}–${r.high.toFixed(2)}${verdict}${cpu}${meaning ? `: ${meaning}` : ''}`);
   }
   const baseline = run.paced.get('passthrough')!;
   lines.push(`paced at ${Math.round(run.halfPeak)} req/s (half of (e)'s peak), ${options.halfPeakSeconds} s each:`);

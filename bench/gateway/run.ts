@@ -9,7 +9,7 @@ import { startChild, type BenchChild } from './child-process.ts';
 import { openLoadSession, type LoadSession, type LoadTarget, type SliceResult } from './drive-load.ts';
 import { startGateway } from './gateway-process.ts';
 import { addGcPausesBetween, gatewayReader, NO_GC_PAUSES, type GcPauses } from './gateway-readings.ts';
-import { CUSTOMER_ACCOUNTS, OB_PATH, SAAS_PATH, setUpGateway, type GatewaySetup } from './gateway-setup.ts';
+import { CUSTOMER_ACCOUNTS, OB_PATH, SAAS_PATH, SAAS_PLAN_PERIODS, setUpGateway, type GatewaySetup } from './gateway-setup.ts';
 import { nginxInstalled, startNginx } from './nginx.ts';
 import { processCpuAvailable, treeCpuMs } from './process-cpu.ts';
 import { obAccountsBody } from './ob-accounts-body.ts';
@@ -18,7 +18,8 @@ import { sideFigures } from './side-figures.ts';
 
 /*
  * Gateway benchmark (`npm run bench:gateway`): the same upstream called (a) directly, (b) through
- * a bare undici pass-through, (c) through nginx, (d) through the gateway with an API key, plan
+ * a bare undici pass-through, (b') through the same pass-through counting each call as (d)'s
+ * limits do (in Redis, or in memory with `--limits memory`), (c) through nginx, (d) through the gateway with an API key, plan
  * limits and analytics, (e) through the gateway with FAPI enforcement (certificate-bound JWT,
  * consent, rate limit, audit, analytics); closed-loop in interleaved slices, then paced at half
  * of (e)'s peak for the latency it adds. See bench/README.md.
@@ -46,6 +47,11 @@ async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, ups
     children.push(passthrough);
     targets.passthrough = { ...base, url: `${passthrough.url}${OB_PATH}`, tls: { caPem } };
     pids.passthrough = passthrough.pid;
+    const countStore = options.limits === 'redis' ? options.redisUrl : 'memory';
+    const counted = await startChild('counting pass-through', './passthrough.ts', [setup.certsDir, upstream.url, String(await freePort()), String(workers), options.baseline, countStore, SAAS_PLAN_PERIODS.join(',')]);
+    children.push(counted);
+    targets.counted = { ...base, url: `${counted.url}${OB_PATH}`, tls: { caPem } };
+    pids.counted = counted.pid;
     if (nginxInstalled()) {
       const nginx = await startNginx(setup.certsDir, upstream.url, await freePort(), workers);
       children.push(nginx);
