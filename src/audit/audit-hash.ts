@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import canonicalize from 'canonicalize';
 
@@ -41,7 +41,7 @@ export function canonicalAuditFields(fields: AuditFields): string {
 export function chainAuditEntry(prevHash: string, seq: number, canonicalFields: string): string {
   const at = canonicalFields.lastIndexOf(',"status":');
   const canonical = `${canonicalFields.slice(0, at)},"seq":${seq}${canonicalFields.slice(at)}`;
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+  return hash('sha256', prevHash + canonical, 'hex');
 }
 
 /** `chainAuditEntry` from the fields themselves: for checking stored entries. */

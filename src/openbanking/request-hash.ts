@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import canonicalize from 'canonicalize';
 
@@ -9,5 +9,5 @@ import canonicalize from 'canonicalize';
  * listener's edge, so the canonicalizer's recursion stays shallow.
  */
 export function requestHash(body: unknown): string {
-  return createHash('sha256').update(canonicalize(body) ?? '').digest('base64url');
+  return hash('sha256', canonicalize(body) ?? '', 'base64url');
 }

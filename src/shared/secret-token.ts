@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /*
  * Bearer secrets of the browser parts (the portal's mailed links, session cookies and invitations,
@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 /** What a well-formed token looks like; anything else is refused before the store is asked. */
 export const SECRET_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-export const hashSecretToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+export const hashSecretToken = (token: string) => hash('sha256', token, 'base64url');
 
 /** A fresh token and the hash to store. */
 export function newSecretToken(): { token: string; hash: string } {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import type { Adapter } from 'oidc-provider';
 
@@ -16,7 +16,7 @@ export type FirstUseCheck = (issuer: string, jti: string, expiresAt: number) => 
 export function firstUseCheck(replay: Adapter, clock: Clock, purpose: string): FirstUseCheck {
   return async function isFirstUse(issuer, jti, expiresAt) {
     // Hashed, as oidc-provider keys its own replay rows: a partner's jti is no key of ours.
-    const id = createHash('sha256').update(`${purpose}:${issuer}:${jti}`).digest('base64url');
+    const id = hash('sha256', `${purpose}:${issuer}:${jti}`, 'base64url');
     if (await replay.find(id)) return false;
     await replay.upsert(id, { jti, iss: issuer }, Math.max(1, expiresAt - epochSeconds(clock)));
     return true;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /*
  * An API key as its holder sees it: `pck_<prefix>_<secret>`. The secret is 32 random bytes (256
@@ -20,7 +20,7 @@ export interface NewApiKey {
 
 /** SHA-256 of a presented key, base64url: a fast hash is enough for 256 random bits. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('base64url');
+  return hash('sha256', key, 'base64url');
 }
 
 /** A fresh key. */

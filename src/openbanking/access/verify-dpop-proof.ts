@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { calculateJwkThumbprint, EmbeddedJWK, errors as joseErrors, jwtVerify } from 'jose';
 
@@ -55,7 +55,7 @@ export async function verifyDpopProof(check: DpopProofCheck): Promise<VerifiedDp
   const { payload, protectedHeader } = verified;
   if (payload.htm !== check.method) throw new Error('DPoP proof htm mismatch');
   if (typeof payload.htu !== 'string' || stripQuery(payload.htu) !== check.url) throw new Error('DPoP proof htu mismatch');
-  if (payload.ath !== createHash('sha256').update(check.accessToken).digest('base64url')) throw new Error('DPoP proof ath mismatch');
+  if (payload.ath !== hash('sha256', check.accessToken, 'base64url')) throw new Error('DPoP proof ath mismatch');
   if (typeof payload.jti !== 'string' || payload.jti.length === 0) throw new Error('DPoP proof has no jti');
   if ((await calculateJwkThumbprint(protectedHeader.jwk!)) !== check.jkt) throw new DpopKeyMismatch('DPoP proof key does not match the token binding');
   return { jti: payload.jti, replayableUntil: payload.iat! + PROOF_MAX_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS };
