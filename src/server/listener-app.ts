@@ -7,6 +7,7 @@ import { healthRoutes } from '../observability/health.routes.ts';
 import { takeInteractionId } from '../shared/fapi-interaction-id.ts';
 import { pinPublicOrigin } from '../shared/pin-public-origin.ts';
 import { SECURITY_HEADERS } from '../shared/security-headers.ts';
+import { setHeaders } from '../shared/set-headers.ts';
 import { serveStaticAssets } from '../shared/serve-static-assets.ts';
 import { stripUntrustedForwarding } from '../shared/strip-untrusted-forwarding.ts';
 import type { TrustedProxies } from '../shared/trusted-proxies.ts';
@@ -51,7 +52,7 @@ function listenerEdge(options: ListenerAppOptions): Middleware {
   return function listenerEdge(ctx, next) {
     stripForwarding(ctx);
     takeInteractionId(ctx);
-    ctx.set(SECURITY_HEADERS);
+    setHeaders(ctx, SECURITY_HEADERS);
     const refusal = missingHostRefusal(ctx);
     if (refusal) return sendRefusal(ctx, options.errorFamily(ctx.path), refusal, options.logger);
     pinOrigin(ctx);

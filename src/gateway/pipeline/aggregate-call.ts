@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 
 import { Problem } from '../../shared/problem.ts';
+import { setHeaders } from '../../shared/set-headers.ts';
 import { fillPathTemplate } from '../routing/path-template.ts';
 import { callPart, type PartAnswer } from './call-part.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
@@ -41,7 +42,7 @@ export function aggregateCall(deps: Pick<GatewayDeps, 'record' | 'clock' | 'logg
     if ('failed' in merged) throw new Problem(502, 'part-failed', `The part "${merged.failed}" of this route failed`, { expose: true, headers: lifecycle, extensions: { part: merged.failed } });
     if ('refused' in merged) passOn(ctx, merged.refused);
     else ctx.body = merged.merged;
-    ctx.set(lifecycle);
+    setHeaders(ctx, lifecycle);
   };
 }
 

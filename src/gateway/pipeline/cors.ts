@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 
+import { setHeaders } from '../../shared/set-headers.ts';
 import type { GatewayApi } from '../catalogue/catalogue.types.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 
@@ -30,7 +31,7 @@ export function answerCorsPreflight(deps: Pick<GatewayDeps, 'routes'>): Middlewa
     const api = 'found' in matched ? matched.found.api : undefined;
     const origin = allowedOrigin(ctx, api);
     if (!api || !origin || api.lifecycle === 'retired') return next();
-    ctx.set({
+    setHeaders(ctx, {
       'Access-Control-Allow-Origin': origin,
       'Access-Control-Allow-Methods': requested,
       'Access-Control-Allow-Headers': ctx.get('Access-Control-Request-Headers') || '',
@@ -48,5 +49,5 @@ export function answerCorsPreflight(deps: Pick<GatewayDeps, 'routes'>): Middlewa
  */
 export function allowCorsOrigin(ctx: Context, api: GatewayApi | undefined): void {
   const origin = allowedOrigin(ctx, api);
-  if (origin) ctx.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED, Vary: 'Origin' });
+  if (origin) setHeaders(ctx, { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED, Vary: 'Origin' });
 }

@@ -4,6 +4,7 @@ import type { Context, Middleware } from 'koa';
 
 import { Problem } from '../../shared/problem.ts';
 import { keptBody } from '../../shared/read-raw-body.ts';
+import { setHeaders } from '../../shared/set-headers.ts';
 import type { GatewayApi, HttpMethod } from '../catalogue/catalogue.types.ts';
 import { collectAnswer } from '../upstream/answer-collector.ts';
 import type { BodySink, UpstreamHead } from '../upstream/upstream-client.ts';
@@ -80,7 +81,7 @@ function brokenAnswer(error: Error): Problem {
 /** The answer's head on the caller's response; its body is written straight after it (Koa does not respond). */
 function answerDirectly(ctx: Context, call: GatewayCall, head: UpstreamHead): ReturnType<BodySink> {
   ctx.status = head.status;
-  ctx.set(head.headers);
+  setHeaders(ctx, head.headers);
   const length = Number(head.headers['content-length']);
   if (Number.isFinite(length)) call.responseBytes = length;
   ctx.respond = false;
@@ -128,7 +129,7 @@ export function forwardCall(deps: Pick<GatewayDeps, 'upstreams' | 'signIdentity'
     const broken = await response.delivered;
     if (broken) throw brokenAnswer(broken);
     ctx.status = response.status;
-    ctx.set(response.headers);
+    setHeaders(ctx, response.headers);
     // A HEAD answer has no body, and keeps the upstream's headers: a Content-Length is the one a GET carries (RFC 9110 §9.3.2).
     if (ctx.method === 'HEAD') return;
     const bytes = whole.bytes();

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 
 import { Problem } from '../../shared/problem.ts';
+import { setHeaders } from '../../shared/set-headers.ts';
 import type { GatewayPlan } from '../catalogue/catalogue.types.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 
@@ -49,7 +50,7 @@ export function limitCall(deps: Pick<GatewayDeps, 'routes' | 'credentials' | 'li
           ? new Problem(429, 'quota-exceeded', `The ${plan.name} plan's quota is used up until it renews`, { headers })
           : new Problem(429, 'rate-limited', 'Too many requests; slow down', { headers });
       }
-      ctx.set(outcome.headers);
+      setHeaders(ctx, outcome.headers);
     }
     await next();
   };

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 
 import { Problem } from '../../shared/problem.ts';
+import { setHeaders } from '../../shared/set-headers.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { allowCorsOrigin } from './cors.ts';
 import { lifecycleHeaders } from './lifecycle-headers.ts';
@@ -27,7 +28,7 @@ export function routeCall(deps: Pick<GatewayDeps, 'routes' | 'publicBaseUrl'>): 
     if (api.lifecycle === 'retired') {
       throw new Problem(410, 'gone', `${api.name} ${api.version} was retired${api.sunsetAt ? ` on ${api.sunsetAt.toISOString().slice(0, 10)}` : ''}`);
     }
-    ctx.set(lifecycleHeaders(api, api.successorApiId ? table.api(api.successorApiId) : undefined, deps.publicBaseUrl));
+    setHeaders(ctx, lifecycleHeaders(api, api.successorApiId ? table.api(api.successorApiId) : undefined, deps.publicBaseUrl));
     if ('methodNotAllowed' in matched) {
       const allow = matched.methodNotAllowed.allow.join(', ');
       throw new Problem(405, 'method-not-allowed', `${ctx.method} is not allowed here; it allows ${allow}`, { headers: { Allow: allow } });
