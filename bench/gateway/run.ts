@@ -19,10 +19,10 @@ import { sideFigures } from './side-figures.ts';
 /*
  * Gateway benchmark (`npm run bench:gateway`): the same upstream called (a) directly, (b) through
  * a bare undici pass-through, (b') through the same pass-through counting each call as (d)'s
- * limits do (in Redis, or in memory with `--limits memory`), (c) through nginx, (d) through the gateway with an API key, plan
- * limits and analytics, (e) through the gateway with FAPI enforcement (certificate-bound JWT,
- * consent, rate limit, audit, analytics); closed-loop in interleaved slices, then paced at half
- * of (e)'s peak for the latency it adds. See bench/README.md.
+ * limits do (in Redis, or in memory with `--limits memory`), (c) through nginx, (d) through the
+ * gateway with an API key, plan limits and analytics, (e) through the gateway with FAPI
+ * enforcement (certificate-bound JWT, consent, rate limit, audit, analytics); closed-loop in
+ * interleaved slices, then paced at half of (e)'s peak for the latency it adds. See bench/README.md.
  */
 
 // An access token lives 300 s; take a fresh one well before.
