@@ -20,11 +20,43 @@ export interface LimitPolicy {
   counter: string;
 }
 
+type PlanLimits = Pick<GatewayPlan, 'ratePerSecond' | 'ratePerMinute' | 'quotaPerDay' | 'quotaPerMonth'>;
+
+interface Remembered {
+  inputs: readonly unknown[];
+  policies: readonly LimitPolicy[];
+}
+
+// Every call asks for its plan's and route's limits; the catalogue hands the same plan object to
+// every call until it changes. The last answer per plan object and route is kept with the values
+// it came from, and used only while they are the same.
+const remembered = new WeakMap<object, Map<string, Remembered>>();
+
+function inputsOf(plan: PlanLimits, routeLimits: RoutePolicy['limits']): readonly unknown[] {
+  return [plan.ratePerSecond, plan.ratePerMinute, plan.quotaPerDay, plan.quotaPerMonth, routeLimits?.perSecond, routeLimits?.perMinute];
+}
+
+function sameInputs(remembered: Remembered, plan: PlanLimits, routeLimits: RoutePolicy['limits']): boolean {
+  const [ratePerSecond, ratePerMinute, quotaPerDay, quotaPerMonth, perSecond, perMinute] = remembered.inputs;
+  return ratePerSecond === plan.ratePerSecond && ratePerMinute === plan.ratePerMinute && quotaPerDay === plan.quotaPerDay && quotaPerMonth === plan.quotaPerMonth
+    && perSecond === routeLimits?.perSecond && perMinute === routeLimits?.perMinute;
+}
+
 /**
  * The limits the plan and the route set, plan first, shortest period first. Throws a `RangeError`
  * for a limit that is not a whole number of calls, 0 or more (0 refuses every call).
  */
-export function applicableLimits(plan: Pick<GatewayPlan, 'ratePerSecond' | 'ratePerMinute' | 'quotaPerDay' | 'quotaPerMonth'>, routeId: string, routeLimits?: RoutePolicy['limits']): LimitPolicy[] {
+export function applicableLimits(plan: PlanLimits, routeId: string, routeLimits?: RoutePolicy['limits']): readonly LimitPolicy[] {
+  let byRoute = remembered.get(plan);
+  const known = byRoute?.get(routeId);
+  if (known && sameInputs(known, plan, routeLimits)) return known.policies;
+  const policies = Object.freeze(policiesOf(plan, routeId, routeLimits));
+  if (!byRoute) remembered.set(plan, (byRoute = new Map()));
+  byRoute.set(routeId, { inputs: inputsOf(plan, routeLimits), policies });
+  return policies;
+}
+
+function policiesOf(plan: PlanLimits, routeId: string, routeLimits?: RoutePolicy['limits']): LimitPolicy[] {
   const candidates: Array<Omit<LimitPolicy, 'quota'> & { quota: number | null | undefined }> = [
     { name: 'per-second', kind: 'rate', period: 'second', quota: plan.ratePerSecond, counter: 'per-second' },
     { name: 'per-minute', kind: 'rate', period: 'minute', quota: plan.ratePerMinute, counter: 'per-minute' },

@@ -32,8 +32,8 @@ export function limitCall(deps: Pick<GatewayDeps, 'routes' | 'credentials' | 'li
     const offered = deps.routes().plansFor(api.id);
     let plan = NO_PLAN;
     if (offered.length) {
-      const subscribed = caller.applicationId ? new Set(await deps.credentials.subscribedPlanIds(caller.applicationId)) : new Set<string>();
-      const chosen = offered.find((candidate) => subscribed.has(candidate.id));
+      const subscribed = caller.applicationId ? await deps.credentials.subscribedPlanIds(caller.applicationId) : [];
+      const chosen = offered.find((candidate) => subscribed.includes(candidate.id));
       if (!chosen) throw new Problem(403, 'forbidden', `This application has no active subscription to a plan that includes ${api.name} ${api.version}`);
       plan = chosen;
       call.plan = chosen;
