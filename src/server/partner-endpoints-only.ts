@@ -9,12 +9,12 @@ const PARTNER_ENDPOINTS = [ROUTES.token, ROUTES.pushed_authorization_request, RO
  * JWKS), not the browser's: discovery fetched there would advertise an authorization endpoint on
  * an origin that has no login pages.
  */
-export const partnerEndpointsOnly: Middleware = async function partnerEndpointsOnly(ctx, next) {
+export const partnerEndpointsOnly: Middleware = function partnerEndpointsOnly(ctx, next) {
   const allowed = PARTNER_ENDPOINTS.includes(ctx.path as never) || ctx.path === ROUTES.registration || ctx.path.startsWith(`${ROUTES.registration}/`);
   if (!allowed) {
     ctx.status = 404;
     ctx.body = 'Not Found';
     return;
   }
-  await next();
+  return next();
 };

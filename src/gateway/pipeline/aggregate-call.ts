@@ -50,8 +50,8 @@ export function aggregateCall(deps: Pick<GatewayDeps, 'record' | 'clock' | 'logg
  * In a part's steps, where a direct call would aggregate: a part that is itself a composite route
  * is not called, so that no route can call itself, however indirectly.
  */
-export const refuseNestedAggregate: Middleware = async function refuseNestedAggregate(ctx, next) {
+export const refuseNestedAggregate: Middleware = function refuseNestedAggregate(ctx, next) {
   const route = ctx.state.gateway!.route!;
   if (route.policy.aggregate) throw new Problem(500, 'internal-error', undefined, { cause: new Error(`the part ${ctx.path} is itself a composite route`) });
-  await next();
+  return next();
 };

@@ -7,7 +7,7 @@ import { Problem } from '../../shared/problem.ts';
  * (RFC 6750 §3.1 `insufficient_scope`, naming them), and every claim rule must hold: the token's
  * claim equals the path parameter, so that a caller reaches only its own records.
  */
-export const authoriseCall: Middleware = async function authoriseCall(ctx, next) {
+export const authoriseCall: Middleware = function authoriseCall(ctx, next) {
   const call = ctx.state.gateway!;
   const { policy } = call.route!;
   const caller = call.caller!;
@@ -23,5 +23,5 @@ export const authoriseCall: Middleware = async function authoriseCall(ctx, next)
       throw new Problem(403, 'forbidden', `The token's ${rule.claim} does not match the {${rule.equalsParam}} of this path`);
     }
   }
-  await next();
+  return next();
 };

@@ -22,6 +22,8 @@ import { validateRequest } from './validate-request.ts';
  * required) → aggregate (a composite route) or forward; the record step writes the audit entry of
  * an audited route. Every path of the listener is the gateway's: what no API routes is its 404.
  * A composite route's parts go through the same steps as a direct call, each recorded on its own.
+ * A step with nothing left to do once the later ones are done returns `next()` rather than being
+ * an async function that awaits it: on every call, one promise and one suspended frame fewer.
  */
 export function publicGatewayPipeline(deps: GatewayDeps, problemTypeBase: string): Middleware {
   const renderErrors = renderProblems(deps.logger, problemTypeBase, 'gateway.error');

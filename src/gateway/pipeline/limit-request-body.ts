@@ -17,10 +17,10 @@ export class RequestBodyTooLarge extends Problem {
  * anything is read; a chunked body is counted as it streams through and cut at the limit.
  */
 export function limitRequestBody(deps: Pick<GatewayDeps, 'maxBodyBytes'>): Middleware {
-  return async function limitRequestBody(ctx, next) {
+  return function limitRequestBody(ctx, next) {
     const declared = ctx.request.length;
     if (declared !== undefined && declared > deps.maxBodyBytes) throw new RequestBodyTooLarge(deps.maxBodyBytes);
-    await next();
+    return next();
   };
 }
 

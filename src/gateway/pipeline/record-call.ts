@@ -27,10 +27,10 @@ export function openCallRecord(ctx: Context, deps: Pick<GatewayDeps, 'record' | 
  * finished (or the caller went away), hands what happened to the records exactly once.
  */
 export function recordCall(deps: Pick<GatewayDeps, 'record' | 'clock'>): Middleware {
-  return async function recordCall(ctx, next) {
+  return function recordCall(ctx, next) {
     const record = openCallRecord(ctx, deps);
     // A caller that went away before the response was finished is recorded as 499, as nginx does.
     ctx.res.once('close', () => record(ctx.res.writableFinished ? ctx.status : 499));
-    await next();
+    return next();
   };
 }

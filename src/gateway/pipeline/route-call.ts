@@ -13,7 +13,7 @@ import { lifecycleHeaders } from './lifecycle-headers.ts';
  * allows its CORS headers.
  */
 export function routeCall(deps: Pick<GatewayDeps, 'routes' | 'publicBaseUrl'>): Middleware {
-  return async function routeCall(ctx, next) {
+  return function routeCall(ctx, next) {
     const table = deps.routes();
     const matched = table.match(ctx.method, ctx.path);
     const call = ctx.state.gateway!;
@@ -36,6 +36,6 @@ export function routeCall(deps: Pick<GatewayDeps, 'routes' | 'publicBaseUrl'>): 
     call.route = matched.found.route;
     call.params = matched.found.params;
     call.upstreamPath = matched.found.upstreamPath;
-    await next();
+    return next();
   };
 }

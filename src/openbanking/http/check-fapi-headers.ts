@@ -13,7 +13,7 @@ const AUTH_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Ju
  * `x-fapi-auth-date` matching the spec's pattern. A partner that sends something else learns it at
  * once (400 `UK.OBIE.Header.Invalid`), rather than having its correlation id replaced.
  */
-export const checkFapiHeaders: Middleware = async function checkFapiHeaders(ctx, next) {
+export const checkFapiHeaders: Middleware = function checkFapiHeaders(ctx, next) {
   const interactionId = ctx.get('x-fapi-interaction-id');
   if (interactionId && !UUID.test(interactionId)) {
     throw badRequest('UK.OBIE.Header.Invalid', 'x-fapi-interaction-id must be an RFC 4122 UUID', 'x-fapi-interaction-id');
@@ -22,5 +22,5 @@ export const checkFapiHeaders: Middleware = async function checkFapiHeaders(ctx,
   if (authDate && !AUTH_DATE.test(authDate)) {
     throw badRequest('UK.OBIE.Header.Invalid', 'x-fapi-auth-date must be an RFC 7231 full date such as Sun, 10 Sep 2017 19:43:31 UTC', 'x-fapi-auth-date');
   }
-  await next();
+  return next();
 };

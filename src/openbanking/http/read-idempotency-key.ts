@@ -11,13 +11,13 @@ const IDEMPOTENCY_KEY = /^(?!\s)(.*)(\S)$/;
  * account-access and funds-confirmation POSTs honour it when sent and work without it.
  */
 export function readIdempotencyKey(required: boolean): Middleware {
-  return async function readIdempotencyKey(ctx, next) {
+  return function readIdempotencyKey(ctx, next) {
     const key = ctx.get('x-idempotency-key');
     if (!key && required) throw badRequest('UK.OBIE.Header.Missing', 'x-idempotency-key is required', 'x-idempotency-key');
     if (key && (key.length > 40 || !IDEMPOTENCY_KEY.test(key))) {
       throw badRequest('UK.OBIE.Header.Invalid', 'x-idempotency-key must be 1 to 40 characters without leading or trailing blanks', 'x-idempotency-key');
     }
     if (key) ctx.state.idempotencyKey = key;
-    await next();
+    return next();
   };
 }
