@@ -31,11 +31,28 @@ export interface GatewayBenchOptions {
   redisUrl: string;
   /** Where each gateway process writes a V8 CPU profile when it stops (`--cpu-prof DIR`); none when absent. */
   cpuProfDir: string | undefined;
+  /** The sides measured (`--sides`), in the bench's order; the paced phase needs (b), (d) and (e). Default all. */
+  sides: Side[];
+  /** Whether the gateway counts the bytes it allocates per call (`--alloc-sample`): slow, so no speed figure of that run counts. */
+  allocSample: boolean;
+}
+
+// The names --sides takes: the letters the report prints.
+const SIDE_LETTERS: Readonly<Record<string, Side>> = { a: 'direct', b: 'passthrough', "b'": 'counted', c: 'nginx', d: 'apikey', e: 'fapi' };
+
+function sideList(value: string): Side[] {
+  const named = value.split(',').map((entry) => {
+    const side = SIDE_LETTERS[entry.trim()];
+    if (!side) throw new RangeError(`--sides takes letters among ${Object.keys(SIDE_LETTERS).join(', ')} (got ${JSON.stringify(entry)})\n${USAGE}`);
+    return side;
+  });
+  return SIDES.filter((side) => named.includes(side));
 }
 
 export const USAGE = `usage: npm run bench:gateway -- [--concurrency 32] [--seconds 20] [--warmup 3] [--slice 1]
                                [--half-peak-seconds 10] [--workers 1,all] [--limits redis|memory]
-                               [--baseline stream|request] [--cpu-prof DIR]
+                               [--baseline stream|request] [--sides a,b,b',c,d,e] [--cpu-prof DIR]
+                               [--alloc-sample]
   PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
   Redis: BENCH_REDIS_URL (default redis://127.0.0.1:6379)`;
 
@@ -72,6 +89,8 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
       limits: { type: 'string', default: 'redis' },
       baseline: { type: 'string', default: 'stream' },
       'cpu-prof': { type: 'string' },
+      sides: { type: 'string', default: "a,b,b',c,d,e" },
+      'alloc-sample': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -96,5 +115,7 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
     databaseUrl: loopback('BENCH_DATABASE_URL', env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', /^postgres(ql)?:$/),
     redisUrl: loopback('BENCH_REDIS_URL', env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', /^rediss?:$/),
     cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    sides: sideList(values.sides),
+    allocSample: values['alloc-sample'],
   };
 }

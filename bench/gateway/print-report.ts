@@ -13,6 +13,8 @@ export interface RunFigures {
    * event loop's longest delay in each of the side's slices (one worker only).
    */
   gcPaused?: { pauses: Map<Side, GcPauses>; pacedSeconds: number; loopDelaysMs: Map<Side, number[]> };
+  /** With `--alloc-sample`: the requests the gateway's processes served and the bytes they allocated meanwhile. */
+  allocated?: { requests: number; bytes: number };
 }
 
 const LABELS: Record<Side, string> = {
@@ -52,7 +54,15 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
     const cpu = a.cpuPerCallUs !== undefined && b.cpuPerCallUs !== undefined ? `; by proxy CPU per call ${(b.cpuPerCallUs / a.cpuPerCallUs).toFixed(2)} (the ratio were each proxy alone on its cores)` : '';
     lines.push(`${letter(over)}/${letter(under)} = ${r.value.toFixed(2)}, slices ${r.low.toFixed(2)}–${r.high.toFixed(2)}${verdict}${cpu}${meaning ? `: ${meaning}` : ''}`);
   }
-  const baseline = run.paced.get('passthrough')!;
+  if (run.allocated) {
+    const sides = ['apikey', 'fapi'].filter((side) => run.closedLoop.has(side as Side)).map((side) => `(${letter(side as Side)})`).join(' and ');
+    lines.push(`gateway allocated ${(run.allocated.bytes / run.allocated.requests / 1024).toFixed(1)} KB per request (${run.allocated.requests} requests, ${sides || 'no gateway side'}; sampled, so this run's speed figures do not count)`);
+  }
+  const baseline = run.paced.get('passthrough');
+  if (!baseline) {
+    lines.push('no paced phase: it needs (b), (d) and (e)');
+    return lines.join('\n');
+  }
   lines.push(`paced at ${Math.round(run.halfPeak)} req/s (half of (e)'s peak), ${options.halfPeakSeconds} s each:`);
   for (const [side, figures] of run.paced) {
     const added = side === 'passthrough' ? '' : `, p99 added over (b) ${(figures.p99 - baseline.p99).toFixed(2)} ms${side === 'fapi' ? ((figures.p99 - baseline.p99) <= 2 ? ' (target ≤ 2 ms: met)' : ' (target ≤ 2 ms: NOT met)') : ''}`;

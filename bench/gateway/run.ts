@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort } from '../../test/helpers/free-port.ts';
@@ -27,6 +27,8 @@ import { sideFigures } from './side-figures.ts';
 
 // An access token lives 300 s; take a fresh one well before.
 const TOKEN_REFRESH_MS = 120_000;
+// Paced at half of (e)'s peak, each against (b).
+const PACED_SIDES = ['passthrough', 'apikey', 'fapi'] as const;
 
 interface Sides {
   children: BenchChild[];
@@ -35,7 +37,7 @@ interface Sides {
   pids: Partial<Record<Side, number>>;
 }
 
-async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, upstream: BenchChild, workers: number): Promise<Sides> {
+async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, upstream: BenchChild, workers: number, allocSampleDir: string | undefined): Promise<Sides> {
   const caPem = readFileSync(join(setup.certsDir, 'dev-ca.pem'), 'utf8');
   const client = { certificatePem: readFileSync(join(setup.certsDir, 'sample-client.pem'), 'utf8'), privateKeyPem: readFileSync(join(setup.certsDir, 'sample-client.key'), 'utf8') };
   const base = { concurrency: options.concurrency, minBytes: 1500, headers: { accept: 'application/json' } };
@@ -59,7 +61,7 @@ async function startSides(options: GatewayBenchOptions, setup: GatewaySetup, ups
       pids.nginx = nginx.pid;
     }
     const apikeyHeaders = { ...base.headers, 'x-api-key': setup.apiKey };
-    const gateway = await startGateway(setup.env, workers, { url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, caPem }, options.cpuProfDir);
+    const gateway = await startGateway(setup.env, workers, { url: `${setup.urls.public}${SAAS_PATH}`, headers: apikeyHeaders, caPem }, { cpuProfDir: options.cpuProfDir, allocSampleDir });
     children.push(gateway);
     pids.apikey = gateway.pid;
     pids.fapi = gateway.pid;
@@ -82,9 +84,9 @@ function tokenKeeper(setup: GatewaySetup, session: LoadSession | undefined) {
   };
 }
 
-async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstream: BenchChild, workers: number): Promise<RunFigures> {
-  const { children, targets, pids } = await startSides(options, setup, upstream, workers);
-  const sides = SIDES.filter((side) => targets[side]);
+async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstream: BenchChild, workers: number, allocSampleDir: string | undefined): Promise<RunFigures> {
+  const { children, targets, pids } = await startSides(options, setup, upstream, workers, allocSampleDir);
+  const sides = SIDES.filter((side) => targets[side] && options.sides.includes(side));
   const sessions = new Map(sides.map((side) => [side, openLoadSession(targets[side]!)]));
   const keepFresh = tokenKeeper(setup, sessions.get('fapi'));
   const gc = gatewayReader(setup.urls.admin, readFileSync(join(setup.certsDir, 'dev-ca.pem'), 'utf8'));
@@ -107,9 +109,10 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
       await keepFresh();
     }
     const closedLoop = new Map([...slices].map(([side, taken]) => [side, sideFigures(taken, sliceMs, cpuMs.get(side))]));
+    if (!PACED_SIDES.every((side) => sides.includes(side))) return { workers, closedLoop, halfPeak: Number.NaN, paced: new Map() };
 
     const halfPeak = closedLoop.get('fapi')!.perSecond / 2;
-    const paced = new Map<Side, SliceResult[]>((['passthrough', 'apikey', 'fapi'] as const).map((side) => [side, []]));
+    const paced = new Map<Side, SliceResult[]>(PACED_SIDES.map((side) => [side, []]));
     // The gateway's GC pauses and longest event-loop delay in each of its paced slices, read from
     // its /metrics around the slice (one worker only: see gateway-readings.ts).
     const gcPaused = workers === 1 ? new Map<Side, GcPauses>([['apikey', NO_GC_PAUSES], ['fapi', NO_GC_PAUSES]]) : undefined;
@@ -138,6 +141,12 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
   }
 }
 
+/** What the gateway's processes counted (alloc-sampler.ts), added up. */
+function allocatedPerCall(dir: string): { requests: number; bytes: number } {
+  const counts = readdirSync(dir).map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { requests: number; bytes: number });
+  return { requests: counts.reduce((sum, count) => sum + count.requests, 0), bytes: counts.reduce((sum, count) => sum + count.bytes, 0) };
+}
+
 async function benchmark(options: GatewayBenchOptions): Promise<RunFigures[]> {
   const store = await prepareBenchStore(options.databaseUrl, 'bench_gateway');
   let upstream: BenchChild | undefined;
@@ -149,9 +158,16 @@ async function benchmark(options: GatewayBenchOptions): Promise<RunFigures[]> {
     const runs: RunFigures[] = [];
     for (const workers of options.workers) {
       console.log(`# measuring with ${workers} worker${workers > 1 ? 's' : ''} per proxy...`);
-      const run = await measure(options, setup, upstream, workers);
-      console.log(formatRun(run, options));
-      runs.push(run);
+      const allocSampleDir = options.allocSample ? mkdtempSync(join(tmpdir(), 'portcullis-bench-alloc-')) : undefined;
+      try {
+        const run = await measure(options, setup, upstream, workers, allocSampleDir);
+        // Read once the gateway has stopped: each of its processes writes its count as it exits.
+        if (allocSampleDir) run.allocated = allocatedPerCall(allocSampleDir);
+        console.log(formatRun(run, options));
+        runs.push(run);
+      } finally {
+        if (allocSampleDir) rmSync(allocSampleDir, { recursive: true, force: true });
+      }
     }
     return runs;
   } finally {
@@ -170,7 +186,8 @@ try {
 }
 
 console.log('# gateway: GET of a fixed 1.5 KB Open Banking accounts body from one local HTTP upstream, keep-alive, closed loop');
-console.log(`# ${options.concurrency} connections; per side ${options.warmup} s warm-up, ${options.seconds} s measured in ${options.slice} s slices taken in turns; then ${options.halfPeakSeconds} s each paced at half of (e)'s peak`);
+const paced = PACED_SIDES.every((side) => options.sides.includes(side)) ? `then ${options.halfPeakSeconds} s each paced at half of (e)'s peak` : 'no paced phase (it needs (b), (d) and (e))';
+console.log(`# ${options.concurrency} connections; per side ${options.warmup} s warm-up, ${options.seconds} s measured in ${options.slice} s slices taken in turns; ${paced}`);
 console.log(`# this machine: ${availableParallelism()} cores, shared by the load generator, the upstream and the proxy under test; gateway rate limits in ${options.limits}; (b) passes answers on with undici's ${options.baseline}${nginxInstalled() ? '' : '; nginx not installed: (c) skipped'}`);
 process.once('SIGINT', () => console.error('# interrupted: cleaning up'));
 
