@@ -56,7 +56,9 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
   }
   if (run.allocated) {
     const sides = ['apikey', 'fapi'].filter((side) => run.closedLoop.has(side as Side)).map((side) => `(${letter(side as Side)})`).join(' and ');
-    lines.push(`gateway allocated ${(run.allocated.bytes / run.allocated.requests / 1024).toFixed(1)} KB per request (${run.allocated.requests} requests, ${sides || 'no gateway side'}; sampled, so this run's speed figures do not count)`);
+    lines.push(run.allocated.requests === 0
+      ? 'gateway allocations: none counted (no gateway process wrote its count as it exited)'
+      : `gateway allocated ${(run.allocated.bytes / run.allocated.requests / 1024).toFixed(1)} KB per request (${run.allocated.requests} requests, ${sides || 'no gateway side'}; sampled, so this run's speed figures do not count)`);
   }
   const baseline = run.paced.get('passthrough');
   if (!baseline) {
