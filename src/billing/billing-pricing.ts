@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /*
  * How a month's usage of a plan is priced. A plan has one price, `priceMinorUnits` a month in its
@@ -28,7 +28,7 @@ export function priceLine(plan: PlanPrice): { amountMinorUnits: number; currency
  * provider's event identifier are made from it, so that a line sent twice is billed once.
  */
 export function billingLineId(month: string, applicationId: string, planId: string): string {
-  return `bl_${month}_${createHash('sha256').update(JSON.stringify([applicationId, planId])).digest('hex').slice(0, 32)}`;
+  return `bl_${month}_${hash('sha256', JSON.stringify([applicationId, planId]), 'hex').slice(0, 32)}`;
 }
 
 /** Totals of lines, one per currency (free lines, without one, add nothing). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import type { Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
@@ -45,7 +45,7 @@ let announced = 0;
  * ```
  */
 export function preparedQuery<Row>(text: string): PreparedQuery<Row> {
-  const name = `portcullis_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+  const name = `portcullis_${hash('sha256', text, 'base64url').slice(0, 24)}`;
   return async function runPreparedQuery(db: Knex, values: readonly unknown[]): Promise<Row[]> {
     const client = db.client;
     const connection: PgConnection | PgliteConnection = await client.acquireConnection();

@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { hash, X509Certificate } from 'node:crypto';
 
 /**
  * The RFC 8705 §3.1 `x5t#S256` value: base64url of the SHA-256 of the certificate's DER. The
@@ -22,7 +22,7 @@ export function certificateThumbprint(pemOrDer: string | Buffer): string {
 }
 
 function thumbprintOf(pemOrDer: string | Buffer): string {
-  return createHash('sha256').update(new X509Certificate(pemOrDer).raw).digest('base64url');
+  return hash('sha256', new X509Certificate(pemOrDer).raw, 'base64url');
 }
 
 /*

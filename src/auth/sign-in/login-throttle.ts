@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -53,7 +53,7 @@ const pause = () => sleep(50 + Math.random() * 100);
 // What the customer typed as a username is hashed before it is stored: people type their password
 // there by mistake, and the key stays short whatever was sent.
 function usernameKey(username: string): string {
-  return createHash('sha256').update(username.trim().toLowerCase()).digest('base64url');
+  return hash('sha256', username.trim().toLowerCase(), 'base64url');
 }
 
 // An IPv6 subscriber is normally given a whole /64 (RFC 6177), so counting single IPv6 addresses

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import type { Knex } from 'knex';
 import { RateLimiterRes } from 'rate-limiter-flexible';
@@ -52,7 +52,7 @@ export function createAccountMailThrottle(db: Knex, limits: AccountMailLimits): 
     },
     async mayMail(emailKey) {
       // Hashed: what people type in an email field is nobody's business in the store.
-      return (await consumed(byAddress, createHash('sha256').update(emailKey).digest('base64url'))) === undefined;
+      return (await consumed(byAddress, hash('sha256', emailKey, 'base64url'))) === undefined;
     },
   };
 }
