@@ -55,7 +55,7 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
     lines.push(`${letter(over)}/${letter(under)} = ${r.value.toFixed(2)}, slices ${r.low.toFixed(2)}–${r.high.toFixed(2)}${verdict}${cpu}${meaning ? `: ${meaning}` : ''}`);
   }
   if (run.allocated) {
-    const sides = ['apikey', 'fapi'].filter((side) => run.closedLoop.has(side as Side)).map((side) => `(${letter(side as Side)})`).join(' and ');
+    const sides = (['apikey', 'fapi'] as const).filter((side) => run.closedLoop.has(side)).map((side) => `(${letter(side)})`).join(' and ');
     lines.push(run.allocated.requests === 0
       ? 'gateway allocations: none counted (no gateway process wrote its count as it exited)'
       : `gateway allocated ${(run.allocated.bytes / run.allocated.requests / 1024).toFixed(1)} KB per request (${run.allocated.requests} requests, ${sides || 'no gateway side'}; sampled, so this run's speed figures do not count)`);

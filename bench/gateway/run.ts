@@ -29,6 +29,7 @@ import { sideFigures } from './side-figures.ts';
 const TOKEN_REFRESH_MS = 120_000;
 // Paced at half of (e)'s peak, each against (b).
 const PACED_SIDES = ['passthrough', 'apikey', 'fapi'] as const;
+const runsPacedPhase = (sides: readonly Side[]) => PACED_SIDES.every((side) => sides.includes(side));
 
 interface Sides {
   children: BenchChild[];
@@ -109,7 +110,7 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
       await keepFresh();
     }
     const closedLoop = new Map([...slices].map(([side, taken]) => [side, sideFigures(taken, sliceMs, cpuMs.get(side))]));
-    if (!PACED_SIDES.every((side) => sides.includes(side))) return { workers, closedLoop, halfPeak: Number.NaN, paced: new Map() };
+    if (!runsPacedPhase(sides)) return { workers, closedLoop, halfPeak: Number.NaN, paced: new Map() };
 
     const halfPeak = closedLoop.get('fapi')!.perSecond / 2;
     const paced = new Map<Side, SliceResult[]>(PACED_SIDES.map((side) => [side, []]));
@@ -141,8 +142,8 @@ async function measure(options: GatewayBenchOptions, setup: GatewaySetup, upstre
   }
 }
 
-/** What the gateway's processes counted (alloc-sampler.ts), added up. */
-function allocatedPerCall(dir: string): { requests: number; bytes: number } {
+/** What the gateway's processes counted (alloc-sampler.ts), added up: requests served and bytes allocated. */
+function gatewayAllocations(dir: string): { requests: number; bytes: number } {
   const counts = readdirSync(dir).map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { requests: number; bytes: number });
   return { requests: counts.reduce((sum, count) => sum + count.requests, 0), bytes: counts.reduce((sum, count) => sum + count.bytes, 0) };
 }
@@ -162,7 +163,7 @@ async function benchmark(options: GatewayBenchOptions): Promise<RunFigures[]> {
       try {
         const run = await measure(options, setup, upstream, workers, allocSampleDir);
         // Read once the gateway has stopped: each of its processes writes its count as it exits.
-        if (allocSampleDir) run.allocated = allocatedPerCall(allocSampleDir);
+        if (allocSampleDir) run.allocated = gatewayAllocations(allocSampleDir);
         console.log(formatRun(run, options));
         runs.push(run);
       } finally {
@@ -186,7 +187,7 @@ try {
 }
 
 console.log('# gateway: GET of a fixed 1.5 KB Open Banking accounts body from one local HTTP upstream, keep-alive, closed loop');
-const paced = PACED_SIDES.every((side) => options.sides.includes(side)) ? `then ${options.halfPeakSeconds} s each paced at half of (e)'s peak` : 'no paced phase (it needs (b), (d) and (e))';
+const paced = runsPacedPhase(options.sides) ? `then ${options.halfPeakSeconds} s each paced at half of (e)'s peak` : 'no paced phase (it needs (b), (d) and (e))';
 console.log(`# ${options.concurrency} connections; per side ${options.warmup} s warm-up, ${options.seconds} s measured in ${options.slice} s slices taken in turns; ${paced}`);
 console.log(`# this machine: ${availableParallelism()} cores, shared by the load generator, the upstream and the proxy under test; gateway rate limits in ${options.limits}; (b) passes answers on with undici's ${options.baseline}${nginxInstalled() ? '' : '; nginx not installed: (c) skipped'}`);
 process.once('SIGINT', () => console.error('# interrupted: cleaning up'));
