@@ -37,13 +37,13 @@ export interface GatewayBenchOptions {
   allocSample: boolean;
 }
 
-// The names --sides takes: the letters the report prints.
-const SIDE_LETTERS: Readonly<Record<string, Side>> = { a: 'direct', b: 'passthrough', "b'": 'counted', c: 'nginx', d: 'apikey', e: 'fapi' };
+/** Each side's letter: what the report and the issue call it, and what --sides takes. */
+export const SIDE_LETTERS: Readonly<Record<Side, string>> = { direct: 'a', passthrough: 'b', counted: "b'", nginx: 'c', apikey: 'd', fapi: 'e' };
 
 function sideList(value: string): Side[] {
   const named = value.split(',').map((entry) => {
-    const side = SIDE_LETTERS[entry.trim()];
-    if (!side) throw new RangeError(`--sides takes letters among ${Object.keys(SIDE_LETTERS).join(', ')} (got ${JSON.stringify(entry)})\n${USAGE}`);
+    const side = SIDES.find((candidate) => SIDE_LETTERS[candidate] === entry.trim());
+    if (!side) throw new RangeError(`--sides takes letters among ${Object.values(SIDE_LETTERS).join(', ')} (got ${JSON.stringify(entry)})\n${USAGE}`);
     return side;
   });
   return SIDES.filter((side) => named.includes(side));

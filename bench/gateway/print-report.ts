@@ -1,4 +1,4 @@
-import type { GatewayBenchOptions, Side } from './bench-options.ts';
+import { SIDE_LETTERS, SIDES, type GatewayBenchOptions, type Side } from './bench-options.ts';
 import type { GcPauses } from './gateway-readings.ts';
 import { ratio, type SideFigures } from './side-figures.ts';
 
@@ -17,14 +17,15 @@ export interface RunFigures {
   allocated?: { requests: number; bytes: number };
 }
 
-const LABELS: Record<Side, string> = {
-  direct: '(a) upstream direct',
-  passthrough: '(b) undici pass-through',
-  counted: "(b') (b) + (d)'s counts",
-  nginx: '(c) nginx proxy_pass',
-  apikey: '(d) gateway, API key',
-  fapi: '(e) gateway, FAPI',
+const DESCRIPTIONS: Record<Side, string> = {
+  direct: 'upstream direct',
+  passthrough: 'undici pass-through',
+  counted: "(b) + (d)'s counts",
+  nginx: 'nginx proxy_pass',
+  apikey: 'gateway, API key',
+  fapi: 'gateway, FAPI',
 };
+const LABELS = Object.fromEntries(SIDES.map((side) => [side, `(${SIDE_LETTERS[side]}) ${DESCRIPTIONS[side]}`])) as Record<Side, string>;
 
 const TARGETS: Array<{ over: Side; under: Side; target?: number; meaning?: string }> = [
   { over: 'apikey', under: 'passthrough', target: 0.85 },
@@ -36,7 +37,7 @@ const TARGETS: Array<{ over: Side; under: Side; target?: number; meaning?: strin
 
 const ms = (value: number) => value.toFixed(2).padStart(8);
 const errors = (figures: SideFigures) => Object.values(figures.errors).reduce((sum, count) => sum + count, 0);
-const letter = (side: Side) => /^\((.+?)\)/.exec(LABELS[side])![1]!;
+const letter = (side: Side) => SIDE_LETTERS[side];
 
 export function formatRun(run: RunFigures, options: GatewayBenchOptions): string {
   const lines = [`\n## ${run.workers} worker${run.workers > 1 ? 's' : ''} per proxy (gateway WORKERS=${run.workers}, pass-through processes and nginx worker_processes alike)`];
