@@ -23,6 +23,8 @@ export interface SliceResult {
   errorSample: string | undefined;
   /** Paced slices only: calls that went out more than 1 ms after their turn because every connection was busy. */
   late: number;
+  /** Connections opened during the slice: none once warm, unless a side dropped its idle connections. */
+  opened: number;
 }
 
 export interface LoadSession {
@@ -55,11 +57,13 @@ export function openLoadSession(target: LoadTarget): LoadSession {
     bodyTimeout: 10_000,
     ...(target.tls ? { connect: { servername: url.hostname, ca: target.tls.caPem, cert: target.tls.certificatePem, key: target.tls.privateKeyPem } } : {}),
   }));
+  let opened = 0;
+  for (const connection of connections) connection.on('connect', () => opened++);
   const headers = { ...target.headers, host: url.host };
   const path = url.pathname + url.search;
 
   function emptyResult(): SliceResult {
-    return { ok: 0, latencies: [], errors: {}, errorSample: undefined, late: 0 };
+    return { ok: 0, latencies: [], errors: {}, errorSample: undefined, late: 0, opened: 0 };
   }
 
   /** One call, timed from `sent`; counted when it completes before `end`. */
@@ -86,14 +90,17 @@ export function openLoadSession(target: LoadTarget): LoadSession {
   return {
     async runSlice(ms) {
       const result = emptyResult();
+      const openedBefore = opened;
       const end = performance.now() + ms;
       await Promise.all(connections.map(async (client) => {
         while (performance.now() < end) await call(client, result, end);
       }));
+      result.opened = opened - openedBefore;
       return result;
     },
     async runPaced(ms, perSecond, fromTurn = false) {
       const result = emptyResult();
+      const openedBefore = opened;
       const start = performance.now();
       const end = start + ms;
       const interval = 1000 / perSecond;
@@ -109,6 +116,7 @@ export function openLoadSession(target: LoadTarget): LoadSession {
           await call(client, result, end, fromTurn ? Math.min(due, performance.now()) : undefined);
         }
       }));
+      result.opened = opened - openedBefore;
       return result;
     },
     setHeader(name, value) {

@@ -47,7 +47,11 @@ export interface GatewaySetup {
 
 export async function setUpGateway(databaseUrl: string, upstreamUrl: string, redisUrl: string | undefined): Promise<GatewaySetup> {
   const workDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-gateway-'));
-  const env: Record<string, string> = { ...(await testEnvironment(workDir)), LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
+  // Idle connections kept 120 s, as the pass-through and nginx keep theirs: a side waits up to 10 s
+  // while the others take their turns, and must find its connections open (the issue's
+  // keep-alive). With the product's default 5 s, the load generator's undici dropped them after 3 s
+  // (the `Keep-Alive: timeout=5` hint less its 2 s margin) and such a slice began with 32 handshakes.
+  const env: Record<string, string> = { ...(await testEnvironment(workDir)), LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, KEEP_ALIVE_TIMEOUT: '120', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
   const app = await startTestPortcullis({ ...env, LOG_LEVEL: 'warn' }, { store: openStore({ databaseUrl }) });
   try {
     const context = { db: app.db, events: app.events, clock: systemClock };

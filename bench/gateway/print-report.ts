@@ -39,6 +39,12 @@ const ms = (value: number) => value.toFixed(2).padStart(8);
 const errors = (figures: SideFigures) => Object.values(figures.errors).reduce((sum, count) => sum + count, 0);
 const letter = (side: Side) => SIDE_LETTERS[side];
 
+/** A warning when some side opened connections inside its measured slices: handshakes then count as load. */
+function reopened(figures: ReadonlyMap<Side, SideFigures>, phase: string): string[] {
+  const sides = [...figures].filter(([, { opened }]) => opened > 0).map(([side, { opened }]) => `(${letter(side)}) ${opened}`);
+  return sides.length ? [`WARNING: connections opened inside the ${phase} slices, each a TLS handshake in the figures: ${sides.join(', ')}`] : [];
+}
+
 export function formatRun(run: RunFigures, options: GatewayBenchOptions): string {
   const lines = [`\n## ${run.workers} worker${run.workers > 1 ? 's' : ''} per proxy (gateway WORKERS=${run.workers}, pass-through processes and nginx worker_processes alike)`];
   lines.push(`${'side'.padEnd(26)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'proxy CPU µs/call'.padStart(19)}`);
@@ -46,6 +52,7 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
     const cpu = figures.cpuPerCallUs === undefined ? '' : Math.round(figures.cpuPerCallUs).toString().padStart(19);
     lines.push(`${LABELS[side].padEnd(26)}${Math.round(figures.perSecond).toString().padStart(9)} ${ms(figures.p50)} ${ms(figures.p99)}${errors(figures).toString().padStart(8)}${cpu}`);
   }
+  lines.push(...reopened(run.closedLoop, 'closed-loop'));
   for (const { over, under, target, meaning } of TARGETS) {
     const a = run.closedLoop.get(over);
     const b = run.closedLoop.get(under);
@@ -72,6 +79,7 @@ export function formatRun(run: RunFigures, options: GatewayBenchOptions): string
     const late = figures.late ? `, ${figures.late} calls sent late (every connection busy)` : '';
     lines.push(`  ${LABELS[side].padEnd(24)} ${Math.round(figures.perSecond)} req/s, p50 ${figures.p50.toFixed(2)} ms, p99 ${figures.p99.toFixed(2)} ms${added}${late}`);
   }
+  lines.push(...reopened(run.paced, 'paced'));
   const mean = (pauses: { count: number; seconds: number }) => (pauses.count ? `, ${((1000 * pauses.seconds) / pauses.count).toFixed(1)} ms each on average` : '');
   for (const [side, { minor, other }] of run.gcPaused?.pauses ?? []) {
     const share = (100 * (minor.seconds + other.seconds)) / run.gcPaused!.pacedSeconds;

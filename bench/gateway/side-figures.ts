@@ -8,6 +8,8 @@ export interface SideFigures {
   errors: Record<string, number>;
   errorSample: string | undefined;
   late: number;
+  /** Connections opened in the measured slices: 0 when every side kept its connections, as it should. */
+  opened: number;
   /** Calls per second in each slice, in the order taken (for the spread of the ratios). */
   slices: number[];
   /** Microseconds of the proxy's CPU per call answered, when it was measured. */
@@ -31,6 +33,7 @@ export function sideFigures(slices: SliceResult[], sliceMs: number, proxyCpuMs?:
     errors,
     errorSample: slices.find((slice) => slice.errorSample)?.errorSample,
     late: slices.reduce((sum, slice) => sum + slice.late, 0),
+    opened: slices.reduce((sum, slice) => sum + slice.opened, 0),
     slices: slices.map((slice) => slice.ok / (sliceMs / 1000)),
     cpuPerCallUs: proxyCpuMs === undefined || ok === 0 ? undefined : (proxyCpuMs * 1000) / ok,
   };
