@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 
+import { coalesceRedisWrites } from './coalesce-redis-writes.ts';
+
 /*
  * The Redis client of the parts that ask Redis on a request's path: the gateway's limits (a count
  * per call) and the replay caches (a claim per client assertion and DPoP proof). A Redis that is
@@ -18,8 +20,8 @@ import { Redis } from 'ioredis';
  *   never sent again on the next connection (a count replayed late would count twice);
  * - `retryStrategy`: reconnect soon and often, so that Redis serves again within a second of
  *   coming back.
- * Auto-pipelining batches the commands of one tick into one socket write: under load that was
- * most of the limits' cost (a write per count).
+ * The commands of one turn of the event loop leave in one socket write (`coalesceRedisWrites`):
+ * under load a write per count was most of the limits' cost.
  */
 
 export interface FailFastRedisOptions {
@@ -51,9 +53,8 @@ export function connectFailFastRedis(url: string, { onError, commandTimeoutMs = 
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-    // Commands made in the same tick (a call's several windows, concurrent requests) go out in one write.
-    enableAutoPipelining: true,
   });
+  coalesceRedisWrites(redis);
   redis.on('error', onError);
   return redis;
 }
