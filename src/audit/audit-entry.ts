@@ -69,10 +69,17 @@ function storableJson(value: JsonValue): JsonValue {
   return value;
 }
 
+// What JSON.stringify writes for U+0000 and for a lone surrogate: only a text holding one needs its
+// strings made storable (an escaped backslash followed by `u0000` matches too, and is merely
+// looked at again).
+const NOT_STORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+
 /** JSON as jsonb keeps it: what `JSON.stringify` makes of the value, with storable strings; `{}` for nothing. */
 function toPayload(payload: unknown): JsonValue {
   const text = JSON.stringify(payload);
-  return text === undefined ? {} : storableJson(JSON.parse(text) as JsonValue);
+  if (text === undefined) return {};
+  const parsed = JSON.parse(text) as JsonValue;
+  return NOT_STORABLE_ESCAPE.test(text) ? storableJson(parsed) : parsed;
 }
 
 const optionalText = (text: string | undefined) => (text === undefined ? null : storableText(text));

@@ -2,9 +2,13 @@ import type { Middleware } from 'koa';
 
 import { ObError } from '../ob-error.ts';
 
+// What partners send on nearly every call, taken as it is. Anything else is negotiated: Koa's
+// `accepts` parses the header whole (a tenth of the Open Banking wrapper's time per call).
+const PLAINLY_JSON = new Set(['', 'application/json', '*/*', 'application/json, */*']);
+
 /** OB Read/Write: the APIs answer JSON only; an `Accept` that rules it out gets 406. */
 export const requireJsonAccept: Middleware = function requireJsonAccept(ctx, next) {
-  if (!ctx.accepts('application/json')) {
+  if (!PLAINLY_JSON.has(ctx.get('accept')) && !ctx.accepts('application/json')) {
     throw new ObError(406, [{ ErrorCode: 'UK.OBIE.Header.Invalid', Message: 'Accept must allow application/json', Path: 'Accept' }]);
   }
   return next();
