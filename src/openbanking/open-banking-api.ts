@@ -25,10 +25,23 @@ export type ObRoutes = (router: Router) => void;
 export function openBankingApi(logger: Logger, apis: readonly ObRoutes[], options: { unrouted?: Middleware } = {}): Middleware {
   const router = new Router();
   for (const addRoutes of apis) addRoutes(router);
-  const api = compose([renderObErrors(logger), requireJsonAccept, checkFapiHeaders, router.routes() as Middleware, refuseOtherMethods, router.allowedMethods() as Middleware, notImplemented(options.unrouted)]);
-  return async function openBankingApi(ctx, next) {
+  const table = compose([router.routes() as Middleware, refuseOtherMethods, router.allowedMethods() as Middleware, notImplemented(options.unrouted)]);
+  const api = compose([renderObErrors(logger), requireJsonAccept, checkFapiHeaders, routeOrPassOn(router, table, options.unrouted)]);
+  return function openBankingApi(ctx, next) {
     if (!ctx.path.startsWith(OPEN_BANKING_PREFIX)) return next();
-    await api(ctx, next);
+    return api(ctx, next);
+  };
+}
+
+/**
+ * A path none of the table's routes has, whatever the method, goes straight to `unrouted`: the
+ * table would only pass it on, after two steps that wait on it to look at a 405 it cannot give.
+ * Every call of a gateway resource API is such a path.
+ */
+function routeOrPassOn(router: Router, table: Middleware, unrouted: Middleware | undefined): Middleware {
+  return function routeOrPassOn(ctx, next) {
+    if (unrouted && router.match(ctx.path, ctx.method).path.length === 0) return unrouted(ctx, next);
+    return table(ctx, next);
   };
 }
 

@@ -68,3 +68,28 @@ test('the shared steps run for every API: JSON only, FAPI headers checked', asyn
 test('paths outside /open-banking/ pass through untouched', async () => {
   assert.deepEqual((await call('GET', '/token')).json, { passedThrough: '/token' });
 });
+
+test('a path the table lacks goes to `unrouted`, after the shared steps; a table path with another method is still 405', async () => {
+  const app = new Koa();
+  const reached: string[] = [];
+  app.use(openBankingApi(pino({ level: 'silent' }), [(router) => void router.post(CONSENTS, (ctx) => void (ctx.body = { api: 'consents' }))], {
+    unrouted: (ctx) => {
+      reached.push(`${ctx.method} ${ctx.path}`);
+      ctx.body = { api: 'resources' };
+    },
+  }));
+  const other = createServer(app.callback()).listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  try {
+    const at = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    assert.deepEqual(await (await fetch(`${at}${ACCOUNTS}`)).json(), { api: 'resources' });
+    assert.equal((await fetch(`${at}${ACCOUNTS}`, { headers: { accept: 'text/html' } })).status, 406);
+    const wrongMethod = await fetch(`${at}${CONSENTS}`);
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(wrongMethod.headers.get('allow'), 'POST');
+    assert.deepEqual(await (await fetch(`${at}${CONSENTS}`, { method: 'POST' })).json(), { api: 'consents' });
+    assert.deepEqual(reached, [`GET ${ACCOUNTS}`]);
+  } finally {
+    other.close();
+  }
+});
