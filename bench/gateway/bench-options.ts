@@ -26,6 +26,12 @@ export interface GatewayBenchOptions {
   baseline: 'stream' | 'request';
   /** The gateway's rate-limit counters: `redis` (exact across workers, as deployed) or `memory`. Default redis. */
   limits: 'redis' | 'memory';
+  /**
+   * Whether (e)'s route writes each call to the audit log, as every Open Banking route does by
+   * default (`on`), or not (`off`): what the audit costs, the gateway's part and PostgreSQL's on the
+   * same cores. Default on.
+   */
+  fapiAudit: 'on' | 'off';
   /** PostgreSQL for the gateway. Default `BENCH_DATABASE_URL`, else postgres://postgres@127.0.0.1:5432/test. */
   databaseUrl: string;
   redisUrl: string;
@@ -52,7 +58,7 @@ function sideList(value: string): Side[] {
 export const USAGE = `usage: npm run bench:gateway -- [--concurrency 32] [--seconds 20] [--warmup 3] [--slice 1]
                                [--half-peak-seconds 10] [--workers 1,all] [--limits redis|memory]
                                [--baseline stream|request] [--sides a,b,b',c,d,e] [--cpu-prof DIR]
-                               [--alloc-sample]
+                               [--alloc-sample] [--fapi-audit on|off]
   PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
   Redis: BENCH_REDIS_URL (default redis://127.0.0.1:6379)`;
 
@@ -87,6 +93,7 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
       'half-peak-seconds': { type: 'string', default: '10' },
       workers: { type: 'string', default: '1,all' },
       limits: { type: 'string', default: 'redis' },
+      'fapi-audit': { type: 'string', default: 'on' },
       baseline: { type: 'string', default: 'stream' },
       'cpu-prof': { type: 'string' },
       sides: { type: 'string', default: "a,b,b',c,d,e" },
@@ -99,6 +106,7 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
     process.exit(0);
   }
   if (values.limits !== 'redis' && values.limits !== 'memory') throw new RangeError(`--limits must be redis or memory\n${USAGE}`);
+  if (values['fapi-audit'] !== 'on' && values['fapi-audit'] !== 'off') throw new RangeError(`--fapi-audit must be on or off\n${USAGE}`);
   if (values.baseline !== 'stream' && values.baseline !== 'request') throw new RangeError(`--baseline must be stream or request\n${USAGE}`);
   const seconds = positive('seconds', values.seconds, false);
   const slice = positive('slice', values.slice, false);
@@ -111,6 +119,7 @@ export function parseGatewayBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
     halfPeakSeconds: positive('half-peak-seconds', values['half-peak-seconds'], false),
     workers: workerCounts(values.workers),
     limits: values.limits,
+    fapiAudit: values['fapi-audit'],
     baseline: values.baseline,
     databaseUrl: loopback('BENCH_DATABASE_URL', env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', /^postgres(ql)?:$/),
     redisUrl: loopback('BENCH_REDIS_URL', env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', /^rediss?:$/),

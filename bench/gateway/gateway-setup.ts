@@ -19,7 +19,7 @@ import { startTestPortcullis, testEnvironment } from '../../test/helpers/portcul
  * instance in this process, closed again before the measured gateway starts in its own):
  * - (d) an `api-key` API with a plan (a rate limit and a quota the run never reaches: every call
  *   still spends from both) and an application's key;
- * - (e) the Open Banking accounts API (`fapi`: every call audited), with a per-route rate limit;
+ * - (e) the Open Banking accounts API (`fapi`: every call audited unless `fapiAudit` is off), with a per-route rate limit;
  *   a partner registered for certificate-bound tokens; an account-access consent the sandbox
  *   customer authorises through the real login and consent pages; its refresh token, from which
  *   each run takes fresh access tokens at the measured gateway.
@@ -45,7 +45,7 @@ export interface GatewaySetup {
   remove(): void;
 }
 
-export async function setUpGateway(databaseUrl: string, upstreamUrl: string, redisUrl: string | undefined): Promise<GatewaySetup> {
+export async function setUpGateway(databaseUrl: string, upstreamUrl: string, redisUrl: string | undefined, fapiAudit: 'on' | 'off' = 'on'): Promise<GatewaySetup> {
   const workDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-gateway-'));
   // Idle connections kept 120 s, as the pass-through and nginx keep theirs: a side waits up to 10 s
   // while the others take their turns, and must find its connections open (the issue's
@@ -65,7 +65,7 @@ export async function setUpGateway(databaseUrl: string, upstreamUrl: string, red
 
     await addTestApi(app.db, app.events, {
       name: 'bench-ob-aisp', basePath: '/open-banking/v3.1/aisp', authKind: 'fapi', upstreams,
-      routes: [{ method: 'GET', path: '/accounts', policy: { scopes: ['accounts'], limits: { perSecond: UNREACHED } } }],
+      routes: [{ method: 'GET', path: '/accounts', policy: { scopes: ['accounts'], limits: { perSecond: UNREACHED }, audit: fapiAudit } }],
     });
     const partner = await obPartner(app);
     const refreshToken = await authoriseAccounts(partner);

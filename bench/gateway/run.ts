@@ -154,7 +154,7 @@ async function benchmark(options: GatewayBenchOptions): Promise<RunFigures[]> {
   let setup: GatewaySetup | undefined;
   try {
     upstream = await startChild('upstream', './upstream.ts', [obAccountsBody(CUSTOMER_ACCOUNTS, `https://localhost${OB_PATH}`)]);
-    setup = await setUpGateway(store.databaseUrl, upstream.url, options.limits === 'redis' ? options.redisUrl : undefined);
+    setup = await setUpGateway(store.databaseUrl, upstream.url, options.limits === 'redis' ? options.redisUrl : undefined, options.fapiAudit);
     console.log('# set up: an api-key API with its plan and key; the Open Banking accounts API; a partner and a consent the customer authorised');
     const runs: RunFigures[] = [];
     for (const workers of options.workers) {
@@ -189,7 +189,7 @@ try {
 console.log('# gateway: GET of a fixed 1.5 KB Open Banking accounts body from one local HTTP upstream, keep-alive, closed loop');
 const paced = runsPacedPhase(options.sides) ? `then ${options.halfPeakSeconds} s each paced at half of (e)'s peak` : 'no paced phase (it needs (b), (d) and (e))';
 console.log(`# ${options.concurrency} connections; per side ${options.warmup} s warm-up, ${options.seconds} s measured in ${options.slice} s slices taken in turns; ${paced}`);
-console.log(`# this machine: ${availableParallelism()} cores, shared by the load generator, the upstream and the proxy under test; gateway rate limits in ${options.limits}; (b) passes answers on with undici's ${options.baseline}${nginxInstalled() ? '' : '; nginx not installed: (c) skipped'}`);
+console.log(`# this machine: ${availableParallelism()} cores, shared by the load generator, the upstream and the proxy under test; gateway rate limits in ${options.limits}; (e)'s calls ${options.fapiAudit === 'on' ? '' : 'not '}audited; (b) passes answers on with undici's ${options.baseline}${nginxInstalled() ? '' : '; nginx not installed: (c) skipped'}`);
 process.once('SIGINT', () => console.error('# interrupted: cleaning up'));
 
 try {
