@@ -67,8 +67,8 @@ test(`entries are appended in batches, in order, each linked to the one before f
   assert.deepEqual(await db('audit_head').first('hash'), { hash: rows[4]!.hash });
 });
 
-test(`text that array literals must escape is stored as given and still hashes to its entry (${storeKind})`, async () => {
-  const awkward = 'a "quoted", {braced} \\ back\\slashed, NULL, \u00e9t\u00e9 \u{1F600}, tab\tnewline\n';
+test(`text that must be escaped on its way to the store is stored as given and still hashes to its entry (${storeKind})`, async () => {
+  const awkward = 'a "quoted", {braced} [listed] \\ back\\slashed, NULL, null, \u00e9t\u00e9 \u{1F600}, tab\tnewline\n, \u0001\u001f\u2028\u007f';
   const { audit } = auditLog();
   const entries = [entry({ actor: awkward, route: 'NULL', consentId: '', payload: { note: awkward, list: [awkward, null, 1.5], 'key "x"': { '': true } } }), entry({ apiId: '{"a":1}', status: undefined, payload: 'just text' })];
   for (const each of entries) audit.record(each);
