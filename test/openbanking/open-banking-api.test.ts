@@ -59,6 +59,7 @@ test('a path no API has is 404 and a method a path lacks is 405 with Allow, in O
 test('the shared steps run for every API: JSON only, FAPI headers checked', async () => {
   assert.equal((await call('GET', ACCOUNTS, { accept: 'application/xml' })).status, 406);
   assert.equal((await call('GET', ACCOUNTS, { accept: 'application/json;q=0, text/html' })).status, 406);
+  assert.equal((await call('GET', ACCOUNTS, { accept: '' })).status, 200, 'an empty Accept is taken as none');
   for (const accept of ['application/json', '*/*', 'application/json, */*', 'application/*;q=0.5', 'text/html, application/json;q=0.1']) {
     assert.equal((await call('GET', ACCOUNTS, { accept })).status, 200, accept);
   }

@@ -2,8 +2,9 @@ import type { Middleware } from 'koa';
 
 import { ObError } from '../ob-error.ts';
 
-// What partners send on nearly every call, taken as it is. Anything else is negotiated: Koa's
-// `accepts` parses the header whole (a tenth of the Open Banking wrapper's time per call).
+// What partners send on nearly every call, taken as it is; an empty header is taken as none, as
+// Koa's `accepts` takes it (RFC 9110 §12.5.1: no Accept, any type). Anything else is negotiated:
+// `accepts` parses the header whole, a tenth of the Open Banking wrapper's time per call.
 const PLAINLY_JSON = new Set(['', 'application/json', '*/*', 'application/json, */*']);
 
 /** OB Read/Write: the APIs answer JSON only; an `Accept` that rules it out gets 406. */
