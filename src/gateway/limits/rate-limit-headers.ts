@@ -52,9 +52,23 @@ function closestToRunningOut(limits: readonly ServiceLimit[]): ServiceLimit | un
   return closest;
 }
 
+// A caller that holds on to its policies (the gateway keeps a plan's while its limits and windows
+// stay the same) gets the text made for them the first time, rather than on every call.
+const policyLists = new WeakMap<readonly PolicyField[], string>();
+
+function policyList(policies: readonly PolicyField[]): string {
+  let list = policyLists.get(policies);
+  if (list === undefined) {
+    list = policies.map((policy) => `${sfString(policy.name)};q=${sfInteger(policy.quota)};w=${sfInteger(policy.windowSeconds)}`).join(', ');
+    policyLists.set(policies, list);
+  }
+  return list;
+}
+
 /**
  * The RateLimit header fields for a call held to `policies`, of which `limits` were counted. No
- * policy, no field; no limit counted (its store did not answer), no `RateLimit`.
+ * policy, no field; no limit counted (its store did not answer), no `RateLimit`. `policies` is
+ * read as it is the first time it is given: a changed policy comes in a new array.
  *
  * @example
  * rateLimitHeaders(
@@ -65,9 +79,7 @@ function closestToRunningOut(limits: readonly ServiceLimit[]): ServiceLimit | un
  */
 export function rateLimitHeaders(policies: readonly PolicyField[], limits: readonly ServiceLimit[]): RateLimitHeaders {
   const headers: RateLimitHeaders = {};
-  if (policies.length > 0) {
-    headers['RateLimit-Policy'] = policies.map((policy) => `${sfString(policy.name)};q=${sfInteger(policy.quota)};w=${sfInteger(policy.windowSeconds)}`).join(', ');
-  }
+  if (policies.length > 0) headers['RateLimit-Policy'] = policyList(policies);
   const closest = closestToRunningOut(limits);
   if (closest) headers.RateLimit = `${sfString(closest.name)};r=${sfInteger(closest.remaining)};t=${sfInteger(closest.resetSeconds)}`;
   return headers;

@@ -7,7 +7,7 @@ import { limitCounters, type Count } from './limit-counter.store.ts';
 import { applicableLimits, type LimitPolicy } from './limit-policies.ts';
 import { limitWindow, type LimitWindow } from './limit-window.ts';
 import type { LimitInput, LimitOutcome } from './limits.types.ts';
-import { rateLimitHeaders, type ServiceLimit } from './rate-limit-headers.ts';
+import { rateLimitHeaders, type PolicyField, type ServiceLimit } from './rate-limit-headers.ts';
 
 /*
  * The Limit step of the gateway (issue 11, step 4): a call is admitted only if every limit of its
@@ -72,6 +72,19 @@ function assertFailsFast(redis: Redis): void {
   }
 }
 
+// What `RateLimit-Policy` tells of a plan's policies: the same array for as long as the policies
+// (kept while their limits are unchanged) and the lengths of their windows (a month's differs from
+// the last) stay the same, so that its text is made once rather than on every call.
+const policyFieldLists = new WeakMap<readonly LimitPolicy[], readonly PolicyField[]>();
+
+function policyFieldsOf(policies: readonly LimitPolicy[], windows: ReadonlyArray<{ window: LimitWindow }>): readonly PolicyField[] {
+  const known = policyFieldLists.get(policies);
+  if (known && known.every((field, index) => field.windowSeconds === windows[index]!.window.seconds)) return known;
+  const fields = Object.freeze(policies.map((policy, index) => Object.freeze({ name: policy.name, quota: policy.quota, windowSeconds: windows[index]!.window.seconds })));
+  policyFieldLists.set(policies, fields);
+  return fields;
+}
+
 /**
  * The gateway's rate limits and quotas.
  *
@@ -107,7 +120,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       const refusing = answered.filter((entry) => !entry.count.value.within);
       const failure = counted.find((entry): entry is Counted & { count: PromiseRejectedResult } => entry.count.status === 'rejected');
       if (failure) report(failure.count.reason);
-      const policyFields = policies.map((policy, index) => ({ name: policy.name, quota: policy.quota, windowSeconds: windows[index]!.window.seconds }));
+      const policyFields = policyFieldsOf(policies, windows);
 
       if (refusing.length > 0) {
         await giveBack(answered);

@@ -72,6 +72,19 @@ test('a month quota resets on the 1st at 00:00 UTC', async () => {
   assert.deepEqual(await limits.consume(input), { admitted: true, headers: { 'RateLimit-Policy': '"per-month";q=1;w=2678400', RateLimit: '"per-month";r=0;t=2678400' } });
 });
 
+test('the same plan tells each month its own length', async () => {
+  const { clock, limits } = limiter('2027-01-31T23:59:59Z');
+  const input: LimitInput = { applicationId: 'app-1', plan: { ...noLimits, quotaPerMonth: 5 }, routeId: 'route-1' };
+  const policyOf = async () => {
+    const outcome = await limits.consume(input);
+    return 'headers' in outcome ? outcome.headers['RateLimit-Policy'] : undefined;
+  };
+  assert.equal(await policyOf(), '"per-month";q=5;w=2678400');
+  assert.equal(await policyOf(), '"per-month";q=5;w=2678400');
+  clock.advance(1);
+  assert.equal(await policyOf(), '"per-month";q=5;w=2419200');
+});
+
 test('plan and route limits hold together: the call is admitted only if all admit it', async () => {
   const { clock, limits } = limiter('2026-12-04T12:00:00Z');
   const plan: Limits = { id: 'plan-pro', ratePerSecond: 2, ratePerMinute: 100, quotaPerDay: 1000, quotaPerMonth: 20000 };
