@@ -52,34 +52,30 @@ function closestToRunningOut(limits: readonly ServiceLimit[]): ServiceLimit | un
   return closest;
 }
 
-// A caller that holds on to its policies (the gateway keeps a plan's while its limits and windows
-// stay the same) gets the text made for them the first time, rather than on every call.
-const policyLists = new WeakMap<readonly PolicyField[], string>();
-
-function policyList(policies: readonly PolicyField[]): string {
-  let list = policyLists.get(policies);
-  if (list === undefined) {
-    list = policies.map((policy) => `${sfString(policy.name)};q=${sfInteger(policy.quota)};w=${sfInteger(policy.windowSeconds)}`).join(', ');
-    policyLists.set(policies, list);
-  }
-  return list;
+/**
+ * `RateLimit-Policy`'s value for `policies`; undefined when there are none. A caller that keeps
+ * its policies can keep this text with them.
+ */
+export function rateLimitPolicy(policies: readonly PolicyField[]): string | undefined {
+  if (policies.length === 0) return undefined;
+  return policies.map((policy) => `${sfString(policy.name)};q=${sfInteger(policy.quota)};w=${sfInteger(policy.windowSeconds)}`).join(', ');
 }
 
 /**
- * The RateLimit header fields for a call held to `policies`, of which `limits` were counted. No
- * policy, no field; no limit counted (its store did not answer), no `RateLimit`. `policies` is
- * read as it is the first time it is given: a changed policy comes in a new array.
+ * The RateLimit header fields for a call held to the policies `policy` tells (`rateLimitPolicy`),
+ * of which `limits` were counted. No policy, no field; no limit counted (its store did not
+ * answer), no `RateLimit`.
  *
  * @example
  * rateLimitHeaders(
- *   [{ name: 'per-minute', quota: 50, windowSeconds: 60 }, { name: 'per-day', quota: 1000, windowSeconds: 86400 }],
+ *   rateLimitPolicy([{ name: 'per-minute', quota: 50, windowSeconds: 60 }, { name: 'per-day', quota: 1000, windowSeconds: 86400 }]),
  *   [{ name: 'per-minute', remaining: 0, resetSeconds: 12 }, { name: 'per-day', remaining: 950, resetSeconds: 3012 }],
  * )
  * // { 'RateLimit-Policy': '"per-minute";q=50;w=60, "per-day";q=1000;w=86400', RateLimit: '"per-minute";r=0;t=12' }
  */
-export function rateLimitHeaders(policies: readonly PolicyField[], limits: readonly ServiceLimit[]): RateLimitHeaders {
+export function rateLimitHeaders(policy: string | undefined, limits: readonly ServiceLimit[]): RateLimitHeaders {
   const headers: RateLimitHeaders = {};
-  if (policies.length > 0) headers['RateLimit-Policy'] = policyList(policies);
+  if (policy !== undefined) headers['RateLimit-Policy'] = policy;
   const closest = closestToRunningOut(limits);
   if (closest) headers.RateLimit = `${sfString(closest.name)};r=${sfInteger(closest.remaining)};t=${sfInteger(closest.resetSeconds)}`;
   return headers;

@@ -7,7 +7,7 @@ import { limitCounters, type Count } from './limit-counter.store.ts';
 import { applicableLimits, type LimitPolicy } from './limit-policies.ts';
 import { limitWindow, type LimitWindow } from './limit-window.ts';
 import type { LimitInput, LimitOutcome } from './limits.types.ts';
-import { rateLimitHeaders, type PolicyField, type ServiceLimit } from './rate-limit-headers.ts';
+import { rateLimitHeaders, rateLimitPolicy, type ServiceLimit } from './rate-limit-headers.ts';
 
 /*
  * The Limit step of the gateway (issue 11, step 4): a call is admitted only if every limit of its
@@ -72,17 +72,18 @@ function assertFailsFast(redis: Redis): void {
   }
 }
 
-// What `RateLimit-Policy` tells of a plan's policies: the same array for as long as the policies
-// (kept while their limits are unchanged) and the lengths of their windows (a month's differs from
-// the last) stay the same, so that its text is made once rather than on every call.
-const policyFieldLists = new WeakMap<readonly LimitPolicy[], readonly PolicyField[]>();
+// `RateLimit-Policy` for a plan's policies, made once for as long as the policies (kept while
+// their limits are unchanged) and the lengths of their windows (a month's differs from the last)
+// stay the same, rather than on every call.
+const policyTexts = new WeakMap<readonly LimitPolicy[], { windowSeconds: readonly number[]; text: string | undefined }>();
 
-function policyFieldsOf(policies: readonly LimitPolicy[], windows: ReadonlyArray<{ window: LimitWindow }>): readonly PolicyField[] {
-  const known = policyFieldLists.get(policies);
-  if (known && known.every((field, index) => field.windowSeconds === windows[index]!.window.seconds)) return known;
-  const fields = Object.freeze(policies.map((policy, index) => Object.freeze({ name: policy.name, quota: policy.quota, windowSeconds: windows[index]!.window.seconds })));
-  policyFieldLists.set(policies, fields);
-  return fields;
+function policyTextOf(policies: readonly LimitPolicy[], windows: ReadonlyArray<{ window: LimitWindow }>): string | undefined {
+  const known = policyTexts.get(policies);
+  if (known && known.windowSeconds.every((seconds, index) => seconds === windows[index]!.window.seconds)) return known.text;
+  const windowSeconds = windows.map(({ window }) => window.seconds);
+  const text = rateLimitPolicy(policies.map((policy, index) => ({ name: policy.name, quota: policy.quota, windowSeconds: windowSeconds[index]! })));
+  policyTexts.set(policies, { windowSeconds, text });
+  return text;
 }
 
 /**
@@ -120,7 +121,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       const refusing = answered.filter((entry) => !entry.count.value.within);
       const failure = counted.find((entry): entry is Counted & { count: PromiseRejectedResult } => entry.count.status === 'rejected');
       if (failure) report(failure.count.reason);
-      const policyFields = policyFieldsOf(policies, windows);
+      const policy = policyTextOf(policies, windows);
 
       if (refusing.length > 0) {
         await giveBack(answered);
@@ -132,7 +133,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
           admitted: false,
           reason: refusing.some(({ policy }) => policy.kind === 'quota') ? 'quota' : 'rate',
           retryAfterSeconds,
-          headers: { ...rateLimitHeaders(policyFields, limits), 'Retry-After': String(retryAfterSeconds) },
+          headers: { ...rateLimitHeaders(policy, limits), 'Retry-After': String(retryAfterSeconds) },
         };
       }
       if (failure && options.onRedisFailure === 'closed') {
@@ -140,7 +141,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
         return { admitted: false, reason: 'unavailable', retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS };
       }
       const limits: ServiceLimit[] = answered.map(({ policy, window, count }) => ({ name: policy.name, remaining: Math.max(0, policy.quota - count.value.consumed), resetSeconds: window.resetSeconds }));
-      return { admitted: true, headers: rateLimitHeaders(policyFields, limits) };
+      return { admitted: true, headers: rateLimitHeaders(policy, limits) };
     },
     async close() {
       const { redis } = options;
